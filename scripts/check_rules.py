@@ -1,0 +1,97 @@
+"""House rules that a linter cannot see. Run by `make lint` (and so by `make test`).
+
+1. Only config/env.py reads the environment.
+2. Every user-facing msgid has an Indonesian translation (the default language):
+   regenerates each app's id catalogue and fails on any empty or fuzzy entry.
+3. Views and API modules fetch protected objects through access functions, never
+   `get_object_or_404`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+APPS = sorted(p.parent for p in (ROOT / "zona").glob("*/apps.py"))
+problems: list[str] = []
+
+for path in (ROOT / "zona").rglob("*.py"):
+    text = path.read_text(encoding="utf-8")
+    if re.search(r"\bos\.(environ|getenv)\b", text) and "tests" not in path.parts:
+        problems.append(f"{path.relative_to(ROOT)}: reads the environment; use config/env.py")
+    if (path.name == "views.py" or "api" in path.parts or "views" in path.parts) and (
+        "get_object_or_404" in text
+    ):
+        problems.append(
+            f"{path.relative_to(ROOT)}: uses get_object_or_404; use an access_<entity>_by_id function"
+        )
+
+env = dict(os.environ, DJANGO_SETTINGS_MODULE="config.settings.test", PYTHONPATH=str(ROOT))
+django_admin = str(ROOT / ".venv" / "bin" / "django-admin")
+
+
+def untranslated(po: Path) -> list[str]:
+    missing: list[str] = []
+    entries = po.read_text(encoding="utf-8").split("\n\n")
+    for entry in entries[1:]:  # the first entry is the header
+        lines = [ln for ln in entry.splitlines() if ln and not ln.startswith("#~")]
+        if not lines:
+            continue
+        fuzzy = any(ln.startswith("#,") and "fuzzy" in ln for ln in lines)
+        msgid = "".join(
+            re.findall(r'"(.*)"', "\n".join(_section(lines, "msgid ")))
+        )
+        strs = [
+            "".join(re.findall(r'"(.*)"', "\n".join(_section(lines, key))))
+            for key in ("msgstr ", "msgstr[0] ")
+        ]
+        if msgid and (fuzzy or not any(strs)):
+            missing.append(msgid)
+    return missing
+
+
+def _section(lines: list[str], key: str) -> list[str]:
+    out: list[str] = []
+    taking = False
+    for ln in lines:
+        if ln.startswith(key):
+            taking = True
+            out.append(ln[len(key) :])
+            continue
+        if taking and ln.startswith('"'):
+            out.append(ln)
+        elif taking:
+            break
+    return out
+
+
+for app in APPS:
+    if not any(app.rglob("*.py")):
+        continue
+    (app / "locale").mkdir(exist_ok=True)
+    result = subprocess.run(
+        [django_admin, "makemessages", "-l", "id", "--no-obsolete", "-i", "tests/*", "-v", "0"],
+        cwd=app,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        problems.append(f"makemessages failed in {app.name}: {result.stderr.strip()}")
+        continue
+    po = app / "locale" / "id" / "LC_MESSAGES" / "django.po"
+    if po.exists():
+        for msgid in untranslated(po):
+            problems.append(f"zona/{app.name}: no Indonesian translation for {msgid!r}")
+
+if problems:
+    print("House rules broken:")
+    for p in problems:
+        print(" -", p)
+    sys.exit(1)
+print("House rules: ok")

@@ -1,0 +1,593 @@
+"""The framework file format: pydantic models for one file, plus the checks that span nodes.
+
+`parse_framework(text)` is the only entry point the loader needs. It never stops at the first
+mistake: every problem in the file is collected, each labelled with the node code (or the
+field path) it belongs to, so an author fixes a whole file in one round. See
+docs/framework-format.md for the format in prose.
+
+This module must stay importable without Django settings (the benchmark and the pure scoring
+tests use it directly).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, ValidationError
+
+from zona.core.errors import Problem, ValidationFailed
+
+AnswerType = Literal["YN", "ABC", "ABCD", "ABCDE", "PCT", "NUM4"]
+Aggregate = Literal["sum", "mean"]
+
+# The option keys of each choice type are part of the import/API/CLI contract; their *values*
+# are data and live in the file.
+CHOICE_KEYS: dict[str, tuple[str, ...]] = {
+    "YN": ("Ya", "Tidak"),
+    "ABC": ("A", "B", "C"),
+    "ABCD": ("A", "B", "C", "D"),
+    "ABCDE": ("A", "B", "C", "D", "E"),
+}
+ANSWER_TYPES: tuple[str, ...] = ("YN", "ABC", "ABCD", "ABCDE", "PCT", "NUM4")
+LANGUAGES: tuple[str, ...] = ("id", "en")
+# Predicate conditions refer to the reduced total with this pseudo node code.
+TOTAL = "TOTAL"
+TOTAL_WEIGHT = Decimal(100)
+
+_KEY_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+_SEGMENT_RE = re.compile(r"^[A-Za-z0-9]+$")
+
+
+def _to_decimal(value: Any) -> Decimal:
+    # YAML gives floats; going through repr() keeps "0.67" as 0.67 instead of the binary
+    # approximation. Booleans are ints in Python and must not pass as numbers.
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        raise ValueError("must be a number")
+    number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    if not number.is_finite():
+        raise ValueError("must be a finite number")
+    # 4, 4.0 and 4.00 are the same weight: normalise so the content hash does not depend on
+    # how the author typed it.
+    if number == number.to_integral_value():
+        return number.quantize(Decimal(1))
+    return number.normalize()
+
+
+def _decimal_to_json(value: Decimal) -> int | float:
+    # Stored documents keep numbers as JSON numbers; every value in a framework file has few
+    # digits, so the float round-trips to the same decimal text.
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+Num = Annotated[
+    Decimal,
+    BeforeValidator(_to_decimal),
+    PlainSerializer(_decimal_to_json, return_type=int | float, when_used="json"),
+]
+
+
+class _Doc(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class LocalizedText(_Doc):
+    id: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+
+class OptionDoc(_Doc):
+    key: str
+    # May be left out on an item's option when the file's option set for the type gives it.
+    value: Num | None = None
+    label: LocalizedText | None = None
+
+
+class CountDoc(_Doc):
+    key: str
+    label: LocalizedText
+    # Entered for the record (e.g. how many were sanctioned) but not part of the formula.
+    informational: bool = False
+
+
+class FormulaDoc(_Doc):
+    kind: Literal["ratio", "decrease"]
+    # ratio: min(1, sum(numerator) / sum(denominator)); zero_denominator when the sum is 0.
+    numerator: list[str] = []
+    denominator: list[str] = []
+    zero_denominator: Num | None = None
+    # decrease: max(0, (previous - current) / previous); previous 0 -> 1 if current is 0 else 0.
+    previous: str | None = None
+    current: str | None = None
+
+
+class NodeDoc(_Doc):
+    code: str
+    title: LocalizedText | None = None
+    weight: Num | None = None
+    aggregate: Aggregate | None = None
+    type: AnswerType | None = None
+    question: LocalizedText | None = None
+    guidance: LocalizedText | None = None
+    options: list[OptionDoc] = []
+    counts: list[CountDoc] = []
+    formula: FormulaDoc | None = None
+    source: str | None = None
+    children: list[NodeDoc] = []
+
+    @property
+    def is_item(self) -> bool:
+        return self.type is not None
+
+
+class ConditionDoc(_Doc):
+    name: str
+    title: LocalizedText
+    nodes: list[str] = Field(min_length=1)
+    measure: Literal["score", "percent"]
+    min: Num
+
+
+class PredicateDoc(_Doc):
+    key: str
+    title: LocalizedText
+    requires_predicate: str | None = None
+    conditions: list[ConditionDoc] = Field(min_length=1)
+
+
+class FrameworkDoc(_Doc):
+    key: str
+    version: int = Field(ge=1, strict=True)
+    title: LocalizedText
+    regulation: LocalizedText
+    languages: list[str]
+    option_sets: dict[str, list[OptionDoc]] = {}
+    nodes: list[NodeDoc] = []
+    predicates: list[PredicateDoc] = []
+
+    def walk(self) -> Iterator[tuple[NodeDoc, NodeDoc | None, int]]:
+        """Every node in document order (pre-order) with its parent and depth."""
+        stack: list[tuple[NodeDoc, NodeDoc | None, int]] = [
+            (node, None, 0) for node in reversed(self.nodes)
+        ]
+        while stack:
+            node, parent, depth = stack.pop()
+            yield node, parent, depth
+            stack.extend((child, node, depth + 1) for child in reversed(node.children))
+
+    def items(self) -> list[NodeDoc]:
+        return [node for node, _, _ in self.walk() if node.is_item]
+
+
+@dataclass(frozen=True, slots=True)
+class FrameworkProblem:
+    """One mistake in a framework file: `code` is the node code (or a field path)."""
+
+    code: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.reason}"
+
+
+class FrameworkInvalid(ValidationFailed):
+    code = "framework_invalid"
+
+    def __init__(self, problems: Sequence[FrameworkProblem]) -> None:
+        self.framework_problems: list[FrameworkProblem] = list(problems)
+        super().__init__(
+            f"the framework file has {len(self.framework_problems)} problem(s)",
+            problems=[
+                Problem(code="framework_invalid", message=p.reason, field=p.code)
+                for p in self.framework_problems
+            ],
+        )
+
+    def __str__(self) -> str:
+        return "\n".join(str(p) for p in self.framework_problems)
+
+
+# --- parsing ---------------------------------------------------------------------------------
+
+
+def parse_framework(text: str) -> FrameworkDoc:
+    """Parse and fully validate a framework file; raise FrameworkInvalid listing every problem."""
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise FrameworkInvalid([FrameworkProblem("(file)", f"not valid YAML: {exc}")]) from exc
+    return validate_framework(raw)
+
+
+def validate_framework(raw: object) -> FrameworkDoc:
+    """Validate an already-decoded document (from YAML, or from the database's JSON)."""
+    if not isinstance(raw, dict):
+        raise FrameworkInvalid([FrameworkProblem("(file)", "the file must be a YAML mapping")])
+    problems: list[FrameworkProblem] = []
+    incomplete: set[str] = set()
+
+    # Nodes are validated one by one so that a broken node does not hide the problems of the
+    # rest of the tree (one pydantic pass would, because the cross-node checks need a model).
+    header: FrameworkDoc | None = None
+    try:
+        header = FrameworkDoc.model_validate({**raw, "nodes": []})
+    except ValidationError as exc:
+        problems.extend(_header_problems(exc, raw))
+
+    raw_nodes = raw.get("nodes")
+    nodes: list[NodeDoc] = []
+    roots_complete = False
+    if not isinstance(raw_nodes, list) or not raw_nodes:
+        problems.append(FrameworkProblem("nodes", "a non-empty list of nodes is required"))
+    else:
+        nodes, roots_complete = _build_nodes(raw_nodes, "nodes", problems, incomplete)
+
+    if header is not None:
+        doc = header.model_copy(update={"nodes": nodes})
+        problems.extend(check_framework(doc, incomplete=incomplete, roots_complete=roots_complete))
+    if problems:
+        raise FrameworkInvalid(problems)
+    assert header is not None
+    return header.model_copy(update={"nodes": nodes})
+
+
+def _build_nodes(
+    raw_nodes: list[Any], path: str, problems: list[FrameworkProblem], incomplete: set[str]
+) -> tuple[list[NodeDoc], bool]:
+    built: list[NodeDoc] = []
+    complete = True
+    for index, raw in enumerate(raw_nodes):
+        where = f"{path}[{index}]"
+        if not isinstance(raw, dict):
+            problems.append(FrameworkProblem(where, "a node must be a mapping"))
+            complete = False
+            continue
+        label = raw["code"] if isinstance(raw.get("code"), str) and raw["code"] else where
+        raw_children = raw.get("children", [])
+        if not isinstance(raw_children, list):
+            problems.append(FrameworkProblem(label, "children: must be a list of nodes"))
+            raw_children = []
+        children, children_complete = _build_nodes(
+            raw_children, f"{label}.children", problems, incomplete
+        )
+        try:
+            node = NodeDoc.model_validate({**raw, "children": []})
+        except ValidationError as exc:
+            problems.extend(FrameworkProblem(label, _reason(err)) for err in exc.errors())
+            complete = False
+            continue
+        if not children_complete:
+            incomplete.add(node.code)
+        built.append(node.model_copy(update={"children": children}))
+    return built, complete
+
+
+def _reason(err: Any) -> str:
+    loc = ".".join(str(part) for part in err["loc"])
+    return f"{loc}: {err['msg']}" if loc else str(err["msg"])
+
+
+def _header_problems(exc: ValidationError, raw: dict[str, Any]) -> list[FrameworkProblem]:
+    problems = []
+    for err in exc.errors():
+        loc = err["loc"]
+        # Name predicate problems by the predicate's key, as authors think of them.
+        if len(loc) >= 2 and loc[0] == "predicates" and isinstance(loc[1], int):
+            predicates = raw.get("predicates")
+            key = None
+            if isinstance(predicates, list) and loc[1] < len(predicates):
+                entry = predicates[loc[1]]
+                key = entry.get("key") if isinstance(entry, dict) else None
+            label = f"predicates.{key}" if isinstance(key, str) else f"predicates[{loc[1]}]"
+            rest = ".".join(str(part) for part in loc[2:])
+            problems.append(FrameworkProblem(label, f"{rest}: {err['msg']}" if rest else err["msg"]))
+        else:
+            problems.append(
+                FrameworkProblem(str(loc[0]) if loc else "(file)", _reason({**err, "loc": loc[1:]}))
+            )
+    return problems
+
+
+# --- checks across nodes ---------------------------------------------------------------------
+
+
+def check_framework(
+    doc: FrameworkDoc, *, incomplete: set[str] | None = None, roots_complete: bool = True
+) -> list[FrameworkProblem]:
+    """Every rule that a single pydantic model cannot express, as a list of problems.
+
+    `incomplete` names nodes some of whose children failed to parse: their weight sums are
+    not checked, since a missing child would make the sum look wrong.
+    """
+    incomplete = incomplete or set()
+    problems: list[FrameworkProblem] = []
+
+    def add(code: str, reason: str) -> None:
+        problems.append(FrameworkProblem(code, reason))
+
+    if not _KEY_RE.match(doc.key):
+        add("key", "must be lowercase letters, digits and single hyphens, e.g. permenpan-rb-90-2021")
+    if sorted(doc.languages) != sorted(LANGUAGES) or len(doc.languages) != len(LANGUAGES):
+        add("languages", "must list exactly: id, en")
+
+    set_values = _check_option_sets(doc, add)
+
+    seen: dict[str, NodeDoc] = {}
+    for node, parent, _depth in doc.walk():
+        if node.code in seen:
+            add(node.code, "duplicate code")
+        seen[node.code] = node
+        _check_code(node, parent, add)
+        if node.is_item:
+            _check_item(node, parent, set_values, add)
+        else:
+            _check_group(node, incomplete, add)
+
+    if roots_complete and doc.nodes:
+        if any(root.is_item for root in doc.nodes):
+            add("nodes", "top-level nodes must be groups, not items")
+        total = sum((root.weight or Decimal(0) for root in doc.nodes), Decimal(0))
+        if total != TOTAL_WEIGHT:
+            add("nodes", f"top-level weights must sum to {TOTAL_WEIGHT}, they sum to {total}")
+
+    _check_predicates(doc, seen, add)
+    return problems
+
+
+def _check_option_sets(doc: FrameworkDoc, add: Any) -> dict[str, dict[str, Decimal]]:
+    values: dict[str, dict[str, Decimal]] = {}
+    for type_name, options in doc.option_sets.items():
+        where = f"option_sets.{type_name}"
+        if type_name not in CHOICE_KEYS:
+            add(where, f"unknown answer type; option sets exist for {', '.join(CHOICE_KEYS)}")
+            continue
+        if _check_options(where, type_name, options, {}, add, need_labels=False):
+            values[type_name] = {o.key: o.value for o in options if o.value is not None}
+    return values
+
+
+def _check_options(
+    where: str,
+    type_name: str,
+    options: Sequence[OptionDoc],
+    defaults: dict[str, Decimal],
+    add: Any,
+    *,
+    need_labels: bool,
+) -> bool:
+    """Check one option list; True when it is usable (keys right and every value known)."""
+    expected = CHOICE_KEYS[type_name]
+    keys = tuple(o.key for o in options)
+    if keys != expected:
+        add(
+            where,
+            f"{type_name} needs exactly {len(expected)} options with keys "
+            f"{', '.join(expected)} in that order, got {', '.join(keys) or 'none'}",
+        )
+        return False
+    resolved: list[Decimal] = []
+    for option in options:
+        if need_labels and option.label is None:
+            add(where, f"option {option.key}: a label (what the option means) is required")
+        value = option.value if option.value is not None else defaults.get(option.key)
+        if value is None:
+            add(where, f"option {option.key}: no value, and no option set gives one")
+            return False
+        if not Decimal(0) <= value <= Decimal(1):
+            add(where, f"option {option.key}: value {value} is outside 0..1")
+        resolved.append(value)
+    # Best option first, worst last: a typo such as swapped values would otherwise make a
+    # better answer score lower.
+    if resolved[0] != 1 or resolved[-1] != 0:
+        add(where, "the first option must be worth 1 and the last 0")
+    if any(a <= b for a, b in zip(resolved, resolved[1:], strict=False)):
+        add(where, "option values must fall strictly from the first option to the last")
+    return True
+
+
+def _check_code(node: NodeDoc, parent: NodeDoc | None, add: Any) -> None:
+    if node.code == TOTAL:
+        add(node.code, f"{TOTAL} is reserved for the total in predicate conditions")
+    if parent is None:
+        if not _SEGMENT_RE.match(node.code):
+            add(node.code, "a top-level code must be letters or digits only, e.g. A")
+        return
+    prefix = parent.code + "."
+    if not node.code.startswith(prefix) or not _SEGMENT_RE.match(node.code[len(prefix) :]):
+        add(node.code, f"code must be the parent code {parent.code} plus one segment, e.g. {prefix}a")
+
+
+def _check_group(node: NodeDoc, incomplete: set[str], add: Any) -> None:
+    code = node.code
+    for field in ("question", "guidance", "formula", "source"):
+        if getattr(node, field) is not None:
+            add(code, f"{field}: only items (nodes with a type) may have it")
+    if node.options or node.counts:
+        add(code, "options/counts: only items (nodes with a type) may have them")
+    if node.title is None:
+        add(code, "title: required")
+    if node.weight is None:
+        add(code, "weight: required")
+    elif node.weight <= 0:
+        add(code, "weight: must be positive")
+    if node.aggregate is None:
+        add(code, "aggregate: required (sum or mean) unless the node is an item with a type")
+    if not node.children:
+        add(code, "children: a node without a type needs children")
+        return
+    if node.aggregate == "mean":
+        for child in node.children:
+            if not child.is_item:
+                add(child.code, f"children of a mean node ({code}) must be items")
+            elif child.weight is not None:
+                add(child.code, f"weight: items of a mean node ({code}) take no weight")
+    elif node.aggregate == "sum":
+        weights = [child.weight for child in node.children]
+        if any(w is None for w in weights):
+            for child in node.children:
+                if child.is_item and child.weight is None:
+                    add(child.code, f"weight: items of a sum node ({code}) need their own weight")
+        elif code not in incomplete and node.weight is not None:
+            total = sum((w for w in weights if w is not None), Decimal(0))
+            if total != node.weight:
+                add(code, f"children weights sum to {total}, not to the node weight {node.weight}")
+
+
+def _check_item(
+    node: NodeDoc, parent: NodeDoc | None, set_values: dict[str, dict[str, Decimal]], add: Any
+) -> None:
+    code = node.code
+    assert node.type is not None
+    if node.children:
+        add(code, "children: an item (a node with a type) cannot have children")
+    if node.aggregate is not None:
+        add(code, "aggregate: an item does not aggregate")
+    if node.question is None:
+        add(code, "question: required for an item")
+    if node.weight is not None and node.weight <= 0:
+        add(code, "weight: must be positive")
+    if node.source is not None and (node.type != "NUM4" or not _NAME_RE.match(node.source)):
+        add(code, "source: only NUM4 items take a source, a name such as ipak")
+
+    if node.type in CHOICE_KEYS:
+        if node.counts or node.formula is not None:
+            add(code, f"counts/formula: a {node.type} item takes options, not counts")
+        if not node.options:
+            add(code, f"options: a {node.type} item needs its options with their meaning")
+        else:
+            _check_options(
+                code,
+                node.type,
+                node.options,
+                set_values.get(node.type, {}),
+                add,
+                need_labels=True,
+            )
+    elif node.type == "PCT":
+        if node.options:
+            add(code, "options: a PCT item takes counts and a formula, not options")
+        _check_pct(node, add)
+    else:  # NUM4
+        if node.options or node.counts or node.formula is not None:
+            add(code, "a NUM4 item takes an index 0..4: no options, counts or formula")
+
+
+def _check_pct(node: NodeDoc, add: Any) -> None:
+    code = node.code
+    counts: dict[str, CountDoc] = {}
+    for count in node.counts:
+        if not _NAME_RE.match(count.key):
+            add(code, f"count {count.key!r}: keys are lowercase names such as changes_made")
+        if count.key in counts:
+            add(code, f"count {count.key}: duplicate key")
+        counts[count.key] = count
+    if not counts:
+        add(code, "counts: a PCT item needs the counts the unit enters")
+    formula = node.formula
+    if formula is None:
+        add(code, "formula: a PCT item needs a formula")
+        return
+
+    def used(key: str, role: str) -> None:
+        if key not in counts:
+            add(code, f"formula.{role}: {key} is not one of the item's counts")
+        elif counts[key].informational:
+            add(code, f"formula.{role}: {key} is informational and cannot be used")
+
+    if formula.kind == "ratio":
+        if not formula.numerator or not formula.denominator:
+            add(code, "formula: a ratio needs numerator and denominator count lists")
+        for key in formula.numerator:
+            used(key, "numerator")
+        for key in formula.denominator:
+            used(key, "denominator")
+        if formula.zero_denominator is None:
+            add(code, "formula.zero_denominator: required (the value when the denominator is 0)")
+        elif not Decimal(0) <= formula.zero_denominator <= Decimal(1):
+            add(code, "formula.zero_denominator: must be within 0..1")
+        if formula.previous is not None or formula.current is not None:
+            add(code, "formula: previous/current belong to kind decrease")
+    else:
+        if formula.previous is None or formula.current is None:
+            add(code, "formula: a decrease needs previous and current counts")
+        else:
+            used(formula.previous, "previous")
+            used(formula.current, "current")
+            if formula.previous == formula.current:
+                add(code, "formula: previous and current must be different counts")
+        if formula.numerator or formula.denominator or formula.zero_denominator is not None:
+            add(code, "formula: numerator/denominator/zero_denominator belong to kind ratio")
+
+
+def _check_predicates(doc: FrameworkDoc, nodes: dict[str, NodeDoc], add: Any) -> None:
+    keys = [p.key for p in doc.predicates]
+    for predicate in doc.predicates:
+        where = f"predicates.{predicate.key}"
+        if not _NAME_RE.match(predicate.key):
+            add(where, "key: a lowercase name such as wbk")
+        if keys.count(predicate.key) > 1:
+            add(where, "duplicate predicate key")
+        required = predicate.requires_predicate
+        if required is not None and (required not in keys or required == predicate.key):
+            add(where, f"requires_predicate: {required} is not another predicate of this file")
+        names: set[str] = set()
+        for condition in predicate.conditions:
+            cwhere = f"{where}.{condition.name}"
+            if not _NAME_RE.match(condition.name):
+                add(cwhere, "name: a lowercase name such as total")
+            if condition.name in names:
+                add(cwhere, "duplicate condition name")
+            names.add(condition.name)
+            if len(set(condition.nodes)) != len(condition.nodes):
+                add(cwhere, "nodes: a node is listed twice")
+            weight = Decimal(0)
+            usable = True
+            for code in condition.nodes:
+                if code == TOTAL:
+                    weight += TOTAL_WEIGHT
+                    continue
+                node = nodes.get(code)
+                if node is None:
+                    add(cwhere, f"nodes: {code} is not a node of this framework")
+                    usable = False
+                elif node.weight is None:
+                    add(cwhere, f"nodes: {code} has no score of its own (an item of a mean node)")
+                    usable = False
+                else:
+                    weight += node.weight
+            if condition.min < 0:
+                add(cwhere, "min: must not be negative")
+            elif condition.measure == "percent" and condition.min > 100:
+                add(cwhere, "min: a percentage cannot exceed 100")
+            elif usable and condition.measure == "score" and condition.min > weight:
+                add(cwhere, f"min: {condition.min} can never be reached (the weight is {weight})")
+
+
+# --- canonical form --------------------------------------------------------------------------
+
+
+def canonical_json(doc: FrameworkDoc) -> str:
+    """The document as sorted, compact JSON: the basis of the content hash.
+
+    Defaults are left out so that adding an optional field to the schema later does not
+    change the hash of files already loaded.
+    """
+    data = doc.model_dump(mode="json", exclude_defaults=True)
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def content_hash(doc: FrameworkDoc) -> str:
+    return hashlib.sha256(canonical_json(doc).encode("utf-8")).hexdigest()
+
+
+def document_json(doc: FrameworkDoc) -> dict[str, Any]:
+    """What the database stores; `FrameworkDoc.model_validate` reads it back unchanged."""
+    result: dict[str, Any] = json.loads(canonical_json(doc))
+    return result
