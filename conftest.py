@@ -17,3 +17,64 @@ def client_for(client):
         return client
 
     return login
+
+
+# --- Browser tests (Playwright driving Debian's Chromium; no browser download) ---
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A fresh browser context at laptop size (1366x768); use `phone_page` for a phone."""
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="id-ID")
+    pg = context.new_page()
+    pg.set_default_timeout(10_000)
+    pg.base_url = live_server.url  # type: ignore[attr-defined]
+    yield pg
+    context.close()
+
+
+@pytest.fixture
+def phone_page(browser, live_server):
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="id-ID"
+    )
+    pg = context.new_page()
+    pg.set_default_timeout(10_000)
+    pg.base_url = live_server.url  # type: ignore[attr-defined]
+    yield pg
+    context.close()
+
+
+def browser_login(pg, username: str, password: str) -> None:
+    """Log in through the real login form."""
+    pg.goto(pg.base_url + "/accounts/login/")
+    pg.fill("input[name=login]", username)
+    pg.fill("input[name=password]", password)
+    pg.click("button[type=submit]")
+    pg.wait_for_load_state("networkidle")
+
+
+@pytest.fixture
+def login():
+    return browser_login
