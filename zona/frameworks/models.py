@@ -53,7 +53,7 @@ class Framework(models.Model):
                 continue
             if not (relation.one_to_many or relation.one_to_one):
                 continue
-            manager = related._default_manager  # type: ignore[attr-defined]
+            manager = related._default_manager
             if manager.filter(**{relation.field.name + through: self}).exists():
                 return True
         return False
@@ -61,7 +61,7 @@ class Framework(models.Model):
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         # A version that assessments use is read-only: their scores depend on it.
         if self.is_in_use():
-            raise StateError(_("This framework version is in use and cannot be deleted."))
+            raise StateError(str(_("This framework version is in use and cannot be deleted.")))
         return super().delete(*args, **kwargs)
 
 
@@ -96,9 +96,7 @@ class Node(models.Model):
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     # Document order across the whole framework, so ordering by it gives the worksheet order.
     position = models.PositiveIntegerField(_("position"))
-    weight = models.DecimalField(
-        _("weight"), max_digits=7, decimal_places=4, null=True, blank=True
-    )
+    weight = models.DecimalField(_("weight"), max_digits=7, decimal_places=4, null=True, blank=True)
     answer_type = models.CharField(
         _("answer type"), max_length=8, choices=AnswerType.choices, blank=True
     )
@@ -110,7 +108,9 @@ class Node(models.Model):
         verbose_name_plural = _("framework nodes")
         ordering = ["framework", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["framework", "code"], name="node_framework_code_unique"),
+            models.UniqueConstraint(
+                fields=["framework", "code"], name="node_framework_code_unique"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -12,6 +12,7 @@ tests use it directly).
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import re
 from collections.abc import Iterator, Sequence
@@ -287,7 +288,9 @@ def _header_problems(exc: ValidationError, raw: dict[str, Any]) -> list[Framewor
                 key = entry.get("key") if isinstance(entry, dict) else None
             label = f"predicates.{key}" if isinstance(key, str) else f"predicates[{loc[1]}]"
             rest = ".".join(str(part) for part in loc[2:])
-            problems.append(FrameworkProblem(label, f"{rest}: {err['msg']}" if rest else err["msg"]))
+            problems.append(
+                FrameworkProblem(label, f"{rest}: {err['msg']}" if rest else err["msg"])
+            )
         else:
             problems.append(
                 FrameworkProblem(str(loc[0]) if loc else "(file)", _reason({**err, "loc": loc[1:]}))
@@ -313,7 +316,9 @@ def check_framework(
         problems.append(FrameworkProblem(code, reason))
 
     if not _KEY_RE.match(doc.key):
-        add("key", "must be lowercase letters, digits and single hyphens, e.g. permenpan-rb-90-2021")
+        add(
+            "key", "must be lowercase letters, digits and single hyphens, e.g. permenpan-rb-90-2021"
+        )
     if sorted(doc.languages) != sorted(LANGUAGES) or len(doc.languages) != len(LANGUAGES):
         add("languages", "must list exactly: id, en")
 
@@ -387,7 +392,7 @@ def _check_options(
     # better answer score lower.
     if resolved[0] != 1 or resolved[-1] != 0:
         add(where, "the first option must be worth 1 and the last 0")
-    if any(a <= b for a, b in zip(resolved, resolved[1:], strict=False)):
+    if any(a <= b for a, b in itertools.pairwise(resolved)):
         add(where, "option values must fall strictly from the first option to the last")
     return True
 
@@ -401,7 +406,10 @@ def _check_code(node: NodeDoc, parent: NodeDoc | None, add: Any) -> None:
         return
     prefix = parent.code + "."
     if not node.code.startswith(prefix) or not _SEGMENT_RE.match(node.code[len(prefix) :]):
-        add(node.code, f"code must be the parent code {parent.code} plus one segment, e.g. {prefix}a")
+        add(
+            node.code,
+            f"code must be the parent code {parent.code} plus one segment, e.g. {prefix}a",
+        )
 
 
 def _check_group(node: NodeDoc, incomplete: set[str], add: Any) -> None:

@@ -14,9 +14,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal, localcontext
-from typing import Any, Literal, TypeAlias
+from typing import Any, Literal, NamedTuple, TypeAlias
 
-from zona.frameworks.schema import TOTAL, CHOICE_KEYS, FrameworkDoc, LocalizedText, NodeDoc
+from zona.core import errors
+from zona.frameworks.schema import CHOICE_KEYS, TOTAL, FrameworkDoc, LocalizedText, NodeDoc
 
 Answer: TypeAlias = str | Mapping[str, int] | Decimal | int
 """An option key ("Ya", "Tidak", "A".."E"), counts for PCT, or an index 0..4 for NUM4."""
@@ -44,10 +45,13 @@ _PCT = 1
 _NUM4 = 2
 
 
+_QUANTA = {places: Decimal(1).scaleb(-places) for places in range(9)}
+
+
 def round_half_up(value: Decimal, places: int = 2) -> Decimal:
     """Round for display and threshold comparison: half up, after removing division noise."""
-    snapped = value.quantize(_SNAP, rounding=ROUND_HALF_EVEN, context=_CONTEXT)
-    return snapped.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP, context=_CONTEXT)
+    snapped = value.quantize(_SNAP, ROUND_HALF_EVEN, _CONTEXT)
+    return snapped.quantize(_QUANTA[places], ROUND_HALF_UP, _CONTEXT)
 
 
 # --- the compiled framework -------------------------------------------------------------------
@@ -228,9 +232,7 @@ def compile_framework(doc: FrameworkDoc, *, content_hash: str = "") -> CompiledF
         predicates=predicates,
         item_table=tuple(item_table),
         plan=tuple(plan),
-        score_slots=tuple(
-            (code, score_slot[code], nodes[code].weight or ZERO) for code in scored
-        ),
+        score_slots=tuple((code, score_slot[code], nodes[code].weight or ZERO) for code in scored),
         root_slots=tuple(slots[root.code] for root in doc.nodes),
         slot_count=slot_counter,
     )
@@ -300,11 +302,34 @@ class Problem:
     def __str__(self) -> str:
         return f"{self.item}: {self.message}" if self.item else self.message
 
+    def as_core(self) -> errors.Problem:
+        """The API's problem shape: the item code goes in `field`."""
+        return errors.Problem(code=self.code, message=self.message, field=self.item)
 
-class InvalidAnswers(ValueError):
+
+class InvalidAnswers(errors.ValidationFailed, ValueError):
+    """A sheet has invalid answers. `answer_problems` lists them all; `problems` has the same
+    in the shape the API renders."""
+
+    code = "invalid_answers"
+
     def __init__(self, problems: Sequence[Problem]) -> None:
-        self.problems = list(problems)
-        super().__init__("; ".join(str(p) for p in self.problems))
+        self.answer_problems = list(problems)
+        super().__init__(
+            "; ".join(str(p) for p in self.answer_problems),
+            problems=[p.as_core() for p in self.answer_problems],
+        )
+
+
+def _show(value: object) -> str:
+    # Problems quote the answer as the user typed it in JSON, not as a Python repr.
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f'"{value}"'
+    return repr(value)
 
 
 def _is_count(value: object) -> bool:
@@ -330,13 +355,18 @@ def answer_problems(item: CompiledItem, answer: object) -> list[Problem]:
                 Problem(
                     "invalid_option",
                     code,
-                    f"option {answer!r} is not allowed for {item.answer_type} (allowed: {allowed})",
+                    f"option {_show(answer)} is not allowed for {item.answer_type} "
+                    f"(allowed: {allowed})",
                 )
             ]
         return []
     if item.answer_type == "NUM4":
         if not _is_index(answer):
-            return [Problem("invalid_index", code, f"index {answer!r} must be a number from 0 to 4")]
+            return [
+                Problem(
+                    "invalid_index", code, f"index {_show(answer)} must be a number from 0 to 4"
+                )
+            ]
         return []
     # PCT
     if not isinstance(answer, Mapping):
@@ -356,12 +386,16 @@ def answer_problems(item: CompiledItem, answer: object) -> list[Problem]:
                 Problem(
                     "unknown_count",
                     code,
-                    f"unknown count {key!r} (counts: {', '.join(sorted(item.counts))})",
+                    f"unknown count {_show(key)} (counts: {', '.join(sorted(item.counts))})",
                 )
             )
         elif not _is_count(value):
             problems.append(
-                Problem("invalid_count", code, f"count {key} must be a non-negative integer, got {value!r}")
+                Problem(
+                    "invalid_count",
+                    code,
+                    f"count {key} must be a non-negative integer, got {_show(value)}",
+                )
             )
     for key in item.required_counts:
         if key not in answer:
@@ -375,7 +409,9 @@ def validate_answers(fw: CompiledFramework, answers: Mapping[str, object]) -> li
     for code, answer in answers.items():
         item = fw.items.get(code)
         if item is None:
-            reason = "is a group, not an answerable item" if code in fw.nodes else "unknown item code"
+            reason = (
+                "is a group, not an answerable item" if code in fw.nodes else "unknown item code"
+            )
             problems.append(Problem("unknown_item", str(code), f"{reason}"))
             continue
         problems.extend(answer_problems(item, answer))
@@ -391,7 +427,8 @@ def item_value(item: CompiledItem, answer: Answer | None) -> Decimal | None:
             return item.options[answer]  # type: ignore[index]
         if item.answer_type == "NUM4":
             return _num4_value(answer)
-        return _pct_value(item, answer)  # type: ignore[arg-type]
+        with localcontext(_CONTEXT):
+            return _pct_value(item, answer)  # type: ignore[arg-type]
     except (KeyError, TypeError, ValueError, AttributeError):
         pass
     problems = answer_problems(item, answer)
@@ -406,6 +443,7 @@ def _num4_value(answer: object) -> Decimal:
 
 
 def _pct_value(item: CompiledItem, counts: Mapping[str, int]) -> Decimal:
+    # Callers run this inside localcontext(_CONTEXT), for the precision of the division.
     for key, value in counts.items():
         if key not in item.counts or not _is_count(value):
             raise ValueError(key)
@@ -418,8 +456,7 @@ def _pct_value(item: CompiledItem, counts: Mapping[str, int]) -> Decimal:
             return formula.zero_denominator
         if numerator >= denominator:
             return ONE
-        with localcontext(_CONTEXT):
-            return Decimal(numerator) / Decimal(denominator)
+        return Decimal(numerator) / Decimal(denominator)
     previous = counts[formula.previous]
     current = counts[formula.current]
     if previous == 0:
@@ -427,8 +464,7 @@ def _pct_value(item: CompiledItem, counts: Mapping[str, int]) -> Decimal:
         return ONE if current == 0 else ZERO
     if current >= previous:
         return ZERO
-    with localcontext(_CONTEXT):
-        return Decimal(previous - current) / Decimal(previous)
+    return Decimal(previous - current) / Decimal(previous)
 
 
 def effective_answers(layers: Sequence[Mapping[str, Answer | None]]) -> dict[str, Answer]:
@@ -491,8 +527,7 @@ def apply_penalties(total: Decimal, penalties: Iterable[Penalty]) -> Decimal:
 # --- predicates ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class ConditionResult:
+class ConditionResult(NamedTuple):
     """One condition of a verdict. `value` and `gap` are rounded to 2 decimals.
 
     For a node condition `value` and `bound` are numbers and `gap` is how much is missing
@@ -524,55 +559,59 @@ def evaluate_predicates(
     held_predicates: Set[str] = frozenset(),
 ) -> dict[str, Verdict]:
     """Judge every predicate of the framework; `total` is the reduced (after penalty) total."""
+    with localcontext(_CONTEXT):
+        return _evaluate(fw, node_scores, total, held_predicates)
+
+
+def _evaluate(
+    fw: CompiledFramework,
+    node_scores: Mapping[str, Decimal],
+    total: Decimal,
+    held_predicates: Set[str],
+) -> dict[str, Verdict]:
     verdicts: dict[str, Verdict] = {}
+    cent = _QUANTA[2]
     for predicate in fw.predicates:
         results: list[ConditionResult] = []
+        passed_all = True
         if predicate.requires is not None:
             held = predicate.requires in held_predicates
-            results.append(
-                ConditionResult(
-                    name=f"held_{predicate.requires}",
-                    title=None,
-                    measure="predicate",
-                    value=held,
-                    bound=True,
-                    passed=held,
-                    gap=None,
-                )
-            )
+            passed_all = held
+            name = f"held_{predicate.requires}"
+            results.append(ConditionResult(name, None, "predicate", held, True, held, None))
         for condition in predicate.conditions:
-            raw = sum(
-                (total if code == TOTAL else node_scores[code] for code in condition.nodes), ZERO
-            )
+            raw = ZERO
+            for code in condition.nodes:
+                raw += total if code == TOTAL else node_scores[code]
             if condition.measure == "percent":
-                with localcontext(_CONTEXT):
-                    raw = raw * HUNDRED / condition.weight if condition.weight else ZERO
-            value = round_half_up(raw)
-            passed = value >= condition.bound
+                raw = raw * HUNDRED / condition.weight if condition.weight else ZERO
+            # round_half_up, inlined: this loop runs for every sheet of a ranking.
+            value = raw.quantize(_SNAP, ROUND_HALF_EVEN).quantize(cent, ROUND_HALF_UP)
+            bound = condition.bound
+            passed = value >= bound
+            if not passed:
+                passed_all = False
             results.append(
                 ConditionResult(
-                    name=condition.name,
-                    title=condition.title,
-                    measure=condition.measure,
-                    value=value,
-                    bound=condition.bound,
-                    passed=passed,
-                    gap=ZERO if passed else round_half_up(condition.bound - value),
+                    condition.name,
+                    condition.title,
+                    condition.measure,
+                    value,
+                    bound,
+                    passed,
+                    ZERO if passed else bound - value,  # both have 2 decimals: exact
                 )
             )
-        verdicts[predicate.key] = Verdict(
-            key=predicate.key,
-            passed=all(r.passed for r in results),
-            conditions=tuple(results),
-        )
+        verdicts[predicate.key] = Verdict(predicate.key, passed_all, tuple(results))
     return verdicts
 
 
 # --- the scorecard --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class NodeScore:
+class NodeScore(NamedTuple):
+    """A node's unrounded score, its weight, and (computed) the score as % of the weight."""
+
     score: Decimal
     weight: Decimal
 
@@ -690,14 +729,21 @@ def score(
         if problems or failed:
             raise InvalidAnswers(problems or [Problem("invalid_answer", "", "invalid answers")])
 
-    node_scores = {code: values[slot] for code, slot, _ in fw.score_slots}
-    before = sum((values[slot] for slot in fw.root_slots), ZERO)
+    node_scores: dict[str, Decimal] = {}
+    nodes: dict[str, NodeScore] = {}
+    for code, slot, weight in fw.score_slots:
+        node_scores[code] = values[slot]
+        nodes[code] = NodeScore(values[slot], weight)
+    before = ZERO
+    with localcontext(_CONTEXT):
+        for slot in fw.root_slots:
+            before += values[slot]
     penalties = tuple(penalties)
     total = apply_penalties(before, penalties) if penalties else before
     return Scorecard(
         framework=fw.key,
         version=fw.version,
-        nodes={code: NodeScore(values[slot], weight) for code, slot, weight in fw.score_slots},
+        nodes=nodes,
         items=item_values,
         total=total,
         total_before_penalties=before,
