@@ -196,9 +196,9 @@ def _find_shipped(key: str, version: int | None) -> CompiledFramework | str:
             doc = parse_framework(path.read_text(encoding="utf-8"))
         except FrameworkInvalid:
             continue
-        if doc.key == key and (version is None or doc.version == version):
-            if best is None or doc.version > best.version:
-                best = doc
+        wanted = doc.key == key and (version is None or doc.version == version)
+        if wanted and (best is None or doc.version > best.version):
+            best = doc
     if best is None:
         return f"unknown framework {key!r} (not in {default_directory()})"
     return compile_framework(best)
