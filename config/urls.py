@@ -12,5 +12,6 @@ urlpatterns = [
     path("lke/", include("zona.frameworks.urls")),
     path("assessments/", include("zona.assessments.urls")),
     path("surveys/", include("zona.surveys.urls")),
+    # Short public survey links (printed on posters): no login, exempt from the MFA redirect.
+    path("s/", include("zona.surveys.public_urls")),
 ]
-

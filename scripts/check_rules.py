@@ -27,7 +27,8 @@ for path in (ROOT / "zona").rglob("*.py"):
         "get_object_or_404" in text
     ):
         problems.append(
-            f"{path.relative_to(ROOT)}: uses get_object_or_404; use an access_<entity>_by_id function"
+            f"{path.relative_to(ROOT)}: uses get_object_or_404; "
+            "use an access_<entity>_by_id function"
         )
 
 env = dict(os.environ, DJANGO_SETTINGS_MODULE="config.settings.test", PYTHONPATH=str(ROOT))
@@ -42,9 +43,7 @@ def untranslated(po: Path) -> list[str]:
         if not lines:
             continue
         fuzzy = any(ln.startswith("#,") and "fuzzy" in ln for ln in lines)
-        msgid = "".join(
-            re.findall(r'"(.*)"', "\n".join(_section(lines, "msgid ")))
-        )
+        msgid = "".join(re.findall(r'"(.*)"', "\n".join(_section(lines, "msgid "))))
         strs = [
             "".join(re.findall(r'"(.*)"', "\n".join(_section(lines, key))))
             for key in ("msgstr ", "msgstr[0] ")
@@ -69,25 +68,29 @@ def _section(lines: list[str], key: str) -> list[str]:
     return out
 
 
-for app in APPS:
-    if not any(app.rglob("*.py")):
-        continue
-    (app / "locale").mkdir(exist_ok=True)
-    result = subprocess.run(
+# Each app's own catalogue, plus one for the project-wide templates in zona/templates
+# (base.html, the allauth overrides), kept in zona/locale (LOCALE_PATHS).
+CATALOGUES = [(app, app / "locale") for app in APPS if any(app.rglob("*.py"))]
+CATALOGUES.append((ROOT / "zona" / "templates", ROOT / "zona" / "locale"))
+
+for source, locale in CATALOGUES:
+    locale.mkdir(exist_ok=True)
+    result = subprocess.run(  # noqa: S603 (fixed argv, no user input)
         [django_admin, "makemessages", "-l", "id", "--no-obsolete", "-i", "tests/*", "-v", "0"],
-        cwd=app,
+        cwd=source,
         env=env,
         capture_output=True,
         text=True,
         check=False,
     )
+    name = source.relative_to(ROOT)
     if result.returncode != 0:
-        problems.append(f"makemessages failed in {app.name}: {result.stderr.strip()}")
+        problems.append(f"makemessages failed in {name}: {result.stderr.strip()}")
         continue
-    po = app / "locale" / "id" / "LC_MESSAGES" / "django.po"
+    po = locale / "id" / "LC_MESSAGES" / "django.po"
     if po.exists():
         for msgid in untranslated(po):
-            problems.append(f"zona/{app.name}: no Indonesian translation for {msgid!r}")
+            problems.append(f"{name}: no Indonesian translation for {msgid!r}")
 
 if problems:
     print("House rules broken:")

@@ -9,11 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from enum import StrEnum
+from typing import TypeAlias
 
-from django.db.models import Q, QuerySet
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from zona.accounts.models import GLOBAL_ROLES, Role, RoleAssignment, Unit, User
+from zona.accounts.models import GLOBAL_ROLES, ReviewTier, Role, RoleAssignment, Unit, User
+
+# Access functions accept the request's user as is: anonymous users simply hold nothing.
+AnyUser: TypeAlias = User | AnonymousUser
 
 
 class Perm(StrEnum):
@@ -69,14 +74,12 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
         }
     ),
     Role.REVIEWER: frozenset(_ALL_VIEW | {Perm.ASSESSMENT_REVIEW, Perm.SURVEY_VALIDATE}),
-    Role.NATIONAL_EVALUATOR: frozenset(
-        _ALL_VIEW | {Perm.ASSESSMENT_REVIEW, Perm.SURVEY_VALIDATE}
-    ),
+    Role.NATIONAL_EVALUATOR: frozenset(_ALL_VIEW | {Perm.ASSESSMENT_REVIEW, Perm.SURVEY_VALIDATE}),
     Role.VIEWER: frozenset(_ALL_VIEW),
 }
 
 
-def assignments_of(user: User) -> list[RoleAssignment]:
+def assignments_of(user: AnyUser) -> list[RoleAssignment]:
     """The user's assignments, loaded once per request object."""
     if not user.is_authenticated or not user.is_active:
         return []
@@ -89,7 +92,7 @@ def assignments_of(user: User) -> list[RoleAssignment]:
     return cached
 
 
-def forget_assignments(user: User) -> None:
+def forget_assignments(user: AnyUser) -> None:
     if hasattr(user, "_zona_assignments"):
         del user._zona_assignments
 
@@ -102,23 +105,23 @@ def _covers(assignment: RoleAssignment, unit: Unit) -> bool:
     return assignment.covers_subtree and unit.path.startswith(assignment.unit.path)
 
 
-def _granting(user: User, perm: Perm) -> Iterable[RoleAssignment]:
+def _granting(user: AnyUser, perm: Perm) -> Iterable[RoleAssignment]:
     return (a for a in assignments_of(user) if perm in ROLE_PERMS.get(a.role, frozenset()))
 
 
-def user_can(user: User, perm: Perm, unit: Unit) -> bool:
+def user_can(user: AnyUser, perm: Perm, unit: Unit) -> bool:
     if user.is_authenticated and user.is_superuser:
         return True
     return any(_covers(a, unit) for a in _granting(user, perm))
 
 
-def has_any_role(user: User, *roles: Role) -> bool:
+def has_any_role(user: AnyUser, *roles: Role) -> bool:
     if user.is_authenticated and user.is_superuser:
         return True
     return any(a.role in roles for a in assignments_of(user))
 
 
-def has_perm_anywhere(user: User, perm: Perm) -> bool:
+def has_perm_anywhere(user: AnyUser, perm: Perm) -> bool:
     if user.is_authenticated and user.is_superuser:
         return True
     return any(True for _ in _granting(user, perm))
@@ -141,7 +144,7 @@ def _scope_q(assignments: Iterable[RoleAssignment], prefix: str = "") -> Q | Non
     return q
 
 
-def units_where(user: User, perm: Perm) -> QuerySet[Unit]:
+def units_where(user: AnyUser, perm: Perm) -> QuerySet[Unit]:
     """Units on which the user holds `perm`: one query, no tree walk."""
     if user.is_authenticated and user.is_superuser:
         return Unit.objects.all()
@@ -151,11 +154,13 @@ def units_where(user: User, perm: Perm) -> QuerySet[Unit]:
     return Unit.objects.filter(q)
 
 
-def units_visible_to(user: User) -> QuerySet[Unit]:
+def units_visible_to(user: AnyUser) -> QuerySet[Unit]:
     return units_where(user, Perm.UNIT_VIEW)
 
 
-def filter_by_unit_scope(qs: QuerySet, user: User, perm: Perm, unit_field: str = "unit") -> QuerySet:
+def filter_by_unit_scope(
+    qs: QuerySet, user: AnyUser, perm: Perm, unit_field: str = "unit"
+) -> QuerySet:
     """Restrict any queryset with a FK to Unit to the units where the user holds `perm`."""
     if user.is_authenticated and user.is_superuser:
         return qs
@@ -165,7 +170,7 @@ def filter_by_unit_scope(qs: QuerySet, user: User, perm: Perm, unit_field: str =
     return qs.filter(q)
 
 
-def lke_areas_for(user: User, unit: Unit) -> frozenset[str] | None:
+def lke_areas_for(user: AnyUser, unit: Unit) -> frozenset[str] | None:
     """LKE areas the user may edit on `unit`; None means every area.
 
     A working-group member is limited to the areas of their assignment; any other role
@@ -185,7 +190,7 @@ def lke_areas_for(user: User, unit: Unit) -> frozenset[str] | None:
     return frozenset(areas) if limited else frozenset()
 
 
-def review_tiers_for(user: User, unit: Unit) -> list:
+def review_tiers_for(user: AnyUser, unit: Unit) -> list:
     """The review tiers in which the user reviews `unit`."""
     tiers = []
     for a in _granting(user, Perm.ASSESSMENT_REVIEW):
@@ -194,7 +199,12 @@ def review_tiers_for(user: User, unit: Unit) -> list:
     return sorted({t.pk: t for t in tiers}.values(), key=lambda t: t.rank)
 
 
-def access_unit_by_id(user: User, unit_id: int, *, perm: Perm = Perm.UNIT_VIEW) -> Unit:
+def access_unit_by_id(
+    user: AnyUser, unit_id: int | str, *, perm: Perm = Perm.UNIT_VIEW, for_change: bool = False
+) -> Unit:
+    """The unit, when the user holds `perm` on it (UNIT_MANAGE with `for_change`); else 404."""
+    if for_change and perm == Perm.UNIT_VIEW:
+        perm = Perm.UNIT_MANAGE
     try:
         unit = Unit.objects.get(pk=unit_id)
     except (Unit.DoesNotExist, ValueError, TypeError):
@@ -204,18 +214,149 @@ def access_unit_by_id(user: User, unit_id: int, *, perm: Perm = Perm.UNIT_VIEW) 
     return unit
 
 
-def manageable_users(user: User) -> QuerySet[User]:
-    """Accounts an admin may manage: those whose home unit is in the admin's scope."""
+def is_system_admin(user: AnyUser) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return any(a.role == Role.SYSTEM_ADMIN and a.unit is None for a in assignments_of(user))
+
+
+def covers_subtree_of(user: AnyUser, perm: Perm, unit: Unit) -> bool:
+    """True when `perm` reaches the whole subtree below `unit`, not only the unit itself.
+
+    An admin may hand out a sub-tree wide role only within a sub-tree they hold themselves.
+    """
     if user.is_authenticated and user.is_superuser:
-        return User.objects.all()
-    q = _scope_q(_granting(user, Perm.USER_MANAGE), prefix="home_unit__")
+        return True
+    for a in _granting(user, perm):
+        if a.unit is None:
+            if a.role in GLOBAL_ROLES:
+                return True
+            continue
+        if a.covers_subtree and unit.path.startswith(a.unit.path):
+            return True
+    return False
+
+
+def units_with_subtree_where(user: AnyUser, perm: Perm) -> QuerySet[Unit]:
+    """Units whose whole sub-tree the user holds `perm` on (where they may add sub-units)."""
+    if user.is_authenticated and user.is_superuser:
+        return Unit.objects.all()
+    q = _scope_q(a for a in _granting(user, perm) if a.unit is None or a.covers_subtree)
     if q is None:
+        return Unit.objects.none()
+    return Unit.objects.filter(q)
+
+
+def manageable_units(user: AnyUser) -> QuerySet[Unit]:
+    return units_where(user, Perm.UNIT_MANAGE)
+
+
+def manageable_agencies(user: AnyUser) -> QuerySet[Unit]:
+    """Agency roots whose settings and review tiers the user may change."""
+    return manageable_units(user).filter(depth=1)
+
+
+def manageable_users(user: AnyUser) -> QuerySet[User]:
+    """Accounts an admin may manage.
+
+    The home unit must lie in the admin's scope, and so must every role the account holds:
+    otherwise an agency admin could change the e-mail of an account with roles elsewhere
+    (another agency, or a global role) and take it over through a password reset.
+    """
+    if is_system_admin(user):
+        return User.objects.all()
+    granting = list(_granting(user, Perm.USER_MANAGE))
+    home_q = _scope_q(granting, prefix="home_unit__")
+    if home_q is None:
         return User.objects.none()
-    return User.objects.filter(q)
+    roles_q = _scope_q(granting, prefix="unit__")
+    assert roles_q is not None  # built from the same assignments as home_q
+    outside = RoleAssignment.objects.filter(user=OuterRef("pk")).filter(
+        Q(unit__isnull=True) | ~roles_q
+    )
+    return User.objects.filter(home_q).filter(is_superuser=False).exclude(Exists(outside))
 
 
-def access_user_by_id(user: User, user_id: int) -> User:
+def access_user_by_id(user: AnyUser, user_id: int | str, *, for_change: bool = False) -> User:
+    """An account the user manages; 404 for missing and for accounts outside their scope.
+
+    Only admins look at other accounts, so viewing and changing need the same right.
+    """
     try:
         return manageable_users(user).get(pk=user_id)
     except (User.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+def assignable_roles(user: AnyUser) -> list[Role]:
+    """Roles the user may hand out. Global roles are the system administrator's alone."""
+    if is_system_admin(user):
+        return list(Role)
+    if not has_perm_anywhere(user, Perm.USER_MANAGE):
+        return []
+    return [r for r in Role if r not in GLOBAL_ROLES]
+
+
+def can_assign_role(user: AnyUser, role: str, unit: Unit | None, *, covers_subtree: bool) -> bool:
+    if role in GLOBAL_ROLES or unit is None:
+        return is_system_admin(user)
+    if not user_can(user, Perm.USER_MANAGE, unit):
+        return False
+    return not covers_subtree or covers_subtree_of(user, Perm.USER_MANAGE, unit)
+
+
+def access_role_assignment_by_id(
+    user: AnyUser, assignment_id: int | str, *, account: User
+) -> RoleAssignment:
+    """An assignment of `account` that the user may revoke or change; else 404."""
+    try:
+        assignment = RoleAssignment.objects.select_related("unit", "review_tier").get(
+            pk=assignment_id, user=account
+        )
+    except (RoleAssignment.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if not can_assign_role(
+        user, assignment.role, assignment.unit, covers_subtree=assignment.covers_subtree
+    ):
+        raise Http404
+    return assignment
+
+
+def visible_review_tiers(user: AnyUser) -> QuerySet[ReviewTier]:
+    """Tiers the user may pick when assigning roles: those of the agencies they administer.
+
+    National tiers (no agency) go with global roles, which only a system admin assigns.
+    """
+    if is_system_admin(user):
+        return ReviewTier.objects.select_related("agency").all()
+    paths = {a.unit.agency_path for a in _granting(user, Perm.USER_MANAGE) if a.unit is not None}
+    return ReviewTier.objects.filter(agency__path__in=paths).select_related("agency")
+
+
+def access_review_tier_by_id(
+    user: AnyUser, tier_id: int | str, *, for_change: bool = False
+) -> ReviewTier:
+    """A review tier. Changing one needs UNIT_MANAGE on its agency (national: system admin)."""
+    try:
+        tier = ReviewTier.objects.select_related("agency").get(pk=tier_id)
+    except (ReviewTier.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if tier.agency is None:
+        allowed = is_system_admin(user) if for_change else user.is_authenticated
+    elif for_change:
+        allowed = user_can(user, Perm.UNIT_MANAGE, tier.agency)
+    else:
+        allowed = user_can(user, Perm.UNIT_VIEW, tier.agency)
+    if not allowed:
+        raise Http404
+    return tier
+
+
+def access_agency_by_id(user: AnyUser, unit_id: int | str) -> Unit:
+    """An agency root whose settings the user may change; 404 for any other unit."""
+    unit = access_unit_by_id(user, unit_id, perm=Perm.UNIT_MANAGE)
+    if not unit.is_agency:
+        raise Http404
+    return unit

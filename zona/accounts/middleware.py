@@ -25,9 +25,7 @@ class MFARequiredMiddleware:
             and user.is_authenticated
             and not request.path.startswith(self.EXEMPT_PREFIXES)
             and mfa_required_for(user)
-            and not Authenticator.objects.filter(
-                user=user, type=Authenticator.Type.TOTP
-            ).exists()
+            and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
         ):
             return redirect(reverse("mfa_activate_totp"))
         return self.get_response(request)

@@ -43,9 +43,7 @@ class Unit(MP_Node):
     region = models.CharField(_("region"), max_length=128, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     # Only meaningful on agency roots: reviewers of this agency must use TOTP.
-    mfa_required_for_reviewers = models.BooleanField(
-        _("MFA required for reviewers"), default=False
-    )
+    mfa_required_for_reviewers = models.BooleanField(_("MFA required for reviewers"), default=False)
 
     node_order_by = ["name"]
 

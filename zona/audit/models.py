@@ -17,7 +17,7 @@ class AuditEventQuerySet(models.QuerySet):
     def update(self, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("audit events are append-only")
 
-    def delete(self) -> NoReturn:  # type: ignore[override]
+    def delete(self) -> NoReturn:
         raise AppendOnlyError("audit events are append-only")
 
     def in_subtree(self, unit_path: str) -> AuditEventQuerySet:
@@ -70,3 +70,24 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("audit events are append-only")
+
+    def details_display(self) -> list[tuple[str, str]]:
+        """Details as readable pairs; a change `{"old": a, "new": b}` reads "a → b"."""
+        out = []
+        for key, value in (self.details or {}).items():
+            if isinstance(value, dict) and set(value) == {"old", "new"}:
+                text = f"{_show(value['old'])} → {_show(value['new'])}"
+            else:
+                text = _show(value)
+            out.append((key, text))
+        return out
+
+
+def _show(value: Any) -> str:
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, bool):
+        return "✓" if value else "✗"
+    if isinstance(value, list):
+        return ", ".join(_show(v) for v in value)
+    return str(value)

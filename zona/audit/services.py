@@ -1,13 +1,12 @@
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 
 from zona.audit.models import AuditEvent
-
-import json
 
 
 def _jsonable(details: dict[str, Any]) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from django.db import transaction
 
 from zona.accounts.models import ReviewTier, Role, RoleAssignment, ServiceType, Unit, User
 
-DEMO_PASSWORD = "zona-demo-2026"
+DEMO_PASSWORD = "zona-demo-2026"  # noqa: S105 (public demo data, printed by make run)
 
 AGENCY = ("KPM", "Kementerian Pelayanan Masyarakat", "ministry")
 
@@ -30,7 +30,11 @@ TREE: list[tuple[str, str, list[tuple[str, str, list[tuple[str, str, str]]]]]] =
                 "Kantor Wilayah DKI Jakarta",
                 [
                     ("KPM-IMI-JKT-PST", "Kantor Imigrasi Kelas I Jakarta Pusat", "Jakarta Pusat"),
-                    ("KPM-IMI-JKT-SEL", "Kantor Imigrasi Kelas I Jakarta Selatan", "Jakarta Selatan"),
+                    (
+                        "KPM-IMI-JKT-SEL",
+                        "Kantor Imigrasi Kelas I Jakarta Selatan",
+                        "Jakarta Selatan",
+                    ),
                     ("KPM-IMI-JKT-UTR", "Kantor Imigrasi Kelas I Jakarta Utara", "Jakarta Utara"),
                     ("KPM-IMI-JKT-TIM", "Kantor Imigrasi Kelas I Jakarta Timur", "Jakarta Timur"),
                     ("KPM-IMI-JKT-BAR", "Kantor Imigrasi Kelas I Jakarta Barat", "Jakarta Barat"),
@@ -93,10 +97,18 @@ TREE: list[tuple[str, str, list[tuple[str, str, list[tuple[str, str, str]]]]]] =
                 "Kantor Wilayah Sumatera Utara",
                 [
                     ("KPM-PZN-MDN", "Kantor Pelayanan Perizinan Medan", "Kota Medan"),
-                    ("KPM-PZN-PMS", "Kantor Pelayanan Perizinan Pematangsiantar", "Kota Pematangsiantar"),
+                    (
+                        "KPM-PZN-PMS",
+                        "Kantor Pelayanan Perizinan Pematangsiantar",
+                        "Kota Pematangsiantar",
+                    ),
                     ("KPM-PZN-BNJ", "Kantor Pelayanan Perizinan Binjai", "Kota Binjai"),
                     ("KPM-PZN-SBG", "Kantor Pelayanan Perizinan Sibolga", "Kota Sibolga"),
-                    ("KPM-PZN-TBT", "Kantor Pelayanan Perizinan Tebing Tinggi", "Kota Tebing Tinggi"),
+                    (
+                        "KPM-PZN-TBT",
+                        "Kantor Pelayanan Perizinan Tebing Tinggi",
+                        "Kota Tebing Tinggi",
+                    ),
                     ("KPM-PZN-KSR", "Kantor Pelayanan Perizinan Kisaran", "Asahan"),
                 ],
             ),
@@ -142,16 +154,44 @@ DEMO_USERS: list[tuple[str, str, str, str | None, dict]] = [
     ("admin", "Administrator Sistem", Role.SYSTEM_ADMIN, None, {}),
     ("admin.kpm", "Rina Wulandari", Role.AGENCY_ADMIN, "KPM", {"covers_subtree": True}),
     ("operator.bandung", "Dedi Kurniawan", Role.UNIT_OPERATOR, "KPM-IMI-BDG", {}),
-    ("pokja.bandung", "Siti Rahmawati", Role.WORKING_GROUP, "KPM-IMI-BDG", {"lke_areas": ["1", "2"]}),
+    (
+        "pokja.bandung",
+        "Siti Rahmawati",
+        Role.WORKING_GROUP,
+        "KPM-IMI-BDG",
+        {"lke_areas": ["1", "2"]},
+    ),
     ("kepala.bandung", "Agus Setiawan", Role.UNIT_HEAD, "KPM-IMI-BDG", {}),
-    ("reviewer.kanwil", "Bambang Hartono", Role.REVIEWER, "KPM-JBR", {"covers_subtree": True, "tier": "kanwil"}),
-    ("reviewer.eselon1", "Yuliana Putri", Role.REVIEWER, "KPM-DJIM", {"covers_subtree": True, "tier": "eselon1"}),
-    ("reviewer.tpi", "Hendra Gunawan", Role.REVIEWER, "KPM", {"covers_subtree": True, "tier": "tpi"}),
+    (
+        "reviewer.kanwil",
+        "Bambang Hartono",
+        Role.REVIEWER,
+        "KPM-JBR",
+        {"covers_subtree": True, "tier": "kanwil"},
+    ),
+    (
+        "reviewer.eselon1",
+        "Yuliana Putri",
+        Role.REVIEWER,
+        "KPM-DJIM",
+        {"covers_subtree": True, "tier": "eselon1"},
+    ),
+    (
+        "reviewer.tpi",
+        "Hendra Gunawan",
+        Role.REVIEWER,
+        "KPM",
+        {"covers_subtree": True, "tier": "tpi"},
+    ),
     ("tpn", "Dewi Lestari", Role.NATIONAL_EVALUATOR, None, {"tier": "tpn"}),
     ("viewer", "Andi Pratama", Role.VIEWER, "KPM", {"covers_subtree": True}),
 ]
 
-TIERS = [("kanwil", "Kantor Wilayah", 10), ("eselon1", "Unit Eselon I", 20), ("tpi", "TPI (Inspektorat Jenderal)", 30)]
+TIERS = [
+    ("kanwil", "Kantor Wilayah", 10),
+    ("eselon1", "Unit Eselon I", 20),
+    ("tpi", "TPI (Inspektorat Jenderal)", 30),
+]
 
 
 @dataclass

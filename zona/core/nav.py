@@ -45,6 +45,6 @@ def nav_for(user, current_path: str = "") -> list[dict]:
         except NoReverseMatch:
             # The page is not built yet in this version; do not show a dead link.
             continue
-        active = url != "/" and current_path.startswith(url) or url == current_path
+        active = (url != "/" and current_path.startswith(url)) or url == current_path
         items.append({"url": url, "label": item.label, "icon": item.icon, "active": active})
     return items

@@ -30,13 +30,14 @@ Personas (username → role):
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 import factory
 from factory.django import DjangoModelFactory
 
 from zona.accounts.models import ReviewTier, Role, RoleAssignment, ServiceType, Unit, User
 
-DEFAULT_PASSWORD = "zona-test-Pa55"
+DEFAULT_PASSWORD = "zona-test-Pa55"  # noqa: S105 (test personas only)
 
 
 class UserFactory(DjangoModelFactory):
@@ -51,9 +52,10 @@ class UserFactory(DjangoModelFactory):
 
 
 def add_unit(parent: Unit | None, *, code: str, name: str, kind: str, **extra) -> Unit:
+    fields = {"code": code, "name": name, "kind": kind, **extra}
     if parent is None:
-        return Unit.add_root(code=code, name=name, kind=kind, **extra)
-    return parent.add_child(code=code, name=name, kind=kind, **extra)
+        return Unit.objects.add_root(create_kwargs=fields)
+    return Unit.objects.add_child(parent, create_kwargs=fields)
 
 
 def assign(user: User, role: str, unit: Unit | None, **extra) -> RoleAssignment:
@@ -110,7 +112,7 @@ def build_world() -> World:
     tier_tpn = ReviewTier.objects.create(agency=None, code="tpn", name="TPN", rank=90)
 
     def user(username: str, home: Unit | None) -> User:
-        return UserFactory(username=username, home_unit=home)
+        return cast(User, UserFactory(username=username, home_unit=home))
 
     users = {
         "sysadmin": user("sysadmin", None),

@@ -1,3 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from zona.accounts.api import views
+
+urlpatterns = [
+    path("units/", views.UnitListView.as_view(), name="api-unit-list"),
+    path("units/<int:pk>/", views.UnitDetailView.as_view(), name="api-unit-detail"),
+    path("me/", views.MeView.as_view(), name="api-me"),
+]

@@ -49,13 +49,13 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return None
     if isinstance(exc, exceptions.ValidationError):
         response.data = error_body(
-            "invalid", str(exceptions.ValidationError.default_detail), _problems_from_detail(exc.detail)
+            "invalid",
+            str(exceptions.ValidationError.default_detail),
+            _problems_from_detail(exc.detail),
         )
     elif isinstance(exc, exceptions.APIException):
         detail = exc.detail
-        response.data = error_body(
-            str(getattr(detail, "code", exc.default_code)), str(detail)
-        )
+        response.data = error_body(str(getattr(detail, "code", exc.default_code)), str(detail))
     if response.status_code == status.HTTP_404_NOT_FOUND:
         response.data = error_body("not_found", str(exceptions.NotFound.default_detail))
     return response

@@ -8,8 +8,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         self.stdout.write("")
-        self.stdout.write("Demo logins (password for all: %s)" % DEMO_PASSWORD)
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD})")
         self.stdout.write("-" * 72)
-        for username, full_name, role, unit_code, _extra in DEMO_USERS:
+        for username, _full_name, role, unit_code, _extra in DEMO_USERS:
             self.stdout.write(f"  {username:<18} {role:<20} {unit_code or '(all)'}")
         self.stdout.write("-" * 72)

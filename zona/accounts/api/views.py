@@ -1,0 +1,71 @@
+"""Read API for units in the caller's scope and for the caller's own account."""
+
+from __future__ import annotations
+
+from typing import cast
+
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Substr
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from zona.accounts.access import Perm, access_unit_by_id, units_visible_to
+from zona.accounts.api.serializers import MeSerializer, UnitSerializer
+from zona.accounts.models import Unit, User
+from zona.accounts.selectors import mfa_required_for, role_assignments_of
+
+
+def _with_parent_id(qs: QuerySet[Unit]) -> QuerySet[Unit]:
+    # The parent's path is the unit's path minus one step: a correlated subquery, no N+1.
+    parent = Unit.objects.filter(
+        path=Substr(OuterRef("path"), 1, (OuterRef("depth") - 1) * Unit.steplen)
+    ).values("pk")[:1]
+    return qs.annotate(parent_id=Subquery(parent))
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter("q", str, description="Part of the name or code."),
+        OpenApiParameter("under", int, description="Only this unit and its sub-units."),
+        OpenApiParameter("kind", str, description="Kind of unit, e.g. satker."),
+    ]
+)
+class UnitListView(generics.ListAPIView):
+    """Units the caller may see, in tree order."""
+
+    serializer_class = UnitSerializer
+
+    def get_queryset(self) -> QuerySet[Unit]:
+        qs = units_visible_to(self.request.user)
+        params = self.request.query_params
+        if params.get("under"):
+            under = access_unit_by_id(self.request.user, params["under"], perm=Perm.UNIT_VIEW)
+            qs = qs.filter(path__startswith=under.path)
+        if params.get("q"):
+            q = params["q"].strip()
+            qs = qs.filter(Q(name__icontains=q) | Q(code__icontains=q))
+        if params.get("kind"):
+            qs = qs.filter(kind=params["kind"])
+        return _with_parent_id(qs).order_by("path")
+
+
+class UnitDetailView(generics.RetrieveAPIView):
+    serializer_class = UnitSerializer
+
+    def get_object(self) -> Unit:
+        unit = access_unit_by_id(self.request.user, self.kwargs["pk"])
+        return _with_parent_id(Unit.objects.filter(pk=unit.pk)).get()
+
+
+class MeView(APIView):
+    """The caller's account, roles, and whether an agency makes them use MFA."""
+
+    @extend_schema(responses=MeSerializer)
+    def get(self, request: Request) -> Response:
+        user = cast(User, request.user)  # IsAuthenticated let the request in
+        user.roles = role_assignments_of(user)  # type: ignore[attr-defined]
+        user.mfa_required = mfa_required_for(user)  # type: ignore[attr-defined]
+        return Response(MeSerializer(user).data)
