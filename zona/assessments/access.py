@@ -1,0 +1,209 @@
+"""Who may see and change periods, assessments, answers and evidence.
+
+Every view and endpoint fetches these objects through the `access_*_by_id` functions: a
+missing object and a forbidden one give the same 404.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from zona.accounts.access import (
+    ROLE_PERMS,
+    Perm,
+    assignments_of,
+    filter_by_unit_scope,
+    lke_areas_for,
+    review_tiers_for,
+    units_where,
+    user_can,
+)
+from zona.accounts.models import GLOBAL_ROLES, ReviewTier, Unit, User
+from zona.assessments.models import (
+    Assessment,
+    AssessmentStatus,
+    Evidence,
+    EvidenceRevision,
+    Period,
+    PeriodStatus,
+)
+from zona.assessments.sheet import ItemSpec
+
+
+def _int(value: object) -> int:
+    try:
+        return int(value)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        raise Http404 from None
+
+
+# --- periods ---------------------------------------------------------------------------------
+
+
+def _agency_paths(user: User, perms: set[Perm]) -> list[str] | None:
+    """Paths of the agencies where the user holds one of `perms` somewhere; None = all."""
+    if user.is_authenticated and user.is_superuser:
+        return None
+    paths: set[str] = set()
+    for a in assignments_of(user):
+        if not perms & ROLE_PERMS.get(a.role, frozenset()):
+            continue
+        if a.unit is None:
+            if a.role in GLOBAL_ROLES:
+                return None
+            continue
+        paths.add(a.unit.path[: Unit.steplen])
+    return sorted(paths)
+
+
+def periods_visible_to(user: User) -> QuerySet[Period]:
+    """Periods of every agency in which the user sees assessments or manages periods."""
+    paths = _agency_paths(user, {Perm.ASSESSMENT_VIEW, Perm.PERIOD_MANAGE})
+    qs = Period.objects.select_related("agency", "framework")
+    if paths is None:
+        return qs
+    return qs.filter(agency__path__in=paths)
+
+
+def periods_managed_by(user: User) -> QuerySet[Period]:
+    return filter_by_unit_scope(
+        Period.objects.select_related("agency", "framework"), user, Perm.PERIOD_MANAGE, "agency"
+    )
+
+
+def access_period_by_id(
+    user: User, period_id: object, *, perm: Perm = Perm.PERIOD_MANAGE
+) -> Period:
+    try:
+        period = Period.objects.select_related("agency", "framework").get(pk=_int(period_id))
+    except Period.DoesNotExist:
+        raise Http404 from None
+    if perm == Perm.ASSESSMENT_VIEW:
+        if not periods_visible_to(user).filter(pk=period.pk).exists():
+            raise Http404
+    elif not user_can(user, perm, period.agency):
+        raise Http404
+    return period
+
+
+# --- assessments -----------------------------------------------------------------------------
+
+
+def assessments_visible_to(user: User, perm: Perm = Perm.ASSESSMENT_VIEW) -> QuerySet[Assessment]:
+    return filter_by_unit_scope(
+        Assessment.objects.select_related("period", "period__framework", "unit"), user, perm
+    )
+
+
+def access_assessment_by_id(
+    user: User, assessment_id: object, *, perm: Perm = Perm.ASSESSMENT_VIEW
+) -> Assessment:
+    try:
+        assessment = Assessment.objects.select_related(
+            "period", "period__framework", "period__agency", "unit"
+        ).get(pk=_int(assessment_id))
+    except Assessment.DoesNotExist:
+        raise Http404 from None
+    if not user_can(user, perm, assessment.unit):
+        raise Http404
+    return assessment
+
+
+@dataclass(frozen=True)
+class SheetRights:
+    """What one user may do on one assessment, worked out once per request."""
+
+    can_edit: bool
+    # LKE areas the user may edit; None = all. Empty = none.
+    areas: frozenset[str] | None
+    can_submit: bool
+    can_assign: bool
+    can_edit_evidence: bool
+    review_tiers: tuple[ReviewTier, ...]
+
+    def may_edit_area(self, area: str) -> bool:
+        return self.can_edit and (self.areas is None or area in self.areas)
+
+
+def sheet_rights(user: User, assessment: Assessment) -> SheetRights:
+    unit = assessment.unit
+    can_edit = user_can(user, Perm.ASSESSMENT_EDIT, unit)
+    return SheetRights(
+        can_edit=can_edit,
+        areas=lke_areas_for(user, unit) if can_edit else frozenset(),
+        can_submit=user_can(user, Perm.ASSESSMENT_SUBMIT, unit),
+        can_assign=user_can(user, Perm.ASSESSMENT_ASSIGN, unit),
+        can_edit_evidence=user_can(user, Perm.EVIDENCE_EDIT, unit),
+        review_tiers=tuple(review_tiers_for(user, unit)),
+    )
+
+
+def sheet_lock_reason(assessment: Assessment) -> str | None:
+    """Why the unit layer is read-only for everyone right now, or None."""
+    if assessment.period.status == PeriodStatus.CLOSED:
+        return _("The period is closed; the sheet can no longer be changed.")
+    if assessment.status == AssessmentStatus.SUBMITTED:
+        return _("The sheet was submitted. It stays read-only until a reviewer returns items.")
+    return None
+
+
+def unit_item_lock_reason(
+    rights: SheetRights, assessment: Assessment, item: ItemSpec, *, survey_filled: bool = False
+) -> str | None:
+    """Why this user may not change this item of the unit layer, or None if they may."""
+    if not rights.can_edit:
+        return _("You can view this sheet but not change it.")
+    if not rights.may_edit_area(item.area):
+        return _("This item belongs to area %(area)s, which is assigned to other members.") % {
+            "area": item.area
+        }
+    reason = sheet_lock_reason(assessment)
+    if reason:
+        return reason
+    if not assessment.item_reopened(item.code):
+        return _("Only the items the reviewer returned can be changed.")
+    if survey_filled:
+        return _("This index comes from the unit's survey in Zona and cannot be typed over.")
+    return None
+
+
+# --- evidence --------------------------------------------------------------------------------
+
+
+def evidence_visible_to(user: User, perm: Perm = Perm.ASSESSMENT_VIEW) -> QuerySet[Evidence]:
+    return filter_by_unit_scope(Evidence.objects.select_related("unit"), user, perm)
+
+
+def access_evidence_by_id(
+    user: User, evidence_id: object, *, perm: Perm = Perm.ASSESSMENT_VIEW
+) -> Evidence:
+    try:
+        evidence = Evidence.objects.select_related("unit", "current_revision").get(
+            pk=_int(evidence_id)
+        )
+    except Evidence.DoesNotExist:
+        raise Http404 from None
+    if not user_can(user, perm, evidence.unit):
+        raise Http404
+    return evidence
+
+
+def access_evidence_revision_by_id(user: User, revision_id: object) -> EvidenceRevision:
+    try:
+        revision = EvidenceRevision.objects.select_related("evidence", "evidence__unit").get(
+            pk=_int(revision_id)
+        )
+    except EvidenceRevision.DoesNotExist:
+        raise Http404 from None
+    if not user_can(user, Perm.ASSESSMENT_VIEW, revision.evidence.unit):
+        raise Http404
+    return revision
+
+
+def units_for_evidence(user: User) -> QuerySet[Unit]:
+    """Units whose evidence library the user may change (for the library's unit picker)."""
+    return units_where(user, Perm.EVIDENCE_EDIT).order_by("path")

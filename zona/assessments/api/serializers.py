@@ -1,0 +1,245 @@
+"""API shapes of periods, assessments, answers, evidence and scores."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from zona.assessments.models import (
+    Assessment,
+    Evidence,
+    EvidenceLink,
+    EvidenceRevision,
+    Period,
+    PeriodDeadline,
+    Target,
+)
+
+
+class DeadlineSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PeriodDeadline
+        fields = ["level", "fill_deadline", "review_deadline", "revision_deadline"]
+
+
+class PeriodSerializer(serializers.ModelSerializer):
+    deadlines = DeadlineSerializer(many=True, read_only=True)
+    framework_key = serializers.CharField(source="framework.key", read_only=True)
+    framework_version = serializers.IntegerField(source="framework.version", read_only=True)
+
+    class Meta:
+        model = Period
+        fields = [
+            "id",
+            "agency",
+            "year",
+            "title",
+            "framework",
+            "framework_key",
+            "framework_version",
+            "opens_on",
+            "closes_on",
+            "status",
+            "deadlines",
+        ]
+        read_only_fields = ["id", "status"]
+
+
+class PeriodWriteSerializer(serializers.Serializer):
+    agency = serializers.IntegerField()
+    framework = serializers.IntegerField()
+    year = serializers.IntegerField()
+    title = serializers.CharField(max_length=200)
+    opens_on = serializers.DateField()
+    closes_on = serializers.DateField()
+    deadlines = DeadlineSerializer(many=True, required=False)
+
+
+class BulkUnitSerializer(serializers.Serializer):
+    unit = serializers.IntegerField()
+    target = serializers.ChoiceField(choices=Target.choices, default=Target.WBK)
+
+
+class BulkCreateSerializer(serializers.Serializer):
+    units = BulkUnitSerializer(many=True)
+    carry_forward = serializers.BooleanField(default=False)
+
+
+class AssessmentSerializer(serializers.ModelSerializer):
+    # Plain strings: enums named "status" already exist in other apps' schemas.
+    status = serializers.CharField(read_only=True, help_text="draft, submitted or returned")
+    target = serializers.CharField(read_only=True, help_text="wbk or wbbm")
+    unit_code = serializers.CharField(source="unit.code", read_only=True)
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+    period_title = serializers.CharField(source="period.title", read_only=True)
+    year = serializers.IntegerField(source="period.year", read_only=True)
+
+    class Meta:
+        model = Assessment
+        fields = [
+            "id",
+            "period",
+            "period_title",
+            "year",
+            "unit",
+            "unit_code",
+            "unit_name",
+            "target",
+            "status",
+            "submitted_at",
+            "submitted_by",
+            "returned_items",
+            "return_reason",
+            "carried_from",
+        ]
+
+
+class LayerSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="`unit` for the unit layer, else the review tier code")
+    name = serializers.CharField()
+    rank = serializers.IntegerField()
+
+
+class WindowSerializer(serializers.Serializer):
+    opens_on = serializers.DateField()
+    closes_on = serializers.DateField()
+    kind = serializers.CharField()
+
+
+class AssessmentDetailSerializer(AssessmentSerializer):
+    layers = LayerSerializer(many=True, read_only=True)
+    window = WindowSerializer(read_only=True)
+    submission_refusal = serializers.CharField(allow_null=True, read_only=True)
+
+    class Meta(AssessmentSerializer.Meta):
+        fields = [*AssessmentSerializer.Meta.fields, "layers", "window", "submission_refusal"]
+
+
+class AnswerSerializer(serializers.Serializer):
+    item = serializers.CharField()
+    value = serializers.JSONField(
+        allow_null=True,
+        help_text='Option key ("Ya", "A"…), counts object for PCT, index 0-4 for NUM4 (string).',
+    )
+    note = serializers.CharField(allow_blank=True)
+    revision = serializers.IntegerField()
+    source = serializers.CharField()  # type: ignore[assignment]
+    suggested_value = serializers.JSONField(allow_null=True)
+    updated_by = serializers.CharField(allow_null=True)
+    updated_at = serializers.DateTimeField(allow_null=True)
+
+
+class AnswerWriteSerializer(serializers.Serializer):
+    value = serializers.JSONField(required=False, allow_null=True)
+    note = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    revision = serializers.IntegerField(
+        min_value=0, help_text="The answer revision you started from (0 for a new answer)."
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if "value" not in attrs and "note" not in attrs:
+            raise serializers.ValidationError("give value, note or both")
+        return attrs
+
+
+class ChangeSerializer(serializers.Serializer):
+    layer = serializers.CharField()
+    field = serializers.CharField()
+    before = serializers.JSONField(allow_null=True)
+    after = serializers.JSONField(allow_null=True)
+    revision = serializers.IntegerField()
+    via = serializers.CharField()
+    changed_by = serializers.CharField(allow_null=True)
+    changed_at = serializers.DateTimeField()
+
+
+class RevisionSerializer(serializers.ModelSerializer):
+    uploaded_by = serializers.CharField(source="uploaded_by.username", allow_null=True)
+    file_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = EvidenceRevision
+        fields = [
+            "id",
+            "number",
+            "url",
+            "original_name",
+            "sha256",
+            "size",
+            "content_type",
+            "effective_date",
+            "expires_on",
+            "uploaded_by",
+            "uploaded_at",
+            "file_url",
+        ]
+
+    def get_file_url(self, obj: EvidenceRevision) -> str | None:
+        from django.urls import reverse
+
+        if not obj.file:
+            return None
+        return reverse("api-evidence-file", args=[obj.pk])
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    kind = serializers.CharField(read_only=True, help_text="file or link")
+    current_revision = RevisionSerializer(read_only=True)
+
+    class Meta:
+        model = Evidence
+        fields = ["id", "unit", "title", "kind", "description", "archived", "current_revision"]
+
+
+class EvidenceDetailSerializer(EvidenceSerializer):
+    revisions = RevisionSerializer(many=True, read_only=True)
+
+    class Meta(EvidenceSerializer.Meta):
+        fields = [*EvidenceSerializer.Meta.fields, "revisions"]
+
+
+class EvidenceCreateSerializer(serializers.Serializer):
+    unit = serializers.IntegerField()
+    file = serializers.FileField(required=False)
+    url = serializers.URLField(required=False, max_length=2000)
+    title = serializers.CharField(required=False, allow_blank=True, max_length=255)
+    description = serializers.CharField(required=False, allow_blank=True)
+    effective_date = serializers.DateField(required=False)
+    expires_on = serializers.DateField(required=False, allow_null=True)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if bool(attrs.get("file")) == bool(attrs.get("url")):
+            raise serializers.ValidationError("give either a file or a url")
+        return attrs
+
+
+class RevisionCreateSerializer(serializers.Serializer):
+    file = serializers.FileField(required=False)
+    url = serializers.URLField(required=False, max_length=2000)
+    effective_date = serializers.DateField(required=False)
+    expires_on = serializers.DateField(required=False, allow_null=True)
+
+
+class EvidenceLinkSerializer(serializers.ModelSerializer):
+    title = serializers.CharField(source="evidence.title", read_only=True)
+    item = serializers.CharField(source="item_code")
+
+    class Meta:
+        model = EvidenceLink
+        fields = ["id", "evidence", "item", "title", "linked_at", "linked_by"]
+        read_only_fields = ["id", "linked_at", "linked_by"]
+
+
+class EvidenceLinkCreateSerializer(serializers.Serializer):
+    evidence = serializers.IntegerField()
+    item = serializers.CharField()
+
+
+class ScoresSerializer(serializers.Serializer):
+    target = serializers.CharField()
+    layers = serializers.DictField(
+        child=serializers.JSONField(),
+        help_text="Layer code -> scorecard (as `lke_score` prints it)",
+    )
+    effective = serializers.JSONField()

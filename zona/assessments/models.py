@@ -1,0 +1,438 @@
+"""Periods, assessments, answers per layer, their history, and the evidence library.
+
+Writes go through `zona.assessments.services`; these models hold only rules about one row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, NoReturn
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class AppendOnlyError(RuntimeError):
+    pass
+
+
+class PeriodStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+
+
+class Period(models.Model):
+    """One round of self-assessment that an agency opens for some of its units."""
+
+    agency = models.ForeignKey(
+        "accounts.Unit",
+        on_delete=models.PROTECT,
+        related_name="assessment_periods",
+        verbose_name=_("agency"),
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    title = models.CharField(_("title"), max_length=200)
+    framework = models.ForeignKey(
+        "frameworks.Framework",
+        on_delete=models.PROTECT,
+        related_name="periods",
+        verbose_name=_("framework version"),
+    )
+    opens_on = models.DateField(_("opens on"))
+    closes_on = models.DateField(_("closes on"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=PeriodStatus.choices, default=PeriodStatus.OPEN
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("assessment period")
+        verbose_name_plural = _("assessment periods")
+        ordering = ["-year", "title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "year", "title"], name="assessments_period_unique_title"
+            ),
+            models.CheckConstraint(
+                condition=Q(closes_on__gte=models.F("opens_on")),
+                name="assessments_period_dates_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.year})"
+
+
+class PeriodDeadline(models.Model):
+    """Deadlines for the units at one level of the tree (1 = the agency itself)."""
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="deadlines")
+    level = models.PositiveSmallIntegerField(_("tree level"))
+    fill_deadline = models.DateField(_("self-assessment due"))
+    review_deadline = models.DateField(_("review due"), null=True, blank=True)
+    revision_deadline = models.DateField(_("revision due"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("deadline")
+        verbose_name_plural = _("deadlines")
+        ordering = ["period_id", "level"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "level"], name="assessments_deadline_unique_level"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period} L{self.level}"
+
+
+class Target(models.TextChoices):
+    WBK = "wbk", _("Towards WBK")
+    WBBM = "wbbm", _("Towards WBBM")
+
+
+class AssessmentStatus(models.TextChoices):
+    DRAFT = "draft", _("Being filled")
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned for revision")
+
+
+class Assessment(models.Model):
+    """One unit's worksheet in one period. Answers live in its layers."""
+
+    period = models.ForeignKey(
+        Period, on_delete=models.PROTECT, related_name="assessments", verbose_name=_("period")
+    )
+    unit = models.ForeignKey(
+        "accounts.Unit",
+        on_delete=models.PROTECT,
+        related_name="assessments",
+        verbose_name=_("unit"),
+    )
+    target = models.CharField(
+        _("target predicate"), max_length=8, choices=Target.choices, default=Target.WBK
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=AssessmentStatus.choices,
+        default=AssessmentStatus.DRAFT,
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("submitted by"),
+    )
+    # When a reviewer returns the sheet: the item codes the unit may change again (empty
+    # means the whole sheet) and why.
+    returned_items = models.JSONField(_("returned items"), default=list, blank=True)
+    returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
+    return_reason = models.TextField(_("reason for return"), blank=True)
+    carried_from = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("carried forward from"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("assessment")
+        verbose_name_plural = _("assessments")
+        ordering = ["-period__year", "unit__path"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "unit"], name="assessments_assessment_unique_unit"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.period}"
+
+    @property
+    def unit_layer_locked(self) -> bool:
+        return self.status == AssessmentStatus.SUBMITTED
+
+    def item_reopened(self, code: str) -> bool:
+        """Whether the unit may change this item in the current state."""
+        if self.status == AssessmentStatus.DRAFT:
+            return True
+        if self.status == AssessmentStatus.RETURNED:
+            return not self.returned_items or code in self.returned_items
+        return False
+
+
+class AnswerLayer(models.Model):
+    """The answers of one party: the unit (tier empty) or one review tier."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="layers")
+    tier = models.ForeignKey(
+        "accounts.ReviewTier",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="answer_layers",
+        verbose_name=_("review tier"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("answer layer")
+        verbose_name_plural = _("answer layers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "tier"], name="assessments_layer_unique_tier"
+            ),
+            # NULLs are distinct in a plain unique constraint: one unit layer per sheet.
+            models.UniqueConstraint(
+                fields=["assessment"],
+                condition=Q(tier__isnull=True),
+                name="assessments_layer_unique_unit",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assessment_id}:{self.tier.code if self.tier else 'unit'}"
+
+    @property
+    def is_unit(self) -> bool:
+        return self.tier_id is None
+
+
+class AnswerSource(models.TextChoices):
+    MANUAL = "manual", _("Entered")
+    SURVEY = "survey", _("From the unit's survey")
+
+
+class Answer(models.Model):
+    """One layer's answer to one item.
+
+    `value` is the option key, the counts of a PCT item (an object; counts may be partial
+    while the unit is still filling them), or a NUM4 index as a decimal string. `revision`
+    grows with every saved change: a save must name the revision it started from, so two
+    people saving the same item never overwrite each other silently.
+    """
+
+    layer = models.ForeignKey(AnswerLayer, on_delete=models.CASCADE, related_name="answers")
+    item_code = models.CharField(_("item"), max_length=64)
+    value = models.JSONField(_("answer"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    source = models.CharField(
+        _("source"), max_length=16, choices=AnswerSource.choices, default=AnswerSource.MANUAL
+    )
+    # Carried forward from the unit's previous assessment: shown, not scored, until accepted.
+    suggested_value = models.JSONField(_("suggested answer"), null=True, blank=True)
+    suggested_note = models.TextField(_("suggested note"), blank=True)
+    revision = models.PositiveIntegerField(_("revision"), default=0)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["layer", "item_code"], name="assessments_answer_unique_item"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_code}={self.value!r}"
+
+
+class ChangeField(models.TextChoices):
+    VALUE = "value", _("answer")
+    NOTE = "note", _("note")
+    EVIDENCE = "evidence", _("evidence")
+
+
+class AnswerChangeQuerySet(models.QuerySet):
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("answer history is append-only")
+
+    def delete(self) -> NoReturn:
+        raise AppendOnlyError("answer history is append-only")
+
+
+class AnswerChange(models.Model):
+    """One change of an answer, a note or an evidence link: who, when, before and after."""
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="answer_changes"
+    )
+    layer = models.ForeignKey(AnswerLayer, on_delete=models.CASCADE, related_name="changes")
+    item_code = models.CharField(_("item"), max_length=64)
+    field = models.CharField(_("field"), max_length=16, choices=ChangeField.choices)
+    before = models.JSONField(_("before"), null=True, blank=True)
+    after = models.JSONField(_("after"), null=True, blank=True)
+    # The answer's revision after this change (0 for evidence links, which carry none).
+    revision = models.PositiveIntegerField(default=0)
+    # How the change came in: the worksheet, an Excel import, the API, carry-forward ...
+    via = models.CharField(max_length=16, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    objects = AnswerChangeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("answer change")
+        verbose_name_plural = _("answer changes")
+        ordering = ["-changed_at", "-id"]
+        indexes = [models.Index(fields=["assessment", "item_code"])]
+
+    def __str__(self) -> str:
+        return f"{self.item_code} {self.field} r{self.revision}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise AppendOnlyError("answer history is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("answer history is append-only")
+
+
+class EvidenceKind(models.TextChoices):
+    FILE = "file", _("File")
+    LINK = "link", _("External link")
+
+
+class Evidence(models.Model):
+    """A document in a unit's evidence library; its content lives in immutable revisions."""
+
+    unit = models.ForeignKey(
+        "accounts.Unit", on_delete=models.PROTECT, related_name="evidence", verbose_name=_("unit")
+    )
+    title = models.CharField(_("title"), max_length=255)
+    kind = models.CharField(_("kind"), max_length=8, choices=EvidenceKind.choices)
+    description = models.TextField(_("description"), blank=True)
+    # The newest revision, kept here so lists need no per-row lookup.
+    current_revision = models.ForeignKey(
+        "EvidenceRevision",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    archived = models.BooleanField(_("archived"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+        ordering = ["title", "id"]
+        indexes = [models.Index(fields=["unit", "archived", "title"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+def evidence_upload_to(instance: EvidenceRevision, filename: str) -> str:
+    # The name is chosen by the service (unit/uuid/safe-name); this is only a fallback.
+    return f"evidence/{filename}"
+
+
+class EvidenceRevision(models.Model):
+    """One uploaded file (or link target) of an evidence document. Never changed or deleted."""
+
+    evidence = models.ForeignKey(Evidence, on_delete=models.PROTECT, related_name="revisions")
+    number = models.PositiveIntegerField(_("revision"))
+    file = models.FileField(_("file"), upload_to=evidence_upload_to, max_length=500, blank=True)
+    url = models.URLField(_("link"), max_length=2000, blank=True)
+    original_name = models.CharField(_("file name"), max_length=255, blank=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True, db_index=True)
+    size = models.PositiveBigIntegerField(_("size"), default=0)
+    content_type = models.CharField(_("type"), max_length=128, blank=True)
+    effective_date = models.DateField(_("effective date"))
+    expires_on = models.DateField(_("valid until"), null=True, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("evidence revision")
+        verbose_name_plural = _("evidence revisions")
+        ordering = ["evidence_id", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["evidence", "number"], name="assessments_revision_unique_number"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.evidence_id} r{self.number}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise AppendOnlyError("evidence revisions are immutable")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("evidence revisions are immutable")
+
+    def is_expired(self, today: dt.date) -> bool:
+        return self.expires_on is not None and self.expires_on < today
+
+
+class EvidenceLink(models.Model):
+    """Evidence attached to one item of one assessment. Unlinking keeps the row."""
+
+    evidence = models.ForeignKey(Evidence, on_delete=models.PROTECT, related_name="links")
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="evidence_links"
+    )
+    item_code = models.CharField(_("item"), max_length=64)
+    linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    linked_at = models.DateTimeField(auto_now_add=True)
+    unlinked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    unlinked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("evidence link")
+        verbose_name_plural = _("evidence links")
+        ordering = ["linked_at", "id"]
+        indexes = [models.Index(fields=["assessment", "item_code"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["evidence", "assessment", "item_code"],
+                condition=Q(unlinked_at__isnull=True),
+                name="assessments_link_unique_active",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.evidence_id}->{self.assessment_id}:{self.item_code}"

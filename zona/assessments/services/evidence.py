@@ -1,0 +1,549 @@
+"""The evidence library: uploads checked on their content, immutable revisions, links to items."""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import hashlib
+import os
+import uuid
+import zipfile
+from dataclasses import dataclass
+from typing import Any
+
+import filetype
+from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.files.base import File
+from django.core.files.storage import default_storage
+from django.core.validators import URLValidator
+from django.db import transaction
+from django.db.models import Max
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from django.utils.text import get_valid_filename
+from django.utils.translation import gettext as _
+
+from zona.accounts.access import Perm
+from zona.accounts.models import Unit, User
+from zona.assessments.models import (
+    AnswerChange,
+    AnswerLayer,
+    Assessment,
+    ChangeField,
+    Evidence,
+    EvidenceKind,
+    EvidenceLink,
+    EvidenceRevision,
+)
+from zona.assessments.services._common import invalid, require_perm
+from zona.assessments.services.answers import check_unit_edit, lock_assessment
+from zona.assessments.sheet import sheet_spec
+from zona.audit.services import audit_record
+from zona.core.errors import Problem, StateError, ValidationFailed
+
+# extension -> the content type served for it. What a file *is* is decided from its bytes.
+ALLOWED_EXTENSIONS: dict[str, str] = {
+    "pdf": "application/pdf",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "png": "image/png",
+    "gif": "image/gif",
+    "webp": "image/webp",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "doc": "application/msword",
+    "xls": "application/vnd.ms-excel",
+    "ppt": "application/vnd.ms-powerpoint",
+    "odt": "application/vnd.oasis.opendocument.text",
+    "ods": "application/vnd.oasis.opendocument.spreadsheet",
+    "odp": "application/vnd.oasis.opendocument.presentation",
+    "mp4": "video/mp4",
+    "txt": "text/plain",
+    "csv": "text/csv",
+}
+_OOXML_MARKERS = {"docx": "word/", "xlsx": "xl/", "pptx": "ppt/"}
+_OLE = {"doc", "xls", "ppt"}
+_ODF = {"odt", "ods", "odp"}
+_TEXT = {"txt", "csv"}
+# filetype's name for what the bytes are -> extensions that may carry them
+_SNIFFED: dict[str, set[str]] = {
+    "pdf": {"pdf"},
+    "jpg": {"jpg", "jpeg"},
+    "png": {"png"},
+    "gif": {"gif"},
+    "webp": {"webp"},
+    "mp4": {"mp4"},
+    "m4v": {"mp4"},
+}
+HEAD_BYTES = 8192
+
+
+def max_upload_bytes() -> int:
+    return int(settings.ZONA_EVIDENCE_MAX_BYTES)
+
+
+def allowed_types_text() -> str:
+    return ", ".join(sorted({ext.upper() for ext in ALLOWED_EXTENSIONS} - {"JPEG"}))
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    name: str
+    extension: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+def check_file(upload: File) -> CheckedFile:
+    """Size, type (from the content) and digest of an upload; ValidationFailed if refused."""
+    original = os.path.basename(upload.name or "").strip() or "file"
+    name = get_valid_filename(original)[:150] or "file"
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+
+    def refuse(message: str, code: str) -> ValidationFailed:
+        return ValidationFailed(
+            message, problems=[Problem(code=code, message=message, field=original)]
+        )
+
+    size = upload.size or 0
+    limit = max_upload_bytes()
+    if size > limit:
+        raise refuse(
+            _("%(name)s is %(size)s; files may be at most %(limit)s.")
+            % {"name": original, "size": filesizeformat(size), "limit": filesizeformat(limit)},
+            "too_large",
+        )
+    if extension not in ALLOWED_EXTENSIONS:
+        raise refuse(
+            _("%(name)s: this type of file is not accepted. Accepted: %(types)s.")
+            % {"name": original, "types": allowed_types_text()},
+            "type_not_allowed",
+        )
+    digest = hashlib.sha256()
+    head = b""
+    counted = 0
+    upload.seek(0)
+    for chunk in upload.chunks():
+        if len(head) < HEAD_BYTES:
+            head += chunk[: HEAD_BYTES - len(head)]
+        digest.update(chunk)
+        counted += len(chunk)
+        if counted > limit:
+            raise refuse(
+                _("%(name)s is larger than %(limit)s.")
+                % {"name": original, "limit": filesizeformat(limit)},
+                "too_large",
+            )
+    if counted == 0:
+        raise refuse(_("%(name)s is empty.") % {"name": original}, "empty")
+    if not _content_matches(upload, head, extension):
+        raise refuse(
+            _(
+                "%(name)s does not contain what its name says (.%(ext)s). Save it again in "
+                "its real format, or export it to PDF."
+            )
+            % {"name": original, "ext": extension},
+            "content_mismatch",
+        )
+    upload.seek(0)
+    return CheckedFile(
+        name=name,
+        extension=extension,
+        content_type=ALLOWED_EXTENSIONS[extension],
+        size=counted,
+        sha256=digest.hexdigest(),
+    )
+
+
+def _content_matches(upload: File, head: bytes, extension: str) -> bool:
+    kind = filetype.guess(head)
+    if extension in _TEXT:
+        if kind is not None or b"\x00" in head:
+            return False
+        try:
+            codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+        except UnicodeDecodeError:
+            return False
+        return True
+    if kind is None:
+        return False
+    if extension in _OLE:
+        return kind.extension in _OLE
+    if extension in _OOXML_MARKERS or extension in _ODF:
+        if kind.extension not in {"zip", extension}:
+            return False
+        return _zip_has(upload, extension)
+    return extension in _SNIFFED.get(kind.extension, set())
+
+
+def _zip_has(upload: File, extension: str) -> bool:
+    upload.seek(0)
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            names = archive.namelist()
+            if extension in _ODF:
+                if "mimetype" not in names:
+                    return False
+                return bool(
+                    archive.read("mimetype").decode("ascii", "replace").strip()
+                    == ALLOWED_EXTENSIONS[extension]
+                )
+            marker = _OOXML_MARKERS[extension]
+            return "[Content_Types].xml" in names and any(n.startswith(marker) for n in names)
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError):
+        return False
+    finally:
+        upload.seek(0)
+
+
+def _check_dates(effective_date: dt.date | None, expires_on: dt.date | None) -> dt.date:
+    effective = effective_date or timezone.localdate()
+    if expires_on is not None and expires_on < effective:
+        raise invalid(_("The expiry date cannot be before the effective date."), field="expires_on")
+    return effective
+
+
+def _store(unit: Unit, checked: CheckedFile, upload: File) -> str:
+    name = f"evidence/{unit.pk}/{uuid.uuid4().hex}/{checked.name}"
+    return default_storage.save(name, upload)
+
+
+@dataclass(frozen=True)
+class Uploaded:
+    evidence: Evidence
+    revision: EvidenceRevision
+    duplicate: bool
+
+
+def evidence_upload(
+    *,
+    actor: User,
+    unit: Unit,
+    file: File,
+    title: str = "",
+    description: str = "",
+    effective_date: dt.date | None = None,
+    expires_on: dt.date | None = None,
+) -> Uploaded:
+    """Add one file to the unit's library.
+
+    The same content uploaded again (same SHA-256 in this unit) is not stored twice: the
+    existing document is returned with `duplicate` set.
+    """
+    require_perm(actor, Perm.EVIDENCE_EDIT, unit)
+    checked = check_file(file)
+    effective = _check_dates(effective_date, expires_on)
+    existing = (
+        EvidenceRevision.objects.filter(evidence__unit=unit, sha256=checked.sha256)
+        .select_related("evidence")
+        .order_by("-id")
+        .first()
+    )
+    if existing is not None:
+        return Uploaded(existing.evidence, existing, True)
+    title = (title or "").strip() or os.path.splitext(os.path.basename(file.name or ""))[0]
+    stored = _store(unit, checked, file)
+    try:
+        with transaction.atomic():
+            evidence = Evidence.objects.create(
+                unit=unit,
+                title=title[:255] or checked.name,
+                kind=EvidenceKind.FILE,
+                description=description,
+                created_by=actor,
+            )
+            revision = _create_revision(
+                evidence,
+                actor,
+                checked=checked,
+                stored=stored,
+                effective=effective,
+                expires=expires_on,
+            )
+            audit_record(
+                actor=actor,
+                action="evidence.uploaded",
+                target=evidence,
+                unit=unit,
+                details={
+                    "file": checked.name,
+                    "sha256": checked.sha256,
+                    "size": checked.size,
+                    "content_type": checked.content_type,
+                },
+            )
+    except Exception:
+        # The row never existed: do not leave an orphan file behind.
+        default_storage.delete(stored)
+        raise
+    return Uploaded(evidence, revision, False)
+
+
+def _create_revision(
+    evidence: Evidence,
+    actor: User,
+    *,
+    checked: CheckedFile | None = None,
+    stored: str = "",
+    url: str = "",
+    effective: dt.date,
+    expires: dt.date | None,
+) -> EvidenceRevision:
+    number = (
+        EvidenceRevision.objects.filter(evidence=evidence).aggregate(n=Max("number"))["n"] or 0
+    ) + 1
+    revision = EvidenceRevision(
+        evidence=evidence,
+        number=number,
+        url=url,
+        original_name=checked.name if checked else "",
+        sha256=checked.sha256 if checked else "",
+        size=checked.size if checked else 0,
+        content_type=checked.content_type if checked else "",
+        effective_date=effective,
+        expires_on=expires,
+        uploaded_by=actor,
+    )
+    if stored:
+        revision.file.name = stored
+    revision.save()
+    evidence.current_revision = revision
+    evidence.save(update_fields=["current_revision"])
+    return revision
+
+
+def _check_url(url: str) -> str:
+    url = (url or "").strip()
+    try:
+        URLValidator(schemes=["http", "https"])(url)
+    except DjangoValidationError:
+        raise invalid(
+            _("Give a full web address starting with https:// (for example a Google Drive link)."),
+            field="url",
+        ) from None
+    if len(url) > 2000:
+        raise invalid(_("The web address is too long."), field="url")
+    return url
+
+
+def evidence_add_link(
+    *,
+    actor: User,
+    unit: Unit,
+    url: str,
+    title: str,
+    description: str = "",
+    effective_date: dt.date | None = None,
+    expires_on: dt.date | None = None,
+) -> Evidence:
+    """An external link (Drive, a web page) kept in the library and marked as a link."""
+    require_perm(actor, Perm.EVIDENCE_EDIT, unit)
+    url = _check_url(url)
+    effective = _check_dates(effective_date, expires_on)
+    title = (title or "").strip() or url
+    with transaction.atomic():
+        evidence = Evidence.objects.create(
+            unit=unit,
+            title=title[:255],
+            kind=EvidenceKind.LINK,
+            description=description,
+            created_by=actor,
+        )
+        _create_revision(evidence, actor, url=url, effective=effective, expires=expires_on)
+        audit_record(
+            actor=actor,
+            action="evidence.link_added",
+            target=evidence,
+            unit=unit,
+            details={"url": url},
+        )
+    return evidence
+
+
+def evidence_add_revision(
+    *,
+    actor: User,
+    evidence: Evidence,
+    file: File | None = None,
+    url: str = "",
+    effective_date: dt.date | None = None,
+    expires_on: dt.date | None = None,
+) -> EvidenceRevision:
+    """A new version of a document; earlier versions stay as they were."""
+    require_perm(actor, Perm.EVIDENCE_EDIT, evidence.unit)
+    effective = _check_dates(effective_date, expires_on)
+    if evidence.kind == EvidenceKind.LINK:
+        url = _check_url(url)
+        with transaction.atomic():
+            locked = Evidence.objects.select_for_update().get(pk=evidence.pk)
+            revision = _create_revision(
+                locked, actor, url=url, effective=effective, expires=expires_on
+            )
+            audit_record(
+                actor=actor,
+                action="evidence.revised",
+                target=locked,
+                unit=locked.unit,
+                details={"revision": revision.number, "url": url},
+            )
+        return revision
+    if file is None:
+        raise invalid(_("Choose the file of the new version."), field="file")
+    checked = check_file(file)
+    current = evidence.current_revision
+    if current is not None and current.sha256 == checked.sha256:
+        raise invalid(
+            _("This file is identical to the current version."), code="duplicate", field="file"
+        )
+    stored = _store(evidence.unit, checked, file)
+    try:
+        with transaction.atomic():
+            locked = Evidence.objects.select_for_update().get(pk=evidence.pk)
+            revision = _create_revision(
+                locked,
+                actor,
+                checked=checked,
+                stored=stored,
+                effective=effective,
+                expires=expires_on,
+            )
+            audit_record(
+                actor=actor,
+                action="evidence.revised",
+                target=locked,
+                unit=locked.unit,
+                details={
+                    "revision": revision.number,
+                    "sha256": checked.sha256,
+                    "file": checked.name,
+                },
+            )
+    except Exception:
+        default_storage.delete(stored)
+        raise
+    return revision
+
+
+def evidence_update(
+    *,
+    actor: User,
+    evidence: Evidence,
+    title: str,
+    description: str = "",
+    archived: bool = False,
+) -> Evidence:
+    """Rename, describe or archive a document (archived ones leave the picker, keep links)."""
+    require_perm(actor, Perm.EVIDENCE_EDIT, evidence.unit)
+    if not title.strip():
+        raise invalid(_("Give the document a title."), field="title")
+    with transaction.atomic():
+        locked = Evidence.objects.select_for_update().get(pk=evidence.pk)
+        before = {
+            "title": locked.title,
+            "description": locked.description,
+            "archived": locked.archived,
+        }
+        locked.title = title.strip()[:255]
+        locked.description = description
+        locked.archived = archived
+        locked.save(update_fields=["title", "description", "archived"])
+        audit_record(
+            actor=actor,
+            action="evidence.updated",
+            target=locked,
+            unit=locked.unit,
+            details={"before": before, "after": {"title": locked.title, "archived": archived}},
+        )
+    return locked
+
+
+def _link_summary(evidence: Evidence) -> dict[str, Any]:
+    return {"evidence": evidence.pk, "title": evidence.title, "kind": evidence.kind}
+
+
+def evidence_link(
+    *, actor: User, assessment: Assessment, item_code: str, evidence: Evidence
+) -> EvidenceLink:
+    """Attach a library document to an item of the unit layer (idempotent)."""
+    require_perm(actor, Perm.EVIDENCE_EDIT, assessment.unit)
+    item = sheet_spec(assessment.period.framework).items.get(item_code)
+    if item is None:
+        raise invalid(_("Unknown item code %(code)s.") % {"code": item_code}, code="unknown_item")
+    if evidence.unit_id != assessment.unit_id:
+        raise invalid(_("Only documents of the unit's own library can be attached."))
+    with transaction.atomic():
+        locked = lock_assessment(assessment)
+        check_unit_edit(actor, locked, item, None)
+        link = EvidenceLink.objects.filter(
+            evidence=evidence, assessment=locked, item_code=item.code, unlinked_at__isnull=True
+        ).first()
+        if link is not None:
+            return link
+        link = EvidenceLink.objects.create(
+            evidence=evidence, assessment=locked, item_code=item.code, linked_by=actor
+        )
+        layer, _created = AnswerLayer.objects.get_or_create(assessment=locked, tier=None)
+        AnswerChange.objects.create(
+            assessment=locked,
+            layer=layer,
+            item_code=item.code,
+            field=ChangeField.EVIDENCE,
+            before=None,
+            after=_link_summary(evidence),
+            via="worksheet",
+            changed_by=actor,
+        )
+        audit_record(
+            actor=actor,
+            action="assessment.evidence_linked",
+            target=locked,
+            unit=locked.unit,
+            details={"item": item.code, "evidence": evidence.pk},
+        )
+    return link
+
+
+def evidence_unlink(*, actor: User, assessment: Assessment, link_id: int) -> EvidenceLink:
+    """Detach a document from an item; the link row stays as history."""
+    require_perm(actor, Perm.EVIDENCE_EDIT, assessment.unit)
+    with transaction.atomic():
+        locked = lock_assessment(assessment)
+        link = (
+            EvidenceLink.objects.select_for_update(of=("self",))
+            .select_related("evidence")
+            .filter(pk=link_id, assessment=locked)
+            .first()
+        )
+        if link is None:
+            raise invalid(_("That document is not attached to this sheet."), code="not_linked")
+        if link.unlinked_at is not None:
+            return link
+        item = sheet_spec(locked.period.framework).items.get(link.item_code)
+        if item is None:
+            raise StateError(_("The item no longer exists in this framework."))
+        check_unit_edit(actor, locked, item, None)
+        link.unlinked_at = timezone.now()
+        link.unlinked_by = actor
+        link.save(update_fields=["unlinked_at", "unlinked_by"])
+        layer, _created = AnswerLayer.objects.get_or_create(assessment=locked, tier=None)
+        AnswerChange.objects.create(
+            assessment=locked,
+            layer=layer,
+            item_code=link.item_code,
+            field=ChangeField.EVIDENCE,
+            before=_link_summary(link.evidence),
+            after=None,
+            via="worksheet",
+            changed_by=actor,
+        )
+        audit_record(
+            actor=actor,
+            action="assessment.evidence_unlinked",
+            target=locked,
+            unit=locked.unit,
+            details={"item": link.item_code, "evidence": link.evidence_id},
+        )
+    return link

@@ -1,0 +1,321 @@
+"""Opening periods and creating their assessments."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from zona.accounts.access import Perm
+from zona.accounts.models import Unit, User
+from zona.assessments.models import (
+    AnswerLayer,
+    Assessment,
+    Period,
+    PeriodDeadline,
+    PeriodStatus,
+    Target,
+)
+from zona.assessments.services._common import require_perm
+from zona.audit.services import audit_record
+from zona.core.errors import Problem, StateError, ValidationFailed
+from zona.frameworks.models import Framework
+
+
+@dataclass(frozen=True)
+class DeadlineInput:
+    level: int
+    fill_deadline: dt.date
+    review_deadline: dt.date | None = None
+    revision_deadline: dt.date | None = None
+
+
+def _check_period(
+    *,
+    year: int,
+    title: str,
+    opens_on: dt.date,
+    closes_on: dt.date,
+    deadlines: Sequence[DeadlineInput],
+) -> list[Problem]:
+    problems: list[Problem] = []
+    if not title.strip():
+        problems.append(Problem("required", _("Give the period a title."), "title"))
+    if not 2000 <= year <= 2100:
+        problems.append(Problem("invalid", _("The year must be between 2000 and 2100."), "year"))
+    if closes_on < opens_on:
+        problems.append(
+            Problem("invalid", _("The period cannot close before it opens."), "closes_on")
+        )
+    levels: set[int] = set()
+    for d in deadlines:
+        where = f"deadlines.{d.level}"
+        if d.level < 1:
+            problems.append(Problem("invalid", _("A tree level starts at 1."), where))
+        if d.level in levels:
+            problems.append(
+                Problem(
+                    "duplicate", _("Level %(level)s is given twice.") % {"level": d.level}, where
+                )
+            )
+        levels.add(d.level)
+        if d.fill_deadline < opens_on:
+            problems.append(
+                Problem(
+                    "invalid",
+                    _("Level %(level)s: the self-assessment deadline is before the period opens.")
+                    % {"level": d.level},
+                    where,
+                )
+            )
+        if d.review_deadline and d.review_deadline < d.fill_deadline:
+            problems.append(
+                Problem(
+                    "invalid",
+                    _(
+                        "Level %(level)s: the review deadline is before the self-assessment "
+                        "deadline."
+                    )
+                    % {"level": d.level},
+                    where,
+                )
+            )
+        if d.revision_deadline and d.revision_deadline < d.fill_deadline:
+            problems.append(
+                Problem(
+                    "invalid",
+                    _(
+                        "Level %(level)s: the revision deadline is before the self-assessment "
+                        "deadline."
+                    )
+                    % {"level": d.level},
+                    where,
+                )
+            )
+    return problems
+
+
+def period_create(
+    *,
+    actor: User,
+    agency: Unit,
+    year: int,
+    title: str,
+    framework: Framework,
+    opens_on: dt.date,
+    closes_on: dt.date,
+    deadlines: Sequence[DeadlineInput] = (),
+) -> Period:
+    require_perm(actor, Perm.PERIOD_MANAGE, agency)
+    problems = _check_period(
+        year=year, title=title, opens_on=opens_on, closes_on=closes_on, deadlines=deadlines
+    )
+    if not agency.is_agency:
+        problems.append(
+            Problem("invalid", _("Periods belong to an agency (a root unit)."), "agency")
+        )
+    if Period.objects.filter(agency=agency, year=year, title=title.strip()).exists():
+        problems.append(
+            Problem(
+                "duplicate",
+                _("This agency already has a period with this title and year."),
+                "title",
+            )
+        )
+    if problems:
+        raise ValidationFailed(_("The period was not saved."), problems=problems)
+    with transaction.atomic():
+        period = Period.objects.create(
+            agency=agency,
+            year=year,
+            title=title.strip(),
+            framework=framework,
+            opens_on=opens_on,
+            closes_on=closes_on,
+            created_by=actor,
+        )
+        _save_deadlines(period, deadlines)
+        audit_record(
+            actor=actor,
+            action="assessment.period_created",
+            target=period,
+            unit=agency,
+            details={
+                "year": year,
+                "framework": f"{framework.key} v{framework.version}",
+                "opens_on": opens_on,
+                "closes_on": closes_on,
+                "deadlines": [d.__dict__ for d in deadlines],
+            },
+        )
+    return period
+
+
+def period_update(
+    *,
+    actor: User,
+    period: Period,
+    title: str,
+    opens_on: dt.date,
+    closes_on: dt.date,
+    deadlines: Sequence[DeadlineInput],
+    status: str | None = None,
+) -> Period:
+    require_perm(actor, Perm.PERIOD_MANAGE, period.agency)
+    problems = _check_period(
+        year=period.year, title=title, opens_on=opens_on, closes_on=closes_on, deadlines=deadlines
+    )
+    if status is not None and status not in PeriodStatus.values:
+        problems.append(Problem("invalid", _("Unknown status."), "status"))
+    if (
+        Period.objects.filter(agency=period.agency, year=period.year, title=title.strip())
+        .exclude(pk=period.pk)
+        .exists()
+    ):
+        problems.append(
+            Problem(
+                "duplicate",
+                _("This agency already has a period with this title and year."),
+                "title",
+            )
+        )
+    if problems:
+        raise ValidationFailed(_("The period was not saved."), problems=problems)
+    with transaction.atomic():
+        locked = Period.objects.select_for_update().get(pk=period.pk)
+        before = {
+            "title": locked.title,
+            "opens_on": locked.opens_on,
+            "closes_on": locked.closes_on,
+            "status": locked.status,
+            "deadlines": list(
+                locked.deadlines.values(
+                    "level", "fill_deadline", "review_deadline", "revision_deadline"
+                )
+            ),
+        }
+        locked.title = title.strip()
+        locked.opens_on = opens_on
+        locked.closes_on = closes_on
+        if status is not None:
+            locked.status = status
+        locked.save()
+        locked.deadlines.all().delete()
+        _save_deadlines(locked, deadlines)
+        audit_record(
+            actor=actor,
+            action="assessment.period_updated",
+            target=locked,
+            unit=locked.agency,
+            details={
+                "before": before,
+                "after": {
+                    "title": locked.title,
+                    "opens_on": opens_on,
+                    "closes_on": closes_on,
+                    "status": locked.status,
+                    "deadlines": [d.__dict__ for d in deadlines],
+                },
+            },
+        )
+    return locked
+
+
+def _save_deadlines(period: Period, deadlines: Sequence[DeadlineInput]) -> None:
+    PeriodDeadline.objects.bulk_create(
+        PeriodDeadline(
+            period=period,
+            level=d.level,
+            fill_deadline=d.fill_deadline,
+            review_deadline=d.review_deadline,
+            revision_deadline=d.revision_deadline,
+        )
+        for d in deadlines
+    )
+
+
+@dataclass(frozen=True)
+class BulkCreated:
+    created: list[Assessment]
+    existing: list[Unit]
+    carried: int
+
+
+def assessment_create_many(
+    *,
+    actor: User,
+    period: Period,
+    targets: Mapping[Unit, str],
+    carry_forward: bool = False,
+) -> BulkCreated:
+    """Create the assessments of several units at once; units that have one are skipped.
+
+    With `carry_forward`, each new sheet starts from the unit's previous assessment
+    (answers as suggestions, evidence links kept).
+    """
+    require_perm(actor, Perm.PERIOD_MANAGE, period.agency)
+    problems: list[Problem] = []
+    if period.status != PeriodStatus.OPEN:
+        raise StateError(_("The period is closed; no assessments can be added."))
+    for unit, target in targets.items():
+        if not period.agency.contains(unit) or unit.pk == period.agency.pk:
+            problems.append(
+                Problem(
+                    "invalid",
+                    _("%(unit)s is not a unit of %(agency)s.")
+                    % {"unit": unit.name, "agency": period.agency.name},
+                    str(unit.pk),
+                )
+            )
+        if target not in Target.values:
+            problems.append(
+                Problem(
+                    "invalid",
+                    _("Unknown target predicate “%(target)s”.") % {"target": target},
+                    str(unit.pk),
+                )
+            )
+    if not targets:
+        problems.append(Problem("required", _("Choose at least one unit."), "units"))
+    if problems:
+        raise ValidationFailed(_("No assessment was created."), problems=problems)
+
+    from zona.assessments.services.carry import carry_forward_into
+
+    created: list[Assessment] = []
+    existing: list[Unit] = []
+    carried = 0
+    with transaction.atomic():
+        have = set(
+            Assessment.objects.filter(period=period, unit__in=list(targets)).values_list(
+                "unit_id", flat=True
+            )
+        )
+        for unit, target in targets.items():
+            if unit.pk in have:
+                existing.append(unit)
+                continue
+            try:
+                with transaction.atomic():
+                    assessment = Assessment.objects.create(
+                        period=period, unit=unit, target=target, created_by=actor
+                    )
+            except IntegrityError:
+                # Created meanwhile by another admin: treat as existing.
+                existing.append(unit)
+                continue
+            AnswerLayer.objects.create(assessment=assessment, tier=None)
+            audit_record(
+                actor=actor,
+                action="assessment.created",
+                target=assessment,
+                unit=unit,
+                details={"period": period.pk, "target": target},
+            )
+            if carry_forward and carry_forward_into(actor=actor, assessment=assessment):
+                carried += 1
+            created.append(assessment)
+    return BulkCreated(created=created, existing=existing, carried=carried)

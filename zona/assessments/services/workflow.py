@@ -1,0 +1,104 @@
+"""Submitting a sheet and returning it for revision: the one transition table."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zona.accounts.access import Perm, review_tiers_for
+from zona.accounts.models import User
+from zona.assessments.models import Assessment, AssessmentStatus
+from zona.assessments.selectors import submission_refusal
+from zona.assessments.services._common import invalid, require_perm
+from zona.assessments.services.answers import lock_assessment
+from zona.assessments.services.surveys import answers_fill_from_surveys
+from zona.assessments.sheet import sheet_spec
+from zona.audit.services import audit_record
+from zona.core.errors import PermissionDenied, StateError
+
+# action -> (states it may start from, state it leads to)
+TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
+    "submit": (
+        frozenset({AssessmentStatus.DRAFT, AssessmentStatus.RETURNED}),
+        AssessmentStatus.SUBMITTED,
+    ),
+    "return": (frozenset({AssessmentStatus.SUBMITTED}), AssessmentStatus.RETURNED),
+}
+
+
+def _transition(assessment: Assessment, action: str) -> str:
+    sources, target = TRANSITIONS[action]
+    if assessment.status not in sources:
+        raise StateError(
+            _("This cannot be done while the sheet is “%(status)s”.")
+            % {"status": assessment.get_status_display()}
+        )
+    return target
+
+
+def assessment_submit(
+    *, actor: User, assessment: Assessment, now: dt.datetime | None = None
+) -> Assessment:
+    """The unit head submits the unit layer within the window; it is then read-only."""
+    require_perm(actor, Perm.ASSESSMENT_SUBMIT, assessment.unit)
+    with transaction.atomic():
+        locked = lock_assessment(assessment)
+        target = _transition(locked, "submit")
+        reason = submission_refusal(locked, now=now)
+        if reason:
+            raise StateError(_("The sheet was not submitted: %(reason)s") % {"reason": reason})
+        # The sheet goes out with the survey indices as they are at this moment.
+        answers_fill_from_surveys(assessment=locked)
+        before = locked.status
+        locked.status = target
+        locked.submitted_at = now or timezone.now()
+        locked.submitted_by = actor
+        locked.save(update_fields=["status", "submitted_at", "submitted_by"])
+        audit_record(
+            actor=actor,
+            action="assessment.submitted",
+            target=locked,
+            unit=locked.unit,
+            details={"from": before, "returned_items": locked.returned_items},
+        )
+    return locked
+
+
+def assessment_return(
+    *,
+    actor: User,
+    assessment: Assessment,
+    items: Sequence[str] = (),
+    reason: str = "",
+) -> Assessment:
+    """A reviewer reopens the unit layer: the listed items, or the whole sheet when empty."""
+    if not review_tiers_for(actor, assessment.unit):
+        raise PermissionDenied(_("Only a reviewer of this unit can return its sheet."))
+    spec = sheet_spec(assessment.period.framework)
+    unknown = [code for code in items if code not in spec.items]
+    if unknown:
+        raise invalid(
+            _("Unknown item codes: %(codes)s.") % {"codes": ", ".join(unknown)}, field="items"
+        )
+    if not reason.strip():
+        raise invalid(_("Say what the unit should revise."), field="reason")
+    with transaction.atomic():
+        locked = lock_assessment(assessment)
+        target = _transition(locked, "return")
+        locked.status = target
+        locked.returned_items = list(dict.fromkeys(items))
+        locked.returned_at = timezone.now()
+        locked.return_reason = reason.strip()
+        locked.save(update_fields=["status", "returned_items", "returned_at", "return_reason"])
+        audit_record(
+            actor=actor,
+            action="assessment.returned",
+            target=locked,
+            unit=locked.unit,
+            details={"items": locked.returned_items, "reason": locked.return_reason},
+        )
+    return locked

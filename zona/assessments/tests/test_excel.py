@@ -1,0 +1,236 @@
+"""Excel round trip: export, fill, import; all rows or none."""
+
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from zona.assessments.excel import COL_ANSWER, COL_CODE, COL_NOTE, COL_REVISION, FIRST_ROW
+from zona.assessments.models import Answer, AnswerChange
+from zona.assessments.selectors import load_sheet_state
+from zona.assessments.services import (
+    answer_save,
+    answers_import,
+    assessment_submit,
+    evidence_link,
+    evidence_upload,
+)
+from zona.assessments.tests.factories import make_assessment, pdf_file
+from zona.core.errors import PermissionDenied, ValidationFailed
+
+
+def export(client, assessment):
+    r = client.get(reverse("assessments:export", args=[assessment.pk]))
+    assert r.status_code == 200
+    assert r["Content-Type"].startswith("application/vnd.openxmlformats")
+    return r.content
+
+
+def rows(data):
+    ws = load_workbook(io.BytesIO(data))["LKE"]
+    return ws, {ws.cell(row=r, column=COL_CODE).value: r for r in range(FIRST_ROW, ws.max_row + 1)}
+
+
+def save_wb(ws):
+    out = io.BytesIO()
+    ws.parent.save(out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def filled(world, assessment):
+    op = world["operator"]
+    answer_save(
+        actor=op,
+        assessment=assessment,
+        item_code="A.I.1.i.a",
+        revision=0,
+        value="Ya",
+        note="SK no. 1\nbaris dua",
+    )
+    answer_save(
+        actor=op,
+        assessment=assessment,
+        item_code="A.II.1.i.a",
+        revision=0,
+        value={"change_agents": 10, "changes_made": 8},
+    )
+    answer_save(
+        actor=op,
+        assessment=assessment,
+        item_code="A.II.1.i.b",
+        revision=0,
+        value={"violations_last_year": 3},
+    )
+    answer_save(actor=op, assessment=assessment, item_code="B.I.a", revision=0, value="3.61")
+    answer_save(actor=op, assessment=assessment, item_code="B.II.a", revision=0, value="4")
+    doc = evidence_upload(actor=op, unit=world.bandung, file=pdf_file()).evidence
+    evidence_link(actor=op, assessment=assessment, item_code="A.I.1.i.a", evidence=doc)
+    return assessment
+
+
+def test_export_has_the_known_layout(client_for, world, filled):
+    data = export(client_for(world["operator"]), filled)
+    ws, index = rows(data)
+    for code in (
+        "A",
+        "A.I",
+        "A.I.1",
+        "A.I.1.i",
+        "A.I.1.i.a",
+        "A.II.1.i.a#change_agents",
+        "B.II.a",
+        "TOTAL",
+    ):
+        assert code in index
+    row = index["A.I.1.i.a"]
+    assert ws.cell(row=row, column=COL_ANSWER).value == "Ya"
+    assert ws.cell(row=row, column=COL_NOTE).value == "SK no. 1\nbaris dua"
+    assert "sk-tim: http" in ws.cell(row=row, column=10).value
+    assert "Ya (1) = Sudah dibentuk" in ws.cell(row=row, column=5).value
+    assert ws.cell(row=index["A.II.1.i.a#changes_made"], column=COL_ANSWER).value == 8
+    assert float(ws.cell(row=index["B.I.a"], column=COL_ANSWER).value) == 3.61
+    assert ws.column_dimensions["K"].hidden
+
+
+def test_an_unchanged_file_changes_nothing(client_for, world, filled):
+    data = export(client_for(world["operator"]), filled)
+    before = AnswerChange.objects.count()
+    assert answers_import(actor=world["operator"], assessment=filled, data=data).changed == []
+    assert AnswerChange.objects.count() == before
+
+
+def test_import_applies_answers_notes_and_counts(client_for, world, filled):
+    ws, index = rows(export(client_for(world["operator"]), filled))
+    ws.cell(row=index["A.I.1.i.b"], column=COL_ANSWER, value="b")
+    ws.cell(row=index["A.I.1.i.b"], column=COL_NOTE, value="dari Excel")
+    ws.cell(row=index["A.II.1.i.b#violations_this_year"], column=COL_ANSWER, value=1)
+    ws.cell(row=index["B.I.a"], column=COL_ANSWER, value="3,7")
+    ws.cell(row=index["A.I.1.i.a"], column=COL_ANSWER).value = None
+    result = answers_import(actor=world["operator"], assessment=filled, data=save_wb(ws))
+    assert set(result.changed) == {"A.I.1.i.b", "A.II.1.i.b", "B.I.a", "A.I.1.i.a"}
+    answers = load_sheet_state(filled).unit_answers
+    assert answers["A.I.1.i.b"]["value"] == "B" and answers["A.I.1.i.b"]["note"] == "dari Excel"
+    assert answers["A.II.1.i.b"]["value"] == {"violations_last_year": 3, "violations_this_year": 1}
+    assert answers["B.I.a"]["value"] == "3.7"
+    assert answers["A.I.1.i.a"]["value"] is None
+    assert AnswerChange.objects.filter(via="import").count() == 5
+
+
+def test_one_bad_row_applies_nothing_and_every_problem_is_listed(client_for, world, filled):
+    ws, index = rows(export(client_for(world["operator"]), filled))
+    ws.cell(row=index["A.I.1.i.b"], column=COL_ANSWER, value="A")  # fine on its own
+    ws.cell(row=index["A.I.1.ii.a"], column=COL_ANSWER, value="Z")
+    ws.cell(row=index["A.II.1.i.a#changes_made"], column=COL_ANSWER, value=-2)
+    ws.cell(row=index["B.I.a"], column=COL_ANSWER, value=7)
+    ws.cell(row=ws.max_row + 1, column=COL_CODE, value="A.I.9.z")
+    before = AnswerChange.objects.count()
+    with pytest.raises(ValidationFailed) as exc:
+        answers_import(actor=world["operator"], assessment=filled, data=save_wb(ws))
+    found = {(p.row, p.field) for p in exc.value.problems}
+    assert (index["A.I.1.ii.a"], "A.I.1.ii.a") in found
+    assert (index["A.II.1.i.a#changes_made"], "A.II.1.i.a") in found
+    assert (index["B.I.a"], "B.I.a") in found
+    assert any(p.field == "A.I.9.z" for p in exc.value.problems)
+    assert AnswerChange.objects.count() == before
+    assert Answer.objects.filter(item_code="A.I.1.i.b").count() == 0
+
+
+def test_a_change_made_in_zona_since_the_export_is_a_conflict(client_for, world, filled):
+    ws, index = rows(export(client_for(world["operator"]), filled))
+    answer_save(
+        actor=world["wg_member"],
+        assessment=filled,
+        item_code="A.I.1.i.a",
+        revision=1,
+        value="Tidak",
+    )
+    ws.cell(row=index["A.I.1.i.a"], column=COL_NOTE, value="catatan baru")
+    with pytest.raises(ValidationFailed) as exc:
+        answers_import(actor=world["operator"], assessment=filled, data=save_wb(ws))
+    assert exc.value.problems[0].code == "conflict" and "Wg Member" in exc.value.problems[0].message
+    # Rows nobody touched in the file do not conflict.
+    ws2, index2 = rows(export(client_for(world["operator"]), filled))
+    assert ws2.cell(row=index2["A.I.1.i.a"], column=COL_REVISION).value == 2
+
+
+def test_working_group_import_is_limited_to_their_areas(client_for, world, filled):
+    ws, index = rows(export(client_for(world["wg_member"]), filled))
+    ws.cell(row=index["A.I.1.i.b"], column=COL_ANSWER, value="A")
+    ws.cell(row=index["B.I.b"], column=COL_ANSWER, value="A")
+    with pytest.raises(ValidationFailed) as exc:
+        answers_import(actor=world["wg_member"], assessment=filled, data=save_wb(ws))
+    assert [p.field for p in exc.value.problems] == ["B.I.b"]
+    with pytest.raises(PermissionDenied):
+        answers_import(actor=world["viewer"], assessment=filled, data=save_wb(ws))
+
+
+def test_a_locked_sheet_imports_nothing_but_accepts_an_unchanged_file(client_for, world, filled):
+    data = export(client_for(world["operator"]), filled)
+    assessment_submit(actor=world["unit_head"], assessment=filled)
+    assert answers_import(actor=world["operator"], assessment=filled, data=data).changed == []
+    ws, index = rows(data)
+    ws.cell(row=index["A.I.1.i.b"], column=COL_ANSWER, value="A")
+    with pytest.raises(ValidationFailed):
+        answers_import(actor=world["operator"], assessment=filled, data=save_wb(ws))
+
+
+def test_files_of_another_sheet_or_not_excel_are_refused(client_for, world, period, filled):
+    other = make_assessment(period, world.bogor)
+    data = export(client_for(world["other_operator"]), other)
+    with pytest.raises(ValidationFailed) as exc:
+        answers_import(actor=world["operator"], assessment=filled, data=data)
+    assert exc.value.problems[0].code == "other_assessment"
+    with pytest.raises(ValidationFailed) as exc:
+        answers_import(actor=world["operator"], assessment=filled, data=b"not a workbook")
+    assert exc.value.problems[0].code == "not_xlsx"
+
+
+def test_import_page_lists_problems(client_for, world, filled):
+    client = client_for(world["operator"])
+    ws, index = rows(export(client, filled))
+    ws.cell(row=index["A.I.1.ii.a"], column=COL_ANSWER, value="Z")
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    r = client.post(
+        reverse("assessments:import", args=[filled.pk]),
+        {"file": SimpleUploadedFile("lke.xlsx", save_wb(ws))},
+    )
+    assert r.status_code == 400
+    body = r.content.decode()
+    assert (
+        'data-testid="import-errors"' in body
+        and "A.I.1.ii.a" in body
+        and str(index["A.I.1.ii.a"]) in body
+    )
+    ws.cell(row=index["A.I.1.ii.a"], column=COL_ANSWER, value="B")
+    r = client.post(
+        reverse("assessments:import", args=[filled.pk]),
+        {"file": SimpleUploadedFile("lke.xlsx", save_wb(ws))},
+    )
+    assert r.status_code == 302
+    assert Answer.objects.get(item_code="A.I.1.ii.a").value == "B"
+    assert (
+        client_for(world["viewer"]).get(reverse("assessments:import", args=[filled.pk])).status_code
+        == 404
+    )
+
+
+def test_reviewer_layers_have_their_column_groups(client_for, world, filled):
+    assessment_submit(actor=world["unit_head"], assessment=filled)
+    answer_save(
+        actor=world["tpi_reviewer"],
+        assessment=filled,
+        item_code="A.I.1.i.a",
+        revision=0,
+        value="Tidak",
+        note="SK belum ditandatangani",
+        tier=world.tier_tpi,
+    )
+    ws, index = rows(export(client_for(world["tpi_reviewer"]), filled))
+    headers = [c.value for c in ws[5]]
+    assert "TPI: answer" in headers or any(h and h.startswith("TPI:") for h in headers)
+    row = index["A.I.1.i.a"]
+    assert ws.cell(row=row, column=COL_REVISION + 1).value == "Tidak"
+    assert ws.cell(row=row, column=COL_REVISION + 3).value == "SK belum ditandatangani"

@@ -1,0 +1,97 @@
+"""Submitting within the window, and returning for revision."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from zona.assessments.models import AssessmentStatus, PeriodDeadline, PeriodStatus
+from zona.assessments.services import assessment_return, assessment_submit
+from zona.audit.models import AuditEvent
+from zona.core.errors import PermissionDenied, StateError, ValidationFailed
+
+
+def test_the_unit_head_submits_within_the_window(world, assessment):
+    submitted = assessment_submit(actor=world["unit_head"], assessment=assessment)
+    assert submitted.status == AssessmentStatus.SUBMITTED
+    assert submitted.submitted_by == world["unit_head"] and submitted.submitted_at
+    assert AuditEvent.objects.filter(action="assessment.submitted").count() == 1
+
+
+@pytest.mark.parametrize("persona", ["operator", "wg_member", "viewer", "other_operator"])
+def test_only_the_unit_head_submits(world, assessment, persona):
+    with pytest.raises(PermissionDenied):
+        assessment_submit(actor=world[persona], assessment=assessment)
+
+
+def test_a_submission_after_the_level_deadline_is_refused_with_the_reason(world, assessment):
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    PeriodDeadline.objects.create(
+        period=assessment.period, level=world.bandung.depth, fill_deadline=yesterday
+    )
+    with pytest.raises(StateError) as exc:
+        assessment_submit(actor=world["unit_head"], assessment=assessment)
+    # The reason names the date that passed (messages are in Indonesian by default).
+    assert "Batas waktu untuk tingkat ini sudah lewat" in exc.value.message
+    assessment.refresh_from_db()
+    assert assessment.status == AssessmentStatus.DRAFT
+
+
+def test_a_deadline_for_another_level_does_not_apply(world, assessment):
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    PeriodDeadline.objects.create(period=assessment.period, level=2, fill_deadline=yesterday)
+    assessment_submit(actor=world["unit_head"], assessment=assessment)
+
+
+def test_a_submission_before_the_period_opens_is_refused(world, assessment):
+    period = assessment.period
+    period.opens_on = timezone.localdate() + dt.timedelta(days=3)
+    period.closes_on = period.opens_on + dt.timedelta(days=3)
+    period.save()
+    with pytest.raises(StateError) as exc:
+        assessment_submit(actor=world["unit_head"], assessment=assessment)
+    assert "Pengiriman dibuka pada" in exc.value.message
+
+
+def test_a_closed_period_refuses_submission(world, assessment):
+    assessment.period.status = PeriodStatus.CLOSED
+    assessment.period.save()
+    with pytest.raises(StateError):
+        assessment_submit(actor=world["unit_head"], assessment=assessment)
+
+
+def test_submitting_twice_is_refused(world, assessment):
+    assessment_submit(actor=world["unit_head"], assessment=assessment)
+    with pytest.raises(StateError):
+        assessment_submit(actor=world["unit_head"], assessment=assessment)
+
+
+def test_return_and_resubmit_within_the_revision_deadline(world, assessment):
+    today = timezone.localdate()
+    PeriodDeadline.objects.create(
+        period=assessment.period,
+        level=world.bandung.depth,
+        fill_deadline=today,
+        revision_deadline=today + dt.timedelta(days=5),
+    )
+    assessment_submit(actor=world["unit_head"], assessment=assessment)
+    with pytest.raises(PermissionDenied):
+        assessment_return(actor=world["operator"], assessment=assessment, reason="x")
+    with pytest.raises(ValidationFailed):
+        assessment_return(
+            actor=world["tpi_reviewer"], assessment=assessment, items=["nope"], reason="x"
+        )
+    with pytest.raises(ValidationFailed):
+        assessment_return(actor=world["tpi_reviewer"], assessment=assessment, reason=" ")
+    returned = assessment_return(
+        actor=world["tpi_reviewer"], assessment=assessment, items=["A.I.1.i.a"], reason="SK kurang"
+    )
+    assert returned.status == AssessmentStatus.RETURNED
+    later = timezone.now() + dt.timedelta(days=3)
+    again = assessment_submit(actor=world["unit_head"], assessment=returned, now=later)
+    assert again.status == AssessmentStatus.SUBMITTED
+    assessment_return(actor=world["tpi_reviewer"], assessment=again, reason="lagi")
+    too_late = timezone.now() + dt.timedelta(days=8)
+    with pytest.raises(StateError) as exc:
+        assessment_submit(actor=world["unit_head"], assessment=again, now=too_late)
+    assert "Batas waktu perbaikan sudah lewat" in exc.value.message

@@ -1,0 +1,1 @@
+"""Pages of the assessments app: thin views over services, selectors and presenters."""

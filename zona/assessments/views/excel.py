@@ -1,0 +1,77 @@
+"""Excel round trip: export the worksheet, import answers and notes from that file."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from zona.assessments.access import access_assessment_by_id, sheet_rights
+from zona.assessments.excel import XLSX_CONTENT_TYPE, export_workbook
+from zona.assessments.selectors import load_sheet_state
+from zona.assessments.services import answers_fill_from_surveys, answers_import
+from zona.assessments.services.excel_import import MAX_IMPORT_BYTES
+from zona.assessments.views._common import AuthedRequest
+from zona.core.errors import ValidationFailed, ZonaError
+
+
+@login_required
+def export(request: AuthedRequest, pk: int) -> HttpResponse:
+    assessment = access_assessment_by_id(request.user, pk)
+    answers_fill_from_surveys(assessment=assessment)
+    state = load_sheet_state(assessment)
+    data = export_workbook(
+        state,
+        link_url=lambda revision_id: request.build_absolute_uri(
+            reverse("assessments:evidence_file", args=[revision_id])
+        ),
+    )
+    stamp = f"{timezone.localdate():%Y%m%d}"
+    name = f"LKE-{slugify(assessment.unit.code)}-{assessment.period.year}-{stamp}.xlsx"
+    response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_view(request: AuthedRequest, pk: int) -> HttpResponse:
+    assessment = access_assessment_by_id(request.user, pk)
+    if not sheet_rights(request.user, assessment).can_edit:
+        raise Http404
+    problems = []
+    message = ""
+    status = 200
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        try:
+            if upload is None:
+                raise ValidationFailed(_("Choose the Excel file to import."))
+            if upload.size and upload.size > MAX_IMPORT_BYTES:
+                raise ValidationFailed(_("The file is too large for a worksheet (at most 10 MB)."))
+            result = answers_import(actor=request.user, assessment=assessment, data=upload.read())
+        except ZonaError as exc:
+            message = exc.message
+            problems = exc.problems
+            status = 400
+        else:
+            if result.changed:
+                messages.success(
+                    request,
+                    _("%(n)d items were updated from the file.") % {"n": len(result.changed)},
+                )
+            else:
+                messages.info(request, _("The file holds no changes; nothing was updated."))
+            return redirect("assessments:worksheet", pk=pk)
+    return render(
+        request,
+        "assessments/import.html",
+        {"assessment": assessment, "problems": problems, "message": message},
+        status=status,
+    )

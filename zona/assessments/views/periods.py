@@ -1,0 +1,299 @@
+"""Agency admins open periods and create the assessments of chosen units in bulk."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from zona.accounts.access import Perm, has_perm_anywhere, units_where
+from zona.accounts.models import Unit, UnitKind
+from zona.assessments.access import access_period_by_id, periods_managed_by
+from zona.assessments.models import Assessment, Period, PeriodStatus, Target
+from zona.assessments.selectors import assessments_with_progress
+from zona.assessments.services import (
+    DeadlineInput,
+    assessment_create_many,
+    period_create,
+    period_update,
+)
+from zona.assessments.views._common import AuthedRequest, error_text
+from zona.core.errors import ValidationFailed, ZonaError
+from zona.frameworks.models import Framework
+
+
+class PeriodForm(forms.Form):
+    agency = forms.ModelChoiceField(label=gettext_lazy("Agency"), queryset=Unit.objects.none())
+    framework = forms.ModelChoiceField(
+        label=gettext_lazy("LKE version"), queryset=Framework.objects.none()
+    )
+    year = forms.IntegerField(label=gettext_lazy("Year"), min_value=2000, max_value=2100)
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
+    opens_on = forms.DateField(
+        label=gettext_lazy("Opens on"),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+    )
+    closes_on = forms.DateField(
+        label=gettext_lazy("Closes on"),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+    )
+    status = forms.ChoiceField(label=gettext_lazy("Status"), choices=PeriodStatus.choices)
+
+    def __init__(self, *args: Any, user: Any, editing: Period | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = units_where(user, Perm.PERIOD_MANAGE).filter(depth=1)  # type: ignore[attr-defined]
+        self.fields["framework"].queryset = Framework.objects.order_by("key", "-version")  # type: ignore[attr-defined]
+        if editing is None:
+            del self.fields["status"]
+        else:
+            for name in ("agency", "framework", "year"):
+                del self.fields[name]
+        for field in self.fields.values():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs["class"] = css
+
+
+def _levels(agencies: list[Unit]) -> list[dict[str, Any]]:
+    """Tree levels below the agencies, labelled with the kinds of unit found there."""
+    rows = (
+        Unit.objects.filter(
+            Q(*[Q(path__startswith=a.path) for a in agencies], _connector=Q.OR), depth__gt=1
+        )
+        .values("depth", "kind")
+        .distinct()
+        if agencies
+        else []
+    )
+    kinds: dict[int, set[str]] = {}
+    for row in rows:
+        kinds.setdefault(row["depth"], set()).add(str(UnitKind(row["kind"]).label))
+    return [
+        {"level": depth, "label": ", ".join(sorted(labels))}
+        for depth, labels in sorted(kinds.items())
+    ]
+
+
+def _level_rows(levels: list[dict[str, Any]], values: Any) -> list[dict[str, Any]]:
+    return [
+        {
+            **entry,
+            **{
+                key: values.get(f"deadline-{entry['level']}-{key}", "")
+                for key in ("fill", "review", "revision")
+            },
+        }
+        for entry in levels
+    ]
+
+
+def _deadlines(data: Any, levels: list[dict[str, Any]]) -> list[DeadlineInput]:
+    result = []
+    problems = []
+    for entry in levels:
+        level = entry["level"]
+        raw = {
+            key: (data.get(f"deadline-{level}-{key}") or "").strip()
+            for key in ("fill", "review", "revision")
+        }
+        if not any(raw.values()):
+            continue
+        parsed: dict[str, dt.date | None] = {}
+        for key, value in raw.items():
+            try:
+                parsed[key] = parse_date(value) if value else None
+            except ValueError:
+                parsed[key] = None
+            if value and parsed[key] is None:
+                problems.append(_("Level %(level)s: give dates as YYYY-MM-DD.") % {"level": level})
+        fill = parsed["fill"]
+        if fill is None:
+            problems.append(
+                _(
+                    "Level %(level)s: the self-assessment deadline is required when other "
+                    "dates are given."
+                )
+                % {"level": level}
+            )
+            continue
+        result.append(DeadlineInput(level, fill, parsed["review"], parsed["revision"]))
+    if problems:
+        raise ValidationFailed(" ".join(problems))
+    return result
+
+
+@login_required
+def period_list(request: AuthedRequest) -> HttpResponse:
+    if not has_perm_anywhere(request.user, Perm.PERIOD_MANAGE):
+        raise Http404
+    periods = periods_managed_by(request.user).annotate(
+        n_total=Count("assessments"),
+        n_submitted=Count("assessments", filter=Q(assessments__status="submitted")),
+    )
+    return render(request, "assessments/period_list.html", {"periods": periods})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def period_create_view(request: AuthedRequest) -> HttpResponse:
+    if not has_perm_anywhere(request.user, Perm.PERIOD_MANAGE):
+        raise Http404
+    form = PeriodForm(request.POST or None, user=request.user)
+    agencies = list(form.fields["agency"].queryset)  # type: ignore[attr-defined]
+    levels = _levels(agencies)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            period = period_create(
+                actor=request.user,
+                agency=data["agency"],
+                year=data["year"],
+                title=data["title"],
+                framework=data["framework"],
+                opens_on=data["opens_on"],
+                closes_on=data["closes_on"],
+                deadlines=_deadlines(request.POST, levels),
+            )
+        except ZonaError as exc:
+            form.add_error(None, error_text(exc))
+        else:
+            messages.success(request, _("The period was opened. Now choose the units."))
+            return redirect("assessments:period_detail", pk=period.pk)
+    if not request.POST:
+        today = dt.date.today()
+        form.initial = {
+            "year": today.year,
+            "title": f"PMPZI {today.year}",
+            "framework": form.fields["framework"].queryset.first(),  # type: ignore[attr-defined]
+            "agency": agencies[0] if agencies else None,
+        }
+    return render(
+        request,
+        "assessments/period_form.html",
+        {"form": form, "levels": _level_rows(levels, request.POST), "period": None},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def period_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    period = access_period_by_id(request.user, pk)
+    levels = _levels([period.agency])
+    initial = {
+        "title": period.title,
+        "opens_on": period.opens_on,
+        "closes_on": period.closes_on,
+        "status": period.status,
+    }
+    form = PeriodForm(request.POST or None, user=request.user, editing=period, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            period_update(
+                actor=request.user,
+                period=period,
+                title=data["title"],
+                opens_on=data["opens_on"],
+                closes_on=data["closes_on"],
+                status=data["status"],
+                deadlines=_deadlines(request.POST, levels),
+            )
+        except ZonaError as exc:
+            form.add_error(None, error_text(exc))
+        else:
+            messages.success(request, _("The period was saved."))
+            return redirect("assessments:period_detail", pk=pk)
+    values: Any = request.POST
+    if request.method == "GET":
+        values = {}
+        for d in period.deadlines.all():
+            values[f"deadline-{d.level}-fill"] = d.fill_deadline.isoformat()
+            values[f"deadline-{d.level}-review"] = (
+                d.review_deadline.isoformat() if d.review_deadline else ""
+            )
+            values[f"deadline-{d.level}-revision"] = (
+                d.revision_deadline.isoformat() if d.revision_deadline else ""
+            )
+    return render(
+        request,
+        "assessments/period_form.html",
+        {"form": form, "levels": _level_rows(levels, values), "period": period},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def period_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    period = access_period_by_id(request.user, pk)
+    if request.method == "POST":
+        ids = request.POST.getlist("units")
+        units = {
+            u.pk: u
+            for u in Unit.objects.filter(
+                pk__in=[i for i in ids if i.isdigit()], path__startswith=period.agency.path
+            )
+        }
+        targets = {
+            unit: request.POST.get(f"target-{unit.pk}", Target.WBK) for unit in units.values()
+        }
+        try:
+            result = assessment_create_many(
+                actor=request.user,
+                period=period,
+                targets=targets,
+                carry_forward=request.POST.get("carry_forward") == "1",
+            )
+        except ZonaError as exc:
+            messages.error(request, error_text(exc))
+        else:
+            messages.success(
+                request,
+                _("%(n)d assessments created (%(carried)d started from the previous one).")
+                % {"n": len(result.created), "carried": result.carried},
+            )
+            if result.existing:
+                messages.info(
+                    request,
+                    _("Already had an assessment: %(units)s.")
+                    % {"units": ", ".join(u.name for u in result.existing)},
+                )
+        return redirect("assessments:period_detail", pk=pk)
+    assessments = (
+        Assessment.objects.filter(period=period)
+        .select_related("unit", "period", "period__framework")
+        .order_by("unit__path")
+    )
+    rows = assessments_with_progress(assessments)
+    have = {row["assessment"].unit_id for row in rows}
+    query = request.GET.get("q", "").strip()
+    kind = request.GET.get("kind", UnitKind.SATKER if "kind" not in request.GET else "")
+    candidates = Unit.objects.filter(path__startswith=period.agency.path, depth__gt=1).exclude(
+        pk__in=have
+    )
+    if kind:
+        candidates = candidates.filter(kind=kind)
+    if query:
+        candidates = candidates.filter(Q(name__icontains=query) | Q(code__icontains=query))
+    return render(
+        request,
+        "assessments/period_detail.html",
+        {
+            "period": period,
+            "rows": rows,
+            "deadlines": list(period.deadlines.all()),
+            "candidates": list(candidates.order_by("path")[:500]),
+            "query": query,
+            "kind": kind,
+            "kinds": UnitKind.choices,
+            "targets": Target.choices,
+        },
+    )

@@ -1,0 +1,413 @@
+"""The worksheet page, per-item autosave, history, suggestions, submission and working groups."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from zona.accounts.access import Perm, user_can
+from zona.accounts.models import LKE_AREAS, Role, RoleAssignment
+from zona.assessments.access import (
+    access_assessment_by_id,
+    assessments_visible_to,
+    sheet_rights,
+)
+from zona.assessments.models import AssessmentStatus
+from zona.assessments.presenters import SheetView, slug
+from zona.assessments.selectors import (
+    activity_by_user,
+    assessments_with_progress,
+    item_history,
+    load_sheet_state,
+    previous_assessment,
+    submission_refusal,
+    submission_window,
+)
+from zona.assessments.services import (
+    UNSET,
+    answer_accept_suggestion,
+    answer_save,
+    answers_accept_suggestions,
+    answers_fill_from_surveys,
+    assessment_carry_forward,
+    assessment_submit,
+    working_group_set_areas,
+)
+from zona.assessments.sheet import ItemSpec, display_value, sheet_spec, text
+from zona.assessments.views._common import (
+    AuthedRequest,
+    error_text,
+    flash_error,
+    posted_int,
+    section_param,
+)
+from zona.core.errors import Conflict, PermissionDenied, StateError, ZonaError
+
+
+@login_required
+def assessment_list(request: AuthedRequest) -> HttpResponse:
+    qs = assessments_visible_to(request.user).order_by(
+        "-period__year", "period__title", "unit__path"
+    )
+    query = request.GET.get("q", "").strip()
+    if query:
+        qs = qs.filter(Q(unit__name__icontains=query) | Q(unit__code__icontains=query))
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    rows = assessments_with_progress(page.object_list)
+    return render(request, "assessments/list.html", {"page": page, "rows": rows, "query": query})
+
+
+def _item_or_404(view: SheetView, code: str) -> ItemSpec:
+    item = view.state.spec.items.get(code)
+    if item is None:
+        raise Http404
+    return item
+
+
+def _sheet(request: AuthedRequest, pk: int) -> SheetView:
+    assessment = access_assessment_by_id(request.user, pk)
+    answers_fill_from_surveys(assessment=assessment)
+    return SheetView.build(load_sheet_state(assessment), sheet_rights(request.user, assessment))
+
+
+@login_required
+def worksheet(request: AuthedRequest, pk: int) -> HttpResponse:
+    view = _sheet(request, pk)
+    state = view.state
+    wanted = request.GET.get("s")
+    show_all = wanted == "all"
+    current = "" if show_all else view.section_code(wanted)
+    codes = list(state.spec.sections) if show_all else [current]
+    assessment = state.assessment
+    has_suggestions = any(
+        row["suggested_value"] is not None and row["value"] is None
+        for row in state.unit_answers.values()
+    )
+    return render(
+        request,
+        "assessments/worksheet.html",
+        {
+            "assessment": assessment,
+            "view": view,
+            "rights": view.rights,
+            "sections": [view.section(code) for code in codes],
+            "current": current,
+            "nav": view.nav(current),
+            "panel": view.panel(),
+            "lock_reason": view.lock_reason(),
+            "window": submission_window(assessment),
+            "has_suggestions": has_suggestions and view.rights.can_edit,
+            "can_carry": view.rights.can_assign
+            and assessment.status == AssessmentStatus.DRAFT
+            and assessment.carried_from_id is None
+            and previous_assessment(assessment) is not None,
+            **_neighbours(state.spec.sections, current, state),
+        },
+    )
+
+
+def _neighbours(sections: tuple[str, ...], current: str, state: Any) -> dict[str, Any]:
+    result: dict[str, Any] = {"prev_section": None, "next_section": None}
+    if current in sections:
+        index = sections.index(current)
+        if index > 0:
+            code = sections[index - 1]
+            result["prev_section"] = (code, text(state.spec.nodes[code].title))
+        if index + 1 < len(sections):
+            code = sections[index + 1]
+            result["next_section"] = (code, text(state.spec.nodes[code].title))
+    return result
+
+
+def _posted_answer(item: ItemSpec, data: Any) -> Any:
+    """The typed answer from the item form; UNSET when the form did not carry one."""
+    if data.get("clear") == "1":
+        return None
+    if item.is_choice:
+        return data.get("value", UNSET) if "value" in data else UNSET
+    if item.answer_type == "PCT":
+        keys = [c.key for c in item.counts]
+        if not any(f"count_{k}" in data for k in keys):
+            return UNSET
+        return {k: data.get(f"count_{k}", "") for k in keys}
+    return data.get("value", UNSET) if "value" in data else UNSET
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def item(request: AuthedRequest, pk: int, code: str) -> HttpResponse:
+    """GET: the item's card (to take the other person's value after a conflict).
+    POST: autosave of one item; the response updates the status and, out of band, scores."""
+    assessment = access_assessment_by_id(request.user, pk)
+    if request.method == "GET":
+        view = SheetView.build(load_sheet_state(assessment), sheet_rights(request.user, assessment))
+        spec_item = _item_or_404(view, code)
+        return render(
+            request,
+            "assessments/_item.html",
+            {
+                "card": view.item_card(spec_item),
+                "assessment": assessment,
+                "current": section_param(view.state.spec.sections, request.GET.get("s")),
+            },
+        )
+    found = load_sheet_state(assessment).spec.items.get(code)
+    if found is None:
+        raise Http404
+    spec_item = found
+    value = _posted_answer(spec_item, request.POST)
+    note = request.POST.get("note", UNSET) if "note" in request.POST else UNSET
+    revision = posted_int(request.POST, "revision")
+    context: dict[str, Any] = {"assessment": assessment, "slug": slug(code), "code": code}
+    try:
+        saved = answer_save(
+            actor=request.user,
+            assessment=assessment,
+            item_code=code,
+            revision=revision,
+            value=value,
+            note=note,
+        )
+    except Conflict as exc:
+        current = exc.info.current or {}
+        context.update(
+            state="conflict",
+            message=exc.message,
+            their_text=display_value(spec_item, current.get("value")) or "—",
+            their_note=current.get("note", ""),
+            their_revision=current.get("revision", 0),
+        )
+        return render(request, "assessments/_item_status.html", context, status=409)
+    except (PermissionDenied, StateError) as exc:
+        context.update(state="refused", message=error_text(exc))
+        return render(request, "assessments/_item_status.html", context, status=exc.status)
+    except ZonaError as exc:
+        context.update(state="invalid", message=error_text(exc))
+        return render(request, "assessments/_item_status.html", context, status=400)
+    view = SheetView.build(load_sheet_state(assessment), sheet_rights(request.user, assessment))
+    current = section_param(view.state.spec.sections, request.POST.get("s"), spec_item.section)
+    context.update(
+        state="saved",
+        saved=saved,
+        saved_at=timezone.localtime(),
+        card=view.item_card(spec_item),
+        groups=view.group_scores(spec_item),
+        nav=view.nav(current),
+        panel=view.panel(),
+        current=current,
+        view=view,
+    )
+    return render(request, "assessments/_save_response.html", context)
+
+
+@login_required
+def history(request: AuthedRequest, pk: int, code: str) -> HttpResponse:
+    assessment = access_assessment_by_id(request.user, pk)
+    state = load_sheet_state(assessment)
+    spec_item = state.spec.items.get(code)
+    if spec_item is None:
+        raise Http404
+    rows = []
+    for change in item_history(assessment, code):
+        if change.field == "evidence":
+            before = (change.before or {}).get("title", "")
+            after = (change.after or {}).get("title", "")
+        elif change.field == "value":
+            before = display_value(spec_item, change.before)
+            after = display_value(spec_item, change.after)
+        else:
+            before, after = change.before or "", change.after or ""
+        rows.append(
+            {
+                "change": change,
+                "layer": change.layer.tier.name if change.layer.tier else _("Unit"),
+                "who": change.changed_by.display_name
+                if change.changed_by
+                else (_("Zona survey") if change.via == "survey" else "—"),
+                "before": before,
+                "after": after,
+            }
+        )
+    return render(
+        request,
+        "assessments/_history.html",
+        {"rows": rows, "code": code, "slug": slug(code), "question": text(spec_item.question)},
+    )
+
+
+@login_required
+@require_POST
+def accept_suggestion(request: AuthedRequest, pk: int, code: str) -> HttpResponse:
+    assessment = access_assessment_by_id(request.user, pk)
+    try:
+        answer_accept_suggestion(
+            actor=request.user,
+            assessment=assessment,
+            item_code=code,
+            revision=posted_int(request.POST, "revision"),
+        )
+    except ZonaError as exc:
+        flash_error(request, exc)
+    sections = sheet_spec(assessment.period.framework).sections
+    url = f"{_worksheet_url(pk, section_param(sections, request.POST.get('s')))}#item-{slug(code)}"
+    if getattr(request, "htmx", False):
+        return HttpResponse(headers={"HX-Redirect": url})
+    return redirect(url)
+
+
+def _worksheet_url(pk: int, section: str) -> str:
+    from django.urls import reverse
+
+    url = reverse("assessments:worksheet", args=[pk])
+    return f"{url}?s={section}" if section else url
+
+
+@login_required
+@require_POST
+def accept_all_suggestions(request: AuthedRequest, pk: int) -> HttpResponse:
+    assessment = access_assessment_by_id(request.user, pk)
+    try:
+        count = answers_accept_suggestions(actor=request.user, assessment=assessment)
+    except ZonaError as exc:
+        flash_error(request, exc)
+    else:
+        messages.success(
+            request, _("%(n)d answers from the previous period were taken.") % {"n": count}
+        )
+    sections = sheet_spec(assessment.period.framework).sections
+    return redirect(_worksheet_url(pk, section_param(sections, request.POST.get("s"))))
+
+
+@login_required
+@require_POST
+def carry_forward(request: AuthedRequest, pk: int) -> HttpResponse:
+    assessment = access_assessment_by_id(request.user, pk)
+    try:
+        carried = assessment_carry_forward(actor=request.user, assessment=assessment)
+    except ZonaError as exc:
+        flash_error(request, exc)
+    else:
+        messages.success(
+            request,
+            _(
+                "Started from %(source)s: %(n)d earlier answers are shown as suggestions and "
+                "%(links)d evidence links were kept."
+            )
+            % {"source": carried.source.period, "n": carried.suggestions, "links": carried.links},
+        )
+    return redirect("assessments:worksheet", pk=pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def submit(request: AuthedRequest, pk: int) -> HttpResponse:
+    view = _sheet(request, pk)
+    assessment = view.state.assessment
+    if request.method == "POST":
+        if request.POST.get("confirm") != "1":
+            messages.error(request, _("Tick the box to confirm the submission."))
+        else:
+            try:
+                assessment_submit(actor=request.user, assessment=assessment)
+            except ZonaError as exc:
+                flash_error(request, exc)
+            else:
+                messages.success(request, _("The self-assessment was submitted."))
+                return redirect("assessments:worksheet", pk=pk)
+        return redirect("assessments:submit", pk=pk)
+    state = view.state
+    unanswered: list[dict[str, Any]] = []
+    incomplete: list[dict[str, Any]] = []
+    no_evidence: list[dict[str, Any]] = []
+    expired: list[dict[str, Any]] = []
+    for code, spec_item in state.spec.items.items():
+        entry = {
+            "code": code,
+            "section": spec_item.section,
+            "slug": slug(code),
+            "question": text(spec_item.question),
+        }
+        if view.scores.unit.items.get(code) is None:
+            row = state.unit_answers.get(code)
+            (incomplete if row and row["value"] is not None else unanswered).append(entry)
+        links = state.links.get(code, [])
+        if not links:
+            no_evidence.append(entry)
+        elif any(link["expired"] for link in links):
+            expired.append(entry)
+    return render(
+        request,
+        "assessments/submit.html",
+        {
+            "assessment": assessment,
+            "view": view,
+            "panel": view.panel(),
+            "rights": view.rights,
+            "unanswered": unanswered,
+            "incomplete": incomplete,
+            "no_evidence": no_evidence,
+            "expired": expired,
+            "refusal": submission_refusal(assessment),
+            "window": submission_window(assessment),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def working_group(request: AuthedRequest, pk: int) -> HttpResponse:
+    assessment = access_assessment_by_id(request.user, pk)
+    can_assign = user_can(request.user, Perm.ASSESSMENT_ASSIGN, assessment.unit)
+    if request.method == "POST":
+        if not can_assign:
+            raise Http404
+        try:
+            working_group_set_areas(
+                actor=request.user,
+                unit=assessment.unit,
+                assignment_id=posted_int(request.POST, "assignment"),
+                areas=request.POST.getlist("areas"),
+            )
+        except ZonaError as exc:
+            flash_error(request, exc)
+        else:
+            messages.success(request, _("The areas were saved."))
+        return redirect("assessments:working_group", pk=pk)
+    members = list(
+        RoleAssignment.objects.filter(unit=assessment.unit, role=Role.WORKING_GROUP)
+        .select_related("user")
+        .order_by("user__full_name", "user__username")
+    )
+    state = load_sheet_state(assessment)
+    areas = []
+    for area in LKE_AREAS:
+        titles = sorted(
+            {
+                text(state.spec.nodes[s].title)
+                for s in state.spec.sections
+                if any(i.area == area for i in state.spec.section_items(s))
+            }
+        )
+        if titles:
+            areas.append({"key": area, "title": " / ".join(titles)})
+    return render(
+        request,
+        "assessments/working_group.html",
+        {
+            "assessment": assessment,
+            "members": members,
+            "areas": areas,
+            "can_assign": can_assign,
+            "activity": activity_by_user(assessment),
+            "previous": previous_assessment(assessment),
+        },
+    )
