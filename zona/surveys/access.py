@@ -1,0 +1,105 @@
+"""The chokepoints through which views and the API fetch survey objects.
+
+Missing and forbidden give the same 404. The permission asked decides what the caller may
+do: SURVEY_VIEW to look, SURVEY_MANAGE to change a campaign (for_change=True), and
+SURVEY_VALIDATE for assessors' work (flagged responses, contacts, validation calls).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q
+from django.http import Http404
+
+from zona.accounts.access import Perm, has_perm_anywhere, units_where, user_can
+from zona.accounts.models import Unit
+from zona.surveys.models import (
+    Campaign,
+    InstrumentVersion,
+    Response,
+    ValidationCall,
+    ValidationDraw,
+)
+from zona.surveys.selectors import campaign_with_details
+
+
+def _perm(for_change: bool, perm: Perm | None) -> Perm:
+    if perm is not None:
+        return perm
+    return Perm.SURVEY_MANAGE if for_change else Perm.SURVEY_VIEW
+
+
+def access_campaign_by_id(
+    user: Any, campaign_id: Any, *, for_change: bool = False, perm: Perm | None = None
+) -> Campaign:
+    try:
+        campaign = campaign_with_details(int(campaign_id))
+    except (ValueError, TypeError):
+        raise Http404 from None
+    if campaign is None or not user_can(user, _perm(for_change, perm), campaign.unit):
+        raise Http404
+    return campaign
+
+
+def access_response_by_id(user: Any, campaign: Campaign, response_id: Any) -> Response:
+    """A response of `campaign`, for assessors (SURVEY_VALIDATE on the campaign's unit)."""
+    try:
+        response = Response.objects.get(pk=int(response_id), campaign=campaign)
+    except (Response.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if not user_can(user, Perm.SURVEY_VALIDATE, campaign.unit):
+        raise Http404
+    response.campaign = campaign
+    return response
+
+
+def access_draw_by_id(user: Any, campaign: Campaign, draw_id: Any) -> ValidationDraw:
+    try:
+        draw = ValidationDraw.objects.get(pk=int(draw_id), campaign=campaign)
+    except (ValidationDraw.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if not user_can(user, Perm.SURVEY_VALIDATE, campaign.unit):
+        raise Http404
+    draw.campaign = campaign
+    return draw
+
+
+def access_call_by_id(user: Any, draw: ValidationDraw, call_id: Any) -> ValidationCall:
+    try:
+        call = ValidationCall.objects.select_related("contact").get(pk=int(call_id), draw=draw)
+    except (ValidationCall.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if not user_can(user, Perm.SURVEY_VALIDATE, draw.campaign.unit):
+        raise Http404
+    call.draw = draw
+    return call
+
+
+def instrument_versions_visible_to(user: Any) -> list[InstrumentVersion]:
+    """Zona's own instruments, and those of agencies where the user sees some unit."""
+    if not has_perm_anywhere(user, Perm.SURVEY_VIEW):
+        return []
+    versions = InstrumentVersion.objects.select_related(
+        "instrument", "instrument__agency"
+    ).order_by("instrument__key", "-version")
+    if not (user.is_authenticated and user.is_superuser):
+        agency_paths = {
+            path[: Unit.steplen]
+            for path in units_where(user, Perm.SURVEY_VIEW).values_list("path", flat=True)[:5000]
+        }
+        versions = versions.filter(
+            Q(instrument__agency__isnull=True) | Q(instrument__agency__path__in=agency_paths)
+        )
+    return list(versions)
+
+
+def access_instrument_version_by_id(user: Any, version_id: Any) -> InstrumentVersion:
+    try:
+        wanted = int(version_id)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    for version in instrument_versions_visible_to(user):
+        if version.pk == wanted:
+            return version
+    raise Http404

@@ -1,0 +1,159 @@
+"""Demo surveys for `make run`: two rounds of Kantor Imigrasi Kelas I Bandung.
+
+Semester I (closed, feeds the LKE) and Semester II (open now, public link /s/kanimbdg) with a
+few hundred synthetic responses, a few flagged ones and some contacts for validation.
+Idempotent: a round that exists is left alone.
+
+The synthetic rows are written in bulk here, with submission hours spread over each round,
+because the public path stamps everything "now"; that shortcut is for demo data only.
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from zona.core.demo import DemoContext
+from zona.surveys.models import (
+    Answer,
+    Campaign,
+    Channel,
+    Contact,
+    Flag,
+    InstrumentVersion,
+    Response,
+    ServedWhen,
+    floor_to_hour,
+)
+from zona.surveys.services import CampaignFields, campaign_create, instrument_load_files
+
+UNIT = "KPM-IMI-BDG"
+POPULATIONS = {"PASPOR": 6000, "ITAS": 800, "ITAP": 300, "PENGADUAN": 150}
+# (period, responses, how good the service felt: shifts answers up)
+ROUNDS = [("Semester I", 260, 0.0), ("Semester II", 180, 0.4)]
+
+
+def _answer(rng: random.Random, low: int, high: int, mood: float) -> int | None:
+    if rng.random() < 0.03:
+        return None  # skipped
+    # Mostly satisfied users, as real service surveys show, with a tail of unhappy ones.
+    top = high - low
+    value = high - abs(rng.gauss(0, 0.75 - mood * 0.6)) * top / 3
+    return max(low, min(high, round(value)))
+
+
+def _responses(
+    campaign: Campaign, versions: list[InstrumentVersion], count: int, mood: float, seed: int
+) -> None:
+    rng = random.Random(seed)
+    services = {s.service_type.code: s.service_type_id for s in campaign.services.all()}
+    weights = [POPULATIONS[code] for code in services]
+    start = timezone.make_aware(datetime.combine(campaign.opens_on, datetime.min.time()))
+    last = min(timezone.localdate(), campaign.closes_on)
+    span_hours = max(1, (last - campaign.opens_on).days) * 24
+    responses: list[Response] = []
+    answers: list[Answer] = []
+    for _ in range(count):
+        service_id = rng.choices(list(services.values()), weights=weights)[0]
+        flags: list[str] = []
+        if rng.random() < 0.04:
+            flags.append(Flag.TOO_FAST)
+        values: list[tuple[InstrumentVersion, int, int]] = []
+        same = rng.random() < 0.03
+        for version in versions:
+            for item in range(1, len(version.item_codes) + 1):
+                value = (
+                    version.scale_max
+                    if same
+                    else _answer(rng, version.scale_min, version.scale_max, mood)
+                )
+                if value is not None:
+                    values.append((version, item, value))
+        if same:
+            flags.append(Flag.STRAIGHT_LINE)
+        # Office hours on working days, floored to the hour as the public form stores them.
+        moment = start + timedelta(hours=rng.randrange(span_hours))
+        moment = moment.replace(hour=rng.randrange(8, 16))
+        response = Response(
+            campaign=campaign,
+            service_type_id=service_id,
+            submitted_hour=floor_to_hour(moment),
+            idempotency_key=uuid.UUID(int=rng.getrandbits(128)).hex,
+            channel=Channel.KIOSK if rng.random() < 0.35 else Channel.WEB,
+            served_when=rng.choice([ServedWhen.TODAY] * 6 + [ServedWhen.WEEK, ServedWhen.MONTH]),
+            flags=flags,
+            flagged=bool(flags),
+        )
+        responses.append(response)
+        answers.extend(
+            Answer(
+                response=response,
+                instrument_version=version,
+                item=item,
+                value=value,
+                campaign=campaign,
+                service_type_id=service_id,
+            )
+            for version, item, value in values
+        )
+    Response.objects.bulk_create(responses)
+    Answer.objects.bulk_create(answers, batch_size=2000)
+    Contact.objects.bulk_create(
+        Contact(
+            campaign=campaign,
+            name=rng.choice(["", "Bu Sari", "Pak Dedi", "Mbak Rina", "Mas Yoga"]),
+            contact=f"08{rng.randrange(11, 99)}{rng.randrange(10**7, 10**8)}",
+        )
+        for _ in range(count // 6)
+    )
+
+
+@transaction.atomic
+def load_demo_data(ctx: DemoContext) -> None:
+    unit = ctx.units.get(UNIT)
+    if unit is None:
+        return
+    loaded = instrument_load_files(
+        paths=sorted((Path(settings.BASE_DIR) / "surveys").glob("*.yaml"))
+    )
+    versions = {r.key: r.instrument_version for r in loaded}
+    ordered = [versions["spak"], versions["spkp"], versions["skm"]]
+    services = {s.code: s.pk for s in unit.service_types.all()}
+    today = timezone.localdate()
+    # Semester I closed before today, Semester II open around today (whatever today is).
+    second_opens = today - timedelta(days=45)
+    bounds = {
+        "Semester I": (second_opens - timedelta(days=182), second_opens - timedelta(days=1)),
+        "Semester II": (second_opens, today + timedelta(days=90)),
+    }
+    for index, (period, count, mood) in enumerate(ROUNDS):
+        opens_on, closes_on = bounds[period]
+        year = opens_on.year
+        if Campaign.objects.filter(unit=unit, year=year, period_label=period).exists():
+            continue
+        campaign = campaign_create(
+            actor=ctx.users.get("operator.bandung"),
+            unit=unit,
+            fields=CampaignFields(
+                year=year,
+                period_label=period,
+                opens_on=opens_on,
+                closes_on=closes_on,
+                instrument_versions=ordered,
+                populations={
+                    services[code]: n for code, n in POPULATIONS.items() if code in services
+                },
+                feeds_lke=index == 0,
+            ),
+        )
+        if index == 1 and not Campaign.objects.filter(public_code="kanimbdg").exists():
+            campaign.public_code = "kanimbdg"
+            campaign.results_public = True
+            campaign.save(update_fields=["public_code", "results_public"])
+        _responses(campaign, ordered, count, mood, seed=2026 + index)

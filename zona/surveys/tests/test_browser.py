@@ -1,0 +1,154 @@
+"""The public form on a phone, and the kiosk through a network loss, in Chromium."""
+
+import json
+
+import pytest
+from django.core.cache import cache
+
+from zona.core.testing import DEFAULT_PASSWORD
+from zona.surveys.models import Channel, Response
+
+SHOTS = "/tmp/zona-shots"  # noqa: S108 (screenshots for review, never committed)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_counters():
+    cache.clear()
+
+
+def answer_all(page):
+    """Tap an answer for every question (by its visible label, as a person would)."""
+    for fieldset in page.locator("#questions fieldset").all():
+        labels = fieldset.locator("label")
+        labels.nth(labels.count() - 2).click()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_public_form_on_a_phone(phone_page, campaign):
+    page = phone_page
+    page.goto(f"{page.base_url}/s/{campaign.public_code}")
+    assert page.locator("html").get_attribute("lang") == "id"
+    page.screenshot(path=f"{SHOTS}/surveys-public-phone-start.png", full_page=True)
+    # Screening first: the questions appear only to someone who was served.
+    assert not page.locator("#questions").is_visible()
+    page.get_by_text("Tidak", exact=True).click()
+    assert page.locator("#not-eligible").is_visible()
+    page.get_by_text("Ya", exact=True).click()
+    assert page.locator("#questions").is_visible()
+    page.get_by_text("Layanan Paspor").click()
+    page.get_by_text("Hari ini").click()
+    answer_all(page)
+    # Keyboard: the radios are real inputs, so arrow keys move the choice.
+    first = page.locator("#questions input[type=radio]").first
+    first.focus()
+    page.keyboard.press("ArrowRight")
+    page.screenshot(path=f"{SHOTS}/surveys-public-phone-filled.png", full_page=True)
+    # No horizontal scrolling on a 390 px screen.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.get_by_role("button", name="Kirim jawaban saya").click()
+    page.wait_for_url("**/thanks/")
+    assert "Terima kasih" in page.content()
+    page.screenshot(path=f"{SHOTS}/surveys-public-phone-thanks.png", full_page=True)
+    response = Response.objects.get()
+    assert response.channel == Channel.WEB and response.answers.count() == 22
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_english_switch_on_a_phone(phone_page, campaign):
+    page = phone_page
+    page.goto(f"{page.base_url}/s/{campaign.public_code}?s=IZIN")
+    page.get_by_role("link", name="English").click()
+    assert page.locator("html").get_attribute("lang") == "en"
+    page.get_by_text("Yes", exact=True).click()
+    assert page.locator("input[name=service][checked]").count() == 1
+    page.screenshot(path=f"{SHOTS}/surveys-public-phone-english.png", full_page=True)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_kiosk_keeps_answers_through_a_network_loss(phone_page, campaign):
+    page = phone_page
+    page.set_viewport_size({"width": 800, "height": 1280})  # a tablet
+    page.goto(f"{page.base_url}/s/{campaign.public_code}/kiosk/{campaign.kiosk_key}/")
+    queue = f"zona-kiosk-{campaign.public_code}"
+    page.context.set_offline(True)
+    for _ in range(2):
+        page.get_by_text("Ya", exact=True).click()
+        page.get_by_text("Layanan Izin Tinggal").click()
+        page.get_by_text("Hari ini").click()
+        answer_all(page)
+        page.get_by_role("button", name="Kirim jawaban saya").click()
+        assert page.locator("#kiosk-thanks").is_visible()
+        page.locator("#kiosk-thanks").wait_for(state="hidden", timeout=6000)
+        # Reset for the next person.
+        assert page.locator("input[name=served]:checked").count() == 0
+    stored = json.loads(page.evaluate(f"localStorage.getItem('{queue}')"))
+    assert len(stored) == 2 and Response.objects.count() == 0
+    page.screenshot(path=f"{SHOTS}/surveys-kiosk-offline.png", full_page=False)
+    # A resend of an item the server may already have (same key) must not duplicate it.
+    page.evaluate(
+        f"var q = JSON.parse(localStorage.getItem('{queue}')); q.push(q[0]);"
+        f"localStorage.setItem('{queue}', JSON.stringify(q));"
+    )
+    page.context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    for _ in range(60):  # the page's CSP forbids wait_for_function's eval; poll instead
+        if not json.loads(page.evaluate(f"localStorage.getItem('{queue}')") or "[]"):
+            break
+        page.wait_for_timeout(250)
+    assert Response.objects.count() == 2
+    assert set(Response.objects.values_list("channel", flat=True)) == {Channel.KIOSK}
+    page.screenshot(path=f"{SHOTS}/surveys-kiosk-sent.png", full_page=False)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_staff_pages_render(page, phone_page, login, world, campaign):
+    from .conftest import submit
+
+    for i in range(12):
+        submit(
+            campaign,
+            spak=[6, 5, 6, 4, 6],
+            spkp=[5, 5, 4, 5, 6, 5, 5, 4],
+            skm=[3, 3, 4, 2, 3, 3, 4, 3, 3],
+            contact=f"0812{i}",
+        )
+        submit(
+            campaign,
+            service="IZIN",
+            spak=[5, 6, 6, 5, 6],
+            skm=[4, 3, 3, 3, 3, 4, 4, 2, 3],
+            duration_seconds=2,
+        )
+    login(page, "operator", DEFAULT_PASSWORD)
+    for name, path in [
+        ("list", "/surveys/"),
+        ("detail", f"/surveys/{campaign.pk}/"),
+        ("results", f"/surveys/{campaign.pk}/results/"),
+        ("edit", f"/surveys/{campaign.pk}/edit/"),
+        ("new", "/surveys/new/"),
+        ("instruments", "/surveys/instruments/"),
+    ]:
+        page.goto(page.base_url + path)
+        page.wait_for_load_state("networkidle")
+        page.screenshot(path=f"{SHOTS}/surveys-staff-{name}.png", full_page=True)
+    # Charts drew (ECharts renders SVG into each chart box).
+    page.goto(f"{page.base_url}/surveys/{campaign.pk}/results/")
+    page.wait_for_selector(".zona-chart svg")
+    assert page.locator(".zona-chart svg").count() == 5
+    login(phone_page, "tpi_reviewer", DEFAULT_PASSWORD)
+    phone_page.goto(f"{phone_page.base_url}/surveys/{campaign.pk}/flagged/")
+    phone_page.screenshot(path=f"{SHOTS}/surveys-staff-flagged-phone.png", full_page=True)
+    page = phone_page
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.goto(f"{page.base_url}/surveys/{campaign.pk}/flagged/")
+    page.screenshot(path=f"{SHOTS}/surveys-staff-flagged.png", full_page=True)
+    page.goto(f"{page.base_url}/surveys/{campaign.pk}/validation/")
+    page.get_by_label("Jumlah kontak yang diundi").fill("5")
+    page.get_by_role("button", name="Undian", exact=True).click()
+    page.wait_for_load_state("networkidle")
+    page.screenshot(path=f"{SHOTS}/surveys-staff-draw.png", full_page=True)
+    assert page.locator("[data-testid=call-table] tbody tr").count() == 5

@@ -1,0 +1,207 @@
+"""The public form as a respondent (and a retrying phone or kiosk) uses it: no login."""
+
+import re
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+from django.utils import timezone
+
+from zona.surveys.models import Channel, Contact, Response
+from zona.surveys.throttle import ADDRESS_LIMITS
+from zona.surveys.views.public import DEVICE_COOKIE, form_token
+
+from .conftest import service_id
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_counters():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def url(campaign, name="form", *args):
+    return reverse(f"survey_public:{name}", args=[campaign.public_code, *args])
+
+
+def post_data(campaign, *, key=None, spak=(6, 5, 6, 4, 6), **extra):
+    versions = {v.instrument.key: v for v in campaign.ordered_versions()}
+    data = {
+        "t": form_token(campaign),
+        "key": key or uuid.uuid4().hex,
+        "lang": "id",
+        "served": "yes",
+        "service": str(service_id(campaign)),
+        "when": "today",
+    }
+    for code, value in zip(versions["spak"].item_codes, spak, strict=False):
+        if value is not None:
+            data[f"a-{versions['spak'].pk}-{code}"] = str(value)
+    data.update(extra)
+    return data
+
+
+def test_form_is_public_small_and_indonesian(client, campaign):
+    response = client.get(url(campaign))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<html lang="id">' in html
+    assert "Apakah Anda baru saja menyelesaikan layanan" in html
+    assert "Petugas memperlakukan setiap pengguna layanan sama" in html  # SPAK Q1 text
+    assert "bootstrap" not in html and "htmx" not in html
+    assert re.search(r"<script(?![^>]*\bsrc=)", html) is None  # no inline script
+    assert "<style" not in html
+    assert len(response.content) < 60_000
+    assert response.cookies[DEVICE_COOKIE]["httponly"]
+    # Every radio has a label.
+    radios = re.findall(r'<input type="radio"[^>]*id="([^"]+)"', html)
+    labels = set(re.findall(r'<label for="([^"]+)"', html))
+    assert radios and set(radios) <= labels
+
+
+def test_english_switch(client, campaign):
+    html = client.get(url(campaign) + "?lang=en").content.decode()
+    assert '<html lang="en">' in html
+    assert "Staff treated every service user the same" in html
+    assert "Did you just complete a service at" in html
+    assert 'href="/s/' in html and "Bahasa Indonesia" in html
+    # A phone set to English still gets Indonesian unless the respondent switches.
+    html = client.get(url(campaign), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<html lang="id">' in html
+
+
+def test_per_service_link_preselects_the_service(client, campaign):
+    html = client.get(url(campaign) + "?s=izin").content.decode()
+    izin = service_id(campaign, "IZIN")
+    assert re.search(rf'value="{izin}"\s+checked', html)
+
+
+def test_submit_then_thanks(client, campaign):
+    response = client.post(url(campaign), post_data(campaign, contact="ani@example.com"))
+    assert response.status_code == 302
+    assert response["Location"] == url(campaign, "thanks")
+    assert Response.objects.get().channel == Channel.WEB
+    assert Contact.objects.get().contact == "ani@example.com"
+    page = client.get(response["Location"])
+    assert "Terima kasih" in page.content.decode()
+
+
+def test_double_click_stores_once(client, campaign):
+    data = post_data(campaign)
+    assert client.post(url(campaign), data).status_code == 302
+    assert client.post(url(campaign), data).status_code == 302
+    assert Response.objects.count() == 1
+
+
+def test_json_clients_get_status_codes(client, campaign):
+    data = post_data(campaign)
+    first = client.post(url(campaign), data, HTTP_ACCEPT="application/json")
+    again = client.post(url(campaign), data, HTTP_ACCEPT="application/json")
+    assert (first.status_code, first.json()) == (201, {"status": "stored"})
+    assert (again.status_code, again.json()) == (200, {"status": "duplicate"})
+    bad = client.post(url(campaign), post_data(campaign, spak=(9,)), HTTP_ACCEPT="application/json")
+    assert bad.status_code == 400
+    assert bad.json()["error"]["problems"][0]["field"] == "spak.Q1"
+
+
+def test_errors_keep_the_answers_and_point_to_the_field(client, campaign):
+    data = post_data(campaign, spak=(6, 5))
+    del data["service"]
+    response = client.post(url(campaign), data)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'role="alert"' in html and "Pilih layanan yang Anda gunakan." in html
+    spak = next(v for v in campaign.ordered_versions() if v.instrument.key == "spak")
+    assert re.search(rf'name="a-{spak.pk}-Q1" id="a-{spak.pk}-Q1-6" value="6"\s+checked', html)
+    assert f'value="{data["key"]}"' in html  # same key: a corrected send is still one response
+    assert not Response.objects.exists()
+
+
+def test_not_served_stores_nothing(client, campaign):
+    response = client.post(url(campaign), post_data(campaign, served="no"))
+    assert response.status_code == 200
+    assert "hanya untuk orang yang telah menggunakan layanan" in response.content.decode()
+    assert not Response.objects.exists()
+
+
+def test_expired_or_forged_token_asks_to_send_again(client, campaign):
+    response = client.post(url(campaign), post_data(campaign, t="forged"))
+    assert response.status_code == 400
+    assert "Formulir sudah kedaluwarsa" in response.content.decode()
+    assert not Response.objects.exists()
+
+
+def test_too_fast_is_flagged_from_the_token_time(client, campaign):
+    client.post(url(campaign), post_data(campaign))
+    assert Response.objects.get().flags == ["too_fast"]
+
+
+def test_closed_campaign(client, campaign):
+    campaign.opens_on = timezone.localdate() + timedelta(days=1)
+    campaign.closes_on = timezone.localdate() + timedelta(days=5)
+    campaign.save()
+    assert "Survei ini belum atau tidak lagi dibuka" in client.get(url(campaign)).content.decode()
+    response = client.post(url(campaign), post_data(campaign))
+    assert response.status_code == 400 and not Response.objects.exists()
+
+
+def test_unknown_code_is_404(client, campaign):
+    assert client.get("/s/nope1234").status_code == 404
+
+
+def test_rate_limit_per_address_and_bursts_per_device(client, campaign, monkeypatch):
+    monkeypatch.setattr("zona.surveys.throttle.ADDRESS_LIMITS", (ADDRESS_LIMITS[0], 3, 4))
+    client.get(url(campaign))  # gets a device cookie
+    codes = [client.post(url(campaign), post_data(campaign)).status_code for _ in range(5)]
+    assert codes == [302, 302, 302, 302, 429]
+    flags = sorted(len(r.flags) and "burst" in r.flags for r in Response.objects.all())
+    assert flags == [False, False, False, True]
+    # A retry of a stored response is never refused.
+    stored_key = Response.objects.order_by("?")[0].idempotency_key
+    assert client.post(url(campaign), post_data(campaign, key=stored_key)).status_code == 302
+
+
+def test_kiosk(client, campaign):
+    page = client.get(url(campaign, "kiosk", campaign.kiosk_key))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "kiosk.js" in html and "data-kiosk" in html
+    assert client.get(url(campaign, "kiosk", "wrong")).status_code == 404
+    data = post_data(campaign, kiosk=campaign.kiosk_key, elapsed="95", t="")
+    response = client.post(url(campaign), data, HTTP_ACCEPT="application/json")
+    assert response.status_code == 201
+    stored = Response.objects.get()
+    assert stored.channel == Channel.KIOSK and stored.flags == []
+    retired = client.post(
+        url(campaign),
+        post_data(campaign, kiosk="old-key", elapsed="95"),
+        HTTP_ACCEPT="application/json",
+    )
+    assert retired.status_code == 403 and retired.json()["error"]["code"] == "kiosk_retired"
+
+
+def test_public_results_only_when_published(client, campaign):
+    assert client.get(url(campaign, "results")).status_code == 404
+    campaign.results_public = True
+    campaign.save()
+    for _ in range(3):
+        client.post(url(campaign), post_data(campaign, service=str(service_id(campaign, "IZIN"))))
+    html = client.get(url(campaign, "results")).content.decode()
+    # (6 + 5 + 6 + 4 + 6) / 5 x 4 / 6 = 3.60, written the Indonesian way.
+    assert re.search(r"IPAK:\s*<strong>3,60</strong> / 4", html)
+    # Too few responses per service to show that service.
+    assert "Layanan Izin Tinggal" not in html
+
+
+def test_the_form_is_a_few_kilobytes_on_the_wire(client, campaign):
+    response = client.get(url(campaign), HTTP_ACCEPT_ENCODING="gzip")
+    assert response["Content-Encoding"] == "gzip"
+    assert len(response.content) < 8_000  # three instruments, 22 questions
+    # The kiosk page carries the kiosk key and is never compressed (no BREACH oracle).
+    kiosk = client.get(url(campaign, "kiosk", campaign.kiosk_key), HTTP_ACCEPT_ENCODING="gzip")
+    assert "Content-Encoding" not in kiosk

@@ -1,0 +1,81 @@
+"""Printable PDFs (WeasyPrint + segno): the QR poster per unit or service, and code slips."""
+
+from __future__ import annotations
+
+import segno
+from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles import finders
+from django.http import Http404, HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from weasyprint import CSS, HTML
+
+from zona.surveys.access import access_campaign_by_id
+from zona.surveys.models import CodeBatch
+
+
+def _qr(url: str, scale: int) -> str:
+    return segno.make(url, error="m").svg_data_uri(scale=scale, border=2, dark="#0a2540")
+
+
+def _pdf(request: HttpRequest, template: str, context: dict, filename: str) -> HttpResponse:
+    # Posters are for the public: always in Indonesian, with an English line.
+    with translation.override("id"):
+        html = render_to_string(template, context, request=request)
+    stylesheet = CSS(filename=finders.find("surveys/print.css"))
+    pdf = HTML(string=html).write_pdf(stylesheets=[stylesheet])
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+@login_required
+def poster(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    campaign = access_campaign_by_id(request.user, campaign_id, for_change=True)
+    link = request.build_absolute_uri(reverse("survey_public:form", args=[campaign.public_code]))
+    service = None
+    wanted = request.GET.get("service", "")
+    if wanted:
+        service = next(
+            (s.service_type for s in campaign.services.all() if s.service_type.code == wanted), None
+        )
+        if service is None:
+            raise Http404
+        link = f"{link}?s={service.code}"
+    return _pdf(
+        request,
+        "surveys/pdf/poster.html",
+        {
+            "campaign": campaign,
+            "service": service,
+            "link": link,
+            "qr": _qr(link, 12),
+            "instruments": campaign.ordered_versions(),
+        },
+        f"poster-{campaign.unit.code}-{service.code if service else 'all'}.pdf",
+    )
+
+
+@login_required
+def code_slips(request: HttpRequest, campaign_id: int, batch_id: int) -> HttpResponse:
+    campaign = access_campaign_by_id(request.user, campaign_id, for_change=True)
+    try:
+        batch = CodeBatch.objects.get(pk=int(batch_id), campaign=campaign)
+    except (CodeBatch.DoesNotExist, ValueError):
+        raise Http404 from None
+    link = request.build_absolute_uri(reverse("survey_public:form", args=[campaign.public_code]))
+    slips = [
+        {
+            "code": f"{c.code[:4]}-{c.code[4:]}",
+            "used": c.used,
+            "qr": _qr(f"{link}?code={c.code}", 3),
+        }
+        for c in batch.codes.all()
+    ]
+    return _pdf(
+        request,
+        "surveys/pdf/codes.html",
+        {"campaign": campaign, "batch": batch, "slips": slips, "link": link},
+        f"codes-{campaign.unit.code}-{batch.pk}.pdf",
+    )

@@ -1,0 +1,442 @@
+"""The public survey form, the kiosk and the published results: no login, small pages.
+
+These pages do not extend base.html: a respondent on a cheap phone over a weak connection
+gets a few kilobytes of HTML, one small stylesheet and one small script, nothing else.
+
+Language is Indonesian unless the respondent picks English (?lang=en); a phone set to
+English does not switch the form by itself, since the program's language is Indonesian.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core import signing
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.crypto import constant_time_compare
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.gzip import gzip_page
+from django.views.decorators.http import require_GET, require_http_methods
+
+from zona.core.api import error_body
+from zona.core.errors import Problem, ValidationFailed
+from zona.surveys import throttle
+from zona.surveys.models import Campaign, Channel, ServedWhen
+from zona.surveys.selectors import (
+    PUBLIC_MIN_RESPONSES,
+    campaign_results,
+    public_campaign,
+    response_stored,
+    results_by_service,
+)
+from zona.surveys.services import Submission, response_submit
+
+DEVICE_COOKIE = "zona_sd"
+TOKEN_SALT = "zona.surveys.form"  # noqa: S105 (a signing namespace, not a secret)
+# A form left open over lunch still goes through; a token older than this asks for a reload.
+TOKEN_MAX_AGE = 12 * 3600
+
+
+def _language(request: HttpRequest) -> str:
+    lang = request.POST.get("lang") or request.GET.get("lang")
+    return "en" if lang == "en" else "id"
+
+
+def _campaign(code: str) -> Campaign:
+    campaign = public_campaign(code)
+    if campaign is None:
+        raise Http404
+    return campaign
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def form_token(campaign: Campaign) -> str:
+    return signing.dumps({"c": campaign.pk, "t": int(time.time())}, salt=TOKEN_SALT, compress=True)
+
+
+def _token_age(campaign: Campaign, token: str) -> float | None:
+    """Seconds since the form was served, or None when the token is missing, forged or stale."""
+    try:
+        data = signing.loads(token, salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    if not isinstance(data, dict) or data.get("c") != campaign.pk:
+        return None
+    return max(0.0, time.time() - float(data.get("t", 0)))
+
+
+# --- the form as the template sees it ------------------------------------------------------
+
+
+@dataclass
+class Option:
+    value: int
+    label: str
+    checked: bool
+    id: str
+
+
+@dataclass
+class Item:
+    number: int
+    name: str
+    text: str
+    options: list[Option]
+    error: str = ""
+
+
+@dataclass
+class FormInstrument:
+    abbreviation: str
+    title: str
+    intro: str
+    items: list[Item]
+    # Scales with more than four points are a row of numbers between two anchors; shorter
+    # ones (SKM) list their worded answers.
+    numbered: bool
+    low: str
+    high: str
+    scale_min: int
+    scale_max: int
+
+
+@dataclass
+class PublicForm:
+    instruments: list[FormInstrument]
+    services: list[tuple[int, str]]
+    service: str
+    served: str
+    when: str
+    errors: dict[str, str] = field(default_factory=dict)
+    general_errors: list[str] = field(default_factory=list)
+
+
+def _field_names(campaign: Campaign) -> dict[str, str]:
+    """Problem field ("spak.Q1") -> form field name ("a-12-Q1")."""
+    return {
+        f"{v.instrument.key}.{code}": f"a-{v.pk}-{code}"
+        for v in campaign.ordered_versions()
+        for code in v.item_codes
+    }
+
+
+def build_form(
+    campaign: Campaign,
+    lang: str,
+    values: Any,
+    problems: list[Problem] | None = None,
+    preselect_service: str = "",
+) -> PublicForm:
+    names = _field_names(campaign)
+    errors: dict[str, str] = {}
+    general: list[str] = []
+    for problem in problems or []:
+        name = names.get(problem.field, problem.field)
+        if name and name not in errors:
+            errors[name] = problem.message
+        elif not name:
+            general.append(problem.message)
+    instruments = []
+    number = 0
+    for version in campaign.ordered_versions():
+        doc = version.doc
+        items = []
+        for item in doc.items:
+            number += 1
+            name = f"a-{version.pk}-{item.code}"
+            labels = doc.point_labels(item)
+            chosen = values.get(name, "")
+            options = [
+                Option(value, labels[i].get(lang), chosen == str(value), f"{name}-{value}")
+                for i, value in enumerate(range(doc.scale.min, doc.scale.max + 1))
+            ]
+            items.append(Item(number, name, item.text.get(lang), options, errors.get(name, "")))
+        instruments.append(
+            FormInstrument(
+                abbreviation=doc.abbreviation,
+                title=doc.title.get(lang),
+                intro=doc.intro.get(lang) if doc.intro else "",
+                items=items,
+                numbered=doc.scale.max - doc.scale.min + 1 > 4,
+                low=doc.scale.labels[0].get(lang),
+                high=doc.scale.labels[-1].get(lang),
+                scale_min=doc.scale.min,
+                scale_max=doc.scale.max,
+            )
+        )
+    services = [(s.service_type_id, s.service_type.name) for s in campaign.services.all()]
+    service = values.get("service", "")
+    if not service and preselect_service:
+        wanted = preselect_service.lower()
+        service = next(
+            (
+                str(s.service_type_id)
+                for s in campaign.services.all()
+                if s.service_type.code.lower() == wanted
+            ),
+            "",
+        )
+    if not service and len(services) == 1:
+        service = str(services[0][0])
+    return PublicForm(
+        instruments=instruments,
+        services=services,
+        service=service,
+        served=values.get("served", ""),
+        when=values.get("when", ""),
+        errors=errors,
+        general_errors=general,
+    )
+
+
+def _render_form(
+    request: HttpRequest,
+    campaign: Campaign,
+    lang: str,
+    *,
+    kiosk: bool = False,
+    values: Any = None,
+    problems: list[Problem] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    values = values if values is not None else {}
+    form = build_form(campaign, lang, values, problems, request.GET.get("s", ""))
+    key = values.get("key") or uuid.uuid4().hex
+    other = "en" if lang == "id" else "id"
+    query = {k: str(v) for k, v in request.GET.items() if k != "lang"}
+    if other == "en":
+        query["lang"] = "en"
+    response = render(
+        request,
+        "surveys/public/form.html",
+        {
+            "campaign": campaign,
+            "lang": lang,
+            "form": form,
+            "served_when": [(c.value, c.label) for c in ServedWhen],
+            "token": form_token(campaign),
+            "key": key,
+            "kiosk": kiosk,
+            "code": values.get("code", request.GET.get("code", "")),
+            "contact": values.get("contact", ""),
+            "contact_name": values.get("contact_name", ""),
+            "other_lang": other,
+            "other_lang_url": f"{request.path}?{urlencode(query)}" if query else request.path,
+            "open": campaign.is_open_on(timezone.localdate()),
+            "submit_url": reverse("survey_public:form", args=[campaign.public_code]),
+        },
+        status=status,
+    )
+    if not request.COOKIES.get(DEVICE_COOKIE):
+        response.set_cookie(
+            DEVICE_COOKIE,
+            uuid.uuid4().hex,
+            max_age=365 * 24 * 3600,
+            httponly=True,
+            samesite="Lax",
+            secure=request.is_secure(),
+        )
+    return response
+
+
+def _answers(campaign: Campaign, post: Any) -> dict[int, dict[str, Any]]:
+    answers: dict[int, dict[str, Any]] = {}
+    for name, raw in post.items():
+        if not name.startswith("a-") or raw == "":
+            continue
+        parts = name.split("-", 2)
+        if len(parts) != 3 or not parts[1].isdigit():
+            continue
+        value: Any = int(raw) if raw.strip().isdigit() else raw
+        answers.setdefault(int(parts[1]), {})[parts[2]] = value
+    return answers
+
+
+def _float(raw: str, low: float, high: float) -> float | None:
+    try:
+        value = float(raw)
+    except (TypeError, ValueError):
+        return None
+    return value if low <= value <= high else None
+
+
+def _client_address(request: HttpRequest) -> str:
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def _json_error(problems: list[Problem], message: str, status: int, code: str) -> JsonResponse:
+    return JsonResponse(error_body(code, message, [p.as_dict() for p in problems]), status=status)
+
+
+# --- views --------------------------------------------------------------------------------
+
+
+@csrf_exempt  # anonymous form: the signed form token stands in for the CSRF token
+@gzip_page  # about 30 kB of HTML becomes about 5 kB on the wire; the page holds no secret
+@never_cache
+@require_http_methods(["GET", "POST"])
+def public_form(request: HttpRequest, code: str) -> HttpResponse:
+    campaign = _campaign(code)
+    lang = _language(request)
+    with translation.override(lang):
+        if request.method == "POST":
+            return _submit(request, campaign, lang)
+        if not campaign.is_open_on(timezone.localdate()):
+            return render(
+                request,
+                "surveys/public/closed.html",
+                {"campaign": campaign, "lang": lang},
+            )
+        return _render_form(request, campaign, lang)
+
+
+@never_cache
+@require_GET
+def kiosk(request: HttpRequest, code: str, key: str) -> HttpResponse:
+    campaign = _campaign(code)
+    if not constant_time_compare(key, campaign.kiosk_key):
+        raise Http404
+    lang = _language(request)
+    with translation.override(lang):
+        return _render_form(request, campaign, lang, kiosk=True)
+
+
+def _submit(request: HttpRequest, campaign: Campaign, lang: str) -> HttpResponse:
+    post = request.POST
+    as_json = _wants_json(request)
+    kiosk_key = post.get("kiosk", "")
+    is_kiosk = bool(kiosk_key) and constant_time_compare(kiosk_key, campaign.kiosk_key)
+    if kiosk_key and not is_kiosk:
+        message = _("This kiosk link was retired. Ask the staff for the new one.")
+        if as_json:
+            return _json_error([], message, 403, "kiosk_retired")
+        return render(
+            request,
+            "surveys/public/message.html",
+            {"campaign": campaign, "lang": lang, "message": message},
+            status=403,
+        )
+
+    if post.get("served") == "no":
+        if as_json:
+            return JsonResponse({"status": "not_eligible"})
+        return render(
+            request, "surveys/public/not_eligible.html", {"campaign": campaign, "lang": lang}
+        )
+
+    if post.get("served") != "yes":
+        problems = [
+            Problem("required", _("Tell us whether you completed a service here."), "served")
+        ]
+        if as_json:
+            return _json_error(problems, problems[0].message, 400, "invalid")
+        return _render_form(request, campaign, lang, values=post, problems=problems, status=400)
+
+    if is_kiosk:
+        # The tablet measures each respondent from the moment its form was reset.
+        duration = _float(post.get("elapsed", ""), 0, 86400)
+    else:
+        duration = _token_age(campaign, post.get("t", ""))
+        if duration is None:
+            problems = [
+                Problem("expired", _("The form had expired. Please check and send it again."))
+            ]
+            if as_json:
+                return _json_error(problems, problems[0].message, 400, "expired")
+            return _render_form(request, campaign, lang, values=post, problems=problems, status=400)
+
+    service = post.get("service", "")
+    submission = Submission(
+        service_type_id=int(service) if service.isdigit() else None,
+        served_when=post.get("when", ""),
+        answers=_answers(campaign, post),
+        idempotency_key=post.get("key", ""),
+        channel=Channel.KIOSK if is_kiosk else Channel.WEB,
+        duration_seconds=duration,
+        code=post.get("code", ""),
+        contact=post.get("contact", ""),
+        contact_name=post.get("contact_name", ""),
+    )
+    address = "" if is_kiosk else _client_address(request)
+    device = "" if is_kiosk else request.COOKIES.get(DEVICE_COOKIE, "")
+    verdict = throttle.peek(address=address, device=device)
+    if verdict.refused and not response_stored(submission.idempotency_key):
+        message = _("Many responses came from this connection just now. Please try again later.")
+        if as_json:
+            return _json_error([], message, 429, "too_many")
+        return render(
+            request,
+            "surveys/public/message.html",
+            {"campaign": campaign, "lang": lang, "message": message},
+            status=429,
+        )
+    try:
+        result = response_submit(
+            campaign=campaign,
+            submission=dataclasses.replace(submission, burst=verdict.burst),
+        )
+    except ValidationFailed as exc:
+        if as_json:
+            return _json_error(exc.problems, exc.message, 400, exc.code)
+        return _render_form(
+            request, campaign, lang, kiosk=False, values=post, problems=exc.problems, status=400
+        )
+    if result.created:
+        throttle.count(address=address, device=device)
+    if as_json:
+        return JsonResponse(
+            {"status": "stored" if result.created else "duplicate"},
+            status=201 if result.created else 200,
+        )
+    target = reverse("survey_public:thanks", args=[campaign.public_code])
+    return redirect(f"{target}?lang=en" if lang == "en" else target)
+
+
+@gzip_page
+@require_GET
+def thanks(request: HttpRequest, code: str) -> HttpResponse:
+    campaign = _campaign(code)
+    lang = _language(request)
+    with translation.override(lang):
+        return render(request, "surveys/public/thanks.html", {"campaign": campaign, "lang": lang})
+
+
+@gzip_page
+@require_GET
+def public_results(request: HttpRequest, code: str) -> HttpResponse:
+    campaign = _campaign(code)
+    if not campaign.results_public:
+        raise Http404
+    lang = _language(request)
+    with translation.override(lang):
+        results = campaign_results(campaign, language=lang)
+        by_service = [
+            s
+            for s in results_by_service(campaign, language=lang)
+            if s.respondents >= PUBLIC_MIN_RESPONSES
+        ]
+        return render(
+            request,
+            "surveys/public/results.html",
+            {
+                "campaign": campaign,
+                "lang": lang,
+                "results": results,
+                "by_service": by_service,
+                "min_responses": PUBLIC_MIN_RESPONSES,
+                "other_lang": "en" if lang == "id" else "id",
+            },
+        )
