@@ -11,6 +11,7 @@ PORT ?= 8000
 run: deps messages
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_frameworks
+	$(MANAGE) load_instruments
 	$(MANAGE) load_demo
 	@$(MANAGE) demo_logins
 	@echo "Zona is starting on http://$(HOST):$(PORT)/  (Ctrl+C stops it)"

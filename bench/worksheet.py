@@ -88,9 +88,9 @@ def main() -> None:
         print(f"PermenPAN-RB 90/2021, 3 layers, 300 evidence files, {args.runs} runs each")
         for label, run in measurements:
             run()  # warm caches (compiled framework, templates)
-            queries = []
+            queries: list[str] = []
 
-            def counter(execute, sql, params, many, context, seen=queries):  # type: ignore[no-untyped-def]
+            def counter(execute, sql, params, many, context, seen=queries):
                 seen.append(sql)
                 return execute(sql, params, many, context)
 

@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from zona.accounts.models import Unit
 from zona.surveys.models import CallOutcome, Campaign, InstrumentVersion
-from zona.surveys.services import MAX_BATCH, MAX_DRAW, CampaignFields, instrument_versions_for
+from zona.surveys.selectors import instrument_versions_for
+from zona.surveys.services import MAX_BATCH, MAX_DRAW, CampaignFields
 
 _TEXT = {"class": "form-control"}
 _CHECK = {"class": "form-check-input"}

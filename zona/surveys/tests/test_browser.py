@@ -140,6 +140,10 @@ def test_staff_pages_render(page, phone_page, login, world, campaign):
     page.wait_for_selector(".zona-chart svg")
     assert page.locator(".zona-chart svg").count() == 5
     login(phone_page, "tpi_reviewer", DEFAULT_PASSWORD)
+    for name in ("", "results/", "flagged/", "validation/"):
+        phone_page.goto(f"{phone_page.base_url}/surveys/{campaign.pk}/{name}")
+        # Wide tables scroll inside their box; the page itself never scrolls sideways.
+        assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390, name
     phone_page.goto(f"{phone_page.base_url}/surveys/{campaign.pk}/flagged/")
     phone_page.screenshot(path=f"{SHOTS}/surveys-staff-flagged-phone.png", full_page=True)
     page = phone_page

@@ -4,7 +4,7 @@ import threading
 import uuid
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 
 from zona.surveys.models import Answer, Response
 
@@ -13,10 +13,6 @@ from .conftest import submit
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_retries_store_each_response_once(campaign):
-    if connection.vendor == "sqlite":
-        # Threads share the in-memory test database through SQLite's shared cache, whose
-        # table locks fail at once instead of waiting; the PostgreSQL run covers this fully.
-        pytest.skip("needs a database that lets concurrent writers wait (PostgreSQL)")
     keys = [uuid.uuid4().hex for _ in range(5)]
     start = threading.Barrier(20)
     created: list[bool] = []

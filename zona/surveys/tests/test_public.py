@@ -205,3 +205,27 @@ def test_the_form_is_a_few_kilobytes_on_the_wire(client, campaign):
     # The kiosk page carries the kiosk key and is never compressed (no BREACH oracle).
     kiosk = client.get(url(campaign, "kiosk", campaign.kiosk_key), HTTP_ACCEPT_ENCODING="gzip")
     assert "Content-Encoding" not in kiosk
+
+
+def test_a_changed_campaign_shows_at_once_despite_the_form_cache(client, campaign, world):
+    from zona.surveys.services import campaign_update
+
+    from .test_services import fields_of
+
+    assert "Layanan Izin Tinggal" in client.get(url(campaign)).content.decode()
+    paspor = service_id(campaign, "PASPOR")
+    campaign_update(
+        actor=world["operator"],
+        campaign=campaign,
+        fields=fields_of(campaign, populations={paspor: 50}),
+    )
+    assert "Layanan Izin Tinggal" not in client.get(url(campaign)).content.decode()
+
+
+def test_a_submission_is_a_handful_of_queries(client, campaign, django_assert_max_num_queries):
+    client.post(url(campaign), post_data(campaign), HTTP_ACCEPT="application/json")  # warm
+    # campaign, stored-key check, response insert, answers insert (+ transaction statements)
+    data = post_data(campaign)
+    with django_assert_max_num_queries(6):
+        response = client.post(url(campaign), data, HTTP_ACCEPT="application/json")
+    assert response.status_code == 201

@@ -1,0 +1,71 @@
+"""Every write of the surveys app: typed, keyword-only, raising zona.core.errors.
+
+Staff changes are audited in the same transaction. Public submissions are not: an audit
+event carries a time to the second and the request's context, which is exactly what must
+not sit next to an anonymous answer.
+"""
+
+from zona.surveys.services.campaigns import (
+    MAX_BATCH,
+    CampaignFields,
+    campaign_create,
+    campaign_publish_results,
+    campaign_rotate_kiosk_key,
+    campaign_update,
+    code_batch_create,
+)
+from zona.surveys.services.common import check_perm, normalize_code
+from zona.surveys.services.instruments import (
+    InstrumentChanged,
+    InstrumentFilesInvalid,
+    InstrumentLoadResult,
+    instrument_load_files,
+    instrument_load_texts,
+)
+from zona.surveys.services.responses import (
+    Submission,
+    SubmitResult,
+    contact_leave,
+    quality_flags,
+    response_exclude,
+    response_restore,
+    response_submit,
+)
+from zona.surveys.services.validation import (
+    MAX_DRAW,
+    contact_pool,
+    draw_sample,
+    pool_digest,
+    validation_call_record,
+    validation_draw_create,
+)
+
+__all__ = [
+    "MAX_BATCH",
+    "MAX_DRAW",
+    "CampaignFields",
+    "InstrumentChanged",
+    "InstrumentFilesInvalid",
+    "InstrumentLoadResult",
+    "Submission",
+    "SubmitResult",
+    "campaign_create",
+    "campaign_publish_results",
+    "campaign_rotate_kiosk_key",
+    "campaign_update",
+    "check_perm",
+    "code_batch_create",
+    "contact_leave",
+    "contact_pool",
+    "draw_sample",
+    "instrument_load_files",
+    "instrument_load_texts",
+    "normalize_code",
+    "pool_digest",
+    "quality_flags",
+    "response_exclude",
+    "response_restore",
+    "response_submit",
+    "validation_call_record",
+    "validation_draw_create",
+]

@@ -1,0 +1,237 @@
+"""Assessors' pages: flagged responses (exclude, count again) and survey validation calls.
+
+Only users with survey.validate on the campaign's unit reach them; contacts appear only on
+the validation pages, never next to answers.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from zona.accounts.access import Perm
+from zona.core.errors import ZonaError
+from zona.surveys.access import (
+    access_call_by_id,
+    access_campaign_by_id,
+    access_draw_by_id,
+    access_response_by_id,
+)
+from zona.surveys.forms import (
+    CallForm,
+    DrawForm,
+    ExcludeForm,
+)
+from zona.surveys.models import (
+    Answer,
+    CallOutcome,
+    Contact,
+    Response,
+    ValidationCall,
+)
+from zona.surveys.services import (
+    contact_pool,
+    draw_sample,
+    pool_digest,
+    response_exclude,
+    response_restore,
+    validation_call_record,
+    validation_draw_create,
+)
+from zona.surveys.views.common import campaign_page, show_problems
+
+# --- flagged responses --------------------------------------------------------------------
+
+
+@login_required
+def flagged_list(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    campaign = access_campaign_by_id(request.user, campaign_id, perm=Perm.SURVEY_VALIDATE)
+    show = request.GET.get("show", "pending")
+    responses = Response.objects.filter(campaign=campaign, flagged=True).select_related(
+        "service_type"
+    )
+    if show == "excluded":
+        responses = responses.filter(excluded=True)
+    elif show != "all":
+        show = "pending"
+        responses = responses.filter(excluded=False)
+    page = Paginator(responses.order_by("pk"), 50).get_page(request.GET.get("page"))
+    # Answers of the page in one query, shown as "SPAK 6 6 6 6 6" so a reviewer can judge.
+    versions = {v.pk: v for v in campaign.ordered_versions()}
+    answers: dict[int, dict[int, dict[int, int]]] = {}
+    for response_id, version_id, item, value in Answer.objects.filter(
+        response_id__in=[r.pk for r in page.object_list]
+    ).values_list("response_id", "instrument_version_id", "item", "value"):
+        answers.setdefault(response_id, {}).setdefault(version_id, {})[item] = value
+    rows = []
+    for response in page.object_list:
+        given = answers.get(response.pk, {})
+        rows.append(
+            {
+                "response": response,
+                "answers": [
+                    (
+                        v.abbreviation,
+                        " ".join(
+                            str(given.get(v.pk, {}).get(i, "·"))
+                            for i in range(1, len(v.item_codes) + 1)
+                        ),
+                    )
+                    for v in versions.values()
+                ],
+            }
+        )
+    counts = Response.objects.filter(campaign=campaign, flagged=True).aggregate(
+        pending=Count("pk", filter=Q(excluded=False)), excluded=Count("pk", filter=Q(excluded=True))
+    )
+    return render(
+        request,
+        "surveys/flagged_list.html",
+        campaign_page(request, campaign, page=page, rows=rows, show=show, counts=counts),
+    )
+
+
+@login_required
+@require_POST
+def response_exclude_view(request: HttpRequest, campaign_id: int, response_id: int) -> HttpResponse:
+    campaign = access_campaign_by_id(request.user, campaign_id, perm=Perm.SURVEY_VALIDATE)
+    response = access_response_by_id(request.user, campaign, response_id)
+    form = ExcludeForm(request.POST)
+    try:
+        if not form.is_valid():
+            messages.error(request, _("Give a reason for excluding the response."))
+        else:
+            response_exclude(
+                actor=request.user, response=response, reason=form.cleaned_data["reason"]
+            )
+            messages.success(
+                request,
+                _("Response %(ref)s is excluded and counted apart.") % {"ref": response.reference},
+            )
+    except ZonaError as exc:
+        show_problems(request, None, exc)
+    show = request.POST.get("show", "pending")
+    return redirect(f"{reverse('surveys:flagged', args=[campaign.pk])}?{urlencode({'show': show})}")
+
+
+@login_required
+@require_POST
+def response_restore_view(request: HttpRequest, campaign_id: int, response_id: int) -> HttpResponse:
+    campaign = access_campaign_by_id(request.user, campaign_id, perm=Perm.SURVEY_VALIDATE)
+    response = access_response_by_id(request.user, campaign, response_id)
+    try:
+        response_restore(
+            actor=request.user, response=response, reason=request.POST.get("reason", "")
+        )
+        messages.success(request, _("Response %(ref)s counts again.") % {"ref": response.reference})
+    except ZonaError as exc:
+        show_problems(request, None, exc)
+    return redirect(f"{reverse('surveys:flagged', args=[campaign.pk])}?show=excluded")
+
+
+# --- survey validation (assessors) --------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def validation(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    campaign = access_campaign_by_id(request.user, campaign_id, perm=Perm.SURVEY_VALIDATE)
+    form = DrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            draw = validation_draw_create(
+                actor=request.user,
+                campaign=campaign,
+                size=form.cleaned_data["size"],
+                seed=form.cleaned_data["seed"],
+            )
+        except ZonaError as exc:
+            show_problems(request, form, exc)
+        else:
+            messages.success(
+                request, _("A sample of %(n)s contacts was drawn.") % {"n": draw.calls.count()}
+            )
+            return redirect("surveys:draw", campaign.pk, draw.pk)
+    draws = campaign.validation_draws.select_related("drawn_by").annotate(
+        n=Count("calls"),
+        done=Count("calls", filter=~Q(calls__outcome=CallOutcome.PENDING)),
+        confirmed=Count("calls", filter=Q(calls__outcome=CallOutcome.CONFIRMED)),
+    )
+    return render(
+        request,
+        "surveys/validation.html",
+        campaign_page(
+            request,
+            campaign,
+            form=form,
+            draws=draws,
+            pool=Contact.objects.filter(campaign=campaign).count(),
+        ),
+    )
+
+
+@login_required
+def draw_detail(request: HttpRequest, campaign_id: int, draw_id: int) -> HttpResponse:
+    campaign = access_campaign_by_id(request.user, campaign_id, perm=Perm.SURVEY_VALIDATE)
+    draw = access_draw_by_id(request.user, campaign, draw_id)
+    calls = list(ValidationCall.objects.filter(draw=draw).select_related("contact", "called_by"))
+    summary = dict.fromkeys(CallOutcome.values, 0)
+    for call in calls:
+        summary[call.outcome] += 1
+    reached = sum(
+        n for k, n in summary.items() if k in (CallOutcome.CONFIRMED, CallOutcome.NOT_SERVED)
+    )
+    pool = contact_pool(campaign)
+    # Repeating the draw with the recorded seed over the same pool must give the same people.
+    repeatable = pool_digest(pool) == draw.pool_digest and [
+        cid for cid, _token in draw_sample(pool, draw.requested, draw.seed)
+    ] == [c.contact_id for c in calls]
+    return render(
+        request,
+        "surveys/draw_detail.html",
+        campaign_page(
+            request,
+            campaign,
+            draw=draw,
+            calls=calls,
+            summary=[(label, summary[value]) for value, label in CallOutcome.choices],
+            reached=reached,
+            confirmed_percent=round(summary[CallOutcome.CONFIRMED] * 100 / reached)
+            if reached
+            else None,
+            repeatable=repeatable,
+            pool_changed=pool_digest(pool) != draw.pool_digest,
+            form=CallForm(),
+        ),
+    )
+
+
+@login_required
+@require_POST
+def call_record(request: HttpRequest, campaign_id: int, draw_id: int, call_id: int) -> HttpResponse:
+    campaign = access_campaign_by_id(request.user, campaign_id, perm=Perm.SURVEY_VALIDATE)
+    draw = access_draw_by_id(request.user, campaign, draw_id)
+    call = access_call_by_id(request.user, draw, call_id)
+    form = CallForm(request.POST)
+    if form.is_valid():
+        try:
+            validation_call_record(
+                actor=request.user,
+                call=call,
+                outcome=form.cleaned_data["outcome"],
+                note=form.cleaned_data["note"],
+            )
+            messages.success(request, _("Call %(n)s recorded.") % {"n": call.position})
+        except ZonaError as exc:
+            show_problems(request, None, exc)
+    else:
+        messages.error(request, _("Choose the outcome of the call."))
+    return redirect(f"{reverse('surveys:draw', args=[campaign.pk, draw.pk])}#call-{call.pk}")
