@@ -6,10 +6,13 @@ missing object and a forbidden one give the same 404.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from zona.accounts.access import (
@@ -31,6 +34,7 @@ from zona.assessments.models import (
     Period,
     PeriodStatus,
 )
+from zona.assessments.selectors import deadline_for
 from zona.assessments.sheet import ItemSpec
 
 
@@ -128,6 +132,17 @@ class SheetRights:
     def may_edit_area(self, area: str) -> bool:
         return self.can_edit and (self.areas is None or area in self.areas)
 
+    @property
+    def is_reviewer(self) -> bool:
+        return bool(self.review_tiers)
+
+    def review_tier(self, code: str | None = None) -> ReviewTier | None:
+        """The tier whose layer the user works in: the one named, else their first (None
+        when they do not review this unit in it)."""
+        if code is None:
+            return self.review_tiers[0] if self.review_tiers else None
+        return next((t for t in self.review_tiers if t.code == code), None)
+
 
 def sheet_rights(user: User, assessment: Assessment) -> SheetRights:
     unit = assessment.unit
@@ -168,6 +183,36 @@ def unit_item_lock_reason(
         return _("Only the items the reviewer returned can be changed.")
     if survey_filled:
         return _("This index comes from the unit's survey in Zona and cannot be typed over.")
+    return None
+
+
+def review_lock_reason(
+    assessment: Assessment, tier: ReviewTier, *, today: dt.date | None = None
+) -> str | None:
+    """Why the layer of `tier` cannot be changed now (for anyone), or None.
+
+    Reviewers answer while the sheet is submitted: not before the unit submits, and not while
+    it is back with the unit for revision. The review deadline of the unit's tree level binds
+    the agency's own tiers; a national tier (TPN) evaluates after the agency's review, so the
+    agency's deadline does not apply to it. A closed period locks every layer.
+    """
+    if assessment.period.status == PeriodStatus.CLOSED:
+        return _("The period is closed; the sheet can no longer be changed.")
+    if assessment.status == AssessmentStatus.DRAFT:
+        return _("Reviewers answer once the unit has submitted its sheet.")
+    if assessment.status == AssessmentStatus.RETURNED:
+        return _(
+            "The sheet is back with the unit for revision; reviewers answer again once the "
+            "unit resubmits it."
+        )
+    if tier.agency_id is not None:
+        deadline = deadline_for(assessment.period, assessment.unit.depth)
+        due = deadline.review_deadline if deadline else None
+        if due is not None and (today or timezone.localdate()) > due:
+            return _(
+                "The review deadline for this level was %(date)s; ask your agency "
+                "administrator to extend it."
+            ) % {"date": date_format(due, "j F Y")}
     return None
 
 

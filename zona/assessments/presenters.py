@@ -3,23 +3,38 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from zona.assessments.access import SheetRights, sheet_lock_reason, unit_item_lock_reason
-from zona.assessments.models import AnswerSource
+from zona.accounts.models import ReviewTier
+from zona.assessments.access import (
+    SheetRights,
+    review_lock_reason,
+    sheet_lock_reason,
+    unit_item_lock_reason,
+)
+from zona.assessments.models import AnswerSource, AssessmentStatus
 from zona.assessments.selectors import (
+    LayerInfo,
     Progress,
     SheetScores,
     SheetState,
     progress_by_section,
     sheet_scores,
 )
-from zona.assessments.sheet import ItemSpec, display_value, is_incomplete, same_value, text
+from zona.assessments.sheet import (
+    ItemSpec,
+    display_value,
+    is_incomplete,
+    same_value,
+    skm_rounds_answer,
+    text,
+)
 from zona.frameworks.scoring import NodeScore, Scorecard, Verdict, round_half_up
 
 
@@ -52,6 +67,45 @@ def node_numbers(node: NodeScore | None) -> dict[str, Any]:
     }
 
 
+def answer_fields(card: dict[str, Any], item: ItemSpec, value: Any) -> None:
+    """The inputs of one answer (options, counts or index) for `_answer_fields.html`."""
+    if item.is_choice:
+        card["options"] = [
+            {
+                "key": o.key,
+                "label": text(o.label),
+                "value": num(o.value),
+                "checked": value == o.key,
+            }
+            for o in item.options
+        ]
+    elif item.answer_type == "PCT":
+        counts = value if isinstance(value, Mapping) else {}
+        card["counts"] = [
+            {
+                "key": c.key,
+                "label": text(c.label),
+                "informational": c.informational,
+                "value": "" if counts.get(c.key) is None else counts.get(c.key),
+            }
+            for c in item.counts
+        ]
+    else:
+        card["index"] = "" if value is None else str(value).replace(".", ",")
+
+
+def item_numbers(item: ItemSpec, item_value: Decimal | None) -> dict[str, Any]:
+    """An item's value (and score for a Hasil item, which carries its own weight)."""
+    return {
+        "answered": item_value is not None,
+        "value_text": num(item_value) if item_value is not None else "—",
+        "value_percent": pct(item_value * 100) if item_value is not None else "",
+        "score_text": num(item_value * item.weight)
+        if item_value is not None and item.weight is not None
+        else "",
+    }
+
+
 @dataclass
 class SheetView:
     """Everything the worksheet page (or a fragment of it) needs."""
@@ -60,10 +114,48 @@ class SheetView:
     rights: SheetRights
     scores: SheetScores
     progress: dict[str, Progress]
+    # What the unit's surveys give (`selectors.survey_indices`), when read for this page.
+    survey: Mapping[str, Any] | None = None
+
+    item_template = "assessments/_item.html"
 
     @classmethod
-    def build(cls, state: SheetState, rights: SheetRights) -> SheetView:
-        return cls(state, rights, sheet_scores(state), progress_by_section(state))
+    def build(
+        cls, state: SheetState, rights: SheetRights, *, survey: Mapping[str, Any] | None = None
+    ) -> SheetView:
+        return cls(state, rights, sheet_scores(state), progress_by_section(state), survey)
+
+    @property
+    def heading(self) -> Scorecard:
+        """The scores shown in the headings and the navigation: the unit's own."""
+        return self.scores.unit
+
+    def card(self, item: ItemSpec) -> dict[str, Any]:
+        return self.item_card(item)
+
+    def returned(self, code: str) -> bool:
+        """Whether a reviewer returned this very item (not the whole sheet) for revision."""
+        assessment = self.state.assessment
+        return assessment.status == AssessmentStatus.RETURNED and code in (
+            assessment.returned_items or []
+        )
+
+    def survey_suggestion(self, item: ItemSpec, current: Any) -> dict[str, Any] | None:
+        """The answer the unit's surveys in Zona suggest for this item (SKM rounds), if any."""
+        if self.survey is None:
+            return None
+        rounds = self.survey.get("skm_rounds")
+        value = skm_rounds_answer(item, rounds)
+        if value is None:
+            return None
+        label = next((o.label for o in item.options if o.key == value), None)
+        return {
+            "value": value,
+            "label": text(label),
+            "rounds": rounds,
+            "year": self.state.assessment.period.year,
+            "taken": same_value(current, value),
+        }
 
     # --- items -----------------------------------------------------------------------------
 
@@ -84,7 +176,6 @@ class SheetView:
         attach_lock = (
             lock if not survey else unit_item_lock_reason(self.rights, state.assessment, item)
         )
-        item_value = self.scores.unit.items.get(item.code)
         card: dict[str, Any] = {
             "code": item.code,
             "slug": slug(item.code),
@@ -101,14 +192,8 @@ class SheetView:
             if row
             else "",
             "updated_at": row["updated_at"] if row else None,
-            "answered": item_value is not None,
+            **item_numbers(item, self.scores.unit.items.get(item.code)),
             "incomplete": is_incomplete(item, value) if posted is None else False,
-            "value_text": num(item_value) if item_value is not None else "—",
-            "value_percent": pct(item_value * 100) if item_value is not None else "",
-            # A Hasil item carries its own weight: its score is value x weight.
-            "score_text": num(item_value * item.weight)
-            if item_value is not None and item.weight is not None
-            else "",
             "editable": lock is None,
             "can_attach": attach_lock is None and self.rights.can_edit_evidence,
             "lock_reason": lock or "",
@@ -116,30 +201,10 @@ class SheetView:
             "source": item.source or "",
             "evidence": state.links.get(item.code, []),
             "formula_json": item.formula_json,
+            "returned": self.returned(item.code),
+            "survey_suggestion": self.survey_suggestion(item, value),
         }
-        if item.is_choice:
-            card["options"] = [
-                {
-                    "key": o.key,
-                    "label": text(o.label),
-                    "value": num(o.value),
-                    "checked": value == o.key,
-                }
-                for o in item.options
-            ]
-        elif item.answer_type == "PCT":
-            counts = value if isinstance(value, Mapping) else {}
-            card["counts"] = [
-                {
-                    "key": c.key,
-                    "label": text(c.label),
-                    "informational": c.informational,
-                    "value": "" if counts.get(c.key) is None else counts.get(c.key),
-                }
-                for c in item.counts
-            ]
-        else:
-            card["index"] = "" if value is None else str(value).replace(".", ",")
+        answer_fields(card, item, value)
         if (
             row
             and row["suggested_value"] is not None
@@ -181,15 +246,15 @@ class SheetView:
         for child_code in node.children:
             child = spec.nodes[child_code]
             if child.kind == "item":
-                direct.append(self.item_card(spec.items[child_code]))
+                direct.append(self.card(spec.items[child_code]))
                 continue
             groups.append(
                 {
                     "code": child_code,
                     "slug": slug(child_code),
                     "title": text(child.title),
-                    **node_numbers(self.scores.unit.nodes.get(child_code)),
-                    "items": [self.item_card(spec.items[c]) for c in child.children],
+                    **node_numbers(self.heading.nodes.get(child_code)),
+                    "items": [self.card(spec.items[c]) for c in child.children],
                 }
             )
         if direct:
@@ -198,7 +263,7 @@ class SheetView:
             "code": code,
             "slug": slug(code),
             "title": text(node.title),
-            **node_numbers(self.scores.unit.nodes.get(code)),
+            **node_numbers(self.heading.nodes.get(code)),
             "progress": self.progress.get(code, Progress()),
             "groups": groups,
         }
@@ -212,7 +277,7 @@ class SheetView:
         else:
             codes.append(item.section)
         return [
-            {"slug": slug(c), **node_numbers(self.scores.unit.nodes.get(c))}
+            {"slug": slug(c), **node_numbers(self.heading.nodes.get(c))}
             for c in dict.fromkeys(codes)
         ]
 
@@ -238,7 +303,7 @@ class SheetView:
                     "active": code == current,
                     "in_current": section == current,
                     "progress": self.progress.get(code) if code in sections else None,
-                    **node_numbers(self.scores.unit.nodes.get(code)),
+                    **node_numbers(self.heading.nodes.get(code)),
                 }
             )
         return entries
@@ -254,15 +319,7 @@ class SheetView:
         return {
             "total": num(unit.total),
             "total_percent_value": float(round_half_up(unit.total, 1)),
-            "components": [
-                {
-                    "code": code,
-                    "title": text(self.state.spec.nodes[code].title),
-                    **node_numbers(unit.nodes.get(code)),
-                }
-                for code, node in self.state.spec.nodes.items()
-                if node.depth == 0
-            ],
+            "components": components(self.state, unit),
             "verdict": verdict_view(unit, scores.target),
             "layers": layers,
             "effective_total": num(scores.effective.total) if layers else "",
@@ -272,6 +329,226 @@ class SheetView:
 
     def lock_reason(self) -> str | None:
         return sheet_lock_reason(self.state.assessment)
+
+
+def components(state: SheetState, card: Scorecard) -> list[dict[str, Any]]:
+    """The top nodes (Pengungkit, Hasil) of one scorecard."""
+    return [
+        {
+            "code": code,
+            "title": text(state.spec.nodes[code].title),
+            **node_numbers(card.nodes.get(code)),
+        }
+        for code, node in state.spec.nodes.items()
+        if node.depth == 0
+    ]
+
+
+@dataclass
+class ReviewView(SheetView):
+    """The sheet as reviewers see it: every layer side by side, one layer to answer in.
+
+    `tier` is the review tier whose layer the user answers in (None: they only read). Its
+    layer appears with its first answer; until then an empty column stands for it.
+    """
+
+    tier: ReviewTier | None = None
+
+    item_template = "assessments/_review_item.html"
+
+    @classmethod
+    def build_review(
+        cls,
+        state: SheetState,
+        rights: SheetRights,
+        tier: ReviewTier | None,
+        *,
+        survey: Mapping[str, Any] | None = None,
+    ) -> ReviewView:
+        if tier is not None and not any(layer.tier_id == tier.pk for layer in state.layers):
+            layers = [*state.layers, LayerInfo(0, tier.pk, tier.code, tier.name, tier.rank)]
+            state = replace(state, layers=sorted(layers, key=lambda info: info.rank))
+        return cls(
+            state,
+            rights,
+            sheet_scores(state),
+            progress_by_section(state),
+            survey,
+            tier,
+        )
+
+    @property
+    def heading(self) -> Scorecard:
+        """Headings and the navigation show the effective score (what ranking uses)."""
+        return self.scores.effective
+
+    @cached_property
+    def mine(self) -> LayerInfo | None:
+        if self.tier is None:
+            return None
+        return next(layer for layer in self.state.layers if layer.tier_id == self.tier.pk)
+
+    @cached_property
+    def edit_lock(self) -> str | None:
+        """Why the user cannot answer in their layer now, or None."""
+        if self.tier is None:
+            return _("You can compare the layers of this sheet but not answer in one.")
+        return review_lock_reason(self.state.assessment, self.tier)
+
+    @cached_property
+    def values(self) -> dict[str, dict[str, Any]]:
+        """Layer code -> its scoreable answers (what the effective score takes from)."""
+        return {layer.code: self.state.layer_values(layer) for layer in self.state.layers}
+
+    def effective_layer(self, code: str) -> LayerInfo | None:
+        """The highest layer that answered this item (its answer is the effective one)."""
+        for layer in reversed(self.state.layers):
+            if code in self.values[layer.code]:
+                return layer
+        return None
+
+    def differs(self, code: str) -> bool:
+        """Whether a reviewer layer answered this item differently from the unit."""
+        unit_row = self.state.unit_answers.get(code)
+        unit_value = unit_row["value"] if unit_row else None
+        for layer in self.state.review_layers:
+            row = self.state.answers.get(layer.id, {}).get(code)
+            if row and row["value"] is not None and not same_value(row["value"], unit_value):
+                return True
+        return False
+
+    def card(self, item: ItemSpec) -> dict[str, Any]:
+        return self.review_card(item)
+
+    def review_card(self, item: ItemSpec) -> dict[str, Any]:
+        state = self.state
+        code = item.code
+        unit_row = state.unit_answers.get(code)
+        unit_value = unit_row["value"] if unit_row else None
+        effective = self.effective_layer(code)
+        rows = []
+        for layer in state.layers:
+            row = state.answers.get(layer.id, {}).get(code)
+            value = row["value"] if row else None
+            rows.append(
+                {
+                    "code": layer.code,
+                    "name": layer.name,
+                    "is_unit": layer.is_unit,
+                    "mine": self.mine is not None and layer.code == self.mine.code,
+                    "text": display_value(item, value) or "—",
+                    "note": row["note"] if row else "",
+                    "answered": value is not None,
+                    "value": num(self.scores.layers[layer.code].items.get(code)),
+                    "differs": not layer.is_unit
+                    and value is not None
+                    and not same_value(value, unit_value),
+                    "effective": effective is not None and layer.code == effective.code,
+                    "survey": bool(
+                        layer.is_unit
+                        and row
+                        and row["source"] == AnswerSource.SURVEY
+                        and value is not None
+                    ),
+                }
+            )
+        mine = self.mine
+        my_row = state.answers.get(mine.id, {}).get(code) if mine else None
+        my_value = my_row["value"] if my_row else None
+        effective_row = state.answers.get(effective.id, {}).get(code) if effective else None
+        card: dict[str, Any] = {
+            "code": code,
+            "slug": slug(code),
+            "type": item.answer_type,
+            "is_choice": item.is_choice,
+            "is_pct": item.answer_type == "PCT",
+            "is_num4": item.answer_type == "NUM4",
+            "question": text(item.question),
+            "guidance": text(item.guidance),
+            "weight": num(item.weight) if item.weight is not None else "",
+            "note": my_row["note"] if my_row else "",
+            "revision": my_row["revision"] if my_row else 0,
+            "updated_by": my_row["updated_by"] if my_row else "",
+            "updated_at": my_row["updated_at"] if my_row else None,
+            **item_numbers(item, self.scores.layers[mine.code].items.get(code) if mine else None),
+            "incomplete": is_incomplete(item, my_value),
+            "editable": self.edit_lock is None,
+            "can_attach": False,
+            "lock_reason": self.edit_lock or "",
+            "survey": False,
+            "source": item.source or "",
+            "evidence": state.links.get(code, []),
+            "formula_json": item.formula_json,
+            "returned": self.returned(code),
+            "layers": rows,
+            "differs": any(r["differs"] for r in rows),
+            "effective": {
+                "layer": effective.name if effective else "",
+                "text": display_value(item, effective_row["value"]) if effective_row else "—",
+                **item_numbers(item, self.scores.effective.items.get(code)),
+            },
+            "tier": mine.code if mine else "",
+            "tier_name": mine.name if mine else "",
+            "survey_suggestion": self.survey_suggestion(item, unit_value),
+        }
+        answer_fields(card, item, my_value)
+        return card
+
+    # --- tree, sections and scores ---------------------------------------------------------
+
+    @cached_property
+    def review_progress(self) -> dict[str, Progress]:
+        """Per section and overall (""): items the user's tier answered; `incomplete` holds
+        the items where a reviewer layer differs from the unit."""
+        result: dict[str, Progress] = {}
+        mine = self.values[self.mine.code] if self.mine else {}
+        for code, item in self.state.spec.items.items():
+            differs = self.differs(code)
+            for key in (item.section, ""):
+                progress = result.setdefault(key, Progress())
+                progress.total += 1
+                progress.answered += code in mine
+                progress.incomplete += differs
+        return result
+
+    def nav(self, current: str) -> list[dict[str, Any]]:
+        entries = super().nav(current)
+        for entry in entries:
+            if entry["is_section"]:
+                entry["progress"] = self.review_progress.get(entry["code"], Progress())
+        return entries
+
+    def panel(self) -> dict[str, Any]:
+        scores = self.scores
+        target = scores.target
+        rows = []
+        for layer in self.state.layers:
+            card = scores.layers[layer.code]
+            verdict = card.verdicts.get(target)
+            rows.append(
+                {
+                    "code": layer.code,
+                    "name": layer.name,
+                    "mine": self.mine is not None and layer.code == self.mine.code,
+                    "components": components(self.state, card),
+                    "total": num(card.total),
+                    "passed": verdict.passed if verdict else None,
+                }
+            )
+        effective = scores.effective
+        verdict = effective.verdicts.get(target)
+        overall = self.review_progress.get("", Progress())
+        return {
+            "rows": rows,
+            "titles": components(self.state, effective),
+            "total": num(effective.total),
+            "total_percent_value": float(round_half_up(effective.total, 1)),
+            "passed": verdict.passed if verdict else None,
+            "verdict": verdict_view(effective, target),
+            "target": target,
+            "progress": overall,
+            "tier_name": self.mine.name if self.mine else "",
+        }
 
 
 def verdict_view(card: Scorecard, key: str) -> dict[str, Any] | None:

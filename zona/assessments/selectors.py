@@ -29,8 +29,16 @@ from zona.assessments.models import (
     PeriodStatus,
     Target,
 )
-from zona.assessments.sheet import SheetSpec, is_incomplete, score_value, sheet_spec
+from zona.assessments.sheet import (
+    SheetSpec,
+    is_incomplete,
+    links_surveys,
+    score_value,
+    sheet_spec,
+)
+from zona.audit.models import AuditEvent
 from zona.frameworks.scoring import Scorecard, score, score_layers
+from zona.surveys.selectors import survey_indices_for
 
 PREVIEWABLE_TYPES = frozenset(
     {"application/pdf", "image/jpeg", "image/png", "image/gif", "image/webp"}
@@ -359,6 +367,14 @@ def activity_by_user(assessment: Assessment) -> list[dict[str, Any]]:
     return sorted(result, key=lambda p: p["last"] or timezone.now(), reverse=True)
 
 
+def survey_indices(assessment: Assessment) -> dict[str, Any] | None:
+    """What the unit's surveys of the period's year give the sheet, or None when the
+    framework takes nothing from surveys. A few indexed queries (zona.surveys)."""
+    if not links_surveys(sheet_spec(assessment.period.framework)):
+        return None
+    return survey_indices_for(assessment.unit, assessment.period.year)
+
+
 def survey_filled_codes(state: SheetState) -> frozenset[str]:
     return frozenset(
         code for code, row in state.unit_answers.items() if row["source"] == AnswerSource.SURVEY
@@ -419,3 +435,40 @@ def assessments_with_progress(assessments: Iterable[Assessment]) -> list[dict[st
             }
         )
     return result
+
+
+# --- submissions and returns -----------------------------------------------------------------
+
+WORKFLOW_ACTIONS = ("assessment.submitted", "assessment.returned")
+
+
+def workflow_events(assessment: Assessment) -> list[dict[str, Any]]:
+    """The sheet's submissions and returns, oldest first, from the audit log (one query)."""
+    rows = (
+        AuditEvent.objects.filter(
+            target_type=Assessment._meta.label_lower,
+            target_id=str(assessment.pk),
+            action__in=WORKFLOW_ACTIONS,
+        )
+        .order_by("created_at", "id")
+        .values("action", "created_at", "actor_repr", "details")
+    )
+    events = []
+    for row in rows:
+        details = row["details"] or {}
+        returned = row["action"] == "assessment.returned"
+        # A submission after a return names the items that had been reopened.
+        resubmitted = not returned and details.get("from") == AssessmentStatus.RETURNED
+        items = details.get("items") if returned else details.get("returned_items")
+        events.append(
+            {
+                "returned": returned,
+                "resubmitted": resubmitted,
+                "at": row["created_at"],
+                "who": row["actor_repr"],
+                "tier": details.get("tier_name") or details.get("tier") or "",
+                "reason": details.get("reason", ""),
+                "items": (items or []) if returned or resubmitted else [],
+            }
+        )
+    return events

@@ -169,6 +169,35 @@ def build_sheet_spec(doc: FrameworkDoc, compiled: CompiledFramework, pk: int = 0
     )
 
 
+# --- what the unit's surveys suggest ---------------------------------------------------------
+
+# A.I.6.iv.a rewards running the public satisfaction survey (SKM) 4 or more times a year; the
+# number of rounds the unit ran in Zona is offered as the answer (never applied by itself).
+SKM_ROUNDS_ITEM = "A.I.6.iv.a"
+# Option by number of rounds: 0 -> E, 1 -> D, 2 -> C, 3 -> B, 4 or more -> A.
+SKM_ROUNDS_OPTIONS = ("E", "D", "C", "B", "A")
+
+
+def takes_skm_rounds(item: ItemSpec) -> bool:
+    """Whether this item is the SKM-frequency item, with the options the mapping expects."""
+    return item.code == SKM_ROUNDS_ITEM and set(item.option_keys) == set(SKM_ROUNDS_OPTIONS)
+
+
+def skm_rounds_answer(item: ItemSpec, rounds: int | None) -> str | None:
+    """The option that `rounds` SKM rounds in the year earn on this item, or None."""
+    if rounds is None or not takes_skm_rounds(item):
+        return None
+    return SKM_ROUNDS_OPTIONS[min(max(int(rounds), 0), len(SKM_ROUNDS_OPTIONS) - 1)]
+
+
+def links_surveys(spec: SheetSpec) -> bool:
+    """Whether anything in this framework comes from (or is suggested by) the unit's surveys."""
+    return any(
+        (item.answer_type == "NUM4" and item.source) or takes_skm_rounds(item)
+        for item in spec.items.values()
+    )
+
+
 # --- answer values --------------------------------------------------------------------------
 
 

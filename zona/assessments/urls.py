@@ -1,6 +1,6 @@
 from django.urls import path
 
-from zona.assessments.views import evidence, excel, periods, worksheet
+from zona.assessments.views import evidence, excel, periods, review, worksheet
 
 app_name = "assessments"
 urlpatterns = [
@@ -12,6 +12,11 @@ urlpatterns = [
         "<int:pk>/items/<str:code>/suggestion/",
         worksheet.accept_suggestion,
         name="accept_suggestion",
+    ),
+    path(
+        "<int:pk>/items/<str:code>/survey-suggestion/",
+        worksheet.accept_survey_suggestion,
+        name="accept_survey_suggestion",
     ),
     path("<int:pk>/items/<str:code>/evidence/", evidence.item_evidence, name="item_evidence"),
     path(
@@ -27,6 +32,14 @@ urlpatterns = [
     ),
     path("<int:pk>/carry-forward/", worksheet.carry_forward, name="carry_forward"),
     path("<int:pk>/submit/", worksheet.submit, name="submit"),
+    path("<int:pk>/review/", review.review, name="review"),
+    path("<int:pk>/review/<str:tier>/", review.review, name="review_tier"),
+    path(
+        "<int:pk>/review/<str:tier>/items/<str:code>/",
+        review.review_item,
+        name="review_item",
+    ),
+    path("<int:pk>/return/", review.return_sheet, name="return"),
     path("<int:pk>/working-group/", worksheet.working_group, name="working_group"),
     path("<int:pk>/export.xlsx", excel.export, name="export"),
     path("<int:pk>/import/", excel.import_view, name="import"),

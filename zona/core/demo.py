@@ -207,9 +207,9 @@ def _unit(parent: Unit | None, code: str, name: str, kind: str, **extra) -> Unit
     if existing is not None:
         return existing
     if parent is None:
-        return Unit.add_root(code=code, name=name, kind=kind, **extra)
+        return Unit.objects.add_root({"code": code, "name": name, "kind": kind, **extra})
     parent.refresh_from_db()  # treebeard needs the parent's current numchild
-    return parent.add_child(code=code, name=name, kind=kind, **extra)
+    return Unit.objects.add_child(parent, {"code": code, "name": name, "kind": kind, **extra})
 
 
 @transaction.atomic

@@ -35,16 +35,26 @@ NAV_ITEMS: list[NavItem] = [
 ]
 
 
+def _matches(url: str, current_path: str) -> bool:
+    return url == current_path or (url != "/" and current_path.startswith(url))
+
+
 def nav_for(user, current_path: str = "") -> list[dict]:
-    items = []
+    """The entries the user may open; the active one is the entry whose URL is the longest
+    prefix of the current path (the evidence library under /assessments/evidence/ lights up
+    "Evidence", not "Self-assessment" at /assessments/)."""
+    entries: list[tuple[str, NavItem]] = []
     for item in NAV_ITEMS:
         if item.perm is not None and not has_perm_anywhere(user, item.perm):
             continue
         try:
-            url = reverse(item.url_name)
+            entries.append((reverse(item.url_name), item))
         except NoReverseMatch:
             # The page is not built yet in this version; do not show a dead link.
             continue
-        active = (url != "/" and current_path.startswith(url)) or url == current_path
-        items.append({"url": url, "label": item.label, "icon": item.icon, "active": active})
-    return items
+    matching = [url for url, _item in entries if _matches(url, current_path)]
+    active = max(matching, key=len) if matching else None
+    return [
+        {"url": url, "label": item.label, "icon": item.icon, "active": url == active}
+        for url, item in entries
+    ]

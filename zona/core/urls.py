@@ -6,4 +6,6 @@ app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    # Browsers ask for /favicon.ico whatever the page says; send them to the SVG icon.
+    path("favicon.ico", views.FaviconRedirect.as_view(), name="favicon"),
 ]

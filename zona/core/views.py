@@ -5,6 +5,8 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
+from django.views.generic.base import RedirectView
 
 from zona.accounts.access import units_visible_to
 from zona.accounts.selectors import role_assignments_of
@@ -35,3 +37,16 @@ def home(request: AuthedHttpRequest) -> HttpResponse:
 
 def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
+
+
+class FaviconRedirect(RedirectView):
+    """/favicon.ico -> the static SVG icon, permanently.
+
+    The address is worked out per request, not when the URLconf loads: with hashed static
+    file names (manifest storage) it is only known once collectstatic has run.
+    """
+
+    permanent = True
+
+    def get_redirect_url(self, *args: object, **kwargs: object) -> str:
+        return static("zona/favicon.svg")

@@ -107,13 +107,91 @@ class WindowSerializer(serializers.Serializer):
     kind = serializers.CharField()
 
 
+class SurveySuggestionSerializer(serializers.Serializer):
+    value = serializers.CharField(help_text="The suggested option key")
+    skm_rounds = serializers.IntegerField(help_text="SKM rounds with answers in the year")
+
+
+class EventSerializer(serializers.Serializer):
+    action = serializers.CharField(help_text="submitted, returned or resubmitted")
+    at = serializers.DateTimeField()
+    by = serializers.CharField()
+    tier = serializers.CharField(help_text="The review tier that returned (returns only)")
+    items = serializers.ListField(
+        child=serializers.CharField(), help_text="Items returned (empty: the whole sheet)"
+    )
+    reason = serializers.CharField()
+
+
 class AssessmentDetailSerializer(AssessmentSerializer):
     layers = LayerSerializer(many=True, read_only=True)
     window = WindowSerializer(read_only=True)
     submission_refusal = serializers.CharField(allow_null=True, read_only=True)
+    survey_suggestions = serializers.DictField(
+        child=SurveySuggestionSerializer(),
+        read_only=True,
+        help_text="Item code -> the answer the unit's surveys in Zona suggest (A.I.6.iv.a "
+        "from the number of SKM rounds). Never applied by itself: PUT it to take it.",
+    )
+    events = EventSerializer(many=True, read_only=True)
+    your_tiers = serializers.ListField(
+        child=serializers.CharField(),
+        read_only=True,
+        help_text="Codes of the review tiers in which you answer this sheet (`?layer=`).",
+    )
 
     class Meta(AssessmentSerializer.Meta):
-        fields = [*AssessmentSerializer.Meta.fields, "layers", "window", "submission_refusal"]
+        fields = [
+            *AssessmentSerializer.Meta.fields,
+            "returned_at",
+            "layers",
+            "window",
+            "submission_refusal",
+            "survey_suggestions",
+            "events",
+            "your_tiers",
+        ]
+
+
+class LayerAnswerSerializer(serializers.Serializer):
+    value = serializers.JSONField(allow_null=True)
+    note = serializers.CharField(allow_blank=True)
+    revision = serializers.IntegerField()
+    updated_by = serializers.CharField(allow_null=True)
+    updated_at = serializers.DateTimeField(allow_null=True)
+
+
+class EffectiveAnswerSerializer(serializers.Serializer):
+    layer = serializers.CharField(
+        allow_null=True, help_text="The highest layer that answered (its answer counts)"
+    )
+    value = serializers.JSONField(allow_null=True)
+
+
+class LayerItemSerializer(serializers.Serializer):
+    item = serializers.CharField()
+    answers = serializers.DictField(
+        child=LayerAnswerSerializer(), help_text="Layer code (`unit`, tier codes) -> answer"
+    )
+    effective = EffectiveAnswerSerializer()
+    differs = serializers.BooleanField(help_text="A reviewer layer differs from the unit")
+
+
+class LayersSerializer(serializers.Serializer):
+    layers = LayerSerializer(many=True, help_text="Lowest tier (the unit) first")
+    items = LayerItemSerializer(many=True)
+
+
+class ReturnSerializer(serializers.Serializer):
+    items = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="Item codes to reopen; empty or missing returns the whole sheet",
+    )
+    reason = serializers.CharField(help_text="What the unit should revise")
+    tier = serializers.CharField(
+        required=False, help_text="The review tier you act in (default: your first)"
+    )
 
 
 class AnswerSerializer(serializers.Serializer):

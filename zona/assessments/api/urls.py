@@ -26,6 +26,8 @@ urlpatterns = [
     ),
     path("assessments/<int:pk>/scores/", views.Scores.as_view(), name="api-scores"),
     path("assessments/<int:pk>/submit/", views.Submit.as_view(), name="api-submit"),
+    path("assessments/<int:pk>/return/", views.Return.as_view(), name="api-return"),
+    path("assessments/<int:pk>/layers/", views.Layers.as_view(), name="api-layers"),
     path(
         "assessments/<int:pk>/evidence-links/", views.LinkList.as_view(), name="api-evidence-links"
     ),

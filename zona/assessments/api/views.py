@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
@@ -23,20 +24,27 @@ from zona.assessments.access import (
     assessments_visible_to,
     evidence_visible_to,
     periods_visible_to,
+    sheet_rights,
 )
 from zona.assessments.api import serializers as s
 from zona.assessments.models import Assessment, EvidenceLink
+from zona.assessments.presenters import ReviewView
 from zona.assessments.selectors import (
+    SheetState,
     item_history,
     load_sheet_state,
     sheet_scores,
     submission_refusal,
     submission_window,
+    survey_indices,
+    workflow_events,
 )
 from zona.assessments.services import (
     UNSET,
     DeadlineInput,
+    answers_fill_from_surveys,
     assessment_create_many,
+    assessment_return,
     assessment_submit,
     evidence_add_link,
     evidence_add_revision,
@@ -46,6 +54,7 @@ from zona.assessments.services import (
     period_create,
 )
 from zona.assessments.services.answers import answer_save
+from zona.assessments.sheet import skm_rounds_answer
 from zona.core.errors import NotFound, PermissionDenied, ValidationFailed
 from zona.frameworks.models import Framework
 
@@ -60,6 +69,26 @@ LAYER_PARAM = OpenApiParameter(
     OpenApiTypes.STR,
     description="`unit` (default) or the code of a review tier, e.g. `tpi`",
 )
+
+
+def fresh_state(assessment: Assessment) -> tuple[SheetState, dict[str, Any] | None]:
+    """The sheet as the pages show it: the unit's survey indices are filled in first (while
+    the sheet is being filled), so the API never answers with stale IPAK/IPKP values."""
+    indices = survey_indices(assessment)
+    answers_fill_from_surveys(assessment=assessment, indices=indices)
+    return load_sheet_state(assessment), indices
+
+
+def survey_suggestions(state: SheetState, indices: dict[str, Any] | None) -> dict[str, Any]:
+    """Item code -> the answer the unit's surveys suggest (taken only by a person)."""
+    if indices is None:
+        return {}
+    result: dict[str, Any] = {}
+    for code, item in state.spec.items.items():
+        value = skm_rounds_answer(item, indices.get("skm_rounds"))
+        if value is not None:
+            result[code] = {"value": value, "skm_rounds": indices.get("skm_rounds")}
+    return result
 
 
 def _answer_rows(rows: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
@@ -180,7 +209,7 @@ class AssessmentDetail(APIView):
     @extend_schema(responses=s.AssessmentDetailSerializer)
     def get(self, request: Request, pk: int) -> Response:
         assessment = access_assessment_by_id(actor(request), pk)
-        state = load_sheet_state(assessment)
+        state, indices = fresh_state(assessment)
         window = submission_window(assessment)
         data = s.AssessmentSerializer(assessment).data
         data["layers"] = [
@@ -193,6 +222,23 @@ class AssessmentDetail(APIView):
             "kind": window.kind,
         }
         data["submission_refusal"] = submission_refusal(assessment)
+        data["survey_suggestions"] = survey_suggestions(state, indices)
+        data["events"] = [
+            {
+                "action": "returned"
+                if event["returned"]
+                else ("resubmitted" if event["resubmitted"] else "submitted"),
+                "at": event["at"],
+                "by": event["who"],
+                "tier": event["tier"],
+                "items": event["items"],
+                "reason": event["reason"],
+            }
+            for event in workflow_events(assessment)
+        ]
+        data["your_tiers"] = [
+            tier.code for tier in review_tiers_for(actor(request), assessment.unit)
+        ]
         return Response(data)
 
 
@@ -203,20 +249,28 @@ def _tier(request: Request, assessment: Assessment) -> ReviewTier | None:
     for tier in review_tiers_for(actor(request), assessment.unit):
         if tier.code == code:
             return tier
-    raise PermissionDenied("you do not answer in that layer")
+    raise PermissionDenied(_("You do not review this unit in that tier."))
+
+
+def _tier_exists(assessment: Assessment, code: str) -> bool:
+    """Whether `code` names a review tier that could answer this sheet (its agency's or a
+    national one), so an empty layer reads as [] and a typo as 404."""
+    return ReviewTier.objects.filter(
+        Q(agency__isnull=True) | Q(agency__path=assessment.unit.agency_path), code=code
+    ).exists()
 
 
 class AnswerList(APIView):
     @extend_schema(parameters=[LAYER_PARAM], responses=s.AnswerSerializer(many=True))
     def get(self, request: Request, pk: int) -> Response:
         assessment = access_assessment_by_id(actor(request), pk)
-        state = load_sheet_state(assessment)
+        state, _indices = fresh_state(assessment)
         code = request.query_params.get("layer", "unit")
         layer = next((layer for layer in state.layers if layer.code == code), None)
         if layer is None:
-            if code == "unit" or ReviewTier.objects.filter(code=code).exists():
+            if code == "unit" or _tier_exists(assessment, code):
                 return Response([])
-            raise NotFound(f"no layer {code}")
+            raise NotFound(_("This sheet has no layer %(layer)s.") % {"layer": code})
         return Response(_answer_rows(state.answers.get(layer.id, {})))
 
 
@@ -226,7 +280,7 @@ class AnswerDetail(APIView):
     @extend_schema(parameters=[LAYER_PARAM], responses=s.AnswerSerializer)
     def get(self, request: Request, pk: int, code: str) -> Response:
         assessment = access_assessment_by_id(actor(request), pk)
-        state = load_sheet_state(assessment)
+        state, _indices = fresh_state(assessment)
         if code not in state.spec.items:
             raise Http404
         wanted = request.query_params.get("layer", "unit")
@@ -295,7 +349,7 @@ class Scores(APIView):
     @extend_schema(responses=s.ScoresSerializer)
     def get(self, request: Request, pk: int) -> Response:
         assessment = access_assessment_by_id(actor(request), pk)
-        scores = sheet_scores(load_sheet_state(assessment))
+        scores = sheet_scores(fresh_state(assessment)[0])
         return Response(
             {
                 "target": scores.target,
@@ -303,6 +357,85 @@ class Scores(APIView):
                 "effective": scores.effective.as_dict(),
             }
         )
+
+
+class Layers(APIView):
+    @extend_schema(
+        responses=s.LayersSerializer,
+        description="Every layer's answer and note per item side by side, the answer that "
+        "counts in the effective score (the highest tier that answered) and whether a reviewer "
+        "layer differs from the unit's answer. Same access rules as the review page.",
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        assessment = access_assessment_by_id(actor(request), pk)
+        state, _indices = fresh_state(assessment)
+        view = ReviewView.build_review(state, sheet_rights(actor(request), assessment), None)
+        items = []
+        for code in state.spec.items:
+            answers = {}
+            for layer in state.layers:
+                row = state.answers.get(layer.id, {}).get(code)
+                if row is not None:
+                    answers[layer.code] = {
+                        "value": row["value"],
+                        "note": row["note"],
+                        "revision": row["revision"],
+                        "updated_by": row["updated_by"],
+                        "updated_at": row["updated_at"],
+                    }
+            effective = view.effective_layer(code)
+            effective_row = state.answers.get(effective.id, {}).get(code) if effective else None
+            items.append(
+                {
+                    "item": code,
+                    "answers": answers,
+                    "effective": {
+                        "layer": effective.code if effective else None,
+                        "value": effective_row["value"] if effective_row else None,
+                    },
+                    "differs": view.differs(code),
+                }
+            )
+        return Response(
+            {
+                "layers": [
+                    {"code": layer.code, "name": str(layer.name), "rank": layer.rank}
+                    for layer in state.layers
+                ],
+                "items": items,
+            }
+        )
+
+
+class Return(APIView):
+    parser_classes = [JSONParser]
+
+    @extend_schema(
+        request=s.ReturnSerializer,
+        responses=s.AssessmentSerializer,
+        description="A reviewer of the unit returns the whole sheet (`items` empty) or the "
+        "listed items for revision, with a reason. `tier`: the review tier acted in (default: "
+        "the reviewer's first that may act now); its review deadline applies.",
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        assessment = access_assessment_by_id(actor(request), pk)
+        data = s.ReturnSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        tier = None
+        if v.get("tier"):
+            tiers = review_tiers_for(actor(request), assessment.unit)
+            tier = next((t for t in tiers if t.code == v["tier"]), None)
+            if tier is None:
+                raise PermissionDenied(_("You do not review this unit in that tier."))
+        returned = assessment_return(
+            actor=actor(request),
+            assessment=assessment,
+            items=v.get("items", []),
+            reason=v["reason"],
+            tier=tier,
+        )
+        return Response(s.AssessmentSerializer(returned).data)
 
 
 class Submit(APIView):

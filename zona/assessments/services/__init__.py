@@ -25,7 +25,10 @@ from zona.assessments.services.periods import (
     period_create,
     period_update,
 )
-from zona.assessments.services.surveys import answers_fill_from_surveys
+from zona.assessments.services.surveys import (
+    answer_accept_survey_suggestion,
+    answers_fill_from_surveys,
+)
 from zona.assessments.services.workflow import assessment_return, assessment_submit
 from zona.assessments.services.working_groups import working_group_set_areas
 
@@ -38,6 +41,7 @@ __all__ = [
     "Saved",
     "Uploaded",
     "answer_accept_suggestion",
+    "answer_accept_survey_suggestion",
     "answer_save",
     "answers_accept_suggestions",
     "answers_fill_from_surveys",

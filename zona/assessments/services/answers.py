@@ -12,14 +12,18 @@ from django.utils.translation import gettext as _
 
 from zona.accounts.access import review_tiers_for
 from zona.accounts.models import ReviewTier, User
-from zona.assessments.access import SheetRights, sheet_rights, unit_item_lock_reason
+from zona.assessments.access import (
+    SheetRights,
+    review_lock_reason,
+    sheet_rights,
+    unit_item_lock_reason,
+)
 from zona.assessments.models import (
     Answer,
     AnswerChange,
     AnswerLayer,
     AnswerSource,
     Assessment,
-    AssessmentStatus,
     ChangeField,
 )
 from zona.assessments.services._common import invalid
@@ -105,10 +109,12 @@ def check_unit_edit(
 
 
 def check_review_edit(actor: User, assessment: Assessment, tier: ReviewTier) -> None:
+    """Raise unless `actor` may change the layer of `tier` now (never the unit's layer)."""
     if tier.pk not in {t.pk for t in review_tiers_for(actor, assessment.unit)}:
         raise PermissionDenied(_("You do not review this unit in that tier."))
-    if assessment.status != AssessmentStatus.SUBMITTED:
-        raise StateError(_("Reviewers answer once the unit has submitted its sheet."))
+    reason = review_lock_reason(assessment, tier)
+    if reason:
+        raise StateError(reason)
 
 
 def answer_save(

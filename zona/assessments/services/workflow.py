@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zona.accounts.access import Perm, review_tiers_for
-from zona.accounts.models import User
+from zona.accounts.models import ReviewTier, User
+from zona.assessments.access import review_lock_reason
 from zona.assessments.models import Assessment, AssessmentStatus
 from zona.assessments.selectors import submission_refusal
 from zona.assessments.services._common import invalid, require_perm
@@ -74,9 +75,15 @@ def assessment_return(
     assessment: Assessment,
     items: Sequence[str] = (),
     reason: str = "",
+    tier: ReviewTier | None = None,
 ) -> Assessment:
-    """A reviewer reopens the unit layer: the listed items, or the whole sheet when empty."""
-    if not review_tiers_for(actor, assessment.unit):
+    """A reviewer reopens the unit layer: the listed items, or the whole sheet when empty.
+
+    `tier` is the review tier the reviewer acts in (default: the first of theirs that may
+    act now); its review deadline applies as for answering.
+    """
+    tiers = review_tiers_for(actor, assessment.unit)
+    if not tiers or (tier is not None and tier.pk not in {t.pk for t in tiers}):
         raise PermissionDenied(_("Only a reviewer of this unit can return its sheet."))
     spec = sheet_spec(assessment.period.framework)
     unknown = [code for code in items if code not in spec.items]
@@ -89,6 +96,11 @@ def assessment_return(
     with transaction.atomic():
         locked = lock_assessment(assessment)
         target = _transition(locked, "return")
+        candidates = [tier] if tier is not None else tiers
+        reasons = [review_lock_reason(locked, t) for t in candidates]
+        acting = next((t for t, r in zip(candidates, reasons, strict=True) if r is None), None)
+        if acting is None:
+            raise StateError(_("The sheet was not returned: %(reason)s") % {"reason": reasons[0]})
         locked.status = target
         locked.returned_items = list(dict.fromkeys(items))
         locked.returned_at = timezone.now()
@@ -99,6 +111,11 @@ def assessment_return(
             action="assessment.returned",
             target=locked,
             unit=locked.unit,
-            details={"items": locked.returned_items, "reason": locked.return_reason},
+            details={
+                "items": locked.returned_items,
+                "reason": locked.return_reason,
+                "tier": acting.code,
+                "tier_name": acting.name,
+            },
         )
     return locked

@@ -261,3 +261,122 @@ def test_answer_detail_is_hidden_from_other_units(client_for, world, assessment,
         == 404
     )
     assert not Answer.objects.exists()
+
+
+# --- reviewers through the API ----------------------------------------------------------------
+
+
+@pytest.fixture
+def submitted(world, assessment):
+    answer_save(
+        actor=world["operator"],
+        assessment=assessment,
+        item_code="A.I.1.i.a",
+        revision=0,
+        value="Ya",
+    )
+    return assessment_submit(actor=world["unit_head"], assessment=assessment)
+
+
+def test_layers_side_by_side(client_for, world, submitted):
+    base = f"{API}/assessments/{submitted.pk}"
+    client_for(world["kanwil_reviewer"]).put(
+        f"{base}/answers/A.I.1.i.a/?layer=kanwil",
+        {"value": "Tidak", "note": "SK tidak ada", "revision": 0},
+        content_type="application/json",
+    )
+    body = client_for(world["operator"]).get(f"{base}/layers/").json()
+    assert [layer["code"] for layer in body["layers"]] == ["unit", "kanwil"]
+    rows = {row["item"]: row for row in body["items"]}
+    row = rows["A.I.1.i.a"]
+    assert row["answers"]["unit"]["value"] == "Ya"
+    assert row["answers"]["kanwil"]["note"] == "SK tidak ada"
+    assert row["effective"] == {"layer": "kanwil", "value": "Tidak"}
+    assert row["differs"] is True
+    assert rows["A.I.1.i.b"] == {
+        "item": "A.I.1.i.b",
+        "answers": {},
+        "effective": {"layer": None, "value": None},
+        "differs": False,
+    }
+    detail = client_for(world["kanwil_reviewer"]).get(f"{base}/").json()
+    assert detail["your_tiers"] == ["kanwil"]
+    for persona in ("other_operator", "outsider"):
+        assert client_for(world[persona]).get(f"{base}/layers/").status_code == 404
+
+
+def test_reviewer_layer_writes_follow_the_page_rules(client_for, world, assessment):
+    path = f"{API}/assessments/{assessment.pk}/answers/A.I.1.i.a/?layer=tpi"
+    # Before the submission.
+    r = client_for(world["tpi_reviewer"]).put(
+        path, {"value": "Ya", "revision": 0}, content_type="application/json"
+    )
+    assert r.status_code == 409 and r.json()["error"]["code"] == "state"
+    assessment_submit(actor=world["unit_head"], assessment=assessment)
+    # A unit user never writes a reviewer layer; a reviewer never the unit's.
+    r = client_for(world["operator"]).put(
+        path, {"value": "Ya", "revision": 0}, content_type="application/json"
+    )
+    assert r.status_code == 403
+    r = client_for(world["tpi_reviewer"]).put(
+        f"{API}/assessments/{assessment.pk}/answers/A.I.1.i.a/",
+        {"value": "Ya", "revision": 0},
+        content_type="application/json",
+    )
+    assert r.status_code == 403
+    assert not Answer.objects.exists()
+    # Out of scope: 404 before anything else.
+    surabaya = make_assessment(assessment.period, world.surabaya)
+    r = client_for(world["kanwil_reviewer"]).put(
+        f"{API}/assessments/{surabaya.pk}/answers/A.I.1.i.a/?layer=kanwil",
+        {"value": "Ya", "revision": 0},
+        content_type="application/json",
+    )
+    assert r.status_code == 404
+    # An unknown layer reads as 404, an empty one as [].
+    client = client_for(world["tpi_reviewer"])
+    assert client.get(f"{API}/assessments/{assessment.pk}/answers/?layer=nope").status_code == 404
+    assert client.get(f"{API}/assessments/{assessment.pk}/answers/?layer=tpn").json() == []
+
+
+def test_return_through_the_api(client_for, world, submitted):
+    path = f"{API}/assessments/{submitted.pk}/return/"
+    payload = {"items": ["A.I.1.i.a"], "reason": "Lampirkan SK"}
+    r = client_for(world["operator"]).post(path, payload, content_type="application/json")
+    assert r.status_code == 403
+    r = client_for(world["other_operator"]).post(path, payload, content_type="application/json")
+    assert r.status_code == 404
+    r = client_for(world["kanwil_reviewer"]).post(
+        path, {**payload, "tier": "tpi"}, content_type="application/json"
+    )
+    assert r.status_code == 403
+    r = client_for(world["tpi_reviewer"]).post(
+        path, {"items": ["X.9"], "reason": "x"}, content_type="application/json"
+    )
+    assert r.status_code == 400 and r.json()["error"]["problems"][0]["field"] == "items"
+    r = client_for(world["tpi_reviewer"]).post(path, payload, content_type="application/json")
+    assert r.status_code == 200, r.content
+    body = r.json()
+    assert body["status"] == "returned" and body["returned_items"] == ["A.I.1.i.a"]
+    r = client_for(world["tpi_reviewer"]).post(path, payload, content_type="application/json")
+    assert r.status_code == 409
+    detail = client_for(world["operator"]).get(f"{API}/assessments/{submitted.pk}/").json()
+    assert [e["action"] for e in detail["events"]] == ["submitted", "returned"]
+    assert detail["events"][1]["reason"] == "Lampirkan SK" and detail["events"][1]["tier"] == "TPI"
+    r = client_for(world["unit_head"]).post(f"{API}/assessments/{submitted.pk}/submit/")
+    assert r.status_code == 200
+    detail = client_for(world["tpi_reviewer"]).get(f"{API}/assessments/{submitted.pk}/").json()
+    assert detail["events"][-1]["action"] == "resubmitted"
+    assert detail["events"][-1]["items"] == ["A.I.1.i.a"]
+
+
+def test_the_review_endpoints_are_in_the_openapi_schema(client_for, world):
+    paths = json.loads(client_for(world["operator"]).get(f"{API}/schema/?format=json").content)[
+        "paths"
+    ]
+    assert "post" in paths["/api/v1/assessments/{id}/return/"]
+    assert "get" in paths["/api/v1/assessments/{id}/layers/"]
+    params = {
+        p["name"] for p in paths["/api/v1/assessments/{id}/answers/{code}/"]["put"]["parameters"]
+    }
+    assert "layer" in params

@@ -93,8 +93,12 @@ PATHS = [
     ("assessments:worksheet", "?s=all"),
     ("assessments:worksheet", "?s=B.I"),
     ("assessments:submit", ""),
+    ("assessments:review", ""),
+    ("assessments:review", "?s=all"),
+    ("assessments:review", "?s=B.I"),
+    ("assessments:return", ""),
 ]
-API_PATHS = ["", "answers/", "answers/?layer=tpi", "scores/"]
+API_PATHS = ["", "answers/", "answers/?layer=tpi", "scores/", "layers/"]
 
 
 def measure(client, assessment) -> list[int]:
@@ -128,7 +132,7 @@ def test_query_count_does_not_grow_with_items_layers_and_files(world, client_for
         small_counts = measure(client_for(world["tpi_reviewer"]), small)
         assert big_counts == small_counts, f"{status}: {big_counts} != {small_counts}"
         # And the numbers themselves stay small.
-        # (about 6 of them ask the surveys app for the IPAK and IPKP indices)
+        # (about 6 of them ask the surveys app for the IPAK and IPKP indices and SKM rounds)
         assert max(big_counts) <= 20, big_counts
 
 
@@ -145,6 +149,26 @@ def test_saving_one_answer_costs_the_same_on_a_full_sheet(world, client_for):
         path = reverse("assessments:item", args=[sheet.pk, "A.I.1.i.b"])
         with CaptureQueriesContext(connection) as ctx:
             response = client.post(path, {"value": "C", "note": "baru", "revision": 1})
+        assert response.status_code == 200, response.content
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1], counts
+
+
+@pytest.mark.django_db
+def test_saving_in_a_reviewer_layer_costs_the_same_on_a_full_sheet(world, client_for):
+    real = framework_load_file(path=REAL).framework
+    big = make_assessment(make_period(world.agency, real, title="besar"), world.bandung)
+    fill(big, world, files=300, layers=[None, world.tier_kanwil, world.tier_tpi])
+    small = make_assessment(make_period(world.agency, load_mini(), title="kecil"), world.bogor)
+    fill(small, world, files=1, layers=[None, world.tier_tpi])
+    counts = []
+    for sheet in (big, small):
+        sheet.status = AssessmentStatus.SUBMITTED
+        sheet.save(update_fields=["status"])
+        client = client_for(world["tpi_reviewer"])
+        path = reverse("assessments:review_item", args=[sheet.pk, "tpi", "A.I.1.i.b"])
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.post(path, {"value": "C", "note": "tpi", "revision": 1})
         assert response.status_code == 200, response.content
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1], counts

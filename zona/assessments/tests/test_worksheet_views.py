@@ -202,8 +202,17 @@ def test_suggestions_are_taken_from_the_page(client_for, world, framework):
     r = client.post(
         url("accept_suggestion", fresh.pk, "A.I.1.i.a"), {"revision": 0}, HTTP_HX_REQUEST="true"
     )
-    assert r.status_code == 200 and "HX-Redirect" in r.headers
+    # htmx swaps the item's card in place (a redirect to the same page with only another
+    # #anchor would not reload it), with the scores out of band.
+    assert r.status_code == 200 and "HX-Redirect" not in r.headers
+    body = r.content.decode()
+    assert body.lstrip().startswith('<form class="card zona-item')
+    assert 'value="Ya" checked' in body and 'data-testid="suggestion"' not in body
+    assert 'id="zona-side" hx-swap-oob="true"' in body
     assert Answer.objects.get(layer__assessment=fresh, item_code="A.I.1.i.a").value == "Ya"
+    # Without htmx: back to the item.
+    r = client.post(url("accept_suggestion", fresh.pk, "A.I.1.i.a"), {"revision": 1})
+    assert r.status_code == 302 and r["Location"].endswith("#item-A-I-1-i-a")
 
 
 def test_assessment_list_is_scoped(client_for, world, period, assessment):

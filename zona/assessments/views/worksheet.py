@@ -14,14 +14,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from zona.accounts.access import Perm, user_can
+from zona.accounts.access import Perm, review_tiers_for, user_can
 from zona.accounts.models import LKE_AREAS, Role, RoleAssignment
 from zona.assessments.access import (
     access_assessment_by_id,
     assessments_visible_to,
     sheet_rights,
 )
-from zona.assessments.models import AssessmentStatus
+from zona.assessments.models import Assessment, AssessmentStatus
 from zona.assessments.presenters import SheetView, slug
 from zona.assessments.selectors import (
     activity_by_user,
@@ -31,10 +31,13 @@ from zona.assessments.selectors import (
     previous_assessment,
     submission_refusal,
     submission_window,
+    survey_indices,
+    workflow_events,
 )
 from zona.assessments.services import (
     UNSET,
     answer_accept_suggestion,
+    answer_accept_survey_suggestion,
     answer_save,
     answers_accept_suggestions,
     answers_fill_from_surveys,
@@ -42,7 +45,7 @@ from zona.assessments.services import (
     assessment_submit,
     working_group_set_areas,
 )
-from zona.assessments.sheet import ItemSpec, display_value, sheet_spec, text
+from zona.assessments.sheet import ItemSpec, display_value, sheet_spec, takes_skm_rounds, text
 from zona.assessments.views._common import (
     AuthedRequest,
     error_text,
@@ -63,6 +66,9 @@ def assessment_list(request: AuthedRequest) -> HttpResponse:
         qs = qs.filter(Q(unit__name__icontains=query) | Q(unit__code__icontains=query))
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     rows = assessments_with_progress(page.object_list)
+    for row in rows:
+        # Reviewers of a unit land on the review page, where they answer in their layer.
+        row["review"] = bool(review_tiers_for(request.user, row["assessment"].unit))
     return render(request, "assessments/list.html", {"page": page, "rows": rows, "query": query})
 
 
@@ -75,8 +81,29 @@ def _item_or_404(view: SheetView, code: str) -> ItemSpec:
 
 def _sheet(request: AuthedRequest, pk: int) -> SheetView:
     assessment = access_assessment_by_id(request.user, pk)
-    answers_fill_from_surveys(assessment=assessment)
-    return SheetView.build(load_sheet_state(assessment), sheet_rights(request.user, assessment))
+    indices = survey_indices(assessment)
+    answers_fill_from_surveys(assessment=assessment, indices=indices)
+    return SheetView.build(
+        load_sheet_state(assessment), sheet_rights(request.user, assessment), survey=indices
+    )
+
+
+def returned_entries(assessment: Assessment) -> list[dict[str, Any]]:
+    """The items a reviewer returned (empty: the whole sheet), with where to find them."""
+    spec = sheet_spec(assessment.period.framework)
+    entries = []
+    for code in assessment.returned_items or []:
+        found = spec.items.get(code)
+        if found is not None:
+            entries.append(
+                {
+                    "code": code,
+                    "section": found.section,
+                    "slug": slug(code),
+                    "question": text(found.question),
+                }
+            )
+    return entries
 
 
 @login_required
@@ -106,6 +133,7 @@ def worksheet(request: AuthedRequest, pk: int) -> HttpResponse:
             "lock_reason": view.lock_reason(),
             "window": submission_window(assessment),
             "has_suggestions": has_suggestions and view.rights.can_edit,
+            "returned": returned_entries(assessment),
             "can_carry": view.rights.can_assign
             and assessment.status == AssessmentStatus.DRAFT
             and assessment.carried_from_id is None
@@ -149,7 +177,14 @@ def item(request: AuthedRequest, pk: int, code: str) -> HttpResponse:
     POST: autosave of one item; the response updates the status and, out of band, scores."""
     assessment = access_assessment_by_id(request.user, pk)
     if request.method == "GET":
-        view = SheetView.build(load_sheet_state(assessment), sheet_rights(request.user, assessment))
+        wanted = sheet_spec(assessment.period.framework).items.get(code)
+        if wanted is None:
+            raise Http404
+        view = SheetView.build(
+            load_sheet_state(assessment),
+            sheet_rights(request.user, assessment),
+            survey=survey_indices(assessment) if takes_skm_rounds(wanted) else None,
+        )
         spec_item = _item_or_404(view, code)
         return render(
             request,
@@ -160,7 +195,7 @@ def item(request: AuthedRequest, pk: int, code: str) -> HttpResponse:
                 "current": section_param(view.state.spec.sections, request.GET.get("s")),
             },
         )
-    found = load_sheet_state(assessment).spec.items.get(code)
+    found = sheet_spec(assessment.period.framework).items.get(code)
     if found is None:
         raise Http404
     spec_item = found
@@ -193,7 +228,11 @@ def item(request: AuthedRequest, pk: int, code: str) -> HttpResponse:
     except ZonaError as exc:
         context.update(state="invalid", message=error_text(exc))
         return render(request, "assessments/_item_status.html", context, status=400)
-    view = SheetView.build(load_sheet_state(assessment), sheet_rights(request.user, assessment))
+    view = SheetView.build(
+        load_sheet_state(assessment),
+        sheet_rights(request.user, assessment),
+        survey=survey_indices(assessment) if takes_skm_rounds(spec_item) else None,
+    )
     current = section_param(view.state.spec.sections, request.POST.get("s"), spec_item.section)
     context.update(
         state="saved",
@@ -244,10 +283,46 @@ def history(request: AuthedRequest, pk: int, code: str) -> HttpResponse:
     )
 
 
+def _taken(
+    request: AuthedRequest, assessment: Assessment, code: str, error: ZonaError | None
+) -> HttpResponse:
+    """After a one-click take: htmx swaps the item's card (scores out of band); without
+    htmx, back to the item. A refusal is flashed and the page reloaded."""
+    spec = sheet_spec(assessment.period.framework)
+    spec_item = spec.items.get(code)
+    if error is not None:
+        flash_error(request, error)
+    if not getattr(request, "htmx", False) or spec_item is None:
+        section = section_param(spec.sections, request.POST.get("s"))
+        return redirect(f"{_worksheet_url(assessment.pk, section)}#item-{slug(code)}")
+    if error is not None:
+        return HttpResponse(headers={"HX-Refresh": "true"})
+    view = SheetView.build(
+        load_sheet_state(assessment),
+        sheet_rights(request.user, assessment),
+        survey=survey_indices(assessment) if takes_skm_rounds(spec_item) else None,
+    )
+    current = section_param(spec.sections, request.POST.get("s"), spec_item.section)
+    return render(
+        request,
+        "assessments/_card_response.html",
+        {
+            "assessment": assessment,
+            "card": view.item_card(spec_item),
+            "groups": view.group_scores(spec_item),
+            "nav": view.nav(current),
+            "panel": view.panel(),
+            "current": request.POST.get("s", ""),
+            "view": view,
+        },
+    )
+
+
 @login_required
 @require_POST
 def accept_suggestion(request: AuthedRequest, pk: int, code: str) -> HttpResponse:
     assessment = access_assessment_by_id(request.user, pk)
+    error = None
     try:
         answer_accept_suggestion(
             actor=request.user,
@@ -256,12 +331,26 @@ def accept_suggestion(request: AuthedRequest, pk: int, code: str) -> HttpRespons
             revision=posted_int(request.POST, "revision"),
         )
     except ZonaError as exc:
-        flash_error(request, exc)
-    sections = sheet_spec(assessment.period.framework).sections
-    url = f"{_worksheet_url(pk, section_param(sections, request.POST.get('s')))}#item-{slug(code)}"
-    if getattr(request, "htmx", False):
-        return HttpResponse(headers={"HX-Redirect": url})
-    return redirect(url)
+        error = exc
+    return _taken(request, assessment, code, error)
+
+
+@login_required
+@require_POST
+def accept_survey_suggestion(request: AuthedRequest, pk: int, code: str) -> HttpResponse:
+    """Take the answer the unit's surveys suggest (A.I.6.iv.a from the SKM rounds)."""
+    assessment = access_assessment_by_id(request.user, pk)
+    error = None
+    try:
+        answer_accept_survey_suggestion(
+            actor=request.user,
+            assessment=assessment,
+            item_code=code,
+            revision=posted_int(request.POST, "revision"),
+        )
+    except ZonaError as exc:
+        error = exc
+    return _taken(request, assessment, code, error)
 
 
 def _worksheet_url(pk: int, section: str) -> str:
@@ -358,6 +447,8 @@ def submit(request: AuthedRequest, pk: int) -> HttpResponse:
             "expired": expired,
             "refusal": submission_refusal(assessment),
             "window": submission_window(assessment),
+            "returned": returned_entries(assessment),
+            "events": workflow_events(assessment),
         },
     )
 
