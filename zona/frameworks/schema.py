@@ -11,9 +11,7 @@ tests use it directly).
 
 from __future__ import annotations
 
-import hashlib
 import itertools
-import json
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -24,6 +22,11 @@ import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, ValidationError
 
 from zona.core.errors import Problem, ValidationFailed
+
+# The canonical form is shared with the survey instruments; re-exported for the loader.
+from zona.core.yamlfiles import canonical_json as canonical_json
+from zona.core.yamlfiles import content_hash as content_hash
+from zona.core.yamlfiles import document_json as document_json
 
 AnswerType = Literal["YN", "ABC", "ABCD", "ABCDE", "PCT", "NUM4"]
 Aggregate = Literal["sum", "mean"]
@@ -576,26 +579,3 @@ def _check_predicates(doc: FrameworkDoc, nodes: dict[str, NodeDoc], add: Any) ->
                 add(cwhere, "min: a percentage cannot exceed 100")
             elif usable and condition.measure == "score" and condition.min > weight:
                 add(cwhere, f"min: {condition.min} can never be reached (the weight is {weight})")
-
-
-# --- canonical form --------------------------------------------------------------------------
-
-
-def canonical_json(doc: FrameworkDoc) -> str:
-    """The document as sorted, compact JSON: the basis of the content hash.
-
-    Defaults are left out so that adding an optional field to the schema later does not
-    change the hash of files already loaded.
-    """
-    data = doc.model_dump(mode="json", exclude_defaults=True)
-    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-
-
-def content_hash(doc: FrameworkDoc) -> str:
-    return hashlib.sha256(canonical_json(doc).encode("utf-8")).hexdigest()
-
-
-def document_json(doc: FrameworkDoc) -> dict[str, Any]:
-    """What the database stores; `FrameworkDoc.model_validate` reads it back unchanged."""
-    result: dict[str, Any] = json.loads(canonical_json(doc))
-    return result

@@ -9,16 +9,18 @@ Importable without Django settings (the command line tests and the benchmark use
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from zona.core.errors import Problem, ValidationFailed
+
+# The canonical form is shared with the frameworks; re-exported for the loader and tests.
+from zona.core.yamlfiles import content_hash as content_hash
+from zona.core.yamlfiles import document_json as document_json
 
 # What an instrument's index feeds: IPAK -> LKE B.I.a, IPKP -> B.II.a, IKM -> A.I.6.iv.
 Measure = Literal["ipak", "ipkp", "ikm", "other"]
@@ -163,17 +165,3 @@ def check_instrument(doc: InstrumentDoc) -> list[InstrumentProblem]:
         if item.labels is not None and len(item.labels) != points:
             add(f"{where}.labels", f"give one label per point ({points})")
     return problems
-
-
-def canonical_json(doc: InstrumentDoc) -> str:
-    data = doc.model_dump(mode="json", exclude_defaults=True)
-    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-
-
-def content_hash(doc: InstrumentDoc) -> str:
-    return hashlib.sha256(canonical_json(doc).encode("utf-8")).hexdigest()
-
-
-def document_json(doc: InstrumentDoc) -> dict[str, Any]:
-    result: dict[str, Any] = json.loads(canonical_json(doc))
-    return result

@@ -88,7 +88,7 @@ def test_unit_move_keeps_the_tree_and_scope_right(world):
     # sees it, the Jatim tree does.
     assert user_can(world["other_operator"], Perm.UNIT_VIEW, unit)
     assert unit not in units_visible_to(world["kanwil_reviewer"])
-    assert not any(Unit.find_problems())
+    assert not any(Unit.objects.find_problems())
     assert AuditEvent.objects.filter(action="unit.moved").count() == 1
     with pytest.raises(ValidationFailed) as exc:
         services.unit_update(

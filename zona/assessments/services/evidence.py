@@ -464,6 +464,32 @@ def _link_summary(evidence: Evidence) -> dict[str, Any]:
     return {"evidence": evidence.pk, "title": evidence.title, "kind": evidence.kind}
 
 
+def _record_link_change(
+    *, actor: User, assessment: Assessment, item_code: str, evidence: Evidence, linked: bool
+) -> None:
+    """Write an attach or a detach into the item's history (always the unit's layer, where
+    evidence lives) and into the audit log, inside the caller's transaction."""
+    layer, _created = AnswerLayer.objects.get_or_create(assessment=assessment, tier=None)
+    summary = _link_summary(evidence)
+    AnswerChange.objects.create(
+        assessment=assessment,
+        layer=layer,
+        item_code=item_code,
+        field=ChangeField.EVIDENCE,
+        before=None if linked else summary,
+        after=summary if linked else None,
+        via="worksheet",
+        changed_by=actor,
+    )
+    audit_record(
+        actor=actor,
+        action="assessment.evidence_linked" if linked else "assessment.evidence_unlinked",
+        target=assessment,
+        unit=assessment.unit,
+        details={"item": item_code, "evidence": evidence.pk},
+    )
+
+
 def evidence_link(
     *, actor: User, assessment: Assessment, item_code: str, evidence: Evidence
 ) -> EvidenceLink:
@@ -485,23 +511,8 @@ def evidence_link(
         link = EvidenceLink.objects.create(
             evidence=evidence, assessment=locked, item_code=item.code, linked_by=actor
         )
-        layer, _created = AnswerLayer.objects.get_or_create(assessment=locked, tier=None)
-        AnswerChange.objects.create(
-            assessment=locked,
-            layer=layer,
-            item_code=item.code,
-            field=ChangeField.EVIDENCE,
-            before=None,
-            after=_link_summary(evidence),
-            via="worksheet",
-            changed_by=actor,
-        )
-        audit_record(
-            actor=actor,
-            action="assessment.evidence_linked",
-            target=locked,
-            unit=locked.unit,
-            details={"item": item.code, "evidence": evidence.pk},
+        _record_link_change(
+            actor=actor, assessment=locked, item_code=item.code, evidence=evidence, linked=True
         )
     return link
 
@@ -528,22 +539,11 @@ def evidence_unlink(*, actor: User, assessment: Assessment, link_id: int) -> Evi
         link.unlinked_at = timezone.now()
         link.unlinked_by = actor
         link.save(update_fields=["unlinked_at", "unlinked_by"])
-        layer, _created = AnswerLayer.objects.get_or_create(assessment=locked, tier=None)
-        AnswerChange.objects.create(
-            assessment=locked,
-            layer=layer,
-            item_code=link.item_code,
-            field=ChangeField.EVIDENCE,
-            before=_link_summary(link.evidence),
-            after=None,
-            via="worksheet",
-            changed_by=actor,
-        )
-        audit_record(
+        _record_link_change(
             actor=actor,
-            action="assessment.evidence_unlinked",
-            target=locked,
-            unit=locked.unit,
-            details={"item": link.item_code, "evidence": link.evidence_id},
+            assessment=locked,
+            item_code=link.item_code,
+            evidence=link.evidence,
+            linked=False,
         )
     return link

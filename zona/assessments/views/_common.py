@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
 from zona.accounts.models import User
-from zona.core.errors import ZonaError
+from zona.assessments.sheet import ItemSpec, display_value
+from zona.core.errors import Conflict, PermissionDenied, StateError, ZonaError
 
 
 class AuthedRequest(HttpRequest):
@@ -40,3 +42,28 @@ def posted_int(data: Any, key: str, default: int = 0) -> int:
         return int(data.get(key, default))
     except (TypeError, ValueError):
         return default
+
+
+def item_refused(
+    request: HttpRequest, exc: ZonaError, spec_item: ItemSpec, context: dict[str, Any]
+) -> HttpResponse:
+    """The status fragment of an autosave the service refused, for the worksheet and the
+    review alike: both save through `answer_save`, so the same errors need the same answer.
+
+    A conflict shows the other person's value so the user can keep theirs or take it.
+    """
+    if isinstance(exc, Conflict):
+        current = exc.info.current or {}
+        context.update(
+            state="conflict",
+            message=exc.message,
+            their_text=display_value(spec_item, current.get("value")) or "—",
+            their_note=current.get("note", ""),
+            their_revision=current.get("revision", 0),
+        )
+        return render(request, "assessments/_item_status.html", context, status=409)
+    if isinstance(exc, (PermissionDenied, StateError)):
+        context.update(state="refused", message=error_text(exc))
+        return render(request, "assessments/_item_status.html", context, status=exc.status)
+    context.update(state="invalid", message=error_text(exc))
+    return render(request, "assessments/_item_status.html", context, status=400)

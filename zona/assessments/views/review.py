@@ -33,16 +33,16 @@ from zona.assessments.services import (
     answers_fill_from_surveys,
     assessment_return,
 )
-from zona.assessments.sheet import display_value, sheet_spec, takes_skm_rounds, text
+from zona.assessments.sheet import sheet_spec, takes_skm_rounds, text
 from zona.assessments.views._common import (
     AuthedRequest,
-    error_text,
     flash_error,
+    item_refused,
     posted_int,
     section_param,
 )
 from zona.assessments.views.worksheet import _neighbours, _posted_answer, returned_entries
-from zona.core.errors import Conflict, PermissionDenied, StateError, ZonaError
+from zona.core.errors import ZonaError
 
 
 def _tier_or_404(rights: SheetRights, code: str | None) -> ReviewTier | None:
@@ -144,22 +144,8 @@ def review_item(request: AuthedRequest, pk: int, tier: str, code: str) -> HttpRe
             note=note,
             tier=chosen,
         )
-    except Conflict as exc:
-        current_value = exc.info.current or {}
-        context.update(
-            state="conflict",
-            message=exc.message,
-            their_text=display_value(spec_item, current_value.get("value")) or "—",
-            their_note=current_value.get("note", ""),
-            their_revision=current_value.get("revision", 0),
-        )
-        return render(request, "assessments/_item_status.html", context, status=409)
-    except (PermissionDenied, StateError) as exc:
-        context.update(state="refused", message=error_text(exc))
-        return render(request, "assessments/_item_status.html", context, status=exc.status)
     except ZonaError as exc:
-        context.update(state="invalid", message=error_text(exc))
-        return render(request, "assessments/_item_status.html", context, status=400)
+        return item_refused(request, exc, spec_item, context)
     view = ReviewView.build_review(
         load_sheet_state(assessment),
         rights,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from zona.accounts.access import Perm, review_tiers_for, user_can
-from zona.accounts.models import LKE_AREAS, Role, RoleAssignment
+from zona.accounts.models import LKE_AREAS, Role, RoleAssignment, User
 from zona.assessments.access import (
     access_assessment_by_id,
     assessments_visible_to,
@@ -36,6 +36,7 @@ from zona.assessments.selectors import (
 )
 from zona.assessments.services import (
     UNSET,
+    Saved,
     answer_accept_suggestion,
     answer_accept_survey_suggestion,
     answer_save,
@@ -48,12 +49,12 @@ from zona.assessments.services import (
 from zona.assessments.sheet import ItemSpec, display_value, sheet_spec, takes_skm_rounds, text
 from zona.assessments.views._common import (
     AuthedRequest,
-    error_text,
     flash_error,
+    item_refused,
     posted_int,
     section_param,
 )
-from zona.core.errors import Conflict, PermissionDenied, StateError, ZonaError
+from zona.core.errors import ZonaError
 
 
 @login_required
@@ -212,22 +213,8 @@ def item(request: AuthedRequest, pk: int, code: str) -> HttpResponse:
             value=value,
             note=note,
         )
-    except Conflict as exc:
-        current = exc.info.current or {}
-        context.update(
-            state="conflict",
-            message=exc.message,
-            their_text=display_value(spec_item, current.get("value")) or "—",
-            their_note=current.get("note", ""),
-            their_revision=current.get("revision", 0),
-        )
-        return render(request, "assessments/_item_status.html", context, status=409)
-    except (PermissionDenied, StateError) as exc:
-        context.update(state="refused", message=error_text(exc))
-        return render(request, "assessments/_item_status.html", context, status=exc.status)
     except ZonaError as exc:
-        context.update(state="invalid", message=error_text(exc))
-        return render(request, "assessments/_item_status.html", context, status=400)
+        return item_refused(request, exc, spec_item, context)
     view = SheetView.build(
         load_sheet_state(assessment),
         sheet_rights(request.user, assessment),
@@ -318,13 +305,18 @@ def _taken(
     )
 
 
-@login_required
-@require_POST
-def accept_suggestion(request: AuthedRequest, pk: int, code: str) -> HttpResponse:
+class _TakeAction(Protocol):
+    def __call__(
+        self, *, actor: User, assessment: Assessment, item_code: str, revision: int | None
+    ) -> Saved: ...
+
+
+def _take(request: AuthedRequest, pk: int, code: str, action: _TakeAction) -> HttpResponse:
+    """A one-click take of a suggested answer; a refusal is shown, not raised."""
     assessment = access_assessment_by_id(request.user, pk)
     error = None
     try:
-        answer_accept_suggestion(
+        action(
             actor=request.user,
             assessment=assessment,
             item_code=code,
@@ -333,24 +325,19 @@ def accept_suggestion(request: AuthedRequest, pk: int, code: str) -> HttpRespons
     except ZonaError as exc:
         error = exc
     return _taken(request, assessment, code, error)
+
+
+@login_required
+@require_POST
+def accept_suggestion(request: AuthedRequest, pk: int, code: str) -> HttpResponse:
+    return _take(request, pk, code, answer_accept_suggestion)
 
 
 @login_required
 @require_POST
 def accept_survey_suggestion(request: AuthedRequest, pk: int, code: str) -> HttpResponse:
     """Take the answer the unit's surveys suggest (A.I.6.iv.a from the SKM rounds)."""
-    assessment = access_assessment_by_id(request.user, pk)
-    error = None
-    try:
-        answer_accept_survey_suggestion(
-            actor=request.user,
-            assessment=assessment,
-            item_code=code,
-            revision=posted_int(request.POST, "revision"),
-        )
-    except ZonaError as exc:
-        error = exc
-    return _taken(request, assessment, code, error)
+    return _take(request, pk, code, answer_accept_survey_suggestion)
 
 
 def _worksheet_url(pk: int, section: str) -> str:

@@ -12,24 +12,12 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from zona.core.yamlfiles import yaml_files
 from zona.frameworks.services import FrameworkChanged, FrameworkFilesInvalid, framework_load_files
 
 
 def default_directory() -> Path:
     return Path(settings.BASE_DIR) / "frameworks"
-
-
-def framework_files(paths: list[str]) -> list[Path]:
-    if not paths:
-        paths = [str(default_directory())]
-    files: list[Path] = []
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            files.extend(sorted(path.glob("*.yaml")))
-        else:
-            files.append(path)
-    return files
 
 
 class Command(BaseCommand):
@@ -48,7 +36,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        files = framework_files(options["paths"])
+        files = yaml_files(options["paths"], default_directory())
         if not files:
             self.stdout.write("no framework files found")
             return

@@ -15,22 +15,12 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from zona.accounts.models import Unit
 from zona.core.errors import ValidationFailed
+from zona.core.yamlfiles import yaml_files
 from zona.surveys.services import InstrumentChanged, InstrumentFilesInvalid, instrument_load_files
 
 
 def default_directory() -> Path:
     return Path(settings.BASE_DIR) / "surveys"
-
-
-def instrument_files(paths: list[str]) -> list[Path]:
-    files: list[Path] = []
-    for raw in paths or [str(default_directory())]:
-        path = Path(raw)
-        if path.is_dir():
-            files.extend(sorted(path.glob("*.yaml")))
-        else:
-            files.append(path)
-    return files
 
 
 class Command(BaseCommand):
@@ -51,7 +41,7 @@ class Command(BaseCommand):
             agency = Unit.objects.filter(code=options["agency"]).first()
             if agency is None:
                 raise CommandError(f"no unit with code {options['agency']!r}", returncode=2)
-        files = instrument_files(options["paths"])
+        files = yaml_files(options["paths"], default_directory())
         if not files:
             self.stdout.write("no instrument files found")
             return
