@@ -117,6 +117,18 @@ def access_assessment_by_id(
     return assessment
 
 
+def assessment_tasks_for(user: User) -> QuerySet[Assessment]:
+    """Sheets waiting for this user in open periods: drafts and returned sheets of units
+    where they may edit, submitted sheets of units they review."""
+    work = assessments_visible_to(user, Perm.ASSESSMENT_EDIT).filter(
+        status__in=[AssessmentStatus.DRAFT, AssessmentStatus.RETURNED]
+    )
+    review = assessments_visible_to(user, Perm.ASSESSMENT_REVIEW).filter(
+        status=AssessmentStatus.SUBMITTED
+    )
+    return (work | review).filter(period__status=PeriodStatus.OPEN)
+
+
 @dataclass(frozen=True)
 class SheetRights:
     """What one user may do on one assessment, worked out once per request."""

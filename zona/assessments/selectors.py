@@ -12,10 +12,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Max
+from django.db.models import Count, Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zona.accounts.access import review_tiers_for
+from zona.accounts.models import ReviewTier, User
 from zona.assessments.models import (
     Answer,
     AnswerChange,
@@ -435,6 +437,89 @@ def assessments_with_progress(assessments: Iterable[Assessment]) -> list[dict[st
             }
         )
     return result
+
+
+# --- the home page's task list ---------------------------------------------------------------
+
+# Deadlines this close (in days) are highlighted on the home page.
+URGENT_DAYS = 7
+
+
+@dataclass(frozen=True)
+class Task:
+    assessment: Assessment
+    review: bool  # True: the user reviews it; False: the user fills it in
+    deadline: dt.date
+    days_left: int
+    answered: int
+    items: int
+    percent: int
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_left < 0
+
+    @property
+    def days_overdue(self) -> int:
+        return max(0, -self.days_left)
+
+    @property
+    def urgent(self) -> bool:
+        return self.days_left <= URGENT_DAYS
+
+
+def task_deadline(assessment: Assessment, tiers: Iterable[ReviewTier], *, review: bool) -> dt.date:
+    """The date that binds this user on this sheet, at the unit's tree level.
+
+    The unit works to its fill (or, after a return, revision) deadline; the agency's
+    reviewers to the level's review deadline. A national tier evaluates after the agency's
+    review and is bound only by the period's closing date.
+    """
+    period = assessment.period
+    if not review:
+        return submission_window(assessment).closes_on
+    tiers = list(tiers)
+    if tiers and all(t.agency_id is None for t in tiers):
+        return period.closes_on
+    deadline = deadline_for(period, assessment.unit.depth)
+    return (deadline.review_deadline if deadline else None) or period.closes_on
+
+
+def assessment_tasks(
+    user: User, assessments: QuerySet[Assessment], *, limit: int = 20, today: dt.date | None = None
+) -> tuple[list[Task], int]:
+    """The first `limit` tasks by deadline and the number of all of them.
+
+    `assessments` comes from `access.assessment_tasks_for`. Five queries whatever their
+    number: the sheets, their periods' deadlines, then answers and evidence links of the
+    ones shown (the user's role assignments are read once per request).
+    """
+    today = today or timezone.localdate()
+    dated = []
+    for assessment in assessments.prefetch_related("period__deadlines"):
+        tiers = review_tiers_for(user, assessment.unit)
+        review = assessment.status == AssessmentStatus.SUBMITTED
+        dated.append((task_deadline(assessment, tiers, review=review), review, assessment))
+    dated.sort(key=lambda t: (t[0], t[2].unit.path, t[2].pk))
+    shown = dated[:limit]
+    progress = {
+        row["assessment"].pk: row for row in assessments_with_progress(a for _, _, a in shown)
+    }
+    tasks = []
+    for deadline, review, assessment in shown:
+        row = progress[assessment.pk]
+        tasks.append(
+            Task(
+                assessment=assessment,
+                review=review,
+                deadline=deadline,
+                days_left=(deadline - today).days,
+                answered=row["answered"],
+                items=row["items"],
+                percent=row["percent"],
+            )
+        )
+    return tasks, len(dated)
 
 
 # --- submissions and returns -----------------------------------------------------------------

@@ -6,11 +6,18 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
+from django.utils import timezone
 from django.views.generic.base import RedirectView
 
-from zona.accounts.access import units_visible_to
+from zona.accounts.access import Perm, units_visible_to
 from zona.accounts.selectors import role_assignments_of
+from zona.assessments.access import assessment_tasks_for
+from zona.assessments.selectors import assessment_tasks
 from zona.core.http import AuthedHttpRequest
+from zona.surveys.selectors import campaigns_for, progress_by_campaign
+
+# The home page lists this many tasks and campaigns; the full lists have their own pages.
+HOME_LIST_LIMIT = 20
 
 
 @login_required
@@ -23,6 +30,24 @@ def home(request: AuthedHttpRequest) -> HttpResponse:
     # Indent by depth below the shallowest unit shown; a search result is a flat list.
     base = min((u.depth for u in page.object_list), default=1)
     rows = [(u, 0 if query else u.depth - base) for u in page.object_list]
+    tasks, task_count = assessment_tasks(
+        request.user, assessment_tasks_for(request.user), limit=HOME_LIST_LIMIT
+    )
+    today = timezone.localdate()
+    # Rounds running today in units where the user runs surveys, soonest closing first.
+    campaigns = list(
+        campaigns_for(request.user, Perm.SURVEY_MANAGE)
+        .filter(opens_on__lte=today, closes_on__gte=today)
+        .order_by("closes_on", "unit__path", "pk")[:HOME_LIST_LIMIT]
+    )
+    progress = progress_by_campaign(c.pk for c in campaigns)
+    campaign_rows = []
+    for campaign in campaigns:
+        counted, target = progress[campaign.pk]
+        percent = min(100, round(100 * counted / target)) if target else 0
+        campaign_rows.append(
+            {"campaign": campaign, "counted": counted, "target": target, "percent": percent}
+        )
     return render(
         request,
         "core/home.html",
@@ -31,6 +56,11 @@ def home(request: AuthedHttpRequest) -> HttpResponse:
             "rows": rows,
             "query": query,
             "assignments": role_assignments_of(request.user),
+            "tasks": tasks,
+            "task_count": task_count,
+            "task_total": task_count + len(campaign_rows),
+            "campaign_rows": campaign_rows,
+            "today": today,
         },
     )
 
