@@ -152,6 +152,8 @@ MEDIA_ROOT = env.path("ZONA_MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 MEDIA_URL = "/_media-not-served/"
 
 # S3-compatible evidence storage through django-storages when a bucket is configured.
+# Absolute links in e-mails sent outside a request (e.g. the welcome e-mail of new accounts).
+ZONA_BASE_URL = env("ZONA_BASE_URL", default="http://127.0.0.1:8000")
 ZONA_S3_BUCKET = env("ZONA_S3_BUCKET", default="")
 if ZONA_S3_BUCKET:
     STORAGES["default"] = {

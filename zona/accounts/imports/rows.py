@@ -20,6 +20,9 @@ from zona.core.errors import Problem
 TRUE_WORDS = frozenset({"ya", "y", "yes", "true", "1", "benar"})
 FALSE_WORDS = frozenset({"tidak", "no", "n", "false", "0", "salah"})
 ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5}
+SERVICE_CODE_RE = re.compile(r"^[A-Z0-9_-]+$")
+MAX_SERVICE_CODE = 64
+MAX_SERVICE_NAME = 255
 
 
 def _error(code: str, message: str) -> PydanticCustomError:
@@ -36,6 +39,49 @@ def parse_bool(value: str, *, default: bool) -> bool:
     if word in FALSE_WORDS:
         return False
     raise _error("invalid_bool", _("Write “ya” or “tidak”."))
+
+
+def parse_service_types(value: str) -> tuple[tuple[str, str], ...]:
+    """`PASPOR=Penerbitan Paspor; ITAS=Izin Tinggal Terbatas` → ((code, name), ...)."""
+    pairs: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for part in value.split(";"):
+        part = part.strip()
+        if not part:
+            continue
+        code, sep, name = part.partition("=")
+        code, name = code.strip().upper(), name.strip()
+        if not sep or not code:
+            raise _error(
+                "invalid_service_type",
+                _("Write service types as CODE=Name separated by semicolons; “%(part)s” is not.")
+                % {"part": part},
+            )
+        if len(code) > MAX_SERVICE_CODE or not SERVICE_CODE_RE.match(code):
+            raise _error(
+                "invalid_service_code",
+                _(
+                    "The service type code “%(code)s” may only hold letters, digits, dashes "
+                    "and underscores (up to 64)."
+                )
+                % {"code": code},
+            )
+        if not name:
+            raise _error("required", _("The service type %(code)s has no name.") % {"code": code})
+        if len(name) > MAX_SERVICE_NAME:
+            raise _error(
+                "invalid_service_name",
+                _("The name of the service type %(code)s is longer than 255 characters.")
+                % {"code": code},
+            )
+        if code in seen:
+            raise _error(
+                "duplicate_service_code",
+                _("The service type code %(code)s appears twice in this cell.") % {"code": code},
+            )
+        seen.add(code)
+        pairs.append((code, name))
+    return tuple(pairs)
 
 
 @cache
@@ -71,6 +117,7 @@ class UnitRow(_Row):
     kind: str = ""
     echelon: int | None = None
     region: str = ""
+    service_types: tuple[tuple[str, str], ...] = ()
 
     @field_validator("code", "parent_code", mode="before")
     @classmethod
@@ -102,6 +149,11 @@ class UnitRow(_Row):
         if text.isdigit() and 1 <= int(text) <= 5:
             return int(text)
         raise _error("invalid_echelon", _("The echelon level is 1 to 5 (or I to V)."))
+
+    @field_validator("service_types", mode="before")
+    @classmethod
+    def _service_types(cls, v: str) -> tuple[tuple[str, str], ...]:
+        return parse_service_types(str(v))
 
 
 class UserRow(_Row):

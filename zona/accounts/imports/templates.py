@@ -28,6 +28,11 @@ def _unit_help() -> dict[str, str]:
         "kind": _("Kind of unit: %(kinds)s.") % {"kinds": ", ".join(UnitKind.values)},
         "echelon": _("Optional echelon level, 1 to 5."),
         "region": _("Optional region (city or regency)."),
+        "service_types": _(
+            "Optional public services of the unit as CODE=Name pairs separated by semicolons, "
+            "e.g. PASPOR=Penerbitan Paspor; ITAS=Izin Tinggal Terbatas. A listed code adds "
+            "the service type or renames it; service types not listed are kept, never deleted."
+        ),
     }
 
 
@@ -115,6 +120,7 @@ def units_template(example_parent: Unit | None) -> bytes:
             UnitKind.SATKER.value if parent_code else UnitKind.MINISTRY.value,
             3 if parent_code else "",
             "Kota Bandung",
+            "PASPOR=Penerbitan Paspor; ITAS=Izin Tinggal Terbatas",
         ],
         help_texts=_unit_help(),
         choices={"kind": UnitKind.values},
@@ -125,6 +131,10 @@ def units_template(example_parent: Unit | None) -> bytes:
                 "until the whole file is correct and you confirm."
             ),
             _("Importing the same file again changes nothing."),
+            _(
+                "Importing never deletes a service type: types missing from the "
+                "service_types column stay as they are; deactivate them on the unit's page."
+            ),
         ],
     )
 
@@ -163,8 +173,8 @@ def users_template(example_unit: Unit | None, tiers: Sequence[ReviewTier]) -> by
                 "its username, e-mail, name, NIP, home unit and active columns."
             ),
             _(
-                "New accounts have no password: each person sets one with “Forgot password?” "
-                "on the sign-in page."
+                "New accounts have no password: each person gets an e-mail with a link to set "
+                "one, or uses “Forgot password?” on the sign-in page."
             ),
             _("Importing never removes roles; revoke roles on the account's page."),
             _("Review tiers: %(tiers)s.") % {"tiers": ", ".join(tier_codes) or "—"},

@@ -11,11 +11,20 @@ from django.utils.translation import gettext as _
 from zona.accounts.access import AnyUser, Perm, covers_subtree_of, is_system_admin, user_can
 from zona.accounts.imports.reader import RawRow, header_problems
 from zona.accounts.imports.rows import UnitRow, parse_row
-from zona.accounts.models import Unit
+from zona.accounts.models import ServiceType, Unit
 from zona.accounts.services.units import unit_problems
 from zona.core.errors import Problem
 
-UNIT_COLUMNS = ("code", "name", "short_name", "parent_code", "kind", "echelon", "region")
+UNIT_COLUMNS = (
+    "code",
+    "name",
+    "short_name",
+    "parent_code",
+    "kind",
+    "echelon",
+    "region",
+    "service_types",
+)
 UNIT_REQUIRED = ("code", "name", "parent_code", "kind")
 UNIT_FIELDS = ("name", "short_name", "kind", "echelon", "region")
 CHUNK = 500
@@ -51,6 +60,33 @@ def units_by_code(codes: set[str]) -> dict[str, Unit]:
         for unit in Unit.objects.filter(code__in=ordered[i : i + CHUNK]):
             found[unit.code] = unit
     return found
+
+
+def _service_types_of(units: Sequence[Unit]) -> dict[int, dict[str, str]]:
+    """Code → name of each unit's current service types, in one query per chunk."""
+    found: dict[int, dict[str, str]] = {u.pk: {} for u in units}
+    pks = sorted(found)
+    for i in range(0, len(pks), CHUNK):
+        for unit_id, code, name in ServiceType.objects.filter(
+            unit_id__in=pks[i : i + CHUNK]
+        ).values_list("unit_id", "code", "name"):
+            found[unit_id][code] = name
+    return found
+
+
+def _service_type_change(row: UnitRow, current: dict[str, str]) -> list[Any] | None:
+    """[before, after] of the listed types that are new or renamed; None when none are.
+    Types the row does not list are kept, so they are not part of the change."""
+    before, after = [], []
+    for code, name in row.service_types:
+        if current.get(code) == name:
+            continue
+        if code in current:
+            before.append(f"{code}={current[code]}")
+        after.append(f"{code}={name}")
+    if not after:
+        return None
+    return ["; ".join(before), "; ".join(after)]
 
 
 def _parent_codes(units: dict[str, Unit]) -> dict[str, str]:
@@ -104,6 +140,9 @@ def validate_unit_rows(
         {r.code for r in rows if r.code} | {r.parent_code for r in rows if r.parent_code}
     )
     current_parent = _parent_codes({c: u for c, u in existing.items() if c in in_file})
+    current_services = _service_types_of(
+        [existing[r.code] for r in rows if r.service_types and r.code in existing]
+    )
     system_admin = is_system_admin(actor)
 
     for row in rows:
@@ -144,6 +183,9 @@ def validate_unit_rows(
             for f in UNIT_FIELDS
             if getattr(unit, f) != getattr(row, f)
         }
+        services = _service_type_change(row, current_services.get(unit.pk, {}))
+        if services is not None:
+            changes["service_types"] = services
         plan.changes.append(
             UnitChange(
                 row=row, action=UPDATE if changes else UNCHANGED, existing=unit, changes=changes

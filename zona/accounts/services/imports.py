@@ -20,7 +20,7 @@ from zona.accounts.imports import (
 )
 from zona.accounts.imports.units import creation_order
 from zona.accounts.models import Unit, User
-from zona.accounts.services.units import unit_create, unit_update
+from zona.accounts.services.units import ServiceTypeInput, unit_create, unit_update
 from zona.accounts.services.users import role_assign, role_update, user_create, user_update
 from zona.audit.services import audit_record
 from zona.core.errors import ValidationFailed
@@ -46,6 +46,12 @@ def _refuse(plan: UnitPlan | UserPlan) -> None:
         raise ValidationFailed(
             _("The file has problems; nothing was imported."), problems=plan.problems
         )
+
+
+def _service_types(pairs: Sequence[tuple[str, str]]) -> list[ServiceTypeInput]:
+    # is_active stays None: the import adds and renames types, and leaves a type that was
+    # deactivated on the unit's page deactivated.
+    return [ServiceTypeInput(code=code, name=name) for code, name in pairs]
 
 
 @transaction.atomic
@@ -74,6 +80,7 @@ def import_units(
             echelon=row.echelon,
             region=row.region,
             is_active=unit.is_active,
+            service_types=_service_types(row.service_types),
         )
         result.updated += 1
     created: dict[str, Unit] = {}
@@ -91,6 +98,7 @@ def import_units(
             short_name=row.short_name,
             echelon=row.echelon,
             region=row.region,
+            service_types=_service_types(row.service_types),
         )
         result.created += 1
     if result.changed:
@@ -130,6 +138,7 @@ def import_users(
                 full_name=row.full_name,
                 nip=row.nip,
                 is_active=row.active,
+                send_welcome=True,
             )
             result.created += 1
             continue

@@ -125,63 +125,13 @@ def _check_can_place_under(actor: User, parent: Unit | None) -> None:
         raise PermissionDenied(_("You cannot add units under this unit."))
 
 
-@transaction.atomic
-def unit_create(
-    *,
-    actor: User,
-    parent: Unit | None,
-    code: str,
-    name: str,
-    kind: str,
-    short_name: str = "",
-    echelon: int | None = None,
-    region: str = "",
-    is_active: bool = True,
-) -> Unit:
-    _check_can_place_under(actor, parent)
-    code = normalize_unit_code(code)
-    name, short_name, region = name.strip(), short_name.strip(), region.strip()
-    raise_if(
-        unit_problems(
-            code=code,
-            name=name,
-            kind=kind,
-            is_root=parent is None,
-            short_name=short_name,
-            echelon=echelon,
-            region=region,
-        )
-    )
-    fields: dict[str, Any] = {
-        "code": code,
-        "name": name,
-        "short_name": short_name,
-        "kind": kind,
-        "echelon": echelon,
-        "region": region,
-        "is_active": is_active,
-    }
-    if parent is None:
-        unit = Unit.objects.add_root(create_kwargs=fields)
-    else:
-        # Treebeard computes the child's path from the parent's current row.
-        parent = Unit.objects.get(pk=parent.pk)
-        unit = Unit.objects.add_child(parent, create_kwargs=fields)
-    audit_record(
-        actor=actor,
-        action="unit.created",
-        target=unit,
-        unit=unit,
-        details={**fields, "parent": parent.code if parent else None},
-    )
-    return unit
-
-
 @dataclass(frozen=True)
 class ServiceTypeInput:
     code: str
     name: str
-    is_active: bool = True
+    # None keeps an existing type as it is (a new one starts active): the unit import has
+    # no "active" column and must not undo a deactivation made on the unit's page.
+    is_active: bool | None = None
 
 
 def _sync_service_types(unit: Unit, items: Iterable[ServiceTypeInput]) -> list[str]:
@@ -215,14 +165,67 @@ def _sync_service_types(unit: Unit, items: Iterable[ServiceTypeInput]) -> list[s
         seen.add(code)
         current = existing.get(code)
         if current is None:
-            ServiceType.objects.create(unit=unit, code=code, name=name, is_active=item.is_active)
+            is_active = True if item.is_active is None else item.is_active
+            ServiceType.objects.create(unit=unit, code=code, name=name, is_active=is_active)
             changed.append(code)
-        elif (current.name, current.is_active) != (name, item.is_active):
-            current.name, current.is_active = name, item.is_active
+            continue
+        is_active = current.is_active if item.is_active is None else item.is_active
+        if (current.name, current.is_active) != (name, is_active):
+            current.name, current.is_active = name, is_active
             current.save(update_fields=["name", "is_active"])
             changed.append(code)
     raise_if(problems)
     return changed
+
+
+@transaction.atomic
+def unit_create(
+    *,
+    actor: User,
+    parent: Unit | None,
+    code: str,
+    name: str,
+    kind: str,
+    short_name: str = "",
+    echelon: int | None = None,
+    region: str = "",
+    is_active: bool = True,
+    service_types: Sequence[ServiceTypeInput] = (),
+) -> Unit:
+    _check_can_place_under(actor, parent)
+    code = normalize_unit_code(code)
+    name, short_name, region = name.strip(), short_name.strip(), region.strip()
+    raise_if(
+        unit_problems(
+            code=code,
+            name=name,
+            kind=kind,
+            is_root=parent is None,
+            short_name=short_name,
+            echelon=echelon,
+            region=region,
+        )
+    )
+    fields: dict[str, Any] = {
+        "code": code,
+        "name": name,
+        "short_name": short_name,
+        "kind": kind,
+        "echelon": echelon,
+        "region": region,
+        "is_active": is_active,
+    }
+    if parent is None:
+        unit = Unit.objects.add_root(create_kwargs=fields)
+    else:
+        # Treebeard computes the child's path from the parent's current row.
+        parent = Unit.objects.get(pk=parent.pk)
+        unit = Unit.objects.add_child(parent, create_kwargs=fields)
+    details: dict[str, Any] = {**fields, "parent": parent.code if parent else None}
+    if service_types:
+        details["service_types"] = _sync_service_types(unit, service_types)
+    audit_record(actor=actor, action="unit.created", target=unit, unit=unit, details=details)
+    return unit
 
 
 @transaction.atomic

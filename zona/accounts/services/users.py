@@ -31,6 +31,7 @@ from zona.accounts.models import (
     User,
 )
 from zona.accounts.services._common import as_changes, fail, raise_if
+from zona.accounts.services.welcome import welcome_email_send
 from zona.audit.services import audit_record
 from zona.core.errors import PermissionDenied, Problem, ValidationFailed
 
@@ -131,8 +132,10 @@ def user_create(
     nip: str = "",
     is_active: bool = True,
     password: str | None = None,
+    send_welcome: bool,
 ) -> User:
-    """Create an account. Without a password the person sets one through "forgot password"."""
+    """Create an account. With `send_welcome`, the person gets an e-mail with a link to set
+    their password once the transaction commits (never for a rolled-back import)."""
     _check_home_unit(actor, home_unit)
     username, email = normalize_username(username), normalize_email(email)
     full_name, nip = full_name.strip(), nip.strip()
@@ -168,6 +171,11 @@ def user_create(
             "password_set": bool(password),
         },
     )
+    if send_welcome and user.email:
+        user_id = user.pk
+        # robust: an unreachable mail server must not fail a page or an import that has
+        # already committed; the person can still use "Forgot password?".
+        transaction.on_commit(lambda: welcome_email_send(user_id=user_id), robust=True)
     return user
 
 

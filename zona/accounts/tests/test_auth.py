@@ -108,6 +108,7 @@ def test_password_reset_for_an_imported_account_without_password(world, client):
         username="baru",
         email="baru@example.go.id",
         home_unit=world.bandung,
+        send_welcome=False,
     )
     assert not user.has_usable_password()
     client.post(reverse("account_reset_password"), {"email": "baru@example.go.id"})

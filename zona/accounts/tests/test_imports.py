@@ -13,7 +13,7 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from zona.accounts.imports import UNIT_COLUMNS, USER_COLUMNS
-from zona.accounts.models import Role, RoleAssignment, Unit, User
+from zona.accounts.models import Role, RoleAssignment, ServiceType, Unit, User
 from zona.audit.models import AuditEvent
 
 UNIT_HEADER = list(UNIT_COLUMNS)
@@ -70,8 +70,8 @@ def state() -> tuple:
     )
 
 
-def unit_row(code, name, parent, kind="satker", echelon="", region=""):
-    return [code, name, "", parent, kind, echelon, region]
+def unit_row(code, name, parent, kind="satker", echelon="", region="", service_types=""):
+    return [code, name, "", parent, kind, echelon, region, service_types]
 
 
 @pytest.fixture
@@ -300,6 +300,98 @@ def test_system_admin_may_import_new_agencies(world, client):
     confirm(client, "units", dry)
     assert Unit.objects.get(code="KN").depth == 1
     assert Unit.objects.get(code="KN-1").depth == 2
+
+
+SERVICE_TYPE_ERRORS = [
+    ("pair without a name", "PASPOR=Paspor; ITAS", "invalid_service_type"),
+    ("name without a code", "=Paspor", "invalid_service_type"),
+    ("bad code", "PAS.POR=Paspor", "invalid_service_code"),
+    ("empty name", "PASPOR=  ", "required"),
+    ("same code twice", "PASPOR=Paspor; paspor=Paspor lagi", "duplicate_service_code"),
+]
+
+
+@pytest.mark.parametrize(
+    ("label", "cell", "code"), SERVICE_TYPE_ERRORS, ids=[e[0] for e in SERVICE_TYPE_ERRORS]
+)
+def test_unit_dry_run_reports_bad_service_types_by_row_and_column(admin, label, cell, code):
+    good = unit_row("KC-OK", "Satker Baik", "KC-JABAR", service_types="ITAS=Izin Tinggal")
+    bad = unit_row("KC-BDG", "Satker Bandung", "KC-JABAR", echelon="3", service_types=cell)
+    before = (state(), list(ServiceType.objects.values_list("unit_id", "code", "name")))
+    response = upload(admin, "units", csv_file(UNIT_HEADER, [good, bad]))
+    assert problems(response) == {(3, "service_types", code)}
+    assert before == (state(), list(ServiceType.objects.values_list("unit_id", "code", "name")))
+    assert "zona_import" not in admin.session
+
+
+def services_of(code: str) -> dict[str, tuple[str, bool]]:
+    return {s.code: (s.name, s.is_active) for s in ServiceType.objects.filter(unit__code=code)}
+
+
+def test_unit_import_adds_service_types_and_a_second_import_changes_nothing(admin, world):
+    ServiceType.objects.filter(unit=world.bandung, code="IZIN").update(is_active=False)
+    rows = [
+        unit_row(
+            "KC-BDG",
+            "Satker Bandung",
+            "KC-JABAR",
+            echelon="3",
+            region="Bandung",
+            service_types="paspor=Layanan Paspor; ITAS=Izin Tinggal Terbatas;",
+        ),
+        unit_row("KC-NEW", "Satker Baru", "KC-BDG", service_types="PASPOR=Penerbitan Paspor"),
+    ]
+    # A semicolon CSV, as an Indonesian spreadsheet saves it: the cell is quoted.
+    content = csv_file(UNIT_HEADER, rows, delimiter=";")
+    dry = upload(admin, "units", content)
+    assert not dry.context["problems"]
+    assert dry.context["counts"] == {"create": 1, "update": 1, "unchanged": 0}
+    assert services_of("KC-BDG")["PASPOR"] == ("Layanan Paspor", True)
+    assert "ITAS" not in services_of("KC-BDG")
+
+    confirm(admin, "units", dry)
+    # IZIN is not listed: kept, and still inactive; PASPOR already matched.
+    assert services_of("KC-BDG") == {
+        "PASPOR": ("Layanan Paspor", True),
+        "IZIN": ("Layanan Izin Tinggal", False),
+        "ITAS": ("Izin Tinggal Terbatas", True),
+    }
+    assert services_of("KC-NEW") == {"PASPOR": ("Penerbitan Paspor", True)}
+    updated = AuditEvent.objects.get(action="unit.updated")
+    assert updated.details == {"service_types": ["ITAS"]}
+    created = AuditEvent.objects.get(action="unit.created")
+    assert created.details["service_types"] == ["PASPOR"]
+
+    before = (state(), list(ServiceType.objects.order_by("pk").values_list()))
+    again = upload(admin, "units", content)
+    assert again.context["counts"] == {"create": 0, "update": 0, "unchanged": 2}
+    confirm(admin, "units", again)
+    assert before == (state(), list(ServiceType.objects.order_by("pk").values_list()))
+
+
+def test_unit_import_renames_a_service_type_by_its_code(admin, world):
+    row = unit_row(
+        "KC-BGR",
+        "Satker Bogor",
+        "KC-JABAR",
+        echelon="3",
+        region="Bogor",
+        service_types="PASPOR=Penerbitan Paspor",
+    )
+    dry = upload(admin, "units", csv_file(UNIT_HEADER, [row]))
+    assert dry.context["counts"] == {"create": 0, "update": 1, "unchanged": 0}
+    (change,) = dry.context["changes"]
+    assert change.changes == {
+        "service_types": ["PASPOR=Layanan Paspor", "PASPOR=Penerbitan Paspor"]
+    }
+    confirm(admin, "units", dry)
+    assert services_of("KC-BGR") == {
+        "PASPOR": ("Penerbitan Paspor", True),
+        "IZIN": ("Layanan Izin Tinggal", True),
+    }
+    assert Unit.objects.get(code="KC-BGR").name == "Satker Bogor"
+    event = AuditEvent.objects.get(action="unit.updated")
+    assert event.details == {"service_types": ["PASPOR"]}
 
 
 # --- Users with roles -------------------------------------------------------------------

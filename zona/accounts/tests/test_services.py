@@ -171,12 +171,17 @@ def test_user_create_and_update(world):
         email="Rina@Example.go.id",
         home_unit=world.bandung,
         full_name="Rina W",
+        send_welcome=False,
     )
     assert (user.username, user.email) == ("rina.w", "rina@example.go.id")
     assert not user.has_usable_password()
     with pytest.raises(ValidationFailed) as exc:
         services.user_create(
-            actor=admin, username="RINA.W", email="rina@example.go.id", home_unit=world.bandung
+            actor=admin,
+            username="RINA.W",
+            email="rina@example.go.id",
+            home_unit=world.bandung,
+            send_welcome=False,
         )
     assert codes(exc.value) == {("username", "duplicate_username"), ("email", "duplicate_email")}
     with pytest.raises(ValidationFailed) as exc:
@@ -185,6 +190,7 @@ def test_user_create_and_update(world):
             username="x",
             email="x@example.go.id",
             home_unit=world.other_satker,
+            send_welcome=False,
         )
     assert codes(exc.value) == {("home_unit", "out_of_scope")}
     with pytest.raises(ValidationFailed) as exc:

@@ -62,6 +62,7 @@ def user_create(request: AuthedHttpRequest) -> HttpResponse:
                 nip=data["nip"],
                 is_active=data["is_active"],
                 password=data["password1"] or None,
+                send_welcome=True,
             )
         except (ValidationFailed, PermissionDenied) as exc:
             add_problems(form, exc, fields={"password": "password1"})
