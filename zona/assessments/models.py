@@ -6,16 +6,16 @@ Writes go through `zona.assessments.services`; these models hold only rules abou
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, NoReturn
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from zona.core.models import AppendOnlyError, AppendOnlyModel, AppendOnlyQuerySet
 
-class AppendOnlyError(RuntimeError):
-    pass
+# Re-exported: callers and tests catch it from here.
+__all__ = ["AppendOnlyError"]
 
 
 class PeriodStatus(models.TextChoices):
@@ -266,16 +266,10 @@ class ChangeField(models.TextChoices):
     EVIDENCE = "evidence", _("evidence")
 
 
-class AnswerChangeQuerySet(models.QuerySet):
-    def update(self, **kwargs: Any) -> NoReturn:
-        raise AppendOnlyError("answer history is append-only")
-
-    def delete(self) -> NoReturn:
-        raise AppendOnlyError("answer history is append-only")
-
-
-class AnswerChange(models.Model):
+class AnswerChange(AppendOnlyModel):
     """One change of an answer, a note or an evidence link: who, when, before and after."""
+
+    append_only_message = "answer history is append-only"
 
     assessment = models.ForeignKey(
         Assessment, on_delete=models.CASCADE, related_name="answer_changes"
@@ -294,7 +288,7 @@ class AnswerChange(models.Model):
     )
     changed_at = models.DateTimeField(_("time"), auto_now_add=True)
 
-    objects = AnswerChangeQuerySet.as_manager()
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("answer change")
@@ -304,14 +298,6 @@ class AnswerChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item_code} {self.field} r{self.revision}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise AppendOnlyError("answer history is append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise AppendOnlyError("answer history is append-only")
 
 
 class EvidenceKind(models.TextChoices):
@@ -357,8 +343,10 @@ def evidence_upload_to(instance: EvidenceRevision, filename: str) -> str:
     return f"evidence/{filename}"
 
 
-class EvidenceRevision(models.Model):
+class EvidenceRevision(AppendOnlyModel):
     """One uploaded file (or link target) of an evidence document. Never changed or deleted."""
+
+    append_only_message = "evidence revisions are immutable"
 
     evidence = models.ForeignKey(Evidence, on_delete=models.PROTECT, related_name="revisions")
     number = models.PositiveIntegerField(_("revision"))
@@ -379,6 +367,8 @@ class EvidenceRevision(models.Model):
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
+    objects = AppendOnlyQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("evidence revision")
         verbose_name_plural = _("evidence revisions")
@@ -391,14 +381,6 @@ class EvidenceRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.evidence_id} r{self.number}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise AppendOnlyError("evidence revisions are immutable")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise AppendOnlyError("evidence revisions are immutable")
 
     def is_expired(self, today: dt.date) -> bool:
         return self.expires_on is not None and self.expires_on < today

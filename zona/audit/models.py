@@ -2,29 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Any, NoReturn
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from zona.core.models import AppendOnlyError, AppendOnlyModel, AppendOnlyQuerySet
 
-class AppendOnlyError(RuntimeError):
-    pass
+__all__ = ["AppendOnlyError", "AuditEvent", "AuditEventQuerySet"]
 
 
-class AuditEventQuerySet(models.QuerySet):
-    def update(self, **kwargs: Any) -> NoReturn:
-        raise AppendOnlyError("audit events are append-only")
-
-    def delete(self) -> NoReturn:
-        raise AppendOnlyError("audit events are append-only")
-
+class AuditEventQuerySet(AppendOnlyQuerySet):
     def in_subtree(self, unit_path: str) -> AuditEventQuerySet:
         return self.filter(unit_path__startswith=unit_path)
 
 
-class AuditEvent(models.Model):
+class AuditEvent(AppendOnlyModel):
+    append_only_message = "audit events are append-only"
+
     created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     # The actor's name is copied so the record still reads right if the account changes.
     actor = models.ForeignKey(
@@ -62,14 +58,6 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_repr} {self.action}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise AppendOnlyError("audit events are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise AppendOnlyError("audit events are append-only")
 
     def details_display(self) -> list[tuple[str, str]]:
         """Details as readable pairs; a change `{"old": a, "new": b}` reads "a → b"."""

@@ -55,6 +55,14 @@ def test_an_upload_is_an_immutable_revision_with_its_digest(world):
         revision.save()
     with pytest.raises(AppendOnlyError):
         revision.delete()
+    # Bulk writes would skip the model's guard; the queryset refuses them too.
+    same = type(revision).objects.filter(pk=revision.pk)
+    with pytest.raises(AppendOnlyError):
+        same.update(number=5)
+    with pytest.raises(AppendOnlyError):
+        same.delete()
+    revision.refresh_from_db()
+    assert revision.number == 1
 
 
 @pytest.mark.parametrize("factory", [png_file, docx_file, xlsx_file])
