@@ -1,0 +1,102 @@
+"""Add Indonesian translations to one app's catalogue, safely beside other writers.
+
+Usage: .venv/bin/python scripts/i18n_fill.py zona/<app> translations.json
+
+`translations.json` maps English msgids to Indonesian text: {"Kiosk": "Kios", ...}.
+Under an exclusive lock on the catalogue, this regenerates the app's `id` catalogue
+from the sources (makemessages), fills every empty msgstr whose msgid is in the file
+(plural entries get the same text: Indonesian has one plural form), compiles the `.mo`
+and prints the msgids that are still untranslated. Several people (or sessions) adding
+strings to one app at once would otherwise overwrite each other's catalogue edits.
+Pass `-` as the file to only regenerate, compile and list what is missing.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _unquote(segments: list[str]) -> str:
+    raw = "".join(segments)
+    return re.sub(r'\\(.)', lambda m: {"n": "\n", "t": "\t"}.get(m.group(1), m.group(1)), raw)
+
+
+def _quote(text: str) -> str:
+    return (
+        '"'
+        + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t")
+        + '"'
+    )
+
+
+def fill(po: Path, translations: dict[str, str]) -> list[str]:
+    entries = po.read_text(encoding="utf-8").split("\n\n")
+    missing: list[str] = []
+    out = [entries[0]]
+    for entry in entries[1:]:
+        lines = entry.splitlines()
+        msgid_parts: list[str] = []
+        taking = False
+        for ln in lines:
+            if ln.startswith("msgid "):
+                taking = True
+                msgid_parts.append(ln[len("msgid ") :].strip()[1:-1])
+            elif taking and ln.startswith('"'):
+                msgid_parts.append(ln.strip()[1:-1])
+            elif taking:
+                break
+        msgid = _unquote(msgid_parts)
+        empty = [i for i, ln in enumerate(lines) if re.match(r'msgstr(\[\d+\])? ""$', ln)]
+        # An entry whose msgstr continues on the next line is not empty.
+        empty = [i for i in empty if i + 1 >= len(lines) or not lines[i + 1].startswith('"')]
+        if msgid and empty:
+            if msgid in translations:
+                for i in empty:
+                    key = lines[i].split(" ", 1)[0]
+                    lines[i] = f"{key} {_quote(translations[msgid])}"
+                lines = [ln for ln in lines if not (ln.startswith("#,") and "fuzzy" in ln)]
+            else:
+                missing.append(msgid)
+        out.append("\n".join(lines))
+    po.write_text("\n\n".join(out), encoding="utf-8")
+    return missing
+
+
+def main() -> int:
+    if len(sys.argv) != 3:
+        print(__doc__)
+        return 2
+    app = (ROOT / sys.argv[1]).resolve()
+    translations = {} if sys.argv[2] == "-" else json.loads(Path(sys.argv[2]).read_text("utf-8"))
+    locale = app / "locale" if app.name != "templates" else ROOT / "zona" / "locale"
+    po = locale / "id" / "LC_MESSAGES" / "django.po"
+    po.parent.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="config.settings.test", PYTHONPATH=str(ROOT))
+    with open(po.with_suffix(".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        subprocess.run(  # noqa: S603 (fixed argv)
+            [str(ROOT / ".venv/bin/django-admin"), "makemessages", "-l", "id", "--no-obsolete"]
+            + ["-i", "tests/*", "-v", "0"],
+            cwd=app,
+            env=env,
+            check=True,
+        )
+        missing = fill(po, translations)
+        subprocess.run(  # noqa: S603, S607 (fixed argv)
+            ["msgfmt", "--check-format", "-o", str(po.with_suffix(".mo")), str(po)], check=True
+        )
+    for msgid in missing:
+        print(f"untranslated: {msgid!r}")
+    return 1 if missing else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

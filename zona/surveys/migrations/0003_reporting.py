@@ -1,0 +1,9 @@
+# Filled in by hand while several people change this app's models at once; regenerate
+# freely once the work has landed.
+from django.db import migrations
+
+
+class Migration(migrations.Migration):
+    dependencies = [("surveys", "0002_integrity")]
+
+    operations: list = []
