@@ -1,0 +1,44 @@
+import csv
+import io
+
+import openpyxl
+import pytest
+
+from zona.core.spreadsheets import clean_text, csv_cell, csv_uncell, xlsx_append, xlsx_set
+
+RISKY = ['=HYPERLINK("http://x")', "+1", "-2+3", "@SUM(A1)", "\tx", "\rx"]
+
+
+@pytest.mark.parametrize("value", RISKY)
+def test_xlsx_keeps_formula_like_text_as_text(value):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    xlsx_append(ws, [value, 5])
+    xlsx_set(ws, 2, 1, value)
+    buf = io.BytesIO()
+    wb.save(buf)
+    buf.seek(0)
+    back = openpyxl.load_workbook(buf).active
+    for row in (1, 2):
+        cell = back.cell(row=row, column=1)
+        assert cell.data_type == "s"
+        assert cell.value == clean_text(value)
+    assert back.cell(row=1, column=2).value == 5
+
+
+def test_control_characters_do_not_break_a_workbook():
+    wb = openpyxl.Workbook()
+    xlsx_append(wb.active, ["line\x0bbreak\x01 end"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    buf.seek(0)
+    assert openpyxl.load_workbook(buf).active["A1"].value == "line\nbreak end"
+
+
+@pytest.mark.parametrize("value", [*RISKY, "plain", "'quoted", "a=b"])
+def test_csv_round_trip(value):
+    out = io.StringIO()
+    csv.writer(out).writerow([csv_cell(value), csv_cell(3)])
+    field = next(csv.reader(io.StringIO(out.getvalue())))[0]
+    assert not field.startswith(("=", "+", "-", "@"))
+    assert csv_uncell(field) == clean_text(value)
