@@ -12,16 +12,19 @@ the IKM grade thresholds.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Context, Decimal
 from fractions import Fraction
+from functools import cache
+from pathlib import Path
 from typing import Literal
 
 _CONTEXT = Context(prec=40)
 
-SampleMethod = Literal["krejcie-morgan", "slovin"]
-SAMPLE_METHODS: tuple[SampleMethod, ...] = ("krejcie-morgan", "slovin")
+SampleMethod = Literal["krejcie-morgan", "krejcie-morgan-table", "slovin"]
+SAMPLE_METHODS: tuple[SampleMethod, ...] = ("krejcie-morgan", "krejcie-morgan-table", "slovin")
 DEFAULT_MARGIN = Decimal("0.05")
 # Krejcie & Morgan (1970): chi-square for 1 degree of freedom at 95%, and P = 0.5.
 CHI_SQUARE = Decimal("3.841")
@@ -137,6 +140,44 @@ def krejcie_morgan(population: int, *, margin: Decimal = DEFAULT_MARGIN) -> int:
     return min(population, int(n.quantize(Decimal(1), rounding=ROUND_HALF_UP)))
 
 
+# The printed table is data: one "population,sample" row per line, '#' starts a comment.
+KREJCIE_MORGAN_TABLE = Path(__file__).resolve().parent / "data" / "krejcie-morgan-1970.csv"
+# The margin the printed table was computed for.
+TABLE_MARGIN = Decimal("0.05")
+
+
+@cache
+def krejcie_morgan_rows(path: Path = KREJCIE_MORGAN_TABLE) -> tuple[tuple[int, int], ...]:
+    """The (population, sample) rows of the printed table, smallest population first."""
+    rows: list[tuple[int, int]] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        population, sample = (int(part) for part in line.split(","))
+        rows.append((population, sample))
+    rows.sort()
+    if not rows:
+        raise ValueError(f"{path} has no rows")
+    return tuple(rows)
+
+
+def krejcie_morgan_table(population: int, *, margin: Decimal = DEFAULT_MARGIN) -> int:
+    """The 1970 table read as agencies read it: a population between two rows takes the
+    next row up (4,384 -> row 4,500 -> 354, where the formula gives 353); beyond the last
+    row, the last row; never more than the population itself.
+    """
+    _check_population(population, margin)
+    if margin != TABLE_MARGIN:
+        raise ValueError(f"the printed Krejcie & Morgan table is for a margin of {TABLE_MARGIN}")
+    if population == 0:
+        return 0
+    rows = krejcie_morgan_rows()
+    index = bisect.bisect_left(rows, (population, -1))
+    _, sample = rows[min(index, len(rows) - 1)]
+    return min(population, sample)
+
+
 def slovin(population: int, *, margin: Decimal = DEFAULT_MARGIN) -> int:
     """n = N / (1 + N e2), rounded up."""
     _check_population(population, margin)
@@ -151,6 +192,8 @@ def sample_size(
         return slovin(population, margin=margin)
     if method == "krejcie-morgan":
         return krejcie_morgan(population, margin=margin)
+    if method == "krejcie-morgan-table":
+        return krejcie_morgan_table(population, margin=margin)
     raise ValueError(f"unknown sample method {method!r}")
 
 

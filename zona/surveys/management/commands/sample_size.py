@@ -1,7 +1,8 @@
-"""`manage.py sample_size N [--method krejcie-morgan|slovin] [--margin 0.05]`.
+"""`manage.py sample_size N [--method krejcie-morgan|krejcie-morgan-table|slovin] [--margin 0.05]`.
 
 Prints the sample size for a population of N service users as one integer. Bad input exits
-with status 2 and a message on stderr.
+with status 2 and a message on stderr. `krejcie-morgan-table` reads the printed 1970 table
+(the next row up for a population between rows) and takes only its 0.05 margin.
 """
 
 from __future__ import annotations
@@ -18,7 +19,10 @@ class Command(BaseCommand):
     # Pure computation: the project-wide checks (URLs, templates) add time and nothing here.
     requires_system_checks: list[str] = []
 
-    help = "Print the sample size for a population of N (Krejcie & Morgan, or Slovin)."
+    help = (
+        "Print the sample size for a population of N (Krejcie & Morgan by formula or by "
+        "the printed table, or Slovin)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("population", metavar="N", help="estimated number of service users")
