@@ -37,6 +37,23 @@ def _quote(text: str) -> str:
     )
 
 
+def _without_guess(lines: list[str]) -> tuple[list[str], list[int]]:
+    kept: list[str] = []
+    in_msgstr = False
+    for ln in lines:
+        if ln.startswith("#|"):
+            continue
+        if re.match(r"msgstr(\[\d+\])? ", ln):
+            in_msgstr = True
+            kept.append(ln.split(" ", 1)[0] + ' ""')
+            continue
+        if in_msgstr and ln.startswith('"'):
+            continue
+        in_msgstr = False
+        kept.append(ln)
+    return kept, [i for i, ln in enumerate(kept) if re.match(r'msgstr(\[\d+\])? ""$', ln)]
+
+
 def fill(po: Path, translations: dict[str, str]) -> list[str]:
     entries = po.read_text(encoding="utf-8").split("\n\n")
     missing: list[str] = []
@@ -57,6 +74,10 @@ def fill(po: Path, translations: dict[str, str]) -> list[str]:
         empty = [i for i, ln in enumerate(lines) if re.match(r'msgstr(\[\d+\])? ""$', ln)]
         # An entry whose msgstr continues on the next line is not empty.
         empty = [i for i in empty if i + 1 >= len(lines) or not lines[i + 1].startswith('"')]
+        if any(ln.startswith("#,") and "fuzzy" in ln for ln in lines):
+            # A fuzzy guess from makemessages is not compiled: it counts as untranslated.
+            # Drop the guess (its msgstr and the "#|" previous msgid), keep an empty msgstr.
+            lines, empty = _without_guess(lines)
         if msgid and empty:
             if msgid in translations:
                 for i in empty:
