@@ -209,7 +209,10 @@ class ReviewTierForm(forms.Form):
         label=_("Rank"),
         min_value=1,
         max_value=1000,
-        help_text=_("Higher ranks review later; their answers win in the effective score."),
+        help_text=_(
+            "Higher ranks review later; their answers win in the effective score. "
+            "Agency tiers rank below the national tiers."
+        ),
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from django.db import transaction
-from django.db.models import ProtectedError
+from django.db.models import Max, Min, ProtectedError, Q
 from django.utils.translation import gettext as _
 
 from zona.accounts.access import (
@@ -47,20 +47,66 @@ def _tier_problems(
             )
         )
     else:
-        taken = ReviewTier.objects.filter(agency=agency, code=code)
+        # An agency tier's code is unique within the agency and among the national tiers;
+        # a national tier's code is unique among all tiers.
+        taken = ReviewTier.objects.filter(code=code)
+        if agency is not None:
+            taken = taken.filter(Q(agency=agency) | Q(agency__isnull=True))
         if exclude_pk is not None:
             taken = taken.exclude(pk=exclude_pk)
         if taken.exists():
             problems.append(
                 Problem(
-                    "duplicate_code", _("This agency already has a tier with this code."), "code"
+                    "duplicate_code",
+                    _("This code is already used by this agency's or a national review tier."),
+                    "code",
                 )
             )
     if not name.strip() or len(name) > 128:
         problems.append(Problem("required", _("Enter a name of at most 128 characters."), "name"))
     if not 1 <= rank <= 1000:
         problems.append(Problem("invalid_rank", _("The rank is a number from 1 to 1000."), "rank"))
+    else:
+        problems.extend(_rank_problems(agency=agency, rank=rank, exclude_pk=exclude_pk))
     return problems
+
+
+def _rank_problems(*, agency: Unit | None, rank: int, exclude_pk: int | None) -> list[Problem]:
+    """The national layer is the last word: every agency tier ranks below every national one."""
+    if agency is not None:
+        national = ReviewTier.objects.filter(agency__isnull=True)
+        if exclude_pk is not None:
+            national = national.exclude(pk=exclude_pk)
+        lowest = national.aggregate(m=Min("rank"))["m"]
+        if lowest is not None and rank >= lowest:
+            return [
+                Problem(
+                    "rank_not_below_national",
+                    _("An agency tier must rank below the national tiers (below %(rank)s).")
+                    % {"rank": lowest},
+                    "rank",
+                )
+            ]
+        return []
+    agency_tiers = ReviewTier.objects.filter(agency__isnull=False)
+    if exclude_pk is not None:
+        agency_tiers = agency_tiers.exclude(pk=exclude_pk)
+    highest = agency_tiers.aggregate(m=Max("rank"))["m"]
+    if highest is not None and rank <= highest:
+        return [
+            Problem(
+                "rank_not_above_agencies",
+                _("A national tier must rank above every agency tier (above %(rank)s).")
+                % {"rank": highest},
+                "rank",
+            )
+        ]
+    return []
+
+
+def _lock_tiers() -> None:
+    """Serialise tier writes: the rules compare a tier with all national and agency tiers."""
+    list(ReviewTier.objects.select_for_update().filter(agency__isnull=True).values_list("pk"))
 
 
 @transaction.atomic
@@ -69,6 +115,7 @@ def review_tier_create(
 ) -> ReviewTier:
     _check_tier_rights(actor, agency)
     code, name = code.strip().lower(), name.strip()
+    _lock_tiers()
     raise_if(_tier_problems(agency=agency, code=code, name=name, rank=rank))
     tier = ReviewTier.objects.create(agency=agency, code=code, name=name, rank=rank)
     audit_record(
@@ -88,6 +135,7 @@ def review_tier_update(
     tier = ReviewTier.objects.select_for_update().get(pk=tier.pk)
     _check_tier_rights(actor, tier.agency)
     code, name = code.strip().lower(), name.strip()
+    _lock_tiers()
     raise_if(
         _tier_problems(agency=tier.agency, code=code, name=name, rank=rank, exclude_pk=tier.pk)
     )
