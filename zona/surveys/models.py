@@ -486,5 +486,30 @@ class ValidationCall(models.Model):
         return f"{self.draw_id} · {self.position}"
 
 
+class LkeFeedPin(models.Model):
+    """The unit's sheet for `year` is submitted: which campaign feeds its LKE may not change.
+
+    Written by the assessments app (zona.surveys.services.survey_feed_pin) inside the sheet's
+    submission and removed when a return reopens B.I.a/B.II.a. See docs/surveys.md.
+    """
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField(_("year"))
+    pinned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    pinned_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("LKE source pin")
+        verbose_name_plural = _("LKE source pins")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year"], name="surveys_lke_pin_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.year}"
+
+
 def floor_to_hour(moment: datetime) -> datetime:
     return moment.replace(minute=0, second=0, microsecond=0)

@@ -505,3 +505,54 @@ def _attach_prefetched(instance: Any, name: str, rows: list[Any]) -> None:
     if not hasattr(instance, "_prefetched_objects_cache"):
         instance._prefetched_objects_cache = {}
     instance._prefetched_objects_cache[name] = queryset
+
+
+# --- the campaign feeding the LKE ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LkeFeedEvent:
+    at: Any
+    actor: str
+    action: str
+    period_from: str | None
+    period_to: str | None
+
+
+@dataclass(frozen=True)
+class LkeFeedState:
+    year: int
+    source: Campaign | None
+    pinned: bool
+    lock_reason: str
+    events: list[LkeFeedEvent]
+
+
+def lke_feed_state(campaign: Campaign, *, limit: int = 20) -> LkeFeedState:
+    """Which round feeds the unit's LKE of the campaign's year, whether that is frozen and
+    why, and the audited switches, pins and unpins (newest first). Three small queries."""
+    from zona.audit.models import AuditEvent
+    from zona.surveys.models import LkeFeedPin
+    from zona.surveys.services.lke_feed import FEED_ACTIONS, feed_lock_reason, feeding_campaign
+
+    unit, year = campaign.unit, campaign.year
+    source = campaign if campaign.feeds_lke else feeding_campaign(unit=unit, year=year)
+    events = [
+        LkeFeedEvent(
+            at=event.created_at,
+            actor=event.actor_repr,
+            action=event.action.rsplit("_", 1)[-1],
+            period_from=event.details.get("from", event.details.get("campaign")),
+            period_to=event.details.get("to"),
+        )
+        for event in AuditEvent.objects.filter(
+            unit=unit, action__in=FEED_ACTIONS, details__year=year
+        ).order_by("-created_at", "-pk")[:limit]
+    ]
+    return LkeFeedState(
+        year=year,
+        source=source,
+        pinned=LkeFeedPin.objects.filter(unit=unit, year=year).exists(),
+        lock_reason=feed_lock_reason(unit=unit, year=year),
+        events=events,
+    )

@@ -22,6 +22,12 @@ from zona.surveys.services.instruments import (
     instrument_load_files,
     instrument_load_texts,
 )
+from zona.surveys.services.lke_feed import (
+    FEED_ACTIONS,
+    feed_lock_reason,
+    survey_feed_pin,
+    survey_feed_unpin,
+)
 from zona.surveys.services.responses import (
     Submission,
     SubmitResult,
@@ -41,6 +47,7 @@ from zona.surveys.services.validation import (
 )
 
 __all__ = [
+    "FEED_ACTIONS",
     "MAX_BATCH",
     "MAX_DRAW",
     "CampaignFields",
@@ -58,6 +65,7 @@ __all__ = [
     "contact_leave",
     "contact_pool",
     "draw_sample",
+    "feed_lock_reason",
     "instrument_load_files",
     "instrument_load_texts",
     "normalize_code",
@@ -66,6 +74,8 @@ __all__ = [
     "response_exclude",
     "response_restore",
     "response_submit",
+    "survey_feed_pin",
+    "survey_feed_unpin",
     "validation_call_record",
     "validation_draw_create",
 ]

@@ -16,7 +16,7 @@ from zona.accounts.access import Perm
 from zona.accounts.models import ServiceType, Unit
 from zona.audit.services import audit_record
 from zona.core.errors import Problem, StateError, ValidationFailed
-from zona.surveys.indices import SAMPLE_METHODS
+from zona.surveys.indices import SAMPLE_METHODS, TABLE_MARGIN
 from zona.surveys.models import (
     SHORT_ALPHABET,
     Campaign,
@@ -29,6 +29,7 @@ from zona.surveys.models import (
 )
 from zona.surveys.selectors import instrument_versions_for
 from zona.surveys.services.common import check_perm
+from zona.surveys.services.lke_feed import check_feed_change, record_feed_switches
 
 # --- campaigns ----------------------------------------------------------------------------
 
@@ -46,6 +47,8 @@ class CampaignFields:
     margin: Decimal = Decimal("0.05")
     requires_code: bool = False
     feeds_lke: bool = False
+    asks_profile: bool = False
+    collects_suggestions: bool = False
 
 
 def _check_campaign(
@@ -62,6 +65,12 @@ def _check_campaign(
         )
     if fields.sample_method not in SAMPLE_METHODS:
         problems.append(Problem("invalid", _("Unknown sample size method."), "sample_method"))
+    elif fields.sample_method == Campaign.Method.KREJCIE_MORGAN_TABLE and fields.margin != (
+        TABLE_MARGIN
+    ):
+        problems.append(
+            Problem("invalid", _("The printed table is for a margin of error of 0.05."), "margin")
+        )
     if not Decimal("0.01") <= fields.margin <= Decimal("0.20"):
         problems.append(
             Problem("invalid", _("The margin of error must be from 0.01 to 0.20."), "margin")
@@ -155,6 +164,9 @@ def campaign_create(*, actor: Any, unit: Unit, fields: CampaignFields) -> Campai
     if problems:
         raise ValidationFailed(_("The campaign has problems."), problems=problems)
     with transaction.atomic():
+        switches = check_feed_change(
+            unit=unit, campaign=None, year=fields.year, feeds_lke=fields.feeds_lke
+        )
         campaign = Campaign.objects.create(
             unit=unit,
             year=fields.year,
@@ -165,6 +177,8 @@ def campaign_create(*, actor: Any, unit: Unit, fields: CampaignFields) -> Campai
             margin=fields.margin,
             requires_code=fields.requires_code,
             feeds_lke=fields.feeds_lke,
+            asks_profile=fields.asks_profile,
+            collects_suggestions=fields.collects_suggestions,
             created_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
         CampaignInstrument.objects.bulk_create(
@@ -179,6 +193,7 @@ def campaign_create(*, actor: Any, unit: Unit, fields: CampaignFields) -> Campai
             unit=unit,
             details=_campaign_details(campaign),
         )
+        record_feed_switches(actor=actor, campaign=campaign, switches=switches)
     return campaign
 
 
@@ -190,6 +205,9 @@ def campaign_update(*, actor: Any, campaign: Campaign, fields: CampaignFields) -
     with transaction.atomic():
         campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
         before = _campaign_details(campaign)
+        switches = check_feed_change(
+            unit=campaign.unit, campaign=campaign, year=fields.year, feeds_lke=fields.feeds_lke
+        )
         new_versions = [v.pk for v in fields.instrument_versions]
         old_versions = list(
             campaign.instrument_links.order_by("position").values_list(
@@ -214,6 +232,8 @@ def campaign_update(*, actor: Any, campaign: Campaign, fields: CampaignFields) -
         campaign.margin = fields.margin
         campaign.requires_code = fields.requires_code
         campaign.feeds_lke = fields.feeds_lke
+        campaign.asks_profile = fields.asks_profile
+        campaign.collects_suggestions = fields.collects_suggestions
         campaign.save()
         _set_services(campaign, fields.populations)
         audit_record(
@@ -223,6 +243,7 @@ def campaign_update(*, actor: Any, campaign: Campaign, fields: CampaignFields) -
             unit=campaign.unit,
             details={"before": before, "after": _campaign_details(campaign)},
         )
+        record_feed_switches(actor=actor, campaign=campaign, switches=switches)
     return campaign
 
 
@@ -244,6 +265,8 @@ def _campaign_details(campaign: Campaign) -> dict[str, Any]:
         "margin": campaign.margin,
         "requires_code": campaign.requires_code,
         "feeds_lke": campaign.feeds_lke,
+        "asks_profile": campaign.asks_profile,
+        "collects_suggestions": campaign.collects_suggestions,
     }
 
 

@@ -41,6 +41,7 @@ from zona.surveys.selectors import (
     campaign_progress,
     campaign_results,
     campaigns_for,
+    lke_feed_state,
     progress_by_campaign,
     results_by_service,
     unit_trend,
@@ -208,6 +209,7 @@ def campaign_detail(request: HttpRequest, campaign_id: int) -> HttpResponse:
                 request, reverse("survey_public:results", args=[campaign.public_code])
             ),
             contacts=Contact.objects.filter(campaign=campaign).count(),
+            lke_feed=lke_feed_state(campaign),
         ),
     )
 

@@ -37,6 +37,7 @@ from zona.surveys.models import (
     Response,
     ValidationCall,
 )
+from zona.surveys.selectors import lke_feed_state
 from zona.surveys.services import (
     contact_pool,
     draw_sample,
@@ -174,6 +175,7 @@ def validation(request: HttpRequest, campaign_id: int) -> HttpResponse:
             form=form,
             draws=draws,
             pool=Contact.objects.filter(campaign=campaign).count(),
+            lke_feed=lke_feed_state(campaign),
         ),
     )
 
