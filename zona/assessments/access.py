@@ -179,7 +179,7 @@ def sheet_lock_reason(assessment: Assessment) -> str | None:
 
 
 def unit_item_lock_reason(
-    rights: SheetRights, assessment: Assessment, item: ItemSpec, *, survey_filled: bool = False
+    rights: SheetRights, assessment: Assessment, item: ItemSpec
 ) -> str | None:
     """Why this user may not change this item of the unit layer, or None if they may."""
     if not rights.can_edit:
@@ -193,8 +193,6 @@ def unit_item_lock_reason(
         return reason
     if not assessment.item_reopened(item.code):
         return _("Only the items the reviewer returned can be changed.")
-    if survey_filled:
-        return _("This index comes from the unit's survey in Zona and cannot be typed over.")
     return None
 
 

@@ -30,9 +30,11 @@ from zona.assessments.selectors import (
 from zona.assessments.sheet import (
     ItemSpec,
     display_value,
+    index_text,
     is_incomplete,
     same_value,
     skm_rounds_answer,
+    survey_index_answer,
     text,
 )
 from zona.frameworks.scoring import NodeScore, Scorecard, Verdict, round_half_up
@@ -91,7 +93,7 @@ def answer_fields(card: dict[str, Any], item: ItemSpec, value: Any) -> None:
             for c in item.counts
         ]
     else:
-        card["index"] = "" if value is None else str(value).replace(".", ",")
+        card["index"] = "" if value is None else index_text(value)
 
 
 def item_numbers(item: ItemSpec, item_value: Decimal | None) -> dict[str, Any]:
@@ -141,20 +143,35 @@ class SheetView:
         )
 
     def survey_suggestion(self, item: ItemSpec, current: Any) -> dict[str, Any] | None:
-        """The answer the unit's surveys in Zona suggest for this item (SKM rounds), if any."""
+        """What the unit's surveys in Zona offer for this item, if anything: an index
+        (IPAK, IPKP) or the option the SKM rounds earn. Offered, never written by a read."""
         if self.survey is None:
             return None
+        year = self.state.assessment.period.year
+        index = survey_index_answer(item, self.survey)
+        if index is not None:
+            return {
+                "kind": "index",
+                "value": index,
+                "text": index_text(index),
+                "index": (item.source or "").upper(),
+                "year": year,
+                "taken": same_value(current, index),
+                "differs": current is not None and not same_value(current, index),
+            }
         rounds = self.survey.get("skm_rounds")
         value = skm_rounds_answer(item, rounds)
         if value is None:
             return None
         label = next((o.label for o in item.options if o.key == value), None)
         return {
+            "kind": "rounds",
             "value": value,
             "label": text(label),
             "rounds": rounds,
-            "year": self.state.assessment.period.year,
+            "year": year,
             "taken": same_value(current, value),
+            "differs": current is not None and not same_value(current, value),
         }
 
     # --- items -----------------------------------------------------------------------------
@@ -171,11 +188,7 @@ class SheetView:
         if posted is not None and "note" in posted:
             note = posted["note"]
         survey = bool(row and row["source"] == AnswerSource.SURVEY and row["value"] is not None)
-        lock = unit_item_lock_reason(self.rights, state.assessment, item, survey_filled=survey)
-        # Evidence can still be attached to an index that comes from the survey (its report).
-        attach_lock = (
-            lock if not survey else unit_item_lock_reason(self.rights, state.assessment, item)
-        )
+        lock = unit_item_lock_reason(self.rights, state.assessment, item)
         card: dict[str, Any] = {
             "code": item.code,
             "slug": slug(item.code),
@@ -195,7 +208,7 @@ class SheetView:
             **item_numbers(item, self.scores.unit.items.get(item.code)),
             "incomplete": is_incomplete(item, value) if posted is None else False,
             "editable": lock is None,
-            "can_attach": attach_lock is None and self.rights.can_edit_evidence,
+            "can_attach": lock is None and self.rights.can_edit_evidence,
             "lock_reason": lock or "",
             "survey": survey,
             "source": item.source or "",
@@ -590,6 +603,4 @@ def scores_for_api(card: Scorecard) -> dict[str, Any]:
 
 
 def item_lock(rights: SheetRights, state: SheetState, item: ItemSpec) -> str | None:
-    row = state.unit_answers.get(item.code)
-    survey = bool(row and row["source"] == AnswerSource.SURVEY and row["value"] is not None)
-    return unit_item_lock_reason(rights, state.assessment, item, survey_filled=survey)
+    return unit_item_lock_reason(rights, state.assessment, item)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.utils.formats import number_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -190,12 +191,36 @@ def skm_rounds_answer(item: ItemSpec, rounds: int | None) -> str | None:
     return SKM_ROUNDS_OPTIONS[min(max(int(rounds), 0), len(SKM_ROUNDS_OPTIONS) - 1)]
 
 
+def takes_survey_index(item: ItemSpec) -> bool:
+    """Whether this item is an index (NUM4) a survey of the unit gives (B.I.a IPAK, B.II.a IPKP)."""
+    return item.answer_type == "NUM4" and bool(item.source)
+
+
+def offers_survey(item: ItemSpec) -> bool:
+    """Whether the unit's surveys offer an answer for this item (an index or the SKM rounds)."""
+    return takes_survey_index(item) or takes_skm_rounds(item)
+
+
+def survey_index_answer(item: ItemSpec, indices: Mapping[str, Any] | None) -> str | None:
+    """The stored form of the index the unit's surveys give this item, or None."""
+    if not indices or not takes_survey_index(item):
+        return None
+    index = indices.get(item.source or "")
+    return None if index is None else format_index(Decimal(str(index)))
+
+
+def survey_answer(item: ItemSpec, indices: Mapping[str, Any] | None) -> str | None:
+    """What the unit's surveys offer for this item (an index or an option), or None."""
+    if not indices:
+        return None
+    if takes_skm_rounds(item):
+        return skm_rounds_answer(item, indices.get("skm_rounds"))
+    return survey_index_answer(item, indices)
+
+
 def links_surveys(spec: SheetSpec) -> bool:
     """Whether anything in this framework comes from (or is suggested by) the unit's surveys."""
-    return any(
-        (item.answer_type == "NUM4" and item.source) or takes_skm_rounds(item)
-        for item in spec.items.values()
-    )
+    return any(offers_survey(item) for item in spec.items.values())
 
 
 # --- answer values --------------------------------------------------------------------------
@@ -330,16 +355,33 @@ def is_incomplete(item: ItemSpec, value: Any) -> bool:
     return value is not None and score_value(item, value) is None
 
 
+# Indices (IPAK, IPKP) are shown with at least this many decimals, as survey reports give them.
+INDEX_MIN_PLACES = 2
+
+
+def index_text(value: Any) -> str:
+    """An index for people: at least two decimals, a decimal comma in Indonesian (3,60)."""
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return str(value)
+    if not number.is_finite():
+        return str(value)
+    places = max(INDEX_MIN_PLACES, -int(number.normalize().as_tuple().exponent))
+    return number_format(number, places, use_l10n=True, force_grouping=False)
+
+
 def display_value(item: ItemSpec, value: Any) -> str:
-    """A short text for lists, history and Excel."""
+    """A short text for lists, history and Excel: count labels, never raw keys."""
     if value is None:
         return ""
     if item.is_choice:
         return str(value)
     if item.answer_type == "PCT" and isinstance(value, Mapping):
-        return "; ".join(f"{k}={v}" for k, v in value.items())
+        labels = {c.key: text(c.label) for c in item.counts}
+        return "; ".join(f"{labels.get(str(k)) or k}: {v}" for k, v in value.items())
     if item.answer_type == "NUM4":
-        return str(value).replace(".", ",") if (get_language() or "id") == "id" else str(value)
+        return index_text(value)
     return str(value)
 
 

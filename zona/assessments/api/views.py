@@ -42,7 +42,6 @@ from zona.assessments.selectors import (
 from zona.assessments.services import (
     UNSET,
     DeadlineInput,
-    answers_fill_from_surveys,
     assessment_create_many,
     assessment_return,
     assessment_submit,
@@ -54,7 +53,7 @@ from zona.assessments.services import (
     period_create,
 )
 from zona.assessments.services.answers import answer_save
-from zona.assessments.sheet import skm_rounds_answer
+from zona.assessments.sheet import survey_answer, takes_survey_index
 from zona.core.errors import NotFound, PermissionDenied, ValidationFailed
 from zona.frameworks.models import Framework
 
@@ -72,22 +71,28 @@ LAYER_PARAM = OpenApiParameter(
 
 
 def fresh_state(assessment: Assessment) -> tuple[SheetState, dict[str, Any] | None]:
-    """The sheet as the pages show it: the unit's survey indices are filled in first (while
-    the sheet is being filled), so the API never answers with stale IPAK/IPKP values."""
-    indices = survey_indices(assessment)
-    answers_fill_from_surveys(assessment=assessment, indices=indices)
-    return load_sheet_state(assessment), indices
+    """The sheet as stored and what the unit's surveys give now. Reading never writes: a
+    survey index is offered (`survey_suggestions`), not put into the sheet."""
+    return load_sheet_state(assessment), survey_indices(assessment)
 
 
 def survey_suggestions(state: SheetState, indices: dict[str, Any] | None) -> dict[str, Any]:
-    """Item code -> the answer the unit's surveys suggest (taken only by a person)."""
+    """Item code -> what the unit's surveys offer (taken only by a person, or at submission
+    for an index item the unit left empty), beside the unit's own value."""
     if indices is None:
         return {}
     result: dict[str, Any] = {}
     for code, item in state.spec.items.items():
-        value = skm_rounds_answer(item, indices.get("skm_rounds"))
-        if value is not None:
-            result[code] = {"value": value, "skm_rounds": indices.get("skm_rounds")}
+        value = survey_answer(item, indices)
+        if value is None:
+            continue
+        row = state.unit_answers.get(code)
+        offer: dict[str, Any] = {"value": value, "unit_value": row["value"] if row else None}
+        if takes_survey_index(item):
+            offer["index"] = item.source
+        else:
+            offer["skm_rounds"] = indices.get("skm_rounds")
+        result[code] = offer
     return result
 
 

@@ -97,10 +97,7 @@ def check_unit_edit(
 ) -> SheetRights:
     """Raise unless `actor` may change this item of the unit layer now."""
     rights = sheet_rights(actor, assessment)
-    survey = (
-        answer is not None and answer.source == AnswerSource.SURVEY and answer.value is not None
-    )
-    reason = unit_item_lock_reason(rights, assessment, item, survey_filled=survey)
+    reason = unit_item_lock_reason(rights, assessment, item)
     if reason:
         if not rights.may_edit_area(item.area):
             raise PermissionDenied(reason)
@@ -127,8 +124,12 @@ def answer_save(
     note: Any = UNSET,
     tier: ReviewTier | None = None,
     via: str = "worksheet",
+    source: str | None = None,
 ) -> Saved:
     """Save one item's answer and/or note in one layer (the unit's when `tier` is None).
+
+    `source` marks where a new value comes from (default: typed by a person); a survey
+    index taken with one click is saved with `AnswerSource.SURVEY`.
 
     `revision` is the answer revision the user started from; if someone saved the item
     since, nothing is stored and Conflict carries their value. A save that changes nothing
@@ -163,6 +164,7 @@ def answer_save(
             note=new_note,
             revision=revision,
             via=via,
+            source=source,
         )
         if saved.changed:
             audit_record(
@@ -237,6 +239,9 @@ def apply_answer(
     answer.note = target_note
     if source is not None:
         answer.source = source
+    elif not same_value(old_value, target_value):
+        # A value typed over one taken from a survey is the unit's own.
+        answer.source = AnswerSource.MANUAL
     answer.revision = current + 1
     answer.updated_by = actor
     answer.updated_at = timezone.now()
@@ -297,9 +302,7 @@ def answers_accept_suggestions(*, actor: User, assessment: Assessment) -> int:
             item = spec.items.get(answer.item_code)
             if item is None or answer.value is not None:
                 continue
-            if unit_item_lock_reason(
-                rights, locked, item, survey_filled=answer.source == AnswerSource.SURVEY
-            ):
+            if unit_item_lock_reason(rights, locked, item):
                 continue
             try:
                 value = parse_value(item, answer.suggested_value)

@@ -52,8 +52,8 @@ def assessment_submit(
         reason = submission_refusal(locked, now=now)
         if reason:
             raise StateError(_("The sheet was not submitted: %(reason)s") % {"reason": reason})
-        # The sheet goes out with the survey indices as they are at this moment.
-        answers_fill_from_surveys(assessment=locked)
+        # An index item the unit left empty goes out with its survey's index as it is now.
+        answers_fill_from_surveys(assessment=locked, actor=actor)
         before = locked.status
         locked.status = target
         locked.submitted_at = now or timezone.now()

@@ -8,7 +8,6 @@ from django.urls import reverse
 from zona.assessments.models import Answer, AnswerChange
 from zona.assessments.services import (
     answer_save,
-    answers_fill_from_surveys,
     assessment_return,
     assessment_submit,
 )
@@ -25,74 +24,147 @@ def surveys(monkeypatch):
 
 
 def test_without_surveys_in_zona_the_unit_types_the_index(world, assessment):
-    # The real selector: this unit has no campaign, so nothing is filled.
-    assert answers_fill_from_surveys(assessment=assessment) == []
+    # The real selector: this unit has no campaign, so nothing is offered or filled.
     answer_save(
-        actor=world["operator"], assessment=assessment, item_code="B.I.a", revision=0, value="3,2"
+        actor=world["operator"],
+        assessment=assessment,
+        item_code="A.I.1.i.a",
+        revision=0,
+        value="Ya",
     )
-    assert Answer.objects.get(item_code="B.I.a").source == "manual"
+    assessment_submit(actor=world["unit_head"], assessment=assessment)
+    assert not Answer.objects.filter(item_code="B.I.a").exists()
 
 
-def test_the_survey_index_is_filled_and_read_only_for_the_unit(
+def _snapshot():
+    return (
+        list(Answer.objects.order_by("id").values()),
+        list(AnswerChange.objects.order_by("id").values()),
+    )
+
+
+def _read_everything(client, assessment, *, tier=None):
+    pk = assessment.pk
+    urls = [
+        reverse("assessments:worksheet", args=[pk]) + "?s=all",
+        reverse("assessments:worksheet", args=[pk]) + "?s=B.I",
+        reverse("assessments:review", args=[pk]) + "?s=all",
+        reverse("assessments:submit", args=[pk]),
+        reverse("assessments:item", args=[pk, "B.I.a"]),
+        reverse("assessments:history", args=[pk, "B.I.a"]),
+        reverse("assessments:export", args=[pk]),
+        f"/api/v1/assessments/{pk}/",
+        f"/api/v1/assessments/{pk}/answers/",
+        f"/api/v1/assessments/{pk}/answers/B.I.a/",
+        f"/api/v1/assessments/{pk}/scores/",
+        f"/api/v1/assessments/{pk}/layers/",
+    ]
+    if tier is not None:
+        urls.append(reverse("assessments:review_tier", args=[pk, tier]) + "?s=all")
+        urls.append(reverse("assessments:review_item", args=[pk, tier, "B.I.a"]))
+    for url in urls:
+        assert client.get(url).status_code == 200, url
+
+
+def test_reading_never_writes_the_survey_index(client_for, world, assessment, surveys):
+    # The unit's own IPAK, from a survey report; Zona's survey says otherwise.
+    answer_save(
+        actor=world["operator"], assessment=assessment, item_code="B.I.a", revision=0, value="3,61"
+    )
+    surveys["ipak"] = Decimal("3.39")
+    surveys["ipkp"] = Decimal("3.10")
+    before = _snapshot()
+    _read_everything(client_for(world["operator"]), assessment)
+    _read_everything(client_for(world["viewer"]), assessment)
+    assert _snapshot() == before
+    answer_save(
+        actor=world["operator"],
+        assessment=assessment,
+        item_code="A.I.1.i.a",
+        revision=0,
+        value="Ya",
+    )
+    assessment_submit(actor=world["unit_head"], assessment=assessment)
+    before = _snapshot()
+    _read_everything(client_for(world["tpi_reviewer"]), assessment, tier="tpi")
+    assert _snapshot() == before
+
+
+def test_reading_an_empty_sheet_creates_no_answer(client_for, world, assessment, surveys):
+    _read_everything(client_for(world["operator"]), assessment)
+    assert not Answer.objects.exists() and not AnswerChange.objects.exists()
+
+
+def test_the_index_is_offered_beside_the_item_and_taken_with_one_click(
     client_for, world, assessment, surveys
 ):
     client = client_for(world["operator"])
     page = client.get(
         reverse("assessments:worksheet", args=[assessment.pk]) + "?s=B.I"
     ).content.decode()
-    answer = Answer.objects.get(item_code="B.I.a")
-    assert answer.value == "3.51" and answer.source == "survey" and answer.updated_by is None
-    assert not Answer.objects.filter(item_code="B.II.a").exists()
     card = page.split('id="item-B-I-a"')[1].split("</form>")[0]
-    assert "data-zona-autosave" not in card and "3,51" in card
-    with pytest.raises(StateError):
-        answer_save(
-            actor=world["operator"], assessment=assessment, item_code="B.I.a", revision=1, value="4"
-        )
-    # Evidence (the survey report) can still be attached to it.
-    assert 'data-testid="attach-B.I.a"' in card
-    change = AnswerChange.objects.get(item_code="B.I.a")
-    assert change.via == "survey" and change.after == "3.51"
-    # Opening the page again changes nothing.
-    client.get(reverse("assessments:worksheet", args=[assessment.pk]))
-    assert AnswerChange.objects.filter(item_code="B.I.a").count() == 1
-
-
-def test_a_new_index_replaces_the_old_one_until_submission(world, assessment, surveys):
-    answers_fill_from_surveys(assessment=assessment)
-    surveys["ipak"] = Decimal("3.60")
-    assert answers_fill_from_surveys(assessment=assessment) == ["B.I.a"]
-    assert Answer.objects.get(item_code="B.I.a").value == "3.6"
-    assessment_submit(actor=world["unit_head"], assessment=assessment)
-    surveys["ipak"] = Decimal("2.00")
-    assert answers_fill_from_surveys(assessment=assessment) == []
-    assert Answer.objects.get(item_code="B.I.a").value == "3.6"
-
-
-def test_submission_takes_the_latest_index(world, assessment, surveys):
-    answers_fill_from_surveys(assessment=assessment)
-    surveys["ipkp"] = Decimal("3.10")
-    assessment_submit(actor=world["unit_head"], assessment=assessment)
-    assert Answer.objects.get(item_code="B.II.a").value == "3.1"
-
-
-def test_when_the_survey_goes_away_the_unit_may_type_again(world, assessment, surveys):
-    answers_fill_from_surveys(assessment=assessment)
-    surveys["ipak"] = None
-    assert answers_fill_from_surveys(assessment=assessment) == ["B.I.a"]
+    assert 'data-testid="survey-suggestion"' in card and "IPAK 3,51" in card
+    assert 'data-testid="take-survey-suggestion"' in card and "data-zona-autosave" in card
+    assert not Answer.objects.filter(item_code="B.I.a").exists()
+    # Read again when taken, not trusted from the page.
+    surveys["ipak"] = Decimal("3.6")
+    response = client.post(
+        reverse("assessments:accept_survey_suggestion", args=[assessment.pk, "B.I.a"]),
+        {"revision": 0, "s": "B.I"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
     answer = Answer.objects.get(item_code="B.I.a")
-    assert answer.source == "manual" and answer.value == "3.51"
+    assert answer.value == "3.6" and answer.source == "survey"
+    assert answer.updated_by == world["operator"]
+    change = AnswerChange.objects.get(item_code="B.I.a")
+    assert change.via == "survey" and change.changed_by == world["operator"]
+    assert 'value="3,60"' in response.content.decode()
+    # Taken, it is still the unit's to change: typing over it makes it the unit's own.
     answer_save(
         actor=world["operator"],
         assessment=assessment,
         item_code="B.I.a",
         revision=answer.revision,
-        value="3,4",
+        value="3,7",
     )
+    answer.refresh_from_db()
+    assert answer.value == "3.7" and answer.source == "manual"
+
+
+def test_submission_takes_the_index_only_where_the_item_is_empty(world, assessment, surveys):
+    answer_save(
+        actor=world["operator"], assessment=assessment, item_code="B.I.a", revision=0, value="3,61"
+    )
+    surveys["ipak"] = Decimal("3.39")
+    surveys["ipkp"] = Decimal("3.10")
+    assessment_submit(actor=world["unit_head"], assessment=assessment)
+    own = Answer.objects.get(item_code="B.I.a")
+    assert own.value == "3.61" and own.source == "manual"
+    filled = Answer.objects.get(item_code="B.II.a")
+    assert filled.value == "3.1" and filled.source == "survey"
+    change = AnswerChange.objects.get(item_code="B.II.a")
+    assert change.via == "survey" and change.changed_by == world["unit_head"]
+
+
+def test_reviewers_see_the_unit_value_and_the_survey_figure(client_for, world, assessment, surveys):
+    answer_save(
+        actor=world["operator"], assessment=assessment, item_code="B.I.a", revision=0, value="3,61"
+    )
+    surveys["ipak"] = Decimal("3.39")
+    assessment_submit(actor=world["unit_head"], assessment=assessment)
+    html = (
+        client_for(world["tpi_reviewer"])
+        .get(reverse("assessments:review", args=[assessment.pk]) + "?s=B.I")
+        .content.decode()
+    )
+    card = html.split('id="item-B-I-a"')[1].split("</form>")[0]
+    assert 'data-testid="answer-unit-B.I.a">3,61<' in card
+    info = card.split('data-testid="survey-info"')[1].split("</p>")[0]
+    assert "IPAK 3,39" in info and "text-warning-emphasis" in card
 
 
 def test_a_reviewer_layer_may_give_its_own_index(world, assessment, surveys):
-    answers_fill_from_surveys(assessment=assessment)
     assessment_submit(actor=world["unit_head"], assessment=assessment)
     answer_save(
         actor=world["tpi_reviewer"],
@@ -104,22 +176,26 @@ def test_a_reviewer_layer_may_give_its_own_index(world, assessment, surveys):
     )
 
 
-def test_after_a_return_of_chosen_items_only_those_follow_the_survey(world, assessment, surveys):
-    answers_fill_from_surveys(assessment=assessment)
+def test_after_a_return_of_chosen_items_only_those_are_filled(world, assessment, surveys):
+    surveys["ipkp"] = None
     assessment_submit(actor=world["unit_head"], assessment=assessment)
+    assert Answer.objects.get(item_code="B.I.a").value == "3.51"
     assessment_return(
         actor=world["tpi_reviewer"], assessment=assessment, items=["A.I.1.i.a"], reason="SK"
     )
     surveys["ipak"] = Decimal("2.00")
     surveys["ipkp"] = Decimal("3.00")
-    # B.I.a and B.II.a were not returned: the submitted values stay.
-    assert answers_fill_from_surveys(assessment=assessment) == []
+    assessment_submit(actor=world["unit_head"], assessment=assessment)
+    # B.I.a and B.II.a were not returned: the submitted values stay, nothing is added.
     assert Answer.objects.get(item_code="B.I.a").value == "3.51"
     assert not Answer.objects.filter(item_code="B.II.a").exists()
-    assessment_submit(actor=world["unit_head"], assessment=assessment)
     assessment_return(actor=world["tpi_reviewer"], assessment=assessment, reason="semua")
-    assert answers_fill_from_surveys(assessment=assessment) == ["B.I.a", "B.II.a"]
-    assert Answer.objects.get(item_code="B.I.a").value == "2"
+    with pytest.raises(StateError):
+        # Whole sheet back with the unit: still the unit's own index until it changes it.
+        assessment_return(actor=world["tpi_reviewer"], assessment=assessment, reason="lagi")
+    assessment_submit(actor=world["unit_head"], assessment=assessment)
+    assert Answer.objects.get(item_code="B.I.a").value == "3.51"
+    assert Answer.objects.get(item_code="B.II.a").value == "3"
 
 
 # --- A.I.6.iv.a: the number of SKM rounds, offered and never applied by itself ----------------
@@ -184,7 +260,7 @@ def test_the_skm_rounds_are_offered_and_taken_with_one_click(
     assert 'data-testid="survey-suggestion"' not in swapped
     answer = Answer.objects.get(item_code=SKM_ITEM)
     assert answer.value == "B" and answer.updated_by == world["operator"]
-    assert answer.source == "manual"  # the unit's own answer from now on: it may change it
+    assert answer.source == "survey"  # taken from the survey; the unit may still change it
     change = AnswerChange.objects.get(item_code=SKM_ITEM)
     assert change.via == "survey" and change.changed_by == world["operator"]
     # Taken: no longer offered.
@@ -251,22 +327,27 @@ def test_reviewers_see_the_rounds_beside_the_unit_answer(client_for, world, real
 # --- the API reads what the pages read --------------------------------------------------------
 
 
-def test_api_reads_fill_the_indices_like_the_pages(client_for, world, assessment, surveys):
+def test_api_offers_the_index_beside_the_unit_value(client_for, world, assessment, surveys):
     client = client_for(world["operator"])
-    rows = client.get(f"/api/v1/assessments/{assessment.pk}/answers/").json()
-    assert {row["item"]: row["value"] for row in rows} == {"B.I.a": "3.51"}
-    assert rows[0]["source"] == "survey"
-    surveys["ipak"] = Decimal("3.70")
-    scores = client.get(f"/api/v1/assessments/{assessment.pk}/scores/").json()
-    assert scores["layers"]["unit"]["items"]["B.I.a"] is not None
-    assert Answer.objects.get(item_code="B.I.a").value == "3.7"
-    surveys["ipak"] = Decimal("3.80")
-    detail = client.get(f"/api/v1/assessments/{assessment.pk}/answers/B.I.a/").json()
-    assert detail["value"] == "3.8"
+    assert client.get(f"/api/v1/assessments/{assessment.pk}/answers/").json() == []
+    answer_save(
+        actor=world["operator"], assessment=assessment, item_code="B.I.a", revision=0, value="3,61"
+    )
+    detail = client.get(f"/api/v1/assessments/{assessment.pk}/").json()
+    assert detail["survey_suggestions"]["B.I.a"] == {
+        "value": "3.51",
+        "unit_value": "3.61",
+        "index": "ipak",
+    }
+    assert Answer.objects.get(item_code="B.I.a").value == "3.61"
 
 
 def test_api_detail_offers_the_skm_suggestion(client_for, world, real_sheet, surveys):
     surveys["skm_rounds"] = 5
     detail = client_for(world["operator"]).get(f"/api/v1/assessments/{real_sheet.pk}/").json()
-    assert detail["survey_suggestions"] == {SKM_ITEM: {"value": "A", "skm_rounds": 5}}
+    assert detail["survey_suggestions"][SKM_ITEM] == {
+        "value": "A",
+        "unit_value": None,
+        "skm_rounds": 5,
+    }
     assert not Answer.objects.filter(item_code=SKM_ITEM).exists()

@@ -30,10 +30,9 @@ from zona.assessments.selectors import (
 from zona.assessments.services import (
     UNSET,
     answer_save,
-    answers_fill_from_surveys,
     assessment_return,
 )
-from zona.assessments.sheet import sheet_spec, takes_skm_rounds, text
+from zona.assessments.sheet import offers_survey, sheet_spec, text
 from zona.assessments.views._common import (
     AuthedRequest,
     flash_error,
@@ -66,9 +65,9 @@ def review(request: AuthedRequest, pk: int, tier: str | None = None) -> HttpResp
     assessment = access_assessment_by_id(request.user, pk)
     rights = sheet_rights(request.user, assessment)
     chosen = _tier_or_404(rights, tier)
-    indices = survey_indices(assessment)
-    answers_fill_from_surveys(assessment=assessment, indices=indices)
-    view = ReviewView.build_review(load_sheet_state(assessment), rights, chosen, survey=indices)
+    view = ReviewView.build_review(
+        load_sheet_state(assessment), rights, chosen, survey=survey_indices(assessment)
+    )
     state = view.state
     wanted = request.GET.get("s")
     show_all = wanted == "all"
@@ -115,7 +114,7 @@ def review_item(request: AuthedRequest, pk: int, tier: str, code: str) -> HttpRe
             load_sheet_state(assessment),
             rights,
             chosen,
-            survey=survey_indices(assessment) if takes_skm_rounds(spec_item) else None,
+            survey=survey_indices(assessment) if offers_survey(spec_item) else None,
         )
         return render(
             request,
@@ -150,7 +149,7 @@ def review_item(request: AuthedRequest, pk: int, tier: str, code: str) -> HttpRe
         load_sheet_state(assessment),
         rights,
         chosen,
-        survey=survey_indices(assessment) if takes_skm_rounds(spec_item) else None,
+        survey=survey_indices(assessment) if offers_survey(spec_item) else None,
     )
     current = section_param(view.state.spec.sections, request.POST.get("s"), spec_item.section)
     context.update(

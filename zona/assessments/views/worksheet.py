@@ -41,12 +41,11 @@ from zona.assessments.services import (
     answer_accept_survey_suggestion,
     answer_save,
     answers_accept_suggestions,
-    answers_fill_from_surveys,
     assessment_carry_forward,
     assessment_submit,
     working_group_set_areas,
 )
-from zona.assessments.sheet import ItemSpec, display_value, sheet_spec, takes_skm_rounds, text
+from zona.assessments.sheet import ItemSpec, display_value, offers_survey, sheet_spec, text
 from zona.assessments.views._common import (
     AuthedRequest,
     flash_error,
@@ -82,10 +81,10 @@ def _item_or_404(view: SheetView, code: str) -> ItemSpec:
 
 def _sheet(request: AuthedRequest, pk: int) -> SheetView:
     assessment = access_assessment_by_id(request.user, pk)
-    indices = survey_indices(assessment)
-    answers_fill_from_surveys(assessment=assessment, indices=indices)
     return SheetView.build(
-        load_sheet_state(assessment), sheet_rights(request.user, assessment), survey=indices
+        load_sheet_state(assessment),
+        sheet_rights(request.user, assessment),
+        survey=survey_indices(assessment),
     )
 
 
@@ -184,7 +183,7 @@ def item(request: AuthedRequest, pk: int, code: str) -> HttpResponse:
         view = SheetView.build(
             load_sheet_state(assessment),
             sheet_rights(request.user, assessment),
-            survey=survey_indices(assessment) if takes_skm_rounds(wanted) else None,
+            survey=survey_indices(assessment) if offers_survey(wanted) else None,
         )
         spec_item = _item_or_404(view, code)
         return render(
@@ -218,7 +217,7 @@ def item(request: AuthedRequest, pk: int, code: str) -> HttpResponse:
     view = SheetView.build(
         load_sheet_state(assessment),
         sheet_rights(request.user, assessment),
-        survey=survey_indices(assessment) if takes_skm_rounds(spec_item) else None,
+        survey=survey_indices(assessment) if offers_survey(spec_item) else None,
     )
     current = section_param(view.state.spec.sections, request.POST.get("s"), spec_item.section)
     context.update(
@@ -233,6 +232,19 @@ def item(request: AuthedRequest, pk: int, code: str) -> HttpResponse:
         view=view,
     )
     return render(request, "assessments/_save_response.html", context)
+
+
+def via_label(via: str) -> str:
+    """How a change came in, in words (the stored code when it is one we do not know)."""
+    labels = {
+        "worksheet": _("worksheet"),
+        "api": _("API"),
+        "import": _("Excel import"),
+        "carried": _("previous period"),
+        "survey": _("unit's survey in Zona"),
+        "demo": _("demo data"),
+    }
+    return str(labels.get(via, via))
 
 
 @login_required
@@ -256,9 +268,11 @@ def history(request: AuthedRequest, pk: int, code: str) -> HttpResponse:
             {
                 "change": change,
                 "layer": change.layer.tier.name if change.layer.tier else _("Unit"),
+                # A survey's change names who took it; one written by the system, the survey.
                 "who": change.changed_by.display_name
                 if change.changed_by
-                else (_("Zona survey") if change.via == "survey" else "—"),
+                else (_("Zona survey") if change.via == "survey" else _("Zona (system)")),
+                "via": via_label(change.via) if change.via else "",
                 "before": before,
                 "after": after,
             }
@@ -287,7 +301,7 @@ def _taken(
     view = SheetView.build(
         load_sheet_state(assessment),
         sheet_rights(request.user, assessment),
-        survey=survey_indices(assessment) if takes_skm_rounds(spec_item) else None,
+        survey=survey_indices(assessment) if offers_survey(spec_item) else None,
     )
     current = section_param(spec.sections, request.POST.get("s"), spec_item.section)
     return render(
