@@ -17,9 +17,10 @@ from zona.assessments.selectors import submission_refusal
 from zona.assessments.services._common import invalid, require_perm
 from zona.assessments.services.answers import lock_assessment
 from zona.assessments.services.surveys import answers_fill_from_surveys
-from zona.assessments.sheet import sheet_spec
+from zona.assessments.sheet import sheet_spec, takes_survey_index
 from zona.audit.services import audit_record
 from zona.core.errors import PermissionDenied, StateError
+from zona.surveys.services import survey_feed_pin, survey_feed_unpin
 
 # action -> (states it may start from, state it leads to)
 TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
@@ -54,6 +55,8 @@ def assessment_submit(
             raise StateError(_("The sheet was not submitted: %(reason)s") % {"reason": reason})
         # An index item the unit left empty goes out with its survey's index as it is now.
         answers_fill_from_surveys(assessment=locked, actor=actor)
+        # The campaign that feeds B.I.a/B.II.a can no longer be switched for this year.
+        survey_feed_pin(unit=locked.unit, year=locked.period.year, actor=actor)
         before = locked.status
         locked.status = target
         locked.submitted_at = now or timezone.now()
@@ -106,6 +109,10 @@ def assessment_return(
         locked.returned_at = timezone.now()
         locked.return_reason = reason.strip()
         locked.save(update_fields=["status", "returned_items", "returned_at", "return_reason"])
+        index_items = [code for code, item in spec.items.items() if takes_survey_index(item)]
+        if index_items and any(locked.item_reopened(code) for code in index_items):
+            # B.I.a or B.II.a is the unit's again: it may choose the feeding campaign again.
+            survey_feed_unpin(unit=locked.unit, year=locked.period.year, actor=actor)
         audit_record(
             actor=actor,
             action="assessment.returned",

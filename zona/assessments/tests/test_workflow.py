@@ -95,3 +95,28 @@ def test_return_and_resubmit_within_the_revision_deadline(world, assessment):
     with pytest.raises(StateError) as exc:
         assessment_submit(actor=world["unit_head"], assessment=again, now=too_late)
     assert "Batas waktu perbaikan sudah lewat" in exc.value.message
+
+
+def _feed_pinned(assessment) -> bool:
+    from zona.surveys.models import LkeFeedPin
+
+    return LkeFeedPin.objects.filter(unit=assessment.unit, year=assessment.period.year).exists()
+
+
+def test_submission_pins_the_survey_feed_and_a_return_of_the_indices_unpins_it(world, assessment):
+    assessment_submit(actor=world["unit_head"], assessment=assessment)
+    assert _feed_pinned(assessment)
+    # A return of other items leaves B.I.a/B.II.a as submitted: the feed stays pinned.
+    assessment_return(
+        actor=world["tpi_reviewer"], assessment=assessment, items=["A.I.1.i.a"], reason="SK"
+    )
+    assert _feed_pinned(assessment)
+    assessment_submit(actor=world["unit_head"], assessment=assessment)
+    assessment_return(
+        actor=world["tpi_reviewer"], assessment=assessment, items=["B.I.a"], reason="IPAK"
+    )
+    assert not _feed_pinned(assessment)
+    assessment_submit(actor=world["unit_head"], assessment=assessment)
+    assert _feed_pinned(assessment)
+    assessment_return(actor=world["tpi_reviewer"], assessment=assessment, reason="semua")
+    assert not _feed_pinned(assessment)
