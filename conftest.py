@@ -10,6 +10,35 @@ from zona.core.testing import World, build_world
 ROOT = Path(__file__).resolve().parent
 
 
+DB_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "live_server"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """On PostgreSQL, run only what touches the database.
+
+    `make test` runs the whole suite on SQLite first; the second pass on PostgreSQL is there
+    for what the database decides (locks, constraints, SQL). Pure tests, and tests marked
+    `sqlite_pass_only` (a subprocess with its own database, a settings check), would only
+    repeat themselves there.
+    """
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        return
+    keep, drop = [], []
+    for item in items:
+        needs_db = bool(DB_FIXTURES & set(getattr(item, "fixturenames", ()))) or (
+            item.get_closest_marker("django_db") is not None
+        )
+        if needs_db and item.get_closest_marker("sqlite_pass_only") is None:
+            keep.append(item)
+        else:
+            drop.append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _compiled_messages():
     """Compile stale translation catalogues, so a bare `pytest` tests the current ones."""
