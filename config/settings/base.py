@@ -171,6 +171,14 @@ if ZONA_S3_BUCKET:
     }
 
 ZONA_EVIDENCE_MAX_BYTES = env.int("ZONA_EVIDENCE_MAX_BYTES", default=25 * 1024 * 1024)
+# Uploaded workbooks (LKE import, unit/user imports): checked before parsing, then streamed.
+ZONA_IMPORT_MAX_BYTES = env.int("ZONA_IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
+ZONA_IMPORT_MAX_UNZIPPED_BYTES = env.int("ZONA_IMPORT_MAX_UNZIPPED_BYTES", default=40 * 1024 * 1024)
+ZONA_IMPORT_MAX_ROWS = env.int("ZONA_IMPORT_MAX_ROWS", default=20_000)
+ZONA_IMPORT_MAX_COLUMNS = env.int("ZONA_IMPORT_MAX_COLUMNS", default=100)
+ZONA_IMPORT_MAX_CELLS = env.int("ZONA_IMPORT_MAX_CELLS", default=400_000)
+# An LKE import file larger than this is applied by the background worker, with progress.
+ZONA_IMPORT_BACKGROUND_BYTES = env.int("ZONA_IMPORT_BACKGROUND_BYTES", default=64 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FILES = 200
 

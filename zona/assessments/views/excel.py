@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -15,8 +16,7 @@ from django.views.decorators.http import require_http_methods
 from zona.assessments.access import access_assessment_by_id, sheet_rights
 from zona.assessments.excel import XLSX_CONTENT_TYPE, export_workbook
 from zona.assessments.selectors import load_sheet_state
-from zona.assessments.services import answers_fill_from_surveys, answers_import
-from zona.assessments.services.excel_import import MAX_IMPORT_BYTES
+from zona.assessments.services import answers_import
 from zona.assessments.views._common import AuthedRequest
 from zona.core.errors import ValidationFailed, ZonaError
 
@@ -24,7 +24,6 @@ from zona.core.errors import ValidationFailed, ZonaError
 @login_required
 def export(request: AuthedRequest, pk: int) -> HttpResponse:
     assessment = access_assessment_by_id(request.user, pk)
-    answers_fill_from_surveys(assessment=assessment)
     state = load_sheet_state(assessment)
     data = export_workbook(
         state,
@@ -53,8 +52,12 @@ def import_view(request: AuthedRequest, pk: int) -> HttpResponse:
         try:
             if upload is None:
                 raise ValidationFailed(_("Choose the Excel file to import."))
-            if upload.size and upload.size > MAX_IMPORT_BYTES:
-                raise ValidationFailed(_("The file is too large for a worksheet (at most 10 MB)."))
+            if upload.size and upload.size > settings.ZONA_IMPORT_MAX_BYTES:
+                # Refused before the upload is read into memory; the service checks again.
+                raise ValidationFailed(
+                    _("The file is too large (at most %(mb)d MB).")
+                    % {"mb": settings.ZONA_IMPORT_MAX_BYTES // (1024 * 1024)}
+                )
             result = answers_import(actor=request.user, assessment=assessment, data=upload.read())
         except ZonaError as exc:
             message = exc.message
