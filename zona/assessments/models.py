@@ -45,6 +45,14 @@ class Period(models.Model):
     status = models.CharField(
         _("status"), max_length=16, choices=PeriodStatus.choices, default=PeriodStatus.OPEN
     )
+    # The agency may refuse sheets with an unanswered item or an item without evidence.
+    require_complete = models.BooleanField(
+        _("require complete sheets"),
+        default=False,
+        help_text=_(
+            "A sheet can only be submitted when every item is answered and has evidence."
+        ),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
@@ -132,6 +140,9 @@ class Assessment(models.Model):
         related_name="+",
         verbose_name=_("submitted by"),
     )
+    # What the unit head confirmed at the last submission: unanswered items, items without
+    # evidence, failing conditions (see `selectors.submission_counts`).
+    submitted_counts = models.JSONField(_("counts at submission"), default=dict, blank=True)
     # When a reviewer returns the sheet: the item codes the unit may change again (empty
     # means the whole sheet) and why.
     returned_items = models.JSONField(_("returned items"), default=list, blank=True)
@@ -323,6 +334,9 @@ class Evidence(models.Model):
         related_name="+",
     )
     archived = models.BooleanField(_("archived"), default=False)
+    # The SHA-256 of the file the document was created with (empty for links): one unit
+    # holds one document per content, even when the same file is uploaded in parallel.
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True, default="")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
@@ -333,6 +347,13 @@ class Evidence(models.Model):
         verbose_name_plural = _("evidence")
         ordering = ["title", "id"]
         indexes = [models.Index(fields=["unit", "archived", "title"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "sha256"],
+                condition=~Q(sha256=""),
+                name="assessments_evidence_unique_content",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -402,6 +423,19 @@ class EvidenceLink(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     unlinked_at = models.DateTimeField(null=True, blank=True)
+    # Frozen when the sheet is submitted: the revision and title reviewers see. A newer
+    # revision, a new title or archiving shows as changed after submission and enters the
+    # sheet only when the unit submits again after a return.
+    pinned_revision = models.ForeignKey(
+        EvidenceRevision,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("revision at submission"),
+    )
+    pinned_title = models.CharField(_("title at submission"), max_length=255, blank=True)
+    pinned_at = models.DateTimeField(_("pinned at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("evidence link")

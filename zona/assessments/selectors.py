@@ -145,14 +145,11 @@ def load_sheet_state(assessment: Assessment) -> SheetState:
             "evidence_id",
             "evidence__title",
             "evidence__kind",
+            "evidence__archived",
+            "pinned_title",
+            "pinned_revision_id",
             "evidence__current_revision_id",
-            "evidence__current_revision__number",
-            "evidence__current_revision__url",
-            "evidence__current_revision__original_name",
-            "evidence__current_revision__content_type",
-            "evidence__current_revision__size",
-            "evidence__current_revision__effective_date",
-            "evidence__current_revision__expires_on",
+            *(f"{prefix}__{name}" for prefix in _REVISIONS for name in _REVISION_FIELDS),
         )
     )
     today = timezone.localdate()
@@ -168,16 +165,48 @@ def load_sheet_state(assessment: Assessment) -> SheetState:
     )
 
 
+_REVISIONS = ("evidence__current_revision", "pinned_revision")
+_REVISION_FIELDS = (
+    "number",
+    "url",
+    "original_name",
+    "content_type",
+    "size",
+    "effective_date",
+    "expires_on",
+)
+
+
 def _link_row(row: Mapping[str, Any], today: dt.date) -> dict[str, Any]:
-    prefix = "evidence__current_revision__"
+    """One attached document as the sheet shows it.
+
+    Once the sheet was submitted the link is pinned: it shows the revision and title of that
+    moment, whatever happened in the library since, and `changed` says what did (a newer
+    revision, a new title, archiving); that enters the sheet at the next submission.
+    """
+    pinned = row["pinned_revision_id"] is not None
+    prefix = "pinned_revision__" if pinned else "evidence__current_revision__"
     content_type = row[prefix + "content_type"] or ""
     expires = row[prefix + "expires_on"]
+    title = row["pinned_title"] if pinned and row["pinned_title"] else row["evidence__title"]
+    changed: list[str] = []
+    if pinned:
+        if row["evidence__current_revision_id"] != row["pinned_revision_id"]:
+            changed.append(
+                _("new version v%(number)s") % {"number": row["evidence__current_revision__number"]}
+            )
+        if row["evidence__title"] != title:
+            changed.append(_("renamed to “%(title)s”") % {"title": row["evidence__title"]})
+        if row["evidence__archived"]:
+            changed.append(_("archived"))
     return {
         "link_id": row["id"],
         "evidence_id": row["evidence_id"],
-        "title": row["evidence__title"],
+        "title": title,
         "kind": row["evidence__kind"],
-        "revision_id": row["evidence__current_revision_id"],
+        "revision_id": row["pinned_revision_id"]
+        if pinned
+        else row["evidence__current_revision_id"],
         "number": row[prefix + "number"],
         "url": row[prefix + "url"],
         "original_name": row[prefix + "original_name"],
@@ -188,6 +217,9 @@ def _link_row(row: Mapping[str, Any], today: dt.date) -> dict[str, Any]:
         "expired": expires is not None and expires < today,
         "previewable": content_type in PREVIEWABLE_TYPES,
         "is_image": content_type.startswith("image/"),
+        "pinned": pinned,
+        "changed": changed,
+        "current_revision_id": row["evidence__current_revision_id"],
     }
 
 

@@ -300,13 +300,47 @@ class RevisionCreateSerializer(serializers.Serializer):
 
 
 class EvidenceLinkSerializer(serializers.ModelSerializer):
-    title = serializers.CharField(source="evidence.title", read_only=True)
+    title = serializers.SerializerMethodField(help_text="As submitted, once the sheet was")
     item = serializers.CharField(source="item_code")
+    revision = serializers.SerializerMethodField(
+        help_text="The revision the sheet shows: pinned at submission, else the newest"
+    )
+    changed_after_submission = serializers.SerializerMethodField(
+        help_text="A newer revision, a new title or archiving since the sheet was submitted"
+    )
 
     class Meta:
         model = EvidenceLink
-        fields = ["id", "evidence", "item", "title", "linked_at", "linked_by"]
-        read_only_fields = ["id", "linked_at", "linked_by"]
+        fields = [
+            "id",
+            "evidence",
+            "item",
+            "title",
+            "revision",
+            "changed_after_submission",
+            "pinned_at",
+            "linked_at",
+            "linked_by",
+        ]
+        read_only_fields = ["id", "linked_at", "linked_by", "pinned_at"]
+
+    def get_title(self, obj: EvidenceLink) -> str:
+        return (
+            obj.pinned_title if obj.pinned_revision_id and obj.pinned_title else obj.evidence.title
+        )
+
+    def get_revision(self, obj: EvidenceLink) -> int | None:
+        return obj.pinned_revision_id or obj.evidence.current_revision_id
+
+    def get_changed_after_submission(self, obj: EvidenceLink) -> bool:
+        if obj.pinned_revision_id is None:
+            return False
+        evidence = obj.evidence
+        return (
+            evidence.current_revision_id != obj.pinned_revision_id
+            or evidence.title != obj.pinned_title
+            or evidence.archived
+        )
 
 
 class EvidenceLinkCreateSerializer(serializers.Serializer):

@@ -17,14 +17,14 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.files.base import File
 from django.core.files.storage import default_storage
 from django.core.validators import URLValidator
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
-from zona.accounts.access import Perm
+from zona.accounts.access import Perm, lke_areas_for
 from zona.accounts.models import Unit, User
 from zona.assessments.models import (
     AnswerChange,
@@ -38,9 +38,9 @@ from zona.assessments.models import (
 )
 from zona.assessments.services._common import invalid, require_perm
 from zona.assessments.services.answers import check_unit_edit, lock_assessment
-from zona.assessments.sheet import sheet_spec
+from zona.assessments.sheet import item_area, sheet_spec
 from zona.audit.services import audit_record
-from zona.core.errors import Problem, StateError, ValidationFailed
+from zona.core.errors import PermissionDenied, Problem, StateError, ValidationFailed
 
 # extension -> the content type served for it. What a file *is* is decided from its bytes.
 ALLOWED_EXTENSIONS: dict[str, str] = {
@@ -78,6 +78,8 @@ _SNIFFED: dict[str, set[str]] = {
     "m4v": {"mp4"},
 }
 HEAD_BYTES = 8192
+# Stored names are shortened to this length (the extension is kept), never refused for it.
+FILE_NAME_MAX_CHARS = 150
 
 
 def max_upload_bytes() -> int:
@@ -97,10 +99,21 @@ class CheckedFile:
     sha256: str
 
 
+def _short_name(name: str) -> str:
+    """A stored file name of at most FILE_NAME_MAX_CHARS, its extension kept."""
+    limit = FILE_NAME_MAX_CHARS
+    if len(name) <= limit:
+        return name
+    stem, dot, extension = name.rpartition(".")
+    if not dot or not stem or len(extension) >= limit // 2:
+        return name[:limit]
+    return stem[: limit - len(extension) - 1].rstrip("._-") + "." + extension
+
+
 def check_file(upload: File) -> CheckedFile:
     """Size, type (from the content) and digest of an upload; ValidationFailed if refused."""
     original = os.path.basename(upload.name or "").strip() or "file"
-    name = get_valid_filename(original)[:150] or "file"
+    name = _short_name(get_valid_filename(original) or "file")
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
 
     def refuse(message: str, code: str) -> ValidationFailed:
@@ -236,12 +249,7 @@ def evidence_upload(
     require_perm(actor, Perm.EVIDENCE_EDIT, unit)
     checked = check_file(file)
     effective = _check_dates(effective_date, expires_on)
-    existing = (
-        EvidenceRevision.objects.filter(evidence__unit=unit, sha256=checked.sha256)
-        .select_related("evidence")
-        .order_by("-id")
-        .first()
-    )
+    existing = _same_content(unit, checked.sha256)
     if existing is not None:
         return Uploaded(existing.evidence, existing, True)
     title = (title or "").strip() or os.path.splitext(os.path.basename(file.name or ""))[0]
@@ -253,6 +261,7 @@ def evidence_upload(
                 title=title[:255] or checked.name,
                 kind=EvidenceKind.FILE,
                 description=description,
+                sha256=checked.sha256,
                 created_by=actor,
             )
             revision = _create_revision(
@@ -275,11 +284,29 @@ def evidence_upload(
                     "content_type": checked.content_type,
                 },
             )
+    except IntegrityError:
+        # The same file uploaded in parallel: the other upload made the document first.
+        default_storage.delete(stored)
+        existing = _same_content(unit, checked.sha256)
+        if existing is None:
+            raise
+        return Uploaded(existing.evidence, existing, True)
     except Exception:
         # The row never existed: do not leave an orphan file behind.
         default_storage.delete(stored)
         raise
     return Uploaded(evidence, revision, False)
+
+
+def _same_content(unit: Unit, sha256: str) -> EvidenceRevision | None:
+    """The unit's stored revision with this content (a document made from it first)."""
+    document = Evidence.objects.filter(unit=unit, sha256=sha256).first()
+    revisions = EvidenceRevision.objects.select_related("evidence")
+    if document is not None:
+        found = revisions.filter(evidence=document, sha256=sha256).order_by("number").first()
+        if found is not None:
+            return found
+    return revisions.filter(evidence__unit=unit, sha256=sha256).order_by("-id").first()
 
 
 def _create_revision(
@@ -363,6 +390,51 @@ def evidence_add_link(
     return evidence
 
 
+def _check_document_scope(actor: User, evidence: Evidence) -> None:
+    """A working-group member changes a document only if every item it is attached to lies
+    in her areas: replacing or renaming it would change other members' items."""
+    areas = lke_areas_for(actor, evidence.unit)
+    if areas is None:
+        return
+    codes = EvidenceLink.objects.filter(evidence=evidence, unlinked_at__isnull=True).values_list(
+        "item_code", flat=True
+    )
+    outside = sorted({item_area(code) for code in codes} - areas)
+    if outside:
+        raise PermissionDenied(
+            _(
+                "This document is attached to items of area %(areas)s, which are assigned to "
+                "other members. Ask the unit's operator, or upload it as a new document."
+            )
+            % {"areas": ", ".join(outside)}
+        )
+
+
+def evidence_pin_links(*, assessment: Assessment, now: dt.datetime) -> int:
+    """At submission: freeze the revision and title each attached document shows.
+
+    Items the unit may change in the sheet's current state (all of them in a draft, the
+    returned ones after a return) are pinned to what they show now; the others keep the
+    pin of the earlier submission. The caller holds the assessment's lock, before the status
+    changes. Returns the number of links pinned.
+    """
+    links = list(
+        EvidenceLink.objects.select_for_update(of=("self",))
+        .select_related("evidence")
+        .filter(assessment=assessment, unlinked_at__isnull=True)
+    )
+    pinned = []
+    for link in links:
+        if link.pinned_revision_id is not None and not assessment.item_reopened(link.item_code):
+            continue
+        link.pinned_revision_id = link.evidence.current_revision_id
+        link.pinned_title = link.evidence.title
+        link.pinned_at = now
+        pinned.append(link)
+    EvidenceLink.objects.bulk_update(pinned, ["pinned_revision", "pinned_title", "pinned_at"])
+    return len(pinned)
+
+
 def evidence_add_revision(
     *,
     actor: User,
@@ -372,8 +444,12 @@ def evidence_add_revision(
     effective_date: dt.date | None = None,
     expires_on: dt.date | None = None,
 ) -> EvidenceRevision:
-    """A new version of a document; earlier versions stay as they were."""
+    """A new version of a document; earlier versions stay as they were.
+
+    A sheet submitted with the document keeps showing the version it was submitted with.
+    """
     require_perm(actor, Perm.EVIDENCE_EDIT, evidence.unit)
+    _check_document_scope(actor, evidence)
     effective = _check_dates(effective_date, expires_on)
     if evidence.kind == EvidenceKind.LINK:
         url = _check_url(url)
@@ -437,6 +513,7 @@ def evidence_update(
 ) -> Evidence:
     """Rename, describe or archive a document (archived ones leave the picker, keep links)."""
     require_perm(actor, Perm.EVIDENCE_EDIT, evidence.unit)
+    _check_document_scope(actor, evidence)
     if not title.strip():
         raise invalid(_("Give the document a title."), field="title")
     with transaction.atomic():

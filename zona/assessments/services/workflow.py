@@ -16,6 +16,7 @@ from zona.assessments.models import Assessment, AssessmentStatus
 from zona.assessments.selectors import submission_refusal
 from zona.assessments.services._common import invalid, require_perm
 from zona.assessments.services.answers import lock_assessment
+from zona.assessments.services.evidence import evidence_pin_links
 from zona.assessments.services.surveys import answers_fill_from_surveys
 from zona.assessments.sheet import sheet_spec, takes_survey_index
 from zona.audit.services import audit_record
@@ -57,9 +58,12 @@ def assessment_submit(
         answers_fill_from_surveys(assessment=locked, actor=actor)
         # The campaign that feeds B.I.a/B.II.a can no longer be switched for this year.
         survey_feed_pin(unit=locked.unit, year=locked.period.year, actor=actor)
+        submitted_at = now or timezone.now()
+        # What reviewers will see: the evidence as it is now, whatever the library does later.
+        evidence_pin_links(assessment=locked, now=submitted_at)
         before = locked.status
         locked.status = target
-        locked.submitted_at = now or timezone.now()
+        locked.submitted_at = submitted_at
         locked.submitted_by = actor
         locked.save(update_fields=["status", "submitted_at", "submitted_by"])
         audit_record(
