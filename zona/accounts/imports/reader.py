@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import csv
 import io
-import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 
 from zona.core.errors import Problem, ValidationFailed
+from zona.core.spreadsheets import SheetLimits, csv_uncell, xlsx_open, xlsx_rows
 
-MAX_BYTES = 10 * 1024 * 1024
-MAX_ROWS = 50_000
+# The view refuses a larger upload before reading it; `read_table` checks every limit.
+MAX_BYTES = settings.ZONA_IMPORT_MAX_BYTES
 HEADER_ROW = 1
 
 
@@ -65,30 +65,42 @@ def _fail(message: str) -> ValidationFailed:
 
 
 def read_table(content: bytes, filename: str) -> RawTable:
-    """Parse the file; raise ValidationFailed when it cannot be read at all."""
-    if len(content) > MAX_BYTES:
-        raise _fail(_("The file is larger than 10 MB."))
+    """Parse the file; raise ValidationFailed when it cannot be read at all.
+
+    Bounded like every upload (`zona.core.spreadsheets.SheetLimits`): the size first, then
+    an .xlsx is streamed in read-only mode within the row, column and cell limits, and a
+    CSV within the same row and column limits.
+    """
+    limits = SheetLimits.from_settings()
+    if len(content) > limits.max_bytes:
+        raise _fail(
+            _("The file is larger than %(mb)d MB.") % {"mb": limits.max_bytes // (1024 * 1024)}
+        )
     name = filename.lower()
     if name.endswith(".xlsx"):
-        cells = _xlsx_cells(content)
-    elif name.endswith(".csv"):
-        cells = _csv_cells(content)
-    else:
-        raise _fail(_("Upload an Excel (.xlsx) or CSV (.csv) file."))
-    return _table(cells)
+        return _xlsx_table(content, limits)
+    if name.endswith(".csv"):
+        return _table(_csv_cells(content, limits), limits)
+    raise _fail(_("Upload an Excel (.xlsx) or CSV (.csv) file."))
 
 
-def _xlsx_cells(content: bytes) -> Iterable[Sequence[object]]:
+def _xlsx_table(content: bytes, limits: SheetLimits) -> RawTable:
     try:
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
-        raise _fail(_("The file is not a valid Excel workbook.")) from None
-    # The data sheet is the first one; the template's instructions come after it.
-    sheet = book.worksheets[0]
-    return list(sheet.iter_rows(values_only=True))
+        book = xlsx_open(content, limits)
+    except ValidationFailed as exc:
+        if exc.problems and exc.problems[0].code == "not_xlsx":
+            raise _fail(_("The file is not a valid Excel workbook.")) from None
+        raise _fail(exc.message) from None
+    try:
+        # The data sheet is the first one; the template's instructions come after it.
+        return _table(xlsx_rows(book.worksheets[0], limits), limits)
+    except ValidationFailed as exc:
+        raise _fail(exc.message) from None
+    finally:
+        book.close()
 
 
-def _csv_cells(content: bytes) -> Iterable[Sequence[object]]:
+def _csv_cells(content: bytes, limits: SheetLimits) -> Iterator[tuple[int, Sequence[object]]]:
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             text = content.decode(encoding)
@@ -100,28 +112,47 @@ def _csv_cells(content: bytes) -> Iterable[Sequence[object]]:
     first_line = text.split("\n", 1)[0]
     # Spreadsheets set to Indonesian save CSV with semicolons (the comma is the decimal mark).
     delimiter = max((",", ";", "\t"), key=first_line.count)
-    return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        for cells in reader:
+            if reader.line_num > limits.max_rows:
+                raise _fail(_too_many(limits))
+            if len(cells) > limits.max_columns:
+                raise _fail(_too_many(limits))
+            yield reader.line_num, [csv_uncell(c) for c in cells]
+    except csv.Error:
+        raise _fail(_("The CSV file cannot be read; save it again as CSV.")) from None
 
 
-def _table(cells: Iterable[Sequence[object]]) -> RawTable:
-    iterator = iter(cells)
-    header_cells = next(iterator, None)
-    if header_cells is None:
+def _too_many(limits: SheetLimits) -> str:
+    return _("The file has more than %(rows)d rows or %(columns)d columns; split it.") % {
+        "rows": limits.max_rows,
+        "columns": limits.max_columns,
+    }
+
+
+def _table(rows: Iterable[tuple[int, Sequence[object]]], limits: SheetLimits) -> RawTable:
+    iterator = iter(rows)
+    first = next(iterator, None)
+    if first is None:
         raise _fail(_("The file is empty."))
+    header_number, header_cells = first
+    if header_number != HEADER_ROW:
+        raise _fail(_("The first row must hold the column names."))
     headers = [normalize_header(cell_text(c)) for c in header_cells]
     while headers and not headers[-1]:
         headers.pop()
     if not any(headers):
         raise _fail(_("The first row must hold the column names."))
     table = RawTable(headers=headers)
-    for offset, cells_of_row in enumerate(iterator, start=HEADER_ROW + 1):
+    for number, cells_of_row in iterator:
         texts = [cell_text(c) for c in cells_of_row]
         if not any(texts):
             continue
-        if len(table.rows) >= MAX_ROWS:
-            raise _fail(_("The file has more than %(n)d rows; split it.") % {"n": MAX_ROWS})
+        if len(table.rows) >= limits.max_rows:
+            raise _fail(_too_many(limits))
         values = {h: (texts[i] if i < len(texts) else "") for i, h in enumerate(headers) if h}
-        table.rows.append(RawRow(row=offset, values=values))
+        table.rows.append(RawRow(row=number, values=values))
     return table
 
 

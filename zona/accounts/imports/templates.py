@@ -14,6 +14,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from zona.accounts.imports.units import UNIT_COLUMNS, UNIT_REQUIRED
 from zona.accounts.imports.users import USER_COLUMNS, USER_REQUIRED
 from zona.accounts.models import LKE_AREAS, ReviewTier, Role, Unit, UnitKind
+from zona.core.spreadsheets import xlsx_append
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 VALIDATED_ROWS = 5000
@@ -68,8 +69,9 @@ def _workbook(
     sheet = book.active
     assert sheet is not None
     sheet.title = title
-    sheet.append(list(columns))
-    sheet.append(list(example))
+    # Codes and names come from the database; they stay text even if they look like formulas.
+    xlsx_append(sheet, columns)
+    xlsx_append(sheet, example)
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor="DDE7F7")
     for i, column in enumerate(columns, start=1):
@@ -86,15 +88,17 @@ def _workbook(
     sheet.freeze_panes = "A2"
 
     guide = book.create_sheet(_("Instructions"))
-    guide.append([_("Column"), _("Required"), _("What to write")])
+    xlsx_append(guide, [_("Column"), _("Required"), _("What to write")])
     for cell in guide[1]:
         cell.font = bold
         cell.fill = fill
     for column in columns:
-        guide.append([column, _("yes") if column in required else "", help_texts.get(column, "")])
+        xlsx_append(
+            guide, [column, _("yes") if column in required else "", help_texts.get(column, "")]
+        )
     guide.append([])
     for note in notes:
-        guide.append([note])
+        xlsx_append(guide, [note])
     guide.column_dimensions["A"].width = 18
     guide.column_dimensions["B"].width = 10
     guide.column_dimensions["C"].width = 90
