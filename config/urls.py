@@ -1,10 +1,16 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from zona.accounts.views.auth import EmailView, admin_login
+
 urlpatterns = [
     path("", include("zona.core.urls")),
+    # Before allauth's own: e-mail changes only through confirmation (see EmailView).
+    path("accounts/email/", EmailView.as_view(), name="account_email"),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    # The admin's own login form would skip the throttle and TOTP: send it to allauth's.
+    path("admin/login/", admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api_urls")),
     path("manage/", include("zona.accounts.urls")),

@@ -119,13 +119,30 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_ADAPTER = "zona.accounts.adapters.AccountAdapter"
 ACCOUNT_FORMS = {"login": "zona.accounts.auth_forms.LoginForm"}
+# Failed logins: per address, and per account *from that address* (the adapter builds the
+# key), so an attacker's guesses never lock the real user out; username and e-mail of one
+# account count together.
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": "10/m/ip,5/5m/key",
+    "login_failed": env("ZONA_LOGIN_FAILED_RATE", default="10/m/ip,5/5m/key"),
     "reset_password": "20/m/ip,5/m/key",
 }
+# No "someone asked to reset a password" e-mail to addresses without an account.
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+# Changing the e-mail: the password is asked again (re-authentication), the new address
+# replaces the old one only once its owner confirms it, and the old address is told
+# (notifications; also on password changes). zona.accounts.signals audits each step.
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
+ACCOUNT_REAUTHENTICATION_TIMEOUT = env.int("ZONA_REAUTHENTICATION_SECONDS", default=300)
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# National evaluators, system administrators and Django staff must sign in with TOTP.
+# (Reviewers and administrators of an agency must when the agency's switch says so.)
+ZONA_MFA_REQUIRED_FOR_NATIONAL_ROLES = env.bool(
+    "ZONA_MFA_REQUIRED_FOR_NATIONAL_ROLES", default=True
+)
 MFA_TOTP_ISSUER = "Zona"
 
 LANGUAGE_CODE = "id"
@@ -171,6 +188,35 @@ if ZONA_S3_BUCKET:
     }
 
 ZONA_EVIDENCE_MAX_BYTES = env.int("ZONA_EVIDENCE_MAX_BYTES", default=25 * 1024 * 1024)
+# Surveys: no export or results page shows a combination of time, service or respondent
+# profile held by fewer responses than this; the profile's bands are data.
+ZONA_SURVEY_MIN_GROUP = env.int("ZONA_SURVEY_MIN_GROUP", default=5)
+ZONA_SURVEY_PROFILE_FILE = env.path(
+    "ZONA_SURVEY_PROFILE_FILE", default=BASE_DIR / "zona" / "surveys" / "data" / "profile.yaml"
+)
+ZONA_SURVEY_SUGGESTION_MAX_CHARS = env.int("ZONA_SURVEY_SUGGESTION_MAX_CHARS", default=2000)
+# Surveys, public form limits per network address and per browser (docs/surveys.md): past
+# FLAG the responses are flagged as a burst, past REFUSE the form asks to wait. An office or a
+# service hall shares one address, so the address limits are wide.
+ZONA_SURVEY_NETWORK_WINDOW_SECONDS = env.int("ZONA_SURVEY_NETWORK_WINDOW_SECONDS", default=3600)
+ZONA_SURVEY_NETWORK_FLAG_AFTER = env.int("ZONA_SURVEY_NETWORK_FLAG_AFTER", default=120)
+ZONA_SURVEY_NETWORK_REFUSE_AFTER = env.int("ZONA_SURVEY_NETWORK_REFUSE_AFTER", default=600)
+ZONA_SURVEY_DEVICE_WINDOW_SECONDS = env.int("ZONA_SURVEY_DEVICE_WINDOW_SECONDS", default=3600)
+ZONA_SURVEY_DEVICE_FLAG_AFTER = env.int("ZONA_SURVEY_DEVICE_FLAG_AFTER", default=3)
+ZONA_SURVEY_DEVICE_REFUSE_AFTER = env.int("ZONA_SURVEY_DEVICE_REFUSE_AFTER", default=60)
+# A kiosk takes one response per this many seconds (measured by the server); sooner ones are
+# refused and the tablet sends them again later. Past FLAG an hour, responses are flagged.
+ZONA_SURVEY_KIOSK_MIN_INTERVAL_SECONDS = env.int(
+    "ZONA_SURVEY_KIOSK_MIN_INTERVAL_SECONDS", default=45
+)
+ZONA_SURVEY_KIOSK_FLAG_AFTER = env.int("ZONA_SURVEY_KIOSK_FLAG_AFTER", default=30)
+# The same answers from this many responses of a campaign within an hour are flagged.
+ZONA_SURVEY_REPEAT_FLAG_AFTER = env.int("ZONA_SURVEY_REPEAT_FLAG_AFTER", default=3)
+# Contacts left for verification are written by the worker in shuffled batches of this size.
+ZONA_SURVEY_CONTACT_BATCH = env.int("ZONA_SURVEY_CONTACT_BATCH", default=5)
+# A validation draw takes at most this share of the contact pool and this many contacts.
+ZONA_SURVEY_DRAW_MAX_SHARE = env.float("ZONA_SURVEY_DRAW_MAX_SHARE", default=0.25)
+ZONA_SURVEY_DRAW_MAX = env.int("ZONA_SURVEY_DRAW_MAX", default=100)
 # Uploaded workbooks (LKE import, unit/user imports): checked before parsing, then streamed.
 ZONA_IMPORT_MAX_BYTES = env.int("ZONA_IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
 ZONA_IMPORT_MAX_UNZIPPED_BYTES = env.int("ZONA_IMPORT_MAX_UNZIPPED_BYTES", default=40 * 1024 * 1024)

@@ -218,7 +218,7 @@ class ReviewTierForm(forms.Form):
 
 class AgencySettingsForm(forms.Form):
     mfa_required_for_reviewers = forms.BooleanField(
-        label=_("Reviewers must use two-factor authentication"),
+        label=_("Reviewers and administrators must use two-factor authentication"),
         required=False,
         help_text=_(
             "Reviewers of this agency without an authenticator app are sent to set one up "

@@ -4,18 +4,35 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 
 from zona.accounts.access import AnyUser, assignments_of, manageable_units, manageable_users
 from zona.accounts.models import Role, RoleAssignment, Unit, User
 
 REVIEW_ROLES = frozenset({Role.REVIEWER, Role.NATIONAL_EVALUATOR})
+# Roles an agency's MFA switch covers: its reviewers and its administrators.
+AGENCY_MFA_ROLES = frozenset({Role.REVIEWER, Role.AGENCY_ADMIN})
+# Roles above every agency: covered by settings.ZONA_MFA_REQUIRED_FOR_NATIONAL_ROLES.
+NATIONAL_MFA_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.NATIONAL_EVALUATOR})
 
 
 def mfa_required_for(user: AnyUser) -> bool:
-    """True when an agency the user reviews for demands MFA of its reviewers."""
+    """True when the user must sign in with TOTP.
+
+    National evaluators, system administrators and Django staff always must (unless the
+    setting turns it off); reviewers and administrators of an agency must when the agency
+    demands it.
+    """
+    if not user.is_authenticated:
+        return False
+    assignments = assignments_of(user)
+    if settings.ZONA_MFA_REQUIRED_FOR_NATIONAL_ROLES and (
+        user.is_superuser or user.is_staff or any(a.role in NATIONAL_MFA_ROLES for a in assignments)
+    ):
+        return True
     agency_paths = {
-        a.unit.agency_path for a in assignments_of(user) if a.role in REVIEW_ROLES and a.unit
+        a.unit.agency_path for a in assignments if a.role in AGENCY_MFA_ROLES and a.unit
     }
     if not agency_paths:
         return False

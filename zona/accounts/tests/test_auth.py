@@ -125,7 +125,7 @@ def test_unknown_address_gets_no_reset_link(world, client):
 def test_reviewers_must_set_up_totp_when_their_agency_requires_it(world, client):
     world.agency.mfa_required_for_reviewers = True
     world.agency.save()
-    for persona in ("kanwil_reviewer", "tpi_reviewer"):
+    for persona in ("kanwil_reviewer", "tpi_reviewer", "agency_admin"):
         client.force_login(world[persona])
         response = client.get(reverse("core:home"))
         assert response.status_code == 302, persona
@@ -133,7 +133,7 @@ def test_reviewers_must_set_up_totp_when_their_agency_requires_it(world, client)
         # Its own pages (activation, logout) stay reachable.
         assert client.get(reverse("mfa_activate_totp")).status_code in (200, 302)
     # Other roles, and reviewers of other agencies, are not affected.
-    for persona in ("operator", "agency_admin", "tpn"):
+    for persona in ("operator", "unit_head", "outsider"):
         client.force_login(world[persona])
         assert client.get(reverse("core:home")).status_code == 200, persona
 

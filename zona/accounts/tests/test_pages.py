@@ -188,13 +188,6 @@ def test_user_edit_errors_keep_the_input(admin, world):
 
 def test_agency_settings_and_tiers(admin, world):
     response = admin.post(
-        reverse("accounts:agency_mfa", args=[world.agency.pk]),
-        {"mfa_required_for_reviewers": "on"},
-    )
-    assert response.status_code == 302
-    world.agency.refresh_from_db()
-    assert world.agency.mfa_required_for_reviewers
-    response = admin.post(
         reverse("accounts:tier_create"),
         {"agency": world.agency.pk, "code": "tpm", "name": "TPM Itjen", "rank": 20},
     )
@@ -209,3 +202,11 @@ def test_agency_settings_and_tiers(admin, world):
     response = admin.post(reverse("accounts:tier_delete", args=[world.tier_kanwil.pk]), follow=True)
     assert "masih" in response.content.decode()  # still assigned: refused with a message
     assert world.agency.review_tiers.filter(code="kanwil").exists()
+    # Last: the switch covers the agency's administrators too, this one included.
+    response = admin.post(
+        reverse("accounts:agency_mfa", args=[world.agency.pk]),
+        {"mfa_required_for_reviewers": "on"},
+    )
+    assert response.status_code == 302
+    world.agency.refresh_from_db()
+    assert world.agency.mfa_required_for_reviewers
