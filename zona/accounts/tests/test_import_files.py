@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import time
 import zipfile
+from collections.abc import Sequence
 
 import pytest
 from openpyxl import Workbook, load_workbook
@@ -15,12 +16,12 @@ from zona.accounts.models import ReviewTier, Unit
 from zona.core.errors import ValidationFailed
 
 
-def _xlsx(rows: list[list[object]]) -> bytes:
+def _xlsx(rows: Sequence[Sequence[object]]) -> bytes:
     book = Workbook()
     sheet = book.active
     assert sheet is not None
     for row in rows:
-        sheet.append(row)
+        sheet.append(list(row))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
