@@ -166,7 +166,8 @@ def test_results_page_and_chart_data(client_for, world, campaign):
     assert chart["items"][0]["means"] == [5.5, 5.0, 6.0, 4.0, 5.5]
 
 
-def test_response_export_csv_and_excel(client_for, world, campaign):
+def test_response_export_csv_and_excel(client_for, world, campaign, settings):
+    settings.ZONA_SURVEY_MIN_GROUP = 1  # groups of one shown here (see test_reporting.py)
     submit(campaign, spak=[6, 5, None, 4, 6], skm=[3] * 9)
     submit(campaign, service="IZIN", spkp=[2] * 8, duration_seconds=1)
     client = client_for(world["operator"])
@@ -174,15 +175,19 @@ def test_response_export_csv_and_excel(client_for, world, campaign):
     body = b"".join(client.get(url, {"format": "csv"}).streaming_content).decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(body)))
     assert len(rows) == 2
-    assert list(rows[0])[:11] == [
+    assert list(rows[0])[:15] == [
         "response",
         "unit",
         "year",
         "period",
         "service",
-        "submitted_hour",
+        "submitted",
         "served_when",
         "channel",
+        "age_group",
+        "sex",
+        "education",
+        "occupation",
         "flags",
         "status",
         "exclusion_reason",
@@ -195,16 +200,17 @@ def test_response_export_csv_and_excel(client_for, world, campaign):
         "3",
         "",
     )
-    assert paspor["submitted_hour"].endswith(":00")
+    assert paspor["submitted"].endswith(":00")
     only = b"".join(client.get(url, {"instrument": "spkp"}).streaming_content).decode("utf-8-sig")
     assert only.splitlines()[0].endswith("Q1,Q2,Q3,Q4,Q5,Q6,Q7,Q8")
     xlsx = client.get(url, {"format": "xlsx"})
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
     assert sheet is not None
-    assert sheet.max_row == 3 and sheet.cell(1, 12).value == "spak.Q1"
+    assert sheet.max_row == 3 and sheet.cell(1, 16).value == "spak.Q1"
 
 
-def test_summary_export(client_for, world, campaign):
+def test_summary_export(client_for, world, campaign, settings):
+    settings.ZONA_SURVEY_MIN_GROUP = 1  # groups of one shown here (see test_reporting.py)
     submit(campaign, skm=[3, 3, 4, 2, 3, 3, 4, 3, 3])
     submit(campaign, skm=[4, 3, 3, 3, 3, 4, 4, 2, 3])
     client = client_for(world["viewer"])

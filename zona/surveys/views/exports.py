@@ -2,7 +2,10 @@
 
 CSV streams row by row, so a campaign of any size exports in flat memory. Rows are ordered
 by the random response key, never by arrival. No contact, address or exact time is in any
-export: those are not stored with responses in the first place.
+export: those are not stored with responses in the first place. No combination of time,
+service, channel or respondent profile shown is held by fewer than `ZONA_SURVEY_MIN_GROUP`
+rows (zona/surveys/anonymity.py), and the summary leaves out smaller groups. Every cell goes
+through zona.core.spreadsheets: formula-like text stays text, control characters are cleaned.
 """
 
 from __future__ import annotations
@@ -20,8 +23,12 @@ from django.utils.translation import get_language
 from openpyxl import Workbook
 
 from zona.accounts.access import Perm, user_can
+from zona.core.spreadsheets import csv_cell, xlsx_append
 from zona.surveys.access import access_campaign_by_id
-from zona.surveys.models import Campaign, InstrumentVersion
+from zona.surveys.anonymity import Shown, generalise
+from zona.surveys.models import Campaign, InstrumentVersion, Response
+from zona.surveys.profile import PROFILE_FIELDS, min_group
+from zona.surveys.reporting import profile_results, shown_services
 from zona.surveys.selectors import (
     IndexResult,
     campaign_results,
@@ -37,20 +44,14 @@ RESPONSE_HEADER = [
     "year",
     "period",
     "service",
-    "submitted_hour",
+    "submitted",
     "served_when",
     "channel",
+    *PROFILE_FIELDS,
     "flags",
     "status",
     "exclusion_reason",
 ]
-
-
-def _safe(value: Any) -> Any:
-    # A cell that starts like a formula is shown as text in spreadsheet programs.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
 
 
 class _Echo:
@@ -62,14 +63,16 @@ def _csv_stream(rows: Iterable[list[Any]]) -> Iterator[str]:
     writer = csv.writer(_Echo())
     yield "\ufeff"  # so spreadsheet programs read UTF-8
     for row in rows:
-        yield writer.writerow([_safe(v) for v in row])
+        yield writer.writerow([csv_cell(v) for v in row])
 
 
 def _xlsx(rows: Iterable[list[Any]], title: str) -> bytes:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title[:31])
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = title[:31]
     for row in rows:
-        sheet.append([_safe(v) for v in row])
+        xlsx_append(sheet, row)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -102,21 +105,58 @@ def _base_name(campaign: Campaign) -> str:
     return f"{campaign.unit.code}-{campaign.year}-{campaign.pk}"
 
 
+# The attributes an onlooker may know of a respondent, in the order they are hidden last to
+# first: the profile goes first, then channel and when-served, the service last.
+_QUASI = ("service_type__code", "channel", "served_when", *PROFILE_FIELDS)
+_PROFILE_AT = frozenset(range(3, 3 + len(PROFILE_FIELDS)))
+TIERS: tuple[frozenset[int], ...] = (
+    frozenset(),
+    _PROFILE_AT,
+    _PROFILE_AT | {1, 2},
+    frozenset(range(len(_QUASI))),
+)
+
+
+def shown_rows(campaign: Campaign, *, k: int) -> dict[int, Shown]:
+    """Response id -> how its time and attributes are shown; absent: left out."""
+    tz = timezone.get_current_timezone()
+    ids: list[int] = []
+    rows: list[tuple[Any, tuple[str, ...]]] = []
+    for pk, hour, *attributes in (
+        Response.objects.filter(campaign=campaign)
+        .order_by("pk")
+        .values_list("pk", "submitted_hour", *_QUASI)
+        .iterator(chunk_size=5000)
+    ):
+        ids.append(pk)
+        rows.append((hour.astimezone(tz), tuple(str(a or "") for a in attributes)))
+    return {
+        pk: shown
+        for pk, shown in zip(ids, generalise(rows, k=k, tiers=TIERS), strict=True)
+        if shown is not None
+    }
+
+
 def response_rows(
-    campaign: Campaign, versions: list[InstrumentVersion], prefixed: bool
+    campaign: Campaign, versions: list[InstrumentVersion], prefixed: bool, *, k: int = 0
 ) -> Iterator[list[Any]]:
     yield RESPONSE_HEADER + export_columns(versions, prefixed=prefixed)
-    tz = timezone.get_current_timezone()
+    shown_by_id = shown_rows(campaign, k=k or min_group())
     for response, values in export_rows(campaign, versions):
+        shown = shown_by_id.get(response.pk)
+        if shown is None:
+            continue  # one of fewer than k rows that no grouping could hide
+        service, channel, served_when, *profile = shown.attributes
         yield [
             response.reference,
             campaign.unit.code,
             campaign.year,
             campaign.period_label,
-            response.service_type.code,
-            response.submitted_hour.astimezone(tz).strftime("%Y-%m-%d %H:00"),
-            response.served_when,
-            response.channel,
+            service,
+            shown.time,
+            served_when,
+            channel,
+            *profile,
             " ".join(response.flags),
             "excluded" if response.excluded else "counted",
             response.exclusion_reason,
@@ -195,13 +235,22 @@ def _summary_block(scope: str, result: IndexResult) -> list[list[Any]]:
     return rows
 
 
-def summary_rows(campaign: Campaign, language: str) -> Iterator[list[Any]]:
+def summary_rows(campaign: Campaign, language: str, *, k: int = 0) -> Iterator[list[Any]]:
+    """All responses, then each service and each profile band held by at least k responses
+    (with the smallest next group hidden too when the hidden ones could be worked out)."""
+    k = k or min_group()
     yield SUMMARY_HEADER
     for result in campaign_results(campaign, language=language):
         yield from _summary_block("all", result)
-    for service in results_by_service(campaign, language=language):
-        for result in service.results:
-            yield from _summary_block(service.service.code, result)
+    services = results_by_service(campaign, language=language)
+    visible = shown_services(services, k=k)
+    for service in services:
+        if service.service.code in visible:
+            for result in service.results:
+                yield from _summary_block(service.service.code, result)
+    for band in profile_results(campaign, language=language, k=k):
+        for result in band.results:
+            yield from _summary_block(f"{band.field}={band.code}", result)
 
 
 @login_required

@@ -1,0 +1,151 @@
+"""Results by group, only for groups large enough to show (issue 8 §3 and §8).
+
+Per service and per respondent-profile band, a figure is shown only when the group holds at
+least k counted responses (`ZONA_SURVEY_MIN_GROUP`), and when the hidden groups together
+could be worked out from the total (all responses minus the shown groups), the next
+smallest group is hidden too (zona.surveys.anonymity.small_groups_hidden).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.db.models import Count, Sum
+
+from zona.surveys.anonymity import small_groups_hidden
+from zona.surveys.models import Answer, Campaign, Response
+from zona.surveys.profile import PROFILE_FIELDS, min_group, profile_questions
+from zona.surveys.selectors import IndexResult, ServiceIndex, _index_result
+
+
+def shown_services(services: Sequence[ServiceIndex], *, k: int = 0) -> set[str]:
+    """The codes of the services whose figures may be shown."""
+    k = k or min_group()
+    counts = {s.service.code: s.respondents for s in services}
+    hidden = small_groups_hidden(counts, k=k, total=sum(counts.values()))
+    return {code for code, n in counts.items() if n and code not in hidden}
+
+
+@dataclass
+class BandCount:
+    code: str
+    label: str
+    respondents: int | None  # None: hidden, a group under k
+
+
+@dataclass
+class ProfileBreakdown:
+    field: str
+    label: str
+    bands: list[BandCount]
+    not_stated: int | None
+    hidden: int | None  # respondents in hidden bands together, when at least k
+
+
+def _counts(campaign: Campaign, field: str) -> dict[str, int]:
+    rows = (
+        Response.objects.filter(campaign=campaign, excluded=False)
+        .values(field)
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list(field, "n")
+    )
+    return dict(rows)
+
+
+def profile_breakdown(
+    campaign: Campaign, *, language: str = "id", k: int = 0
+) -> list[ProfileBreakdown]:
+    """Per profile question: the counted respondents per band; small bands hidden."""
+    k = k or min_group()
+    out = []
+    for question in profile_questions():
+        counts = _counts(campaign, question.key)
+        total = sum(counts.values())
+        not_stated = counts.pop("", 0)
+        hidden = small_groups_hidden(counts, k=k, total=total)
+        bands = [
+            BandCount(
+                choice.code,
+                choice.label(language),
+                None if choice.code in hidden else counts.get(choice.code, 0),
+            )
+            for choice in question.choices
+        ]
+        hidden_total = sum(counts.get(code, 0) for code in hidden)
+        out.append(
+            ProfileBreakdown(
+                question.key,
+                question.label(language),
+                bands,
+                not_stated if not_stated == 0 or not_stated >= k else None,
+                hidden_total if hidden_total >= k else None,
+            )
+        )
+    return out
+
+
+@dataclass
+class BandResult:
+    field: str
+    code: str
+    label: str
+    respondents: int
+    results: list[IndexResult]
+
+
+def profile_results(campaign: Campaign, *, language: str = "id", k: int = 0) -> list[BandResult]:
+    """Each instrument's index per profile band, for the bands that may be shown."""
+    k = k or min_group()
+    out: list[BandResult] = []
+    versions = campaign.ordered_versions()
+    for question in profile_questions():
+        counts = _counts(campaign, question.key)
+        total = sum(counts.values())
+        counts.pop("", None)
+        hidden = small_groups_hidden(counts, k=k, total=total)
+        visible = [
+            c for c in question.choices if counts.get(c.code, 0) >= k and c.code not in hidden
+        ]
+        if not visible:
+            continue
+        sums: dict[tuple[str, int], dict[int, tuple[int, int]]] = defaultdict(dict)
+        lookup = f"response__{question.key}"
+        for row in (
+            Answer.objects.filter(
+                campaign=campaign, counted=True, **{f"{lookup}__in": [c.code for c in visible]}
+            )
+            .values(lookup, "instrument_version_id", "item")
+            .annotate(total=Sum("value"), answered=Count("*"))
+            .order_by()
+        ):
+            key = (row[lookup], row["instrument_version_id"])
+            sums[key][row["item"]] = (row["total"], row["answered"])
+        for choice in visible:
+            n = counts[choice.code]
+            out.append(
+                BandResult(
+                    question.key,
+                    choice.code,
+                    choice.label(language),
+                    n,
+                    [
+                        _index_result(v, sums.get((choice.code, v.pk), {}), n, language)
+                        for v in versions
+                    ],
+                )
+            )
+    return out
+
+
+__all__ = [
+    "PROFILE_FIELDS",
+    "BandCount",
+    "BandResult",
+    "ProfileBreakdown",
+    "profile_breakdown",
+    "profile_results",
+    "shown_services",
+]

@@ -1,0 +1,106 @@
+"""Suggestions (saran): managers moderate, reviewers read the approved ones. Never public."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from zona.accounts.access import Perm, user_can
+from zona.core.errors import ZonaError
+from zona.surveys.access import access_campaign_by_id
+from zona.surveys.models import Campaign, Suggestion, SuggestionStatus
+from zona.surveys.services.feedback import suggestion_moderate
+from zona.surveys.views.common import campaign_page
+
+SHOWS = ("pending", "approved", "hidden")
+
+
+def _may_moderate(request: HttpRequest, campaign: Campaign) -> bool:
+    """Managers moderate and read all; reviewers read the approved ones; others get 404."""
+    manage = user_can(request.user, Perm.SURVEY_MANAGE, campaign.unit)
+    if not (manage or user_can(request.user, Perm.SURVEY_VALIDATE, campaign.unit)):
+        raise Http404
+    return manage
+
+
+@login_required
+def suggestion_list(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    campaign = access_campaign_by_id(request.user, campaign_id)
+    can_moderate = _may_moderate(request, campaign)
+    show = request.GET.get("show", "")
+    if show not in SHOWS:
+        show = "pending" if can_moderate else "approved"
+    if not can_moderate:
+        show = "approved"
+    counts = dict(
+        Suggestion.objects.filter(campaign=campaign)
+        .values("status")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("status", "n")
+    )
+    rows = Suggestion.objects.filter(campaign=campaign, status=show).select_related("moderated_by")
+    # Reviewers see why suggestions were hidden (never their text), so hiding is accountable.
+    hidden_reasons = (
+        []
+        if can_moderate
+        else list(
+            Suggestion.objects.filter(campaign=campaign, status=SuggestionStatus.HIDDEN)
+            .values_list("moderation_reason", flat=True)
+            .order_by("moderation_reason")
+        )
+    )
+    return render(
+        request,
+        "surveys/suggestions.html",
+        campaign_page(
+            request,
+            campaign,
+            rows=rows,
+            show=show,
+            counts={s: counts.get(s, 0) for s in SHOWS},
+            can_moderate=can_moderate,
+            hidden_reasons=hidden_reasons,
+        ),
+    )
+
+
+@login_required
+@require_POST
+def suggestion_moderate_view(
+    request: HttpRequest, campaign_id: int, suggestion_id: int
+) -> HttpResponse:
+    campaign = access_campaign_by_id(request.user, campaign_id, for_change=True)
+    suggestion = Suggestion.objects.filter(pk=suggestion_id, campaign=campaign).first()
+    if suggestion is None:
+        raise Http404
+    suggestion.campaign = campaign
+    action = request.POST.get("action", "")
+    if action not in ("approve", "hide"):
+        messages.error(request, _("Choose to approve or to hide the suggestion."))
+    else:
+        try:
+            suggestion_moderate(
+                actor=request.user,
+                suggestion=suggestion,
+                approve=action == "approve",
+                reason=request.POST.get("reason", ""),
+            )
+        except ZonaError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request,
+                _("The suggestion is approved for reviewers.")
+                if action == "approve"
+                else _("The suggestion is hidden."),
+            )
+    show = request.POST.get("show", "")
+    target = reverse("surveys:suggestions", args=[campaign.pk])
+    return redirect(f"{target}?show={show}" if show in SHOWS else target)
