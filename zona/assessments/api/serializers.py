@@ -89,6 +89,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
             "status",
             "submitted_at",
             "submitted_by",
+            "submitted_counts",
             "returned_items",
             "return_reason",
             "carried_from",
@@ -341,6 +342,16 @@ class EvidenceLinkSerializer(serializers.ModelSerializer):
             or evidence.title != obj.pinned_title
             or evidence.archived
         )
+
+
+class SubmitSerializer(serializers.Serializer):
+    counts = serializers.DictField(
+        child=serializers.IntegerField(min_value=0, max_value=100_000),
+        required=False,
+        help_text="The counts you confirm, as `submission_counts` in the sheet's detail "
+        "(unanswered, no_evidence, failing); if the sheet changed since, 409 and nothing "
+        "is submitted.",
+    )
 
 
 class EvidenceLinkCreateSerializer(serializers.Serializer):

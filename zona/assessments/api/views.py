@@ -34,6 +34,7 @@ from zona.assessments.selectors import (
     item_history,
     load_sheet_state,
     sheet_scores,
+    submission_counts,
     submission_refusal,
     submission_window,
     survey_indices,
@@ -54,6 +55,7 @@ from zona.assessments.services import (
 )
 from zona.assessments.services.answers import answer_save
 from zona.assessments.sheet import survey_answer, takes_survey_index
+from zona.core.api.params import query_id
 from zona.core.errors import NotFound, PermissionDenied, ValidationFailed
 from zona.frameworks.models import Framework
 
@@ -200,11 +202,9 @@ class AssessmentList(generics.ListAPIView):
         )
         params = self.request.query_params
         for key in ("period", "unit"):
-            value = params.get(key)
+            value = query_id(params, key)
             if value is not None:
-                if not value.isdigit():
-                    raise ValidationFailed(f"{key} must be an id")
-                qs = qs.filter(**{f"{key}_id": int(value)})
+                qs = qs.filter(**{f"{key}_id": value})
         if params.get("status"):
             qs = qs.filter(status=params["status"])
         return qs
@@ -228,6 +228,7 @@ class AssessmentDetail(APIView):
         }
         data["submission_refusal"] = submission_refusal(assessment)
         data["survey_suggestions"] = survey_suggestions(state, indices)
+        data["submission_counts"] = submission_counts(state, indices).as_dict()
         data["events"] = [
             {
                 "action": "returned"
@@ -444,10 +445,16 @@ class Return(APIView):
 
 
 class Submit(APIView):
-    @extend_schema(request=None, responses=s.AssessmentSerializer)
+    @extend_schema(request=s.SubmitSerializer, responses=s.AssessmentSerializer)
     def post(self, request: Request, pk: int) -> Response:
         assessment = access_assessment_by_id(actor(request), pk)
-        submitted = assessment_submit(actor=actor(request), assessment=assessment)
+        data = s.SubmitSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        submitted = assessment_submit(
+            actor=actor(request),
+            assessment=assessment,
+            confirmed=data.validated_data.get("counts"),
+        )
         return Response(s.AssessmentSerializer(submitted).data)
 
 
@@ -506,11 +513,9 @@ class EvidenceList(generics.ListAPIView):
         qs = evidence_visible_to(actor(self.request)).select_related(
             "current_revision", "current_revision__uploaded_by"
         )
-        unit = self.request.query_params.get("unit")
+        unit = query_id(self.request.query_params, "unit")
         if unit is not None:
-            if not unit.isdigit():
-                raise ValidationFailed("unit must be an id")
-            qs = qs.filter(unit_id=int(unit))
+            qs = qs.filter(unit_id=unit)
         return qs.order_by("title", "id")
 
     @extend_schema(

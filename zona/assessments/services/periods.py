@@ -108,6 +108,7 @@ def period_create(
     opens_on: dt.date,
     closes_on: dt.date,
     deadlines: Sequence[DeadlineInput] = (),
+    require_complete: bool = False,
 ) -> Period:
     require_perm(actor, Perm.PERIOD_MANAGE, agency)
     problems = _check_period(
@@ -135,6 +136,7 @@ def period_create(
             framework=framework,
             opens_on=opens_on,
             closes_on=closes_on,
+            require_complete=require_complete,
             created_by=actor,
         )
         _save_deadlines(period, deadlines)
@@ -148,6 +150,7 @@ def period_create(
                 "framework": f"{framework.key} v{framework.version}",
                 "opens_on": opens_on,
                 "closes_on": closes_on,
+                "require_complete": require_complete,
                 "deadlines": [d.__dict__ for d in deadlines],
             },
         )
@@ -163,7 +166,9 @@ def period_update(
     closes_on: dt.date,
     deadlines: Sequence[DeadlineInput],
     status: str | None = None,
+    require_complete: bool | None = None,
 ) -> Period:
+    """Change a period; `status` and `require_complete` stay as they are when None."""
     require_perm(actor, Perm.PERIOD_MANAGE, period.agency)
     problems = _check_period(
         year=period.year, title=title, opens_on=opens_on, closes_on=closes_on, deadlines=deadlines
@@ -191,6 +196,7 @@ def period_update(
             "opens_on": locked.opens_on,
             "closes_on": locked.closes_on,
             "status": locked.status,
+            "require_complete": locked.require_complete,
             "deadlines": list(
                 locked.deadlines.values(
                     "level", "fill_deadline", "review_deadline", "revision_deadline"
@@ -202,6 +208,8 @@ def period_update(
         locked.closes_on = closes_on
         if status is not None:
             locked.status = status
+        if require_complete is not None:
+            locked.require_complete = require_complete
         locked.save()
         locked.deadlines.all().delete()
         _save_deadlines(locked, deadlines)
@@ -217,6 +225,7 @@ def period_update(
                     "opens_on": opens_on,
                     "closes_on": closes_on,
                     "status": locked.status,
+                    "require_complete": locked.require_complete,
                     "deadlines": [d.__dict__ for d in deadlines],
                 },
             },

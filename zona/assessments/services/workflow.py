@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -13,7 +14,13 @@ from zona.accounts.access import Perm, review_tiers_for
 from zona.accounts.models import ReviewTier, User
 from zona.assessments.access import review_lock_reason
 from zona.assessments.models import Assessment, AssessmentStatus
-from zona.assessments.selectors import submission_refusal
+from zona.assessments.selectors import (
+    completeness_refusal,
+    load_sheet_state,
+    submission_counts,
+    submission_refusal,
+    survey_indices,
+)
 from zona.assessments.services._common import invalid, require_perm
 from zona.assessments.services.answers import lock_assessment
 from zona.assessments.services.evidence import evidence_pin_links
@@ -22,6 +29,13 @@ from zona.assessments.sheet import sheet_spec, takes_survey_index
 from zona.audit.services import audit_record
 from zona.core.errors import PermissionDenied, StateError
 from zona.surveys.services import survey_feed_pin, survey_feed_unpin
+
+
+class StaleConfirmation(StateError):
+    """The counts the unit head confirmed are no longer the sheet's."""
+
+    code = "stale_confirmation"
+
 
 # action -> (states it may start from, state it leads to)
 TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
@@ -44,9 +58,20 @@ def _transition(assessment: Assessment, action: str) -> str:
 
 
 def assessment_submit(
-    *, actor: User, assessment: Assessment, now: dt.datetime | None = None
+    *,
+    actor: User,
+    assessment: Assessment,
+    now: dt.datetime | None = None,
+    confirmed: Mapping[str, Any] | None = None,
 ) -> Assessment:
-    """The unit head submits the unit layer within the window; it is then read-only."""
+    """The unit head submits the unit layer within the window; it is then read-only.
+
+    `confirmed` holds the counts the unit head saw and confirmed (unanswered items, items
+    without evidence, failing conditions; `selectors.submission_counts`). If the sheet
+    changed meanwhile the confirmation is stale and nothing is submitted. The counts are
+    recorded with the submission. A period that requires complete sheets refuses a sheet
+    with an unanswered item or an item without evidence.
+    """
     require_perm(actor, Perm.ASSESSMENT_SUBMIT, assessment.unit)
     with transaction.atomic():
         locked = lock_assessment(assessment)
@@ -54,8 +79,22 @@ def assessment_submit(
         reason = submission_refusal(locked, now=now)
         if reason:
             raise StateError(_("The sheet was not submitted: %(reason)s") % {"reason": reason})
+        indices = survey_indices(locked) or {}
+        counts = submission_counts(load_sheet_state(locked), indices)
+        if confirmed is not None and not counts.matches(confirmed):
+            raise StaleConfirmation(
+                _(
+                    "The sheet changed after you opened the summary: now %(unanswered)d "
+                    "unanswered, %(no_evidence)d without evidence, %(failing)d failing "
+                    "conditions. Check the summary again and confirm."
+                )
+                % counts.as_dict()
+            )
+        incomplete = completeness_refusal(counts, locked.period)
+        if incomplete:
+            raise StateError(_("The sheet was not submitted: %(reason)s") % {"reason": incomplete})
         # An index item the unit left empty goes out with its survey's index as it is now.
-        answers_fill_from_surveys(assessment=locked, actor=actor)
+        answers_fill_from_surveys(assessment=locked, actor=actor, indices=indices)
         # The campaign that feeds B.I.a/B.II.a can no longer be switched for this year.
         survey_feed_pin(unit=locked.unit, year=locked.period.year, actor=actor)
         submitted_at = now or timezone.now()
@@ -65,13 +104,19 @@ def assessment_submit(
         locked.status = target
         locked.submitted_at = submitted_at
         locked.submitted_by = actor
-        locked.save(update_fields=["status", "submitted_at", "submitted_by"])
+        locked.submitted_counts = counts.as_dict()
+        locked.save(update_fields=["status", "submitted_at", "submitted_by", "submitted_counts"])
         audit_record(
             actor=actor,
             action="assessment.submitted",
             target=locked,
             unit=locked.unit,
-            details={"from": before, "returned_items": locked.returned_items},
+            details={
+                "from": before,
+                "returned_items": locked.returned_items,
+                "counts": counts.as_dict(),
+                "confirmed": confirmed is not None,
+            },
         )
     return locked
 

@@ -101,3 +101,11 @@ def xlsx_file(name: str = "data.xlsx") -> SimpleUploadedFile:
     wb.active["A1"] = "x"  # type: ignore[index]
     wb.save(out)
     return SimpleUploadedFile(name, out.getvalue())
+
+
+def confirmed_counts(summary_html: str) -> dict[str, str]:
+    """The counts the summary page asks the unit head to confirm, as its form posts them."""
+    return {
+        f"count_{key}": summary_html.split(f'name="count_{key}" value="')[1].split('"')[0]
+        for key in ("unanswered", "no_evidence", "failing")
+    }

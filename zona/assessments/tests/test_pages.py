@@ -41,7 +41,14 @@ def test_summary_lists_gaps_and_the_head_submits(client_for, world, assessment):
     assert 'data-testid="submit-button"' in page
     head.post(url("submit", assessment.pk), {})  # no confirmation
     assert Assessment.objects.get(pk=assessment.pk).status == "draft"
-    r = head.post(url("submit", assessment.pk), {"confirm": "1"})
+    # Confirming without the counts the page shows is refused as stale.
+    head.post(url("submit", assessment.pk), {"confirm": "1"})
+    assert Assessment.objects.get(pk=assessment.pk).status == "draft"
+    counts = {
+        f"count_{key}": page.split(f'name="count_{key}" value="')[1].split('"')[0]
+        for key in ("unanswered", "no_evidence", "failing")
+    }
+    r = head.post(url("submit", assessment.pk), {"confirm": "1", **counts})
     assert r.status_code == 302
     assert Assessment.objects.get(pk=assessment.pk).status == "submitted"
     sheet = head.get(url("worksheet", assessment.pk)).content.decode()

@@ -19,6 +19,7 @@ from zona.assessments.models import (
     PeriodStatus,
 )
 from zona.assessments.services import answer_save, assessment_return, assessment_submit
+from zona.assessments.tests.factories import confirmed_counts
 from zona.audit.models import AuditEvent
 from zona.core.errors import PermissionDenied, StateError
 
@@ -296,7 +297,8 @@ def test_returning_chosen_items_reopens_exactly_those(client_for, world, submitt
     body = summary.content.decode()
     assert 'data-testid="workflow-events"' in body and "Lampirkan SK tim" in body
     client_for(world["unit_head"]).post(
-        reverse("assessments:submit", args=[submitted.pk]), {"confirm": "1"}
+        reverse("assessments:submit", args=[submitted.pk]),
+        {"confirm": "1", **confirmed_counts(body)},
     )
     submitted.refresh_from_db()
     assert submitted.status == AssessmentStatus.SUBMITTED

@@ -48,6 +48,13 @@ class PeriodForm(forms.Form):
         widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
     status = forms.ChoiceField(label=gettext_lazy("Status"), choices=PeriodStatus.choices)
+    require_complete = forms.BooleanField(
+        label=gettext_lazy("Require complete sheets"),
+        required=False,
+        help_text=gettext_lazy(
+            "Units can submit only when every item is answered and has evidence."
+        ),
+    )
 
     def __init__(self, *args: Any, user: Any, editing: Period | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -59,6 +66,9 @@ class PeriodForm(forms.Form):
             for name in ("agency", "framework", "year"):
                 del self.fields[name]
         for field in self.fields.values():
+            if isinstance(field.widget, forms.CheckboxInput):
+                field.widget.attrs["class"] = "form-check-input"
+                continue
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             field.widget.attrs["class"] = css
 
@@ -162,6 +172,7 @@ def period_create_view(request: AuthedRequest) -> HttpResponse:
                 opens_on=data["opens_on"],
                 closes_on=data["closes_on"],
                 deadlines=_deadlines(request.POST, levels),
+                require_complete=data["require_complete"],
             )
         except ZonaError as exc:
             form.add_error(None, error_text(exc))
@@ -193,6 +204,7 @@ def period_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         "opens_on": period.opens_on,
         "closes_on": period.closes_on,
         "status": period.status,
+        "require_complete": period.require_complete,
     }
     form = PeriodForm(request.POST or None, user=request.user, editing=period, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -206,6 +218,7 @@ def period_edit(request: AuthedRequest, pk: int) -> HttpResponse:
                 closes_on=data["closes_on"],
                 status=data["status"],
                 deadlines=_deadlines(request.POST, levels),
+                require_complete=data["require_complete"],
             )
         except ZonaError as exc:
             form.add_error(None, error_text(exc))

@@ -26,9 +26,11 @@ from zona.assessments.presenters import SheetView, slug
 from zona.assessments.selectors import (
     activity_by_user,
     assessments_with_progress,
+    completeness_refusal,
     item_history,
     load_sheet_state,
     previous_assessment,
+    submission_counts,
     submission_refusal,
     submission_window,
     survey_indices,
@@ -406,8 +408,12 @@ def submit(request: AuthedRequest, pk: int) -> HttpResponse:
         if request.POST.get("confirm") != "1":
             messages.error(request, _("Tick the box to confirm the submission."))
         else:
+            confirmed = {
+                key: request.POST.get(f"count_{key}", "")
+                for key in ("unanswered", "no_evidence", "failing")
+            }
             try:
-                assessment_submit(actor=request.user, assessment=assessment)
+                assessment_submit(actor=request.user, assessment=assessment, confirmed=confirmed)
             except ZonaError as exc:
                 flash_error(request, exc)
             else:
@@ -415,10 +421,12 @@ def submit(request: AuthedRequest, pk: int) -> HttpResponse:
                 return redirect("assessments:worksheet", pk=pk)
         return redirect("assessments:submit", pk=pk)
     state = view.state
+    counts = submission_counts(state, view.survey)
     unanswered: list[dict[str, Any]] = []
     incomplete: list[dict[str, Any]] = []
     no_evidence: list[dict[str, Any]] = []
     expired: list[dict[str, Any]] = []
+    from_surveys: list[dict[str, Any]] = []
     for code, spec_item in state.spec.items.items():
         entry = {
             "code": code,
@@ -426,7 +434,9 @@ def submit(request: AuthedRequest, pk: int) -> HttpResponse:
             "slug": slug(code),
             "question": text(spec_item.question),
         }
-        if view.scores.unit.items.get(code) is None:
+        if code in counts.from_surveys:
+            from_surveys.append(entry)
+        elif view.scores.unit.items.get(code) is None:
             row = state.unit_answers.get(code)
             (incomplete if row and row["value"] is not None else unanswered).append(entry)
         links = state.links.get(code, [])
@@ -446,7 +456,11 @@ def submit(request: AuthedRequest, pk: int) -> HttpResponse:
             "incomplete": incomplete,
             "no_evidence": no_evidence,
             "expired": expired,
-            "refusal": submission_refusal(assessment),
+            "from_surveys": from_surveys,
+            "counts": counts,
+            "submitted": assessment.status == AssessmentStatus.SUBMITTED,
+            "refusal": submission_refusal(assessment)
+            or completeness_refusal(counts, assessment.period),
             "window": submission_window(assessment),
             "returned": returned_entries(assessment),
             "events": workflow_events(assessment),
