@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from zona.frameworks.models import Framework
 from zona.frameworks.schema import CHOICE_KEYS, FrameworkDoc, LocalizedText
 from zona.frameworks.scoring import Answer as ScoreAnswer
-from zona.frameworks.scoring import CompiledFramework, CompiledNode
+from zona.frameworks.scoring import CompiledFramework, CompiledNode, CountRule, count_breaches
 from zona.frameworks.selectors import compiled_framework, framework_document
 
 FOUR = Decimal(4)
@@ -64,6 +64,7 @@ class ItemSpec:
     formula: Mapping[str, Any] | None
     weight: Decimal | None
     source: str | None
+    count_rules: tuple[CountRule, ...] = ()
 
     @property
     def is_choice(self) -> bool:
@@ -160,6 +161,7 @@ def build_sheet_spec(doc: FrameworkDoc, compiled: CompiledFramework, pk: int = 0
             formula=formula,
             weight=compiled_item.weight,
             source=compiled_item.source,
+            count_rules=compiled_item.count_rules,
         )
     return SheetSpec(
         framework_id=pk,
@@ -281,6 +283,16 @@ def _parse_counts(item: ItemSpec, raw: object) -> dict[str, int] | None:
                 field=str(key),
             )
         counts[str(key)] = number
+    # The framework's bounds (e.g. sanctioned <= violations this year), the same check the
+    # API, the import and the command line make.
+    for breach in count_breaches(item.count_rules, counts):
+        params = {"label": text(labels[breach.key]), "value": breach.value, "bound": breach.bound}
+        if breach.over:
+            params["others"] = " + ".join(text(labels[key]) for key in breach.over)
+            message = _("%(label)s (%(value)s) cannot be more than %(others)s (%(bound)s).")
+        else:
+            message = _("%(label)s (%(value)s) cannot be more than %(bound)s.")
+        raise AnswerInvalid(message % params, field=breach.key)
     return counts or None
 
 

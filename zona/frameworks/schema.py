@@ -99,6 +99,13 @@ class CountDoc(_Doc):
     label: LocalizedText
     # Entered for the record (e.g. how many were sanctioned) but not part of the formula.
     informational: bool = False
+    # The count may not exceed the sum of these counts of the same item (sanctioned
+    # violations cannot outnumber the violations; filed reports cannot outnumber those
+    # obliged to file). Checked when all of them are given.
+    at_most: list[str] = []
+    # The largest count a unit can have (e.g. 1 head of unit); defaults to the file's
+    # `count_max`.
+    max: int | None = Field(default=None, ge=0, strict=True)
 
 
 class FormulaDoc(_Doc):
@@ -153,6 +160,9 @@ class FrameworkDoc(_Doc):
     regulation: LocalizedText
     languages: list[str]
     option_sets: dict[str, list[OptionDoc]] = {}
+    # The largest count any PCT count may have unless the count sets its own `max`: a bound
+    # on typing slips (an extra zero or two), not a statistic.
+    count_max: int | None = Field(default=None, ge=1, strict=True)
     nodes: list[NodeDoc] = []
     predicates: list[PredicateDoc] = []
 
@@ -501,6 +511,12 @@ def _check_pct(node: NodeDoc, add: Any) -> None:
         counts[count.key] = count
     if not counts:
         add(code, "counts: a PCT item needs the counts the unit enters")
+    for count in node.counts:
+        for other in count.at_most:
+            if other not in counts:
+                add(code, f"count {count.key}.at_most: {other} is not one of the item's counts")
+            elif other == count.key:
+                add(code, f"count {count.key}.at_most: a count cannot bound itself")
     formula = node.formula
     if formula is None:
         add(code, "formula: a PCT item needs a formula")

@@ -68,6 +68,26 @@ class Formula:
 
 
 @dataclass(frozen=True, slots=True)
+class CountRule:
+    """Bounds of one PCT count: at most `max`, and at most the sum of the `at_most` counts."""
+
+    key: str
+    max: int | None
+    at_most: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CountBreach:
+    """One count outside its bounds; `bound` is the limit it passed, `over` the counts that
+    make that limit (empty when it is the count's maximum)."""
+
+    key: str
+    value: int
+    bound: int
+    over: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class CompiledItem:
     code: str
     answer_type: str
@@ -81,6 +101,7 @@ class CompiledItem:
     # Set when the item is scored on its own (value x weight), as Hasil items are.
     weight: Decimal | None
     source: str | None
+    count_rules: tuple[CountRule, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,7 +187,7 @@ def compile_framework(doc: FrameworkDoc, *, content_hash: str = "") -> CompiledF
         )
         slots[node.code] = take()
         if node.is_item:
-            items[node.code] = _compile_item(node, parent, set_values)
+            items[node.code] = _compile_item(node, parent, set_values, doc.count_max)
             if node.weight is not None:
                 score_slot[node.code] = take()
                 plan.append(
@@ -251,7 +272,10 @@ def _kind(node: NodeDoc, parent: NodeDoc | None, depth: int) -> NodeKind:
 
 
 def _compile_item(
-    node: NodeDoc, parent: NodeDoc | None, set_values: Mapping[str, Mapping[str, Decimal]]
+    node: NodeDoc,
+    parent: NodeDoc | None,
+    set_values: Mapping[str, Mapping[str, Decimal]],
+    count_max: int | None = None,
 ) -> CompiledItem:
     assert node.type is not None and parent is not None
     options: dict[str, Decimal] = {}
@@ -285,6 +309,15 @@ def _compile_item(
         formula=formula,
         weight=node.weight,
         source=node.source,
+        count_rules=tuple(
+            CountRule(
+                key=c.key,
+                max=c.max if c.max is not None else count_max,
+                at_most=tuple(c.at_most),
+            )
+            for c in node.counts
+            if c.at_most or c.max is not None or count_max is not None
+        ),
     )
 
 
@@ -400,7 +433,47 @@ def answer_problems(item: CompiledItem, answer: object) -> list[Problem]:
     for key in item.required_counts:
         if key not in answer:
             problems.append(Problem("missing_count", code, f"count {key} is required"))
+    if problems:
+        return problems
+    for breach in count_breaches(item.count_rules, answer):
+        if breach.over:
+            problems.append(
+                Problem(
+                    "count_exceeds",
+                    code,
+                    f"count {breach.key} ({breach.value}) may not exceed "
+                    f"{' + '.join(breach.over)} ({breach.bound})",
+                )
+            )
+        else:
+            problems.append(
+                Problem(
+                    "count_too_large",
+                    code,
+                    f"count {breach.key} ({breach.value}) may not exceed {breach.bound}",
+                )
+            )
     return problems
+
+
+def count_breaches(rules: Iterable[CountRule], counts: Mapping[str, object]) -> list[CountBreach]:
+    """The counts of a PCT answer outside their bounds (the framework's `max` and
+    `at_most`). Partial answers are checked as far as they go: a sum bound only once all of
+    its counts are given. Counts that are not whole numbers are left to `answer_problems`."""
+    breaches: list[CountBreach] = []
+    for rule in rules:
+        value = counts.get(rule.key)
+        if not _is_count(value):
+            continue
+        assert isinstance(value, int)
+        if rule.max is not None and value > rule.max:
+            breaches.append(CountBreach(rule.key, value, rule.max, ()))
+            continue
+        if rule.at_most and all(_is_count(counts.get(k)) for k in rule.at_most):
+            bound = sum(int(counts[k]) for k in rule.at_most)  # type: ignore[call-overload]
+            if value > bound:
+                breaches.append(CountBreach(rule.key, value, bound, rule.at_most))
+    return breaches
 
 
 def validate_answers(fw: CompiledFramework, answers: Mapping[str, object]) -> list[Problem]:

@@ -19,8 +19,9 @@ from zona.assessments.services import (
     evidence_link,
     evidence_upload,
 )
-from zona.assessments.tests.factories import make_assessment, pdf_file
+from zona.assessments.tests.factories import MINI, make_assessment, make_period, pdf_file
 from zona.core.errors import PermissionDenied, ValidationFailed
+from zona.frameworks.services import framework_load_file
 
 
 def export(client, assessment):
@@ -392,3 +393,47 @@ def test_limits_are_settings(client_for, world, filled, settings):
     with pytest.raises(ValidationFailed) as exc:
         answers_import(actor=world["operator"], assessment=filled, data=data)
     assert exc.value.problems[0].code == "too_large"
+
+
+@pytest.fixture
+def bounded_assessment(world, tmp_path):
+    """The mini framework with the sanctioned count bounded by this year's violations."""
+    text = MINI.read_text(encoding="utf-8")
+    text = text.replace("key: mini-lke", "key: mini-bounds").replace(
+        'en: "Sanctioned"}, informational: true}',
+        'en: "Sanctioned"}, informational: true, at_most: [violations_this_year]}',
+    )
+    assert "at_most" in text
+    path = tmp_path / "mini-bounds.yaml"
+    path.write_text(text, encoding="utf-8")
+    framework = framework_load_file(path=path).framework
+    period = make_period(world.agency, framework, creator=world["agency_admin"])
+    return make_assessment(period, world.bandung)
+
+
+def test_count_bounds_apply_on_the_worksheet_and_the_import(client_for, world, bounded_assessment):
+    op = world["operator"]
+    too_many = {"violations_last_year": 4, "violations_this_year": 2, "sanctioned": 3}
+    with pytest.raises(ValidationFailed) as exc:
+        answer_save(
+            actor=op,
+            assessment=bounded_assessment,
+            item_code="A.II.1.i.b",
+            revision=0,
+            value=too_many,
+        )
+    assert exc.value.problems[0].code == "invalid_answer"
+    assert exc.value.problems[0].field == "sanctioned"
+    ws, index = rows(export(client_for(op), bounded_assessment))
+    for key, count in too_many.items():
+        ws.cell(row=index[f"A.II.1.i.b#{key}"], column=COL_ANSWER, value=count)
+    with pytest.raises(ValidationFailed) as exc:
+        answers_import(actor=op, assessment=bounded_assessment, data=save_wb(ws))
+    assert [(p.row, p.field) for p in exc.value.problems] == [
+        (index["A.II.1.i.b#sanctioned"], "A.II.1.i.b")
+    ]
+    assert not Answer.objects.filter(item_code="A.II.1.i.b").exists()
+    ws.cell(row=index["A.II.1.i.b#sanctioned"], column=COL_ANSWER, value=2)
+    answers_import(actor=op, assessment=bounded_assessment, data=save_wb(ws))
+    stored = Answer.objects.get(item_code="A.II.1.i.b").value
+    assert stored is not None and stored["sanctioned"] == 2

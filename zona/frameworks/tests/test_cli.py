@@ -241,7 +241,7 @@ def test_scores_against_the_shipped_file_before_any_migration(tmp_path: Path) ->
     ok = _manage("lke_score", "-", stdin=json.dumps(sheet), env=env)
     assert ok.returncode == 0, ok.stderr
     result = json.loads(ok.stdout)
-    assert result["version"] == 1
+    assert result["version"] == 2
     assert result["total"] == 18.25  # 3.6/4*17.5 + 0.5*5
 
     unknown = _manage("lke_score", "-", stdin='{"framework": "nope", "answers": {}}', env=env)

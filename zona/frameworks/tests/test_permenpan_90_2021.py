@@ -16,7 +16,7 @@ from django.core.management import call_command
 
 from zona.frameworks.models import Framework, Node
 from zona.frameworks.schema import FrameworkDoc, parse_framework
-from zona.frameworks.scoring import CompiledFramework, compile_framework, score
+from zona.frameworks.scoring import CompiledFramework, compile_framework, score, validate_answers
 
 PATH = Path(settings.BASE_DIR) / "frameworks" / "permenpan-rb-90-2021.yaml"
 D = Decimal
@@ -82,7 +82,7 @@ def fw(doc: FrameworkDoc) -> CompiledFramework:
 
 def test_identity(doc: FrameworkDoc) -> None:
     assert doc.key == "permenpan-rb-90-2021"
-    assert doc.version == 1
+    assert doc.version == 2
     assert doc.languages == ["id", "en"]
 
 
@@ -212,8 +212,8 @@ def test_domain_examples(fw: CompiledFramework) -> None:
 def test_loads_and_scores_from_the_command_line(tmp_path: Path) -> None:
     out = StringIO()
     call_command("load_frameworks", stdout=out)
-    assert "created: permenpan-rb-90-2021 v1" in out.getvalue()
-    framework = Framework.objects.get(key="permenpan-rb-90-2021", version=1)
+    assert "created: permenpan-rb-90-2021 v2" in out.getvalue()
+    framework = Framework.objects.get(key="permenpan-rb-90-2021", version=2)
     assert framework.nodes.filter(kind=Node.Kind.ITEM).count() == 113
     assert framework.nodes.filter(kind=Node.Kind.SUBAREA).count() == 42
     assert framework.nodes.get(code="A.I.3.iv").weight == D("2.00")
@@ -226,3 +226,48 @@ def test_loads_and_scores_from_the_command_line(tmp_path: Path) -> None:
     call_command("lke_score", str(sheet), stdout=out)
     assert '"A.I.1.i": {"score": 0.25, "weight": 0.5, "percent": 50.0}' in out.getvalue()
     assert '"total": 16.0' in out.getvalue()
+
+
+def test_counts_are_bounded_as_the_regulation_reads_them(fw: CompiledFramework) -> None:
+    # Sanctions cannot outnumber this year's violations; filed LHKPN reports cannot outnumber
+    # those obliged to file; a unit has one head; no count reaches a million.
+    problems = validate_answers(
+        fw,
+        {
+            "A.II.3.iii.a": {
+                "violations_last_year": 4,
+                "violations_this_year": 2,
+                "sanctioned": 3,
+            },
+            "A.II.5.iii.a": {
+                "head_of_unit": 1,
+                "officials_obliged": 5,
+                "others_obliged": 10,
+                "reports_filed": 17,
+            },
+            "A.II.5.iii.b": {
+                "administrators": 2,
+                "supervisors": 1,
+                "functional_and_clerical": 2,
+                "reports_filed": 5,
+            },
+            "A.II.4.i.a": {"targets_total": 2_000_000, "targets_achieved": 1},
+        },
+    )
+    assert [(p.item, p.code) for p in problems] == [
+        ("A.II.3.iii.a", "count_exceeds"),
+        ("A.II.5.iii.a", "count_exceeds"),
+        ("A.II.4.i.a", "count_too_large"),
+    ]
+    head = validate_answers(
+        fw,
+        {
+            "A.II.5.iii.a": {
+                "head_of_unit": 2,
+                "officials_obliged": 0,
+                "others_obliged": 0,
+                "reports_filed": 0,
+            }
+        },
+    )
+    assert [p.code for p in head] == ["count_too_large"]
