@@ -325,7 +325,7 @@ class SheetView:
         scores = self.scores
         unit = scores.unit
         layers = [
-            {"name": layer.name, "total": num(scores.layers[layer.code].total)}
+            {"name": layer.name, "total": num(scores.layers[layer.key].total)}
             for layer in self.state.review_layers
         ]
         overall = self.progress.get("", Progress())
@@ -411,12 +411,12 @@ class ReviewView(SheetView):
     @cached_property
     def values(self) -> dict[str, dict[str, Any]]:
         """Layer code -> its scoreable answers (what the effective score takes from)."""
-        return {layer.code: self.state.layer_values(layer) for layer in self.state.layers}
+        return {layer.key: self.state.layer_values(layer) for layer in self.state.layers}
 
     def effective_layer(self, code: str) -> LayerInfo | None:
         """The highest layer that answered this item (its answer is the effective one)."""
         for layer in reversed(self.state.layers):
-            if code in self.values[layer.code]:
+            if code in self.values[layer.key]:
                 return layer
         return None
 
@@ -448,15 +448,15 @@ class ReviewView(SheetView):
                     "code": layer.code,
                     "name": layer.name,
                     "is_unit": layer.is_unit,
-                    "mine": self.mine is not None and layer.code == self.mine.code,
+                    "mine": self.mine is not None and layer.key == self.mine.key,
                     "text": display_value(item, value) or "—",
                     "note": row["note"] if row else "",
                     "answered": value is not None,
-                    "value": num(self.scores.layers[layer.code].items.get(code)),
+                    "value": num(self.scores.layers[layer.key].items.get(code)),
                     "differs": not layer.is_unit
                     and value is not None
                     and not same_value(value, unit_value),
-                    "effective": effective is not None and layer.code == effective.code,
+                    "effective": effective is not None and layer.key == effective.key,
                     "survey": bool(
                         layer.is_unit
                         and row
@@ -483,7 +483,7 @@ class ReviewView(SheetView):
             "revision": my_row["revision"] if my_row else 0,
             "updated_by": my_row["updated_by"] if my_row else "",
             "updated_at": my_row["updated_at"] if my_row else None,
-            **item_numbers(item, self.scores.layers[mine.code].items.get(code) if mine else None),
+            **item_numbers(item, self.scores.layers[mine.key].items.get(code) if mine else None),
             "incomplete": is_incomplete(item, my_value),
             "editable": self.edit_lock is None,
             "can_attach": False,
@@ -514,7 +514,7 @@ class ReviewView(SheetView):
         """Per section and overall (""): items the user's tier answered; `incomplete` holds
         the items where a reviewer layer differs from the unit."""
         result: dict[str, Progress] = {}
-        mine = self.values[self.mine.code] if self.mine else {}
+        mine = self.values[self.mine.key] if self.mine else {}
         for code, item in self.state.spec.items.items():
             differs = self.differs(code)
             for key in (item.section, ""):
@@ -536,13 +536,13 @@ class ReviewView(SheetView):
         target = scores.target
         rows = []
         for layer in self.state.layers:
-            card = scores.layers[layer.code]
+            card = scores.layers[layer.key]
             verdict = card.verdicts.get(target)
             rows.append(
                 {
                     "code": layer.code,
                     "name": layer.name,
-                    "mine": self.mine is not None and layer.code == self.mine.code,
+                    "mine": self.mine is not None and layer.key == self.mine.key,
                     "components": components(self.state, card),
                     "total": num(card.total),
                     "passed": verdict.passed if verdict else None,

@@ -60,6 +60,16 @@ class LayerInfo:
     def is_unit(self) -> bool:
         return self.tier_id is None
 
+    @property
+    def key(self) -> str:
+        """What scores and comparisons are keyed by: the tier itself, never its code (a
+        code names a tier only within its agency or the national scope)."""
+        return UNIT_KEY if self.tier_id is None else f"tier:{self.tier_id}"
+
+
+# The unit layer's key in `SheetScores.layers`.
+UNIT_KEY = "unit"
+
 
 @dataclass
 class SheetState:
@@ -246,11 +256,11 @@ def sheet_scores(state: SheetState) -> SheetScores:
     held = held_predicates(state.assessment)
     layered = score_layers(
         fw,
-        [(layer.code, state.layer_values(layer)) for layer in state.layers],
+        [(layer.key, state.layer_values(layer)) for layer in state.layers],
         held_predicates=held,
     )
     return SheetScores(
-        unit=layered.layers["unit"],
+        unit=layered.layers[UNIT_KEY],
         layers=layered.layers,
         effective=layered.effective,
         target=state.assessment.target,

@@ -355,11 +355,15 @@ class Scores(APIView):
     @extend_schema(responses=s.ScoresSerializer)
     def get(self, request: Request, pk: int) -> Response:
         assessment = access_assessment_by_id(actor(request), pk)
-        scores = sheet_scores(fresh_state(assessment)[0])
+        state = fresh_state(assessment)[0]
+        scores = sheet_scores(state)
         return Response(
             {
                 "target": scores.target,
-                "layers": {code: card.as_dict() for code, card in scores.layers.items()},
+                # By the layer's code as the API names layers (`?layer=`); scored by tier.
+                "layers": {
+                    layer.code: scores.layers[layer.key].as_dict() for layer in state.layers
+                },
                 "effective": scores.effective.as_dict(),
             }
         )

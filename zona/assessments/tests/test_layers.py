@@ -1,0 +1,42 @@
+"""Layers are keyed by their tier, never by the tier's code."""
+
+from zona.accounts.models import ReviewTier
+from zona.assessments.access import sheet_rights
+from zona.assessments.models import Answer, AnswerLayer
+from zona.assessments.presenters import ReviewView
+from zona.assessments.selectors import load_sheet_state, sheet_scores
+from zona.assessments.services import answer_save, assessment_submit
+
+
+def test_an_agency_tier_reusing_the_national_code_does_not_replace_its_answers(world, assessment):
+    # Data as it could exist before tier codes were checked: an agency tier named "tpn".
+    rogue = ReviewTier.objects.create(agency=world.agency, code="tpn", name="Palsu", rank=50)
+    assessment_submit(actor=world["unit_head"], assessment=assessment)
+    answer_save(
+        actor=world["tpn"],
+        assessment=assessment,
+        item_code="A.I.1.i.a",
+        revision=0,
+        value="Ya",
+        tier=world.tier_tpn,
+    )
+    layer = AnswerLayer.objects.create(assessment=assessment, tier=rogue)
+    Answer.objects.create(layer=layer, item_code="A.I.1.i.a", value="Tidak")
+
+    state = load_sheet_state(assessment)
+    scores = sheet_scores(state)
+    national = next(info for info in state.layers if info.tier_id == world.tier_tpn.pk)
+    fake = next(info for info in state.layers if info.tier_id == rogue.pk)
+    assert national.code == fake.code == "tpn" and national.key != fake.key
+    assert len(scores.layers) == 3
+    assert scores.layers[national.key].items["A.I.1.i.a"] == 1
+    assert scores.layers[fake.key].items["A.I.1.i.a"] == 0
+    # The national tier ranks highest: its answer is the effective one.
+    assert scores.effective.items["A.I.1.i.a"] == 1
+
+    view = ReviewView.build_review(state, sheet_rights(world["tpn"], assessment), world.tier_tpn)
+    item = state.spec.items["A.I.1.i.a"]
+    card = view.review_card(item)
+    mine = [row for row in card["layers"] if row["mine"]]
+    assert [row["name"] for row in mine] == ["TPN"] and mine[0]["text"] == "Ya"
+    assert card["effective"]["layer"] == "TPN"
