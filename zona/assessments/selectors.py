@@ -16,7 +16,7 @@ from django.db.models import Count, Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zona.accounts.access import review_tiers_for
+from zona.accounts.access import lke_areas_for, review_tiers_for
 from zona.accounts.models import ReviewTier, User
 from zona.assessments.models import (
     Answer,
@@ -541,6 +541,7 @@ def assessments_with_progress(assessments: Iterable[Assessment]) -> list[dict[st
             {
                 "assessment": assessment,
                 "answered": len(answers),
+                "answered_codes": frozenset(answers),
                 "with_evidence": len(evidence.get(assessment.pk, set()) & set(spec.items)),
                 "items": total_items,
                 "percent": round(100 * len(answers) / total_items) if total_items else 0,
@@ -566,6 +567,8 @@ class Task:
     answered: int
     items: int
     percent: int
+    # The LKE areas the progress counts, for a working-group member (empty: the whole sheet).
+    areas: tuple[str, ...] = ()
 
     @property
     def overdue(self) -> bool:
@@ -620,15 +623,23 @@ def assessment_tasks(
     tasks = []
     for deadline, review, assessment in shown:
         row = progress[assessment.pk]
+        answered, items = row["answered"], row["items"]
+        areas = None if review else lke_areas_for(user, assessment.unit)
+        if areas is not None:
+            # A working-group member's task is her areas, not the whole sheet.
+            spec = sheet_spec(assessment.period.framework)
+            mine = {code for code, item in spec.items.items() if item.area in areas}
+            answered, items = len(mine & row["answered_codes"]), len(mine)
         tasks.append(
             Task(
                 assessment=assessment,
                 review=review,
                 deadline=deadline,
                 days_left=(deadline - today).days,
-                answered=row["answered"],
-                items=row["items"],
-                percent=row["percent"],
+                answered=answered,
+                items=items,
+                percent=round(100 * answered / items) if items else 0,
+                areas=tuple(sorted(areas)) if areas is not None else (),
             )
         )
     return tasks, len(dated)
