@@ -246,9 +246,11 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "zona.core.api.exception_handler",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "zona.core.api.params.BoundedLimitOffsetPagination",
     "PAGE_SIZE": 100,
 }
+# The largest `limit` an API list accepts; a larger one is refused with a 400.
+ZONA_API_MAX_LIMIT = env.int("ZONA_API_MAX_LIMIT", default=1000)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Zona API",
     "DESCRIPTION": "Zona Integritas: self-assessment, surveys, review and predicates.",

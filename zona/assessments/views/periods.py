@@ -28,6 +28,7 @@ from zona.assessments.services import (
     period_update,
 )
 from zona.assessments.views._common import AuthedRequest, error_text
+from zona.core.api.params import int_or_none
 from zona.core.errors import ValidationFailed, ZonaError
 from zona.frameworks.models import Framework
 
@@ -252,7 +253,8 @@ def period_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         units = {
             u.pk: u
             for u in Unit.objects.filter(
-                pk__in=[i for i in ids if i.isdigit()], path__startswith=period.agency.path
+                pk__in=[i for i in map(int_or_none, ids) if i is not None],
+                path__startswith=period.agency.path,
             )
         }
         targets = {

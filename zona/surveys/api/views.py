@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from zona.accounts.access import Perm, access_unit_by_id
-from zona.core.errors import Problem, ValidationFailed
+from zona.core.api.params import query_id, query_int
 from zona.surveys.access import access_campaign_by_id
 from zona.surveys.api.serializers import (
     CampaignDetailSerializer,
@@ -23,6 +23,7 @@ from zona.surveys.api.serializers import (
     SurveyIndicesSerializer,
 )
 from zona.surveys.models import Campaign
+from zona.surveys.reporting import shown_services
 from zona.surveys.selectors import (
     campaign_progress,
     campaign_results,
@@ -48,10 +49,11 @@ class CampaignListView(generics.ListAPIView):
     def get_queryset(self) -> QuerySet[Campaign]:
         qs = with_instruments(campaigns_for(self.request.user)).order_by("-year", "-opens_on", "pk")
         params = self.request.query_params
-        if params.get("year", "").isdigit():
-            qs = qs.filter(year=int(params["year"]))
-        if params.get("unit", "").isdigit():
-            qs = qs.filter(unit_id=int(params["unit"]))
+        year, unit = query_int(params, "year", maximum=9999), query_id(params, "unit")
+        if year is not None:
+            qs = qs.filter(year=year)
+        if unit is not None:
+            qs = qs.filter(unit_id=unit)
         return qs
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -84,12 +86,16 @@ class CampaignDetailView(APIView):
 
 
 class CampaignResultsView(APIView):
-    """Indices of the campaign: per instrument, per item and per service (counted responses)."""
+    """Indices of the campaign: per instrument, per item and per service (counted responses;
+    a service is left out while it, or what it would give away, has fewer than
+    ZONA_SURVEY_MIN_GROUP responses)."""
 
     @extend_schema(responses=CampaignResultsSerializer)
     def get(self, request: Request, pk: int) -> Response:
         campaign = access_campaign_by_id(request.user, pk)
         progress = campaign_progress(campaign)
+        services = results_by_service(campaign)
+        visible = shown_services(services)
         data = {
             "campaign": campaign.pk,
             "counted": progress.counted,
@@ -102,7 +108,9 @@ class CampaignResultsView(APIView):
                     "respondents": s.respondents,
                     "results": [IndexResultSerializer.from_result(r) for r in s.results],
                 }
-                for s in results_by_service(campaign)
+                for s in services
+                # Figures of groups under ZONA_SURVEY_MIN_GROUP are never shown (reporting.py).
+                if s.respondents == 0 or s.service.code in visible
             ],
         }
         return Response(CampaignResultsSerializer(data).data)
@@ -118,12 +126,8 @@ class UnitIndicesView(APIView):
     )
     def get(self, request: Request, unit_id: int) -> Response:
         unit = access_unit_by_id(request.user, unit_id, perm=Perm.SURVEY_VIEW)
-        raw = request.query_params.get("year", "")
-        if raw and not raw.isdigit():
-            raise ValidationFailed(
-                "year must be a number",
-                problems=[Problem("invalid", "a year such as 2026", "year")],
-            )
-        year = int(raw) if raw else timezone.localdate().year
+        year = query_int(request.query_params, "year", maximum=9999)
+        if year is None:
+            year = timezone.localdate().year
         data = {"unit": unit.pk, "year": year, **survey_indices_for(unit, year)}
         return Response(SurveyIndicesSerializer(data).data)

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from zona.accounts.access import Perm, has_perm_anywhere, units_where, user_can
 from zona.accounts.models import Unit
+from zona.core.api.params import int_or_none
 from zona.core.errors import ZonaError
 from zona.surveys.access import (
     access_campaign_by_id,
@@ -64,9 +65,9 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
     campaigns = with_instruments(campaigns_for(request.user)).order_by(
         "-year", "-opens_on", "unit__name"
     )
-    year = request.GET.get("year", "")
-    if year.isdigit():
-        campaigns = campaigns.filter(year=int(year))
+    year = int_or_none(request.GET.get("year", ""), maximum=9999)
+    if year is not None:
+        campaigns = campaigns.filter(year=year)
     query = request.GET.get("q", "").strip()
     if query:
         campaigns = campaigns.filter(
@@ -264,11 +265,11 @@ def _chart_items(results: list) -> list[dict[str, Any]]:
 def campaign_results_view(request: HttpRequest, campaign_id: int) -> HttpResponse:
     campaign = access_campaign_by_id(request.user, campaign_id)
     lang = page_language()
-    service_id = request.GET.get("service", "")
+    service_id = int_or_none(request.GET.get("service", ""))
     service = None
-    if service_id.isdigit():
+    if service_id is not None:
         service = next(
-            (s for s in campaign.services.all() if s.service_type_id == int(service_id)), None
+            (s for s in campaign.services.all() if s.service_type_id == service_id), None
         )
     results = campaign_results(
         campaign, service_type_id=service.service_type_id if service else None, language=lang

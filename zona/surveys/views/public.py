@@ -29,6 +29,7 @@ from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET, require_http_methods
 
 from zona.core.api import error_body
+from zona.core.api.params import int_or_none
 from zona.core.errors import Problem, ValidationFailed
 from zona.surveys import throttle
 from zona.surveys.models import Campaign, Channel, ServedWhen
@@ -258,10 +259,13 @@ def _answers(campaign: Campaign, post: Any) -> dict[int, dict[str, Any]]:
         if not name.startswith("a-") or raw == "":
             continue
         parts = name.split("-", 2)
-        if len(parts) != 3 or not parts[1].isdigit():
+        # ASCII digits only: '²'.isdigit() is True but int('²') fails.
+        version_id = int_or_none(parts[1]) if len(parts) == 3 else None
+        if version_id is None:
             continue
-        value: Any = int(raw) if raw.strip().isdigit() else raw
-        answers.setdefault(int(parts[1]), {})[parts[2]] = value
+        number = int_or_none(raw)
+        value: Any = raw if number is None else number
+        answers.setdefault(version_id, {})[parts[2]] = value
     return answers
 
 
@@ -360,7 +364,7 @@ def _submit(request: HttpRequest, campaign: Campaign, lang: str) -> HttpResponse
 
     service = post.get("service", "")
     submission = Submission(
-        service_type_id=int(service) if service.isdigit() else None,
+        service_type_id=int_or_none(service, minimum=1),
         served_when=post.get("when", ""),
         answers=_answers(campaign, post),
         idempotency_key=post.get("key", ""),
