@@ -56,7 +56,6 @@ from zona.assessments.services import (
 from zona.assessments.services.answers import answer_save
 from zona.assessments.sheet import survey_answer, takes_survey_index
 from zona.core.api.params import query_id
-from zona.core.api.params import query_id
 from zona.core.errors import NotFound, PermissionDenied, ValidationFailed
 from zona.frameworks.models import Framework
 
