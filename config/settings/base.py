@@ -195,6 +195,8 @@ ZONA_SURVEY_PROFILE_FILE = env.path(
     "ZONA_SURVEY_PROFILE_FILE", default=BASE_DIR / "zona" / "surveys" / "data" / "profile.yaml"
 )
 ZONA_SURVEY_SUGGESTION_MAX_CHARS = env.int("ZONA_SURVEY_SUGGESTION_MAX_CHARS", default=2000)
+# Suggestions wait, sealed, until this many of a campaign can be written together (shuffled).
+ZONA_SURVEY_SUGGESTION_BATCH = env.int("ZONA_SURVEY_SUGGESTION_BATCH", default=5)
 # Surveys, public form limits per network address and per browser (docs/surveys.md): past
 # FLAG the responses are flagged as a burst, past REFUSE the form asks to wait. An office or a
 # service hall shares one address, so the address limits are wide.

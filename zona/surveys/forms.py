@@ -70,6 +70,16 @@ class CampaignForm(forms.Form):
         required=False,
         widget=forms.CheckboxInput(_CHECK),
     )
+    asks_profile = forms.BooleanField(
+        label=_("Ask the respondent profile (age group, sex, education, occupation; optional)"),
+        required=False,
+        widget=forms.CheckboxInput(_CHECK),
+    )
+    collects_suggestions = forms.BooleanField(
+        label=_("Collect written suggestions (read by managers and reviewers, never published)"),
+        required=False,
+        widget=forms.CheckboxInput(_CHECK),
+    )
 
     def __init__(self, *args: Any, unit: Unit, campaign: Campaign | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -112,6 +122,8 @@ class CampaignForm(forms.Form):
                     "margin": campaign.margin.normalize(),
                     "requires_code": campaign.requires_code,
                     "feeds_lke": campaign.feeds_lke,
+                    "asks_profile": campaign.asks_profile,
+                    "collects_suggestions": campaign.collects_suggestions,
                 }
             )
 
@@ -134,6 +146,8 @@ class CampaignForm(forms.Form):
             margin=data["margin"],
             requires_code=data["requires_code"],
             feeds_lke=data["feeds_lke"],
+            asks_profile=data["asks_profile"],
+            collects_suggestions=data["collects_suggestions"],
         )
 
 
@@ -162,6 +176,16 @@ class DrawForm(forms.Form):
         required=False,
         min_value=0,
         widget=forms.NumberInput(_TEXT),
+    )
+
+
+class KioskForm(forms.Form):
+    name = forms.CharField(label=_("Device name"), max_length=80, widget=forms.TextInput(_TEXT))
+    location = forms.CharField(
+        label=_("Where it stands"),
+        max_length=160,
+        help_text=_("e.g. Passport counter, ground floor"),
+        widget=forms.TextInput(_TEXT),
     )
 
 

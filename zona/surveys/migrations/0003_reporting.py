@@ -123,4 +123,31 @@ class Migration(migrations.Migration):
                 "ordering": ["id"],
             },
         ),
+        migrations.CreateModel(
+            name="SuggestionDrop",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(
+                        default=zona.surveys.models.random_id,
+                        editable=False,
+                        primary_key=True,
+                        serialize=False,
+                    ),
+                ),
+                ("sealed", models.TextField()),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="surveys.campaign",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "queued suggestion",
+                "verbose_name_plural": "queued suggestions",
+            },
+        ),
     ]

@@ -3,22 +3,37 @@ and reviewers, never published (issue 8 §8)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from zona.audit.models import AuditEvent
-from zona.core.errors import PermissionDenied, ValidationFailed
-from zona.surveys.models import Response, Suggestion, SuggestionStatus
-from zona.surveys.services.feedback import suggestion_leave, suggestion_moderate
+from zona.core.errors import PermissionDenied, StateError, ValidationFailed
+from zona.surveys.models import Response, Suggestion, SuggestionDrop, SuggestionStatus
+from zona.surveys.services.feedback import (
+    suggestion_drops_open,
+    suggestion_moderate,
+    suggestion_open_rest,
+)
+from zona.surveys.services.feedback import suggestion_leave as leave
 from zona.surveys.tests.conftest import make_campaign, submit
 
 
 @pytest.fixture
-def collecting(world, instruments):
+def collecting(world, instruments, settings):
+    settings.ZONA_SURVEY_SUGGESTION_BATCH = 1  # written at once, unless a test says otherwise
     campaign = make_campaign(world, instruments, collects_suggestions=True)
     campaign.results_public = True
     campaign.save()
     return campaign
+
+
+def suggestion_leave(*, campaign, text):
+    """Leave one suggestion and return the row the worker wrote for it."""
+    leave(campaign=campaign, text=text)
+    return Suggestion.objects.filter(campaign=campaign, text=text).first()
 
 
 def full(**extra):
@@ -40,11 +55,44 @@ def test_suggestion_is_stored_apart_from_the_response(collecting):
 
 
 @pytest.mark.django_db
+def test_suggestions_wait_sealed_and_are_written_in_shuffled_batches(collecting, settings):
+    settings.ZONA_SURVEY_SUGGESTION_BATCH = 5
+    for i in range(4):
+        submit(collecting, **full(), suggestion=f"Saran nomor {i}")
+    # Waiting: nothing readable yet, and the queued rows hold no plain text.
+    assert not Suggestion.objects.exists()
+    assert SuggestionDrop.objects.count() == 4
+    assert not any("Saran" in d.sealed for d in SuggestionDrop.objects.all())
+    submit(collecting, **full(), suggestion="Saran nomor 4")
+    assert SuggestionDrop.objects.count() == 0
+    assert sorted(Suggestion.objects.values_list("text", flat=True)) == [
+        f"Saran nomor {i}" for i in range(5)
+    ]
+
+
+@pytest.mark.django_db
+def test_the_last_few_open_only_after_the_campaign_closed(world, collecting, settings):
+    settings.ZONA_SURVEY_SUGGESTION_BATCH = 5
+    leave(campaign=collecting, text="Sisa satu")
+    assert suggestion_drops_open() == 0
+    with pytest.raises(StateError):
+        suggestion_open_rest(actor=world["operator"], campaign=collecting)
+    collecting.opens_on -= timedelta(days=60)
+    collecting.closes_on = timezone.localdate() - timedelta(days=1)
+    collecting.save()
+    with pytest.raises(PermissionDenied):
+        suggestion_open_rest(actor=world["kanwil_reviewer"], campaign=collecting)
+    assert suggestion_open_rest(actor=world["operator"], campaign=collecting) == 1
+    assert Suggestion.objects.get().text == "Sisa satu"
+    assert AuditEvent.objects.filter(action="survey.suggestions_opened").count() == 1
+
+
+@pytest.mark.django_db
 def test_not_collected_when_the_campaign_does_not_ask(world, instruments):
     campaign = make_campaign(world, instruments)
     submit(campaign, **full(), suggestion="Tidak diminta")
-    assert suggestion_leave(campaign=campaign, text="x") is None
-    assert not Suggestion.objects.exists()
+    assert leave(campaign=campaign, text="x") is None
+    assert not Suggestion.objects.exists() and not SuggestionDrop.objects.exists()
 
 
 @pytest.mark.django_db
@@ -102,6 +150,8 @@ def test_others_get_404(client_for, world, collecting, persona):
     assert client.get(reverse("surveys:suggestions", args=[collecting.pk])).status_code == 404
     moderate = reverse("surveys:suggestion_moderate", args=[collecting.pk, suggestion.pk])
     assert client.post(moderate, {"action": "approve"}).status_code == 404
+    opening = reverse("surveys:suggestions_open", args=[collecting.pk])
+    assert client.post(opening).status_code == 404
     suggestion.refresh_from_db()
     assert suggestion.status == SuggestionStatus.PENDING
 

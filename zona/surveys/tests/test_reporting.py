@@ -280,3 +280,21 @@ def test_public_results_hide_the_complement_of_a_small_service(client, world, in
     page = client.get(reverse("survey_public:results", args=[campaign.public_code]))
     assert page.status_code == 200
     assert page.context["by_service"] == []
+
+
+@pytest.mark.django_db
+def test_api_results_leave_out_small_services(client_for, world, instruments):
+    campaign = make_campaign(world, instruments)
+    for _ in range(6):
+        submit(campaign, spak=[5] * 5)
+    submit(campaign, service="IZIN", spak=[1] * 5)
+    client = client_for(world["viewer"])
+    results = client.get(f"/api/v1/surveys/campaigns/{campaign.pk}/results/").json()
+    assert results["by_service"] == []
+    for _ in range(4):
+        submit(campaign, service="IZIN", spak=[1] * 5)
+    results = client.get(f"/api/v1/surveys/campaigns/{campaign.pk}/results/").json()
+    assert {s["service_code"]: s["respondents"] for s in results["by_service"]} == {
+        "PASPOR": 6,
+        "IZIN": 5,
+    }

@@ -8,6 +8,7 @@ from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -15,7 +16,11 @@ from zona.accounts.access import Perm, user_can
 from zona.core.errors import ZonaError
 from zona.surveys.access import access_campaign_by_id
 from zona.surveys.models import Campaign, Suggestion, SuggestionStatus
-from zona.surveys.services.feedback import suggestion_moderate
+from zona.surveys.services.feedback import (
+    suggestion_moderate,
+    suggestion_open_rest,
+    suggestions_waiting,
+)
 from zona.surveys.views.common import campaign_page
 
 SHOWS = ("pending", "approved", "hidden")
@@ -67,8 +72,23 @@ def suggestion_list(request: HttpRequest, campaign_id: int) -> HttpResponse:
             counts={s: counts.get(s, 0) for s in SHOWS},
             can_moderate=can_moderate,
             hidden_reasons=hidden_reasons,
+            waiting=suggestions_waiting(campaign),
+            closed=campaign.closes_on < timezone.localdate(),
         ),
     )
+
+
+@login_required
+@require_POST
+def suggestion_open_rest_view(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    campaign = access_campaign_by_id(request.user, campaign_id, for_change=True)
+    try:
+        written = suggestion_open_rest(actor=request.user, campaign=campaign)
+    except ZonaError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("%(n)s suggestions were opened.") % {"n": written})
+    return redirect("surveys:suggestions", campaign.pk)
 
 
 @login_required
