@@ -1,0 +1,93 @@
+"""In Chromium: the survey index offered and taken with one click, the summary the unit head
+confirms, and evidence shown as submitted to the reviewer.
+
+Run with `DJANGO_ALLOW_ASYNC_UNSAFE=true .venv/bin/pytest -m browser <this file>`.
+Screenshots for review go to /tmp/zona-shots/integrity-*.png.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from zona.assessments.models import Answer, AssessmentStatus
+from zona.assessments.services import (
+    evidence_add_revision,
+    evidence_link,
+    evidence_upload,
+)
+from zona.assessments.tests.factories import pdf_file
+from zona.core.testing import DEFAULT_PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+SHOTS = Path("/tmp/zona-shots")  # noqa: S108 (screenshots for review, never committed)
+
+
+def shot(page, name: str) -> None:
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"integrity-{name}.png"), full_page=False)
+
+
+@pytest.fixture
+def surveys(monkeypatch):
+    indices = {"ipak": Decimal("3.39"), "ipkp": Decimal("3.1"), "skm_rounds": 2}
+    monkeypatch.setattr("zona.assessments.selectors.survey_indices_for", lambda unit, year: indices)
+    return indices
+
+
+def test_index_offer_summary_and_pinned_evidence(
+    page, phone_page, login, world, assessment, surveys
+):
+    uploaded = evidence_upload(actor=world["operator"], unit=world.bandung, file=pdf_file())
+    evidence_link(
+        actor=world["operator"],
+        assessment=assessment,
+        item_code="A.I.1.i.a",
+        evidence=uploaded.evidence,
+    )
+    # The operator sees IPAK offered beside B.I.a and takes it with one click.
+    login(page, "operator", DEFAULT_PASSWORD)
+    page.goto(f"{page.base_url}/assessments/{assessment.pk}/?s=B.I")
+    offer = page.locator("#item-B-I-a [data-testid=survey-suggestion]")
+    offer.wait_for()
+    assert "IPAK 3,39" in offer.inner_text()
+    shot(page, "offer-desktop")
+    assert not Answer.objects.filter(item_code="B.I.a").exists()
+    offer.locator("[data-testid=take-survey-suggestion]").click()
+    page.wait_for_selector("#item-B-I-a input[name=value][value='3,39']")
+    assert Answer.objects.get(item_code="B.I.a").value == "3.39"
+
+    # The unit head confirms the counts on the summary and submits.
+    login(phone_page, "unit_head", DEFAULT_PASSWORD)
+    phone_page.goto(f"{phone_page.base_url}/assessments/{assessment.pk}/submit/")
+    phone_page.locator("[data-testid=confirm-counts]").wait_for()
+    shot(phone_page, "summary-phone")
+    phone_page.locator("#confirm").check()
+    phone_page.locator("[data-testid=submit-button]").click()
+    phone_page.wait_for_load_state("networkidle")
+    assessment.refresh_from_db()
+    assert assessment.status == AssessmentStatus.SUBMITTED
+    phone_page.goto(f"{phone_page.base_url}/assessments/{assessment.pk}/submit/")
+    phone_page.locator("[data-testid=submitted-summary]").wait_for()
+    shot(phone_page, "submitted-phone")
+
+    # The file is replaced after submission; the reviewer still sees the submitted one.
+    evidence_add_revision(
+        actor=world["operator"], evidence=uploaded.evidence, file=pdf_file(extra=b"v2")
+    )
+    page.context.clear_cookies()
+    login(page, "tpi_reviewer", DEFAULT_PASSWORD)
+    page.goto(f"{page.base_url}/assessments/{assessment.pk}/review/?s=A.I.1")
+    changed = page.locator("#item-A-I-1-i-a [data-testid=changed-after-submission]")
+    changed.wait_for()
+    changed.scroll_into_view_if_needed()
+    shot(page, "pinned-review-desktop")
+    href = page.locator("#item-A-I-1-i-a [data-testid='evidence-A.I.1.i.a'] a").first
+    assert f"/{uploaded.revision.pk}/" in (href.get_attribute("href") or "")
+    page.goto(f"{page.base_url}/assessments/{assessment.pk}/review/?s=B.I")
+    info = page.locator("#item-B-I-a [data-testid=survey-info]")
+    info.wait_for()
+    assert "IPAK 3,39" in info.inner_text()
+    shot(page, "review-index-desktop")
