@@ -17,6 +17,7 @@ from zona.accounts.models import Unit
 from zona.surveys.models import (
     Campaign,
     InstrumentVersion,
+    Kiosk,
     Response,
     ValidationCall,
     ValidationDraw,
@@ -63,6 +64,18 @@ def access_draw_by_id(user: Any, campaign: Campaign, draw_id: Any) -> Validation
         raise Http404
     draw.campaign = campaign
     return draw
+
+
+def access_kiosk_by_id(user: Any, campaign: Campaign, kiosk_id: Any) -> Kiosk:
+    """A kiosk of `campaign` for its managers (SURVEY_MANAGE on the campaign's unit)."""
+    try:
+        kiosk = Kiosk.objects.get(pk=int(kiosk_id), campaign=campaign)
+    except (Kiosk.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if not user_can(user, Perm.SURVEY_MANAGE, campaign.unit):
+        raise Http404
+    kiosk.campaign = campaign
+    return kiosk
 
 
 def access_call_by_id(user: Any, draw: ValidationDraw, call_id: Any) -> ValidationCall:

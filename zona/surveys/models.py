@@ -272,6 +272,7 @@ class Flag(models.TextChoices):
     TOO_FAST = "too_fast", _("answered too fast")
     STRAIGHT_LINE = "straight_line", _("same answer everywhere")
     BURST = "burst", _("burst from one device or network")
+    REPEATED = "repeated", _("same answers as several recent responses")
 
 
 class ResponseQuerySet(models.QuerySet["Response"]):
@@ -509,6 +510,57 @@ class LkeFeedPin(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} · {self.year}"
+
+
+class Kiosk(models.Model):
+    """A tablet registered by a manager at a named place, with its own secret link.
+
+    Its responses are paced by the server (zona.surveys.throttle.kiosk_pace) and counted here,
+    never marked on the response itself. Closing it retires its link.
+    """
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="kiosks")
+    name = models.CharField(_("device name"), max_length=80)
+    location = models.CharField(_("place"), max_length=160)
+    key = models.CharField(max_length=32, unique=True, default=kiosk_key)
+    responses = models.PositiveIntegerField(_("responses"), default=0)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    opened_at = models.DateTimeField(_("opened at"), auto_now_add=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("kiosk")
+        verbose_name_plural = _("kiosks")
+        ordering = ["opened_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.location})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+class ContactDrop(models.Model):
+    """A contact waiting for the background worker, sealed (encrypted) so that a row read next
+    to its response reveals nothing. The worker opens drops in shuffled batches into Contact
+    rows of its own transaction and deletes them (zona.surveys.services.contacts)."""
+
+    id = models.BigIntegerField(primary_key=True, default=random_id, editable=False)
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    sealed = models.TextField()
+
+    class Meta:
+        verbose_name = _("queued contact")
+        verbose_name_plural = _("queued contacts")
+
+    def __str__(self) -> str:
+        return str(self.pk)
 
 
 def floor_to_hour(moment: datetime) -> datetime:

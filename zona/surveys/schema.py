@@ -68,10 +68,18 @@ class InstrumentDoc(_Doc):
     intro: LocalizedText | None = None
     scale: ScaleDoc
     items: list[ItemDoc] = Field(min_length=1)
+    # The items a response must answer for this instrument to count: "all", or a list of item
+    # codes. A response that answers the instrument at all must answer these (SKM: all nine
+    # elements of PermenPAN-RB 14/2017).
+    required: Literal["all"] | list[str] = "all"
 
     @property
     def codes(self) -> list[str]:
         return [item.code for item in self.items]
+
+    @property
+    def required_codes(self) -> list[str]:
+        return self.codes if self.required == "all" else list(self.required)
 
     def point_labels(self, item: ItemDoc) -> list[LocalizedText]:
         return item.labels or self.scale.labels
@@ -164,4 +172,10 @@ def check_instrument(doc: InstrumentDoc) -> list[InstrumentProblem]:
         seen.add(item.code)
         if item.labels is not None and len(item.labels) != points:
             add(f"{where}.labels", f"give one label per point ({points})")
+    if doc.required != "all":
+        if not doc.required:
+            add("required", 'name at least one item, or write "all"')
+        for code in doc.required:
+            if code not in seen:
+                add("required", f"unknown item code {code}")
     return problems

@@ -556,3 +556,35 @@ def lke_feed_state(campaign: Campaign, *, limit: int = 20) -> LkeFeedState:
         lock_reason=feed_lock_reason(unit=unit, year=year),
         events=events,
     )
+
+
+# --- kiosks -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChannelShare:
+    counted: int
+    kiosk: int
+    kiosk_flagged: int
+
+    @property
+    def web(self) -> int:
+        return self.counted - self.kiosk
+
+    @property
+    def kiosk_percent(self) -> Decimal | None:
+        if not self.counted:
+            return None
+        return (Decimal(self.kiosk) * 100 / self.counted).quantize(Decimal("0.1"))
+
+
+def channel_share(campaign: Campaign) -> ChannelShare:
+    """Counted responses by channel: the kiosk share is shown apart from the public link's."""
+    from zona.surveys.models import Channel
+
+    row = Response.objects.filter(campaign=campaign, excluded=False).aggregate(
+        counted=Count("pk"),
+        kiosk=Count("pk", filter=Q(channel=Channel.KIOSK)),
+        kiosk_flagged=Count("pk", filter=Q(channel=Channel.KIOSK, flagged=True)),
+    )
+    return ChannelShare(row["counted"], row["kiosk"], row["kiosk_flagged"])

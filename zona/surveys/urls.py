@@ -1,6 +1,14 @@
 from django.urls import path
 
-from zona.surveys.views import campaigns, documents, exports, instruments, review
+from zona.surveys.views import (
+    campaigns,
+    documents,
+    exports,
+    feedback,
+    instruments,
+    kiosks,
+    review,
+)
 
 app_name = "surveys"
 urlpatterns = [
@@ -11,10 +19,11 @@ urlpatterns = [
     path("<int:campaign_id>/", campaigns.campaign_detail, name="campaign_detail"),
     path("<int:campaign_id>/edit/", campaigns.campaign_edit, name="campaign_edit"),
     path("<int:campaign_id>/publish/", campaigns.campaign_publish, name="campaign_publish"),
+    path("<int:campaign_id>/kiosks/", kiosks.kiosk_list, name="kiosks"),
     path(
-        "<int:campaign_id>/kiosk-key/",
-        campaigns.campaign_rotate_kiosk,
-        name="campaign_kiosk_rotate",
+        "<int:campaign_id>/kiosks/<int:kiosk_id>/close/",
+        kiosks.kiosk_close_view,
+        name="kiosk_close",
     ),
     path("<int:campaign_id>/results/", campaigns.campaign_results_view, name="campaign_results"),
     path("<int:campaign_id>/export/responses/", exports.export_responses, name="export_responses"),
@@ -34,6 +43,17 @@ urlpatterns = [
         name="response_restore",
     ),
     path("<int:campaign_id>/validation/", review.validation, name="validation"),
+    path("<int:campaign_id>/suggestions/", feedback.suggestion_list, name="suggestions"),
+    path(
+        "<int:campaign_id>/suggestions/open/",
+        feedback.suggestion_open_rest_view,
+        name="suggestions_open",
+    ),
+    path(
+        "<int:campaign_id>/suggestions/<int:suggestion_id>/moderate/",
+        feedback.suggestion_moderate_view,
+        name="suggestion_moderate",
+    ),
     path("<int:campaign_id>/validation/<int:draw_id>/", review.draw_detail, name="draw"),
     path(
         "<int:campaign_id>/validation/<int:draw_id>/calls/<int:call_id>/",

@@ -25,7 +25,6 @@ from zona.surveys.models import (
     CodeBatch,
     InstrumentVersion,
     OneTimeCode,
-    kiosk_key,
 )
 from zona.surveys.selectors import instrument_versions_for
 from zona.surveys.services.common import check_perm
@@ -280,18 +279,6 @@ def campaign_publish_results(*, actor: Any, campaign: Campaign, public: bool) ->
             action="survey.results_published" if public else "survey.results_unpublished",
             target=campaign,
             unit=campaign.unit,
-        )
-    return campaign
-
-
-def campaign_rotate_kiosk_key(*, actor: Any, campaign: Campaign) -> Campaign:
-    """Retire every kiosk link of the campaign (a lost or replaced tablet)."""
-    check_perm(actor, Perm.SURVEY_MANAGE, campaign.unit)
-    with transaction.atomic():
-        campaign.kiosk_key = kiosk_key()
-        campaign.save(update_fields=["kiosk_key", "updated_at"])
-        audit_record(
-            actor=actor, action="survey.kiosk_key_rotated", target=campaign, unit=campaign.unit
         )
     return campaign
 

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,15 +24,18 @@ from zona.surveys.models import (
     Answer,
     Campaign,
     Channel,
-    Contact,
     Flag,
     InstrumentVersion,
+    Kiosk,
     OneTimeCode,
     Response,
     ServedWhen,
     floor_to_hour,
 )
+from zona.surveys.profile import clean_profile
 from zona.surveys.services.common import check_perm, normalize_code
+from zona.surveys.services.contacts import contact_leave
+from zona.surveys.services.feedback import suggestion_leave
 
 # --- public submissions -------------------------------------------------------------------
 
@@ -51,14 +55,21 @@ class Submission:
     answers: Mapping[int, Mapping[str, int]]
     idempotency_key: str
     channel: str = Channel.WEB
+    # The registered kiosk that sent it (counted on the kiosk, never stored on the response).
+    kiosk_id: int | None = None
     # Seconds from the form being shown to being sent; None when unknown.
     duration_seconds: float | None = None
     # The device or network sent many responses lately (decided by the caller, which holds
     # the hashed counters; nothing of them reaches the database).
     burst: bool = False
+    # Several recent responses of the campaign gave exactly these answers (same caller).
+    repeated: bool = False
     code: str = ""
     contact: str = ""
     contact_name: str = ""
+    # Respondent profile band codes (zona/surveys/profile.py) and a suggestion; both optional.
+    profile: Mapping[str, str] = field(default_factory=dict)
+    suggestion: str = ""
 
 
 @dataclass(frozen=True)
@@ -77,7 +88,18 @@ def quality_flags(submission: Submission, values: Sequence[int]) -> list[str]:
         flags.append(Flag.STRAIGHT_LINE)
     if submission.burst:
         flags.append(Flag.BURST)
+    if submission.repeated:
+        flags.append(Flag.REPEATED)
     return flags
+
+
+def answer_pattern(answers: Mapping[int, Mapping[str, int]]) -> str:
+    """The answers as one string (version:item=value, sorted), for the repeated-pattern count."""
+    return ";".join(
+        f"{version}:{code}={value}"
+        for version in sorted(answers)
+        for code, value in sorted(answers[version].items())
+    )
 
 
 def _check_submission(
@@ -122,6 +144,17 @@ def _check_submission(
                 )
             else:
                 rows.append((version, positions[code], value))
+        if answers:
+            # An instrument answered at all counts only with its required items (YAML data).
+            for code in version.doc.required_codes:
+                if code not in answers:
+                    problems.append(
+                        Problem(
+                            "required",
+                            _("Answer this question too."),
+                            f"{version.instrument.key}.{code}",
+                        )
+                    )
     if not rows and not problems:
         problems.append(Problem("required", _("Answer at least one question."), ""))
     if campaign.requires_code and not normalize_code(submission.code):
@@ -155,7 +188,10 @@ def response_submit(*, campaign: Campaign, submission: Submission) -> SubmitResu
                 served_when=submission.served_when,
                 flags=flags,
                 flagged=bool(flags),
+                **(clean_profile(submission.profile) if campaign.asks_profile else {}),
             )
+            if submission.kiosk_id is not None:
+                Kiosk.objects.filter(pk=submission.kiosk_id).update(responses=F("responses") + 1)
             if campaign.requires_code:
                 consumed = OneTimeCode.objects.filter(
                     campaign=campaign, code=normalize_code(submission.code), used=False
@@ -184,20 +220,13 @@ def response_submit(*, campaign: Campaign, submission: Submission) -> SubmitResu
         if existing is None:
             raise
         return SubmitResult(existing, created=False)
+    if submission.suggestion.strip():
+        # Like the contact: its own transaction, nothing that points back to the response.
+        suggestion_leave(campaign=campaign, text=submission.suggestion)
     if submission.contact.strip():
         # Its own transaction, after the response's, with nothing that points back.
         contact_leave(campaign=campaign, contact=submission.contact, name=submission.contact_name)
     return SubmitResult(response, created=True)
-
-
-def contact_leave(*, campaign: Campaign, contact: str, name: str = "") -> Contact:
-    contact = contact.strip()[:200]
-    if not contact:
-        raise ValidationFailed(
-            _("Enter a phone number or e-mail."), problems=[Problem("required", "", "contact")]
-        )
-    with transaction.atomic():
-        return Contact.objects.create(campaign=campaign, contact=contact, name=name.strip()[:120])
 
 
 # --- review of flagged responses -----------------------------------------------------------

@@ -8,6 +8,7 @@ import secrets
 from collections.abc import Sequence
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,10 +24,19 @@ from zona.surveys.models import (
     ValidationDraw,
 )
 from zona.surveys.services.common import check_perm
+from zona.surveys.services.contacts import contact_drops_open
 
 # --- survey validation by assessors -------------------------------------------------------
 
+# The form's upper bound; the real cap of a draw is `draw_cap` (settings).
 MAX_DRAW = 200
+
+
+def draw_cap(pool_size: int) -> int:
+    """The most contacts one draw may return: ZONA_SURVEY_DRAW_MAX_SHARE of the pool (at
+    least one) and never more than ZONA_SURVEY_DRAW_MAX, so no draw hands out the pool."""
+    share = int(pool_size * settings.ZONA_SURVEY_DRAW_MAX_SHARE)
+    return max(0, min(settings.ZONA_SURVEY_DRAW_MAX, max(1, share), pool_size))
 
 
 def contact_pool(campaign: Campaign) -> list[tuple[int, str]]:
@@ -59,10 +69,22 @@ def validation_draw_create(
             _("The seed must be a whole number from 0."),
             problems=[Problem("invalid", _("Out of range."), "seed")],
         )
+    # Contacts still waiting for the worker join the pool now, shuffled as a batch.
+    contact_drops_open(campaign=campaign, force=True)
     with transaction.atomic():
         pool = contact_pool(campaign)
         if not pool:
             raise StateError(_("No respondent of this campaign left a contact."))
+        cap = draw_cap(len(pool))
+        if size > cap:
+            raise ValidationFailed(
+                _(
+                    "A draw may take at most %(cap)s of the %(pool)s contacts (a share of the "
+                    "pool, so that no one holds the whole list)."
+                )
+                % {"cap": cap, "pool": len(pool)},
+                problems=[Problem("too_large", _("Draw fewer contacts."), "size")],
+            )
         seed = secrets.randbits(48) if seed is None else seed
         chosen = draw_sample(pool, size, seed)
         draw = ValidationDraw.objects.create(
@@ -82,7 +104,13 @@ def validation_draw_create(
             action="survey.validation_drawn",
             target=draw,
             unit=campaign.unit,
-            details={"seed": seed, "size": len(chosen), "pool_size": len(pool)},
+            details={
+                "seed": seed,
+                "requested": size,
+                "size": len(chosen),
+                "pool_size": len(pool),
+                "cap": cap,
+            },
         )
     return draw
 

@@ -88,3 +88,10 @@ def submit(campaign: Campaign, *, service: str = "PASPOR", key: str | None = Non
             **extra,
         ),
     )
+
+
+@pytest.fixture(autouse=True)
+def _contacts_written_at_once(settings):
+    """Contacts wait for batches of ZONA_SURVEY_CONTACT_BATCH (test_anonymity checks that);
+    elsewhere each one is written as soon as it comes."""
+    settings.ZONA_SURVEY_CONTACT_BATCH = 1

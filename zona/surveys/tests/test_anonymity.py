@@ -147,3 +147,62 @@ def test_response_rows_are_ordered_by_a_random_key_not_by_time(campaign):
     refs = [submit(campaign, spak=[5] * 5).response.pk for _ in range(30)]
     assert refs != sorted(refs)  # primary keys carry no arrival order
     assert len({r.submitted_hour for r in Response.objects.all()}) <= 2  # only the hour is kept
+
+
+def _xmins(table: str) -> list[int]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT xmin::text FROM {table}")  # noqa: S608 (fixed table names)
+        return [int(row[0]) for row in cursor.fetchall()]
+
+
+def test_contacts_are_written_in_shuffled_batches_apart_from_responses(campaign, settings):
+    """On PostgreSQL a plain SELECT of xmin linked each contact to its response (issue 8)."""
+    from django.db import connection
+
+    from zona.surveys.models import ContactDrop
+
+    from .conftest import submit
+
+    settings.ZONA_SURVEY_CONTACT_BATCH = 5
+    for i in range(4):
+        submit(campaign, spak=[5] * 5, contact=f"0812{i:07d}", contact_name=SECRET_NAME)
+    # Waiting for the worker, and sealed: nothing readable sits next to the responses.
+    assert Contact.objects.count() == 0 and ContactDrop.objects.count() == 4
+    dump = serializers.serialize("json", ContactDrop.objects.all())
+    assert "0812" not in dump and SECRET_NAME not in dump
+    submit(campaign, spak=[5] * 5, contact="08120000004")
+    assert ContactDrop.objects.count() == 0
+    assert sorted(Contact.objects.values_list("contact", flat=True)) == [
+        f"0812{i:07d}" for i in range(5)
+    ]
+    if connection.vendor == "postgresql":
+        contact_xmins = set(_xmins("surveys_contact"))
+        response_xmins = set(_xmins("surveys_response"))
+        assert len(contact_xmins) == 1  # one transaction of the worker for the whole batch
+        assert not contact_xmins & response_xmins
+
+
+def test_a_draw_cannot_take_the_whole_pool_and_is_audited(campaign, world, settings):
+    from zona.core.errors import ValidationFailed
+
+    from .conftest import submit
+
+    settings.ZONA_SURVEY_DRAW_MAX_SHARE = 0.25
+    settings.ZONA_SURVEY_DRAW_MAX = 100
+    for i in range(20):
+        submit(campaign, spak=[5] * 5, contact=f"0813{i:07d}")
+    with pytest.raises(ValidationFailed) as caught:
+        validation_draw_create(actor=world["tpi_reviewer"], campaign=campaign, size=20)
+    assert caught.value.problems[0].code == "too_large"
+    with pytest.raises(ValidationFailed):
+        validation_draw_create(actor=world["tpi_reviewer"], campaign=campaign, size=6)
+    draw = validation_draw_create(actor=world["tpi_reviewer"], campaign=campaign, size=5)
+    assert draw.calls.count() == 5
+    settings.ZONA_SURVEY_DRAW_MAX = 3
+    with pytest.raises(ValidationFailed):
+        validation_draw_create(actor=world["tpi_reviewer"], campaign=campaign, size=4)
+    events = AuditEvent.objects.filter(action="survey.validation_drawn")
+    assert events.count() == 1
+    assert events.get().details["pool_size"] == 20 and events.get().details["cap"] == 5

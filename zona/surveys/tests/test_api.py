@@ -24,7 +24,7 @@ def test_campaign_list_is_scoped(client_for, world, instruments, campaign):
 
 def test_detail_and_results(client_for, world, campaign):
     submit(campaign, spak=[6, 5, 6, 4, 6], skm=[3, 3, 4, 2, 3, 3, 4, 3, 3])
-    submit(campaign, spak=[5, 5, 6, None, 5], skm=[4, 3, 3, 3, 3, 4, 4, 2, 3])
+    submit(campaign, spak=[5, 5, 6, 4, 5], skm=[4, 3, 3, 3, 3, 4, 4, 2, 3])
     client = client_for(world["viewer"])
     detail = client.get(f"/api/v1/surveys/campaigns/{campaign.pk}/").json()
     assert {s["service_code"]: s["target"] for s in detail["services"]} == {
@@ -34,7 +34,7 @@ def test_detail_and_results(client_for, world, campaign):
     results = client.get(f"/api/v1/surveys/campaigns/{campaign.pk}/results/").json()
     by_key = {r["instrument"]: r for r in results["results"]}
     assert by_key["spak"]["index"] == "3.4667"
-    assert by_key["spak"]["items"][3] == {"code": "Q4", "mean": "4.0000", "answered": 1}
+    assert by_key["spak"]["items"][3] == {"code": "Q4", "mean": "4.0000", "answered": 2}
     assert (by_key["skm"]["ikm"], by_key["skm"]["grade"], by_key["skm"]["index"]) == (
         "79.17",
         "B",

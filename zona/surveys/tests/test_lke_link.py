@@ -50,8 +50,8 @@ def test_latest_round_with_answers_is_used_unless_one_is_marked(world, instrumen
 
 def test_indices_are_rounded_half_up_and_ignore_excluded(world, instruments, campaign):
     submit(campaign, spak=[6, 5, 6, 4, 6])
-    submit(campaign, spak=[5, 5, 6, None, 5])
-    flagged = submit(campaign, spak=[4, 6, 6, 5, None], burst=True).response
+    submit(campaign, spak=[5, 5, 6, 4, 5])
+    flagged = submit(campaign, spak=[4, 6, 6, 5, 6], burst=True).response
     assert survey_indices_for(world.bandung, campaign.year)["ipak"] == Decimal("3.51")
     response_exclude(actor=world["tpi_reviewer"], response=flagged, reason="burst")
     # (5.5 + 5 + 6 + 4 + 5.5) / 5 x 4/6 = 3.4666... -> 3.47

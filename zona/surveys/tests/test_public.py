@@ -9,8 +9,8 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
-from zona.surveys.models import Channel, Contact, Response
-from zona.surveys.throttle import ADDRESS_LIMITS
+from zona.surveys.models import Channel, Contact, Kiosk, Response
+from zona.surveys.services.kiosks import kiosk_open
 from zona.surveys.views.public import DEVICE_COOKIE, form_token
 
 from .conftest import service_id
@@ -31,9 +31,10 @@ def url(campaign, name="form", *args):
 
 def post_data(campaign, *, key=None, spak=(6, 5, 6, 4, 6), **extra):
     versions = {v.instrument.key: v for v in campaign.ordered_versions()}
+    key = key or uuid.uuid4().hex
     data = {
-        "t": form_token(campaign),
-        "key": key or uuid.uuid4().hex,
+        "t": form_token(campaign, key),
+        "key": key,
         "lang": "id",
         "served": "yes",
         "service": str(service_id(campaign)),
@@ -154,8 +155,10 @@ def test_unknown_code_is_404(client, campaign):
     assert client.get("/s/nope1234").status_code == 404
 
 
-def test_rate_limit_per_address_and_bursts_per_device(client, campaign, monkeypatch):
-    monkeypatch.setattr("zona.surveys.throttle.ADDRESS_LIMITS", (ADDRESS_LIMITS[0], 3, 4))
+def test_rate_limit_per_address_and_bursts_per_device(client, campaign, settings):
+    settings.ZONA_SURVEY_NETWORK_FLAG_AFTER = 3
+    settings.ZONA_SURVEY_NETWORK_REFUSE_AFTER = 4
+    settings.ZONA_SURVEY_DEVICE_FLAG_AFTER = 10
     client.get(url(campaign))  # gets a device cookie
     codes = [client.post(url(campaign), post_data(campaign)).status_code for _ in range(5)]
     assert codes == [302, 302, 302, 302, 429]
@@ -166,17 +169,25 @@ def test_rate_limit_per_address_and_bursts_per_device(client, campaign, monkeypa
     assert client.post(url(campaign), post_data(campaign, key=stored_key)).status_code == 302
 
 
-def test_kiosk(client, campaign):
-    page = client.get(url(campaign, "kiosk", campaign.kiosk_key))
+def test_kiosk(client, campaign, world):
+    kiosk = kiosk_open(
+        actor=world["operator"], campaign=campaign, name="Tablet 1", location="Loket paspor"
+    )
+    page = client.get(url(campaign, "kiosk", kiosk.key))
     assert page.status_code == 200
     html = page.content.decode()
     assert "kiosk.js" in html and "data-kiosk" in html
     assert client.get(url(campaign, "kiosk", "wrong")).status_code == 404
-    data = post_data(campaign, kiosk=campaign.kiosk_key, elapsed="95", t="")
+    assert "Tablet 1" in html and "Loket paspor" in html
+    # The campaign's old shared kiosk key no longer opens a kiosk.
+    assert client.get(url(campaign, "kiosk", campaign.kiosk_key)).status_code == 404
+    data = post_data(campaign, kiosk=kiosk.key, t="")
     response = client.post(url(campaign), data, HTTP_ACCEPT="application/json")
     assert response.status_code == 201
     stored = Response.objects.get()
     assert stored.channel == Channel.KIOSK and stored.flags == []
+    kiosk.refresh_from_db()
+    assert kiosk.responses == 1
     retired = client.post(
         url(campaign),
         post_data(campaign, kiosk="old-key", elapsed="95"),
@@ -203,8 +214,9 @@ def test_the_form_is_a_few_kilobytes_on_the_wire(client, campaign):
     assert response["Content-Encoding"] == "gzip"
     assert len(response.content) < 8_000  # three instruments, 22 questions
     # The kiosk page carries the kiosk key and is never compressed (no BREACH oracle).
-    kiosk = client.get(url(campaign, "kiosk", campaign.kiosk_key), HTTP_ACCEPT_ENCODING="gzip")
-    assert "Content-Encoding" not in kiosk
+    device = Kiosk.objects.create(campaign=campaign, name="T", location="L")
+    kiosk = client.get(url(campaign, "kiosk", device.key), HTTP_ACCEPT_ENCODING="gzip")
+    assert kiosk.status_code == 200 and "Content-Encoding" not in kiosk
 
 
 def test_a_changed_campaign_shows_at_once_despite_the_form_cache(client, campaign, world):
@@ -229,3 +241,74 @@ def test_a_submission_is_a_handful_of_queries(client, campaign, django_assert_ma
     with django_assert_max_num_queries(6):
         response = client.post(url(campaign), data, HTTP_ACCEPT="application/json")
     assert response.status_code == 201
+
+
+def test_a_form_token_serves_one_submission(client, campaign):
+    data = post_data(campaign)
+    assert client.post(url(campaign), data).status_code == 302
+    # The same token with a new response key is refused: a token names its one response.
+    again = dict(data, key=uuid.uuid4().hex)
+    response = client.post(url(campaign), again, HTTP_ACCEPT="application/json")
+    assert response.status_code == 400 and response.json()["error"]["code"] == "expired"
+    # Sending the same form again stores nothing new.
+    assert client.post(url(campaign), data).status_code == 302
+    assert Response.objects.count() == 1
+
+
+def test_the_duration_is_measured_by_the_server(client, campaign):
+    # A client's "elapsed" is ignored: the form was served just now, so this was too fast.
+    client.post(url(campaign), post_data(campaign, elapsed="600"))
+    assert Response.objects.get().flags == ["too_fast"]
+
+
+def test_every_required_item_must_be_answered(client, campaign):
+    skm = next(v for v in campaign.ordered_versions() if v.instrument.key == "skm")
+    one = post_data(campaign, spak=(6,))
+    response = client.post(url(campaign), one, HTTP_ACCEPT="application/json")
+    assert response.status_code == 400
+    fields = {p["field"] for p in response.json()["error"]["problems"]}
+    assert fields == {"spak.Q2", "spak.Q3", "spak.Q4", "spak.Q5"}
+    eight = post_data(campaign, **{f"a-{skm.pk}-Q{i}": "3" for i in range(1, 9)})
+    response = client.post(url(campaign), eight, HTTP_ACCEPT="application/json")
+    assert response.status_code == 400
+    assert [p["field"] for p in response.json()["error"]["problems"]] == ["skm.Q9"]
+    assert not Response.objects.exists()
+    nine = dict(eight, **{f"a-{skm.pk}-Q9": "4"})
+    assert client.post(url(campaign), nine, HTTP_ACCEPT="application/json").status_code == 201
+
+
+def test_repeated_answer_patterns_are_flagged(client, campaign, settings):
+    settings.ZONA_SURVEY_REPEAT_FLAG_AFTER = 2
+    for i in range(3):
+        client.cookies[DEVICE_COOKIE] = f"phone-{i}"
+        client.post(
+            url(campaign), post_data(campaign, spak=(6, 6, 5, 6, 6)), REMOTE_ADDR=f"10.0.0.{i}"
+        )
+    flags = sorted("repeated" in r.flags for r in Response.objects.all())
+    assert flags == [False, False, True]
+
+
+def test_a_service_hall_on_one_address_is_not_refused(client, campaign):
+    """About 18 submissions from one address were refused; a hall sends many more."""
+    for i in range(150):
+        client.cookies[DEVICE_COOKIE] = f"phone-{i}"
+        spak = (4 + i % 3, 5, 4 + i % 2, 6, 5)
+        response = client.post(
+            url(campaign), post_data(campaign, spak=spak), REMOTE_ADDR="10.9.9.9"
+        )
+        assert response.status_code == 302, i
+    assert Response.objects.count() == 150
+    # Past ZONA_SURVEY_NETWORK_FLAG_AFTER (120 an hour) they are flagged for review, not lost.
+    assert sum("burst" in r.flags for r in Response.objects.all()) == 30
+
+
+def test_the_refusal_keeps_the_answers_and_says_what_to_do(client, campaign, settings):
+    settings.ZONA_SURVEY_NETWORK_REFUSE_AFTER = 1
+    client.post(url(campaign), post_data(campaign), REMOTE_ADDR="10.1.1.1")
+    data = post_data(campaign, spak=(4, 5, 6, 5, 4))
+    refused = client.post(url(campaign), data, REMOTE_ADDR="10.1.1.1")
+    assert refused.status_code == 429
+    html = refused.content.decode()
+    spak = next(v for v in campaign.ordered_versions() if v.instrument.key == "spak")
+    assert re.search(rf'name="a-{spak.pk}-Q1" id="a-{spak.pk}-Q1-4" value="4"\s+checked', html)
+    assert 'role="alert"' in html and 'value="{}"'.format(data["key"]) in html

@@ -155,7 +155,15 @@ def test_another_agencys_instrument_is_not_available(world, instruments):
 
 
 def test_submission_stores_answers_tied_to_versions(campaign, instruments):
-    result = submit(campaign, spak=[6, 5, None, 4, 6], skm=[3, 3, 4, 2, 3, 3, 4, 3, 3])
+    with pytest.raises(ValidationFailed) as caught:
+        submit(campaign, spak=[6, 5, None, 4, 6], skm=[3, 3, 4, 2, 3, 3, 4, 3])
+    # An instrument counts only with its required items (`required: all` in the YAML).
+    assert {p.field for p in caught.value.problems if p.code == "required"} == {
+        "spak.Q3",
+        "skm.Q9",
+    }
+    assert not Response.objects.exists()
+    result = submit(campaign, spak=[6, 5, 5, 4, 6], skm=[3, 3, 4, 2, 3, 3, 4, 3, 3])
     assert result.created
     response = result.response
     assert response.submitted_hour.minute == 0 and response.submitted_hour.second == 0
@@ -164,8 +172,8 @@ def test_submission_stores_answers_tied_to_versions(campaign, instruments):
             "instrument_version__instrument__key", "item", "value"
         )
     )
-    assert ("spak", 3, 4) not in rows and ("spak", 4, 4) in rows
-    assert len(rows) == 4 + 9
+    assert ("spak", 3, 5) in rows and ("spak", 4, 4) in rows
+    assert len(rows) == 5 + 9
     assert {
         a.instrument_version.content_hash for a in Answer.objects.filter(response=response)
     } == {
@@ -260,18 +268,19 @@ def test_contact_is_stored_apart_and_only_once(campaign):
 
 def test_indices_from_the_database_match_the_hand_checked_case(campaign):
     submit(campaign, spak=[6, 5, 6, 4, 6], skm=[3, 3, 4, 2, 3, 3, 4, 3, 3])
-    submit(campaign, spak=[5, 5, 6, None, 5], skm=[4, 3, 3, 3, 3, 4, 4, 2, 3])
-    submit(campaign, service="IZIN", spak=[4, 6, 6, 5, None])
+    submit(campaign, spak=[5, 5, 6, 5, 5], skm=[4, 3, 3, 3, 3, 4, 4, 2, 3])
+    submit(campaign, service="IZIN", spak=[4, 6, 6, 5, 6])
     results = {r.version.instrument.key: r for r in campaign_results(campaign)}
-    assert str(results["spak"].shown) == "3.51"
-    assert rounded(results["spak"].value or Decimal(0), 4) == Decimal("3.5111")
+    # Item means 5, 16/3, 6, 14/3, 17/3 -> 80/15 x 4/6 = 3.5555...
+    assert str(results["spak"].shown) == "3.56"
+    assert rounded(results["spak"].value or Decimal(0), 4) == Decimal("3.5556")
     assert results["spak"].respondents == 3
     assert str(results["skm"].shown) == "79.17" and results["skm"].grade == "B"
     assert results["spkp"].value is None
     paspor = campaign_results(campaign, service_type_id=service_id(campaign, "PASPOR"))
     assert paspor[0].respondents == 2
     by_service = {s.service.code: s for s in results_by_service(campaign)}
-    assert by_service["IZIN"].results[0].shown == Decimal("3.50")  # (4+6+6+5)/4 x 4/6
+    assert by_service["IZIN"].results[0].shown == Decimal("3.60")  # (4+6+6+5+6)/5 x 4/6
 
 
 def test_exclusion_of_flagged_responses(campaign, world):

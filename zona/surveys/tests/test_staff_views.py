@@ -146,15 +146,13 @@ def test_detail_shows_progress_and_links(client_for, world, campaign):
     submit(campaign, spak=[5] * 5, duration_seconds=1)
     html = page(client_for, world["operator"], "campaign_detail", campaign.pk).content.decode()
     assert f"/s/{campaign.public_code}" in html
-    assert campaign.kiosk_key in html
+    assert reverse("surveys:kiosks", args=[campaign.pk]) in html
     assert "2 dari 358 respons" in html
-    viewer_html = page(client_for, world["viewer"], "campaign_detail", campaign.pk).content.decode()
-    assert campaign.kiosk_key not in viewer_html
 
 
 def test_results_page_and_chart_data(client_for, world, campaign):
     submit(campaign, spak=[6, 5, 6, 4, 6], skm=[3, 3, 4, 2, 3, 3, 4, 3, 3])
-    submit(campaign, spak=[5, 5, 6, None, 5], skm=[4, 3, 3, 3, 3, 4, 4, 2, 3])
+    submit(campaign, spak=[5, 5, 6, 4, 5], skm=[4, 3, 3, 3, 3, 4, 4, 2, 3])
     response = page(client_for, world["viewer"], "campaign_results", campaign.pk)
     html = response.content.decode()
     assert "echarts.min.js" in html and "results.js" in html
@@ -168,7 +166,7 @@ def test_results_page_and_chart_data(client_for, world, campaign):
 
 def test_response_export_csv_and_excel(client_for, world, campaign, settings):
     settings.ZONA_SURVEY_MIN_GROUP = 1  # groups of one shown here (see test_reporting.py)
-    submit(campaign, spak=[6, 5, None, 4, 6], skm=[3] * 9)
+    submit(campaign, spak=[6, 5, 5, 4, 6], skm=[3] * 9)
     submit(campaign, service="IZIN", spkp=[2] * 8, duration_seconds=1)
     client = client_for(world["operator"])
     url = reverse("surveys:export_responses", args=[campaign.pk])
@@ -196,7 +194,7 @@ def test_response_export_csv_and_excel(client_for, world, campaign, settings):
     paspor = next(r for r in rows if r["service"] == "PASPOR")
     assert (paspor["spak.Q1"], paspor["spak.Q3"], paspor["skm.Q9"], paspor["spkp.Q1"]) == (
         "6",
-        "",
+        "5",
         "3",
         "",
     )
@@ -271,13 +269,13 @@ def test_validation_draw_and_calls(client_for, world, campaign):
         submit(campaign, spak=[5] * 5, contact=f"0812-000-{i:04d}", contact_name=f"Ibu {i}")
     client = client_for(world["kanwil_reviewer"])
     response = client.post(
-        reverse("surveys:validation", args=[campaign.pk]), {"size": 4, "seed": 77}
+        reverse("surveys:validation", args=[campaign.pk]), {"size": 3, "seed": 77}
     )
     draw = ValidationDraw.objects.get()
     assert response["Location"] == reverse("surveys:draw", args=[campaign.pk, draw.pk])
     html = client.get(response["Location"]).content.decode()
     assert "Mengulang undian dengan seed ini menghasilkan kontak yang sama." in html
-    assert html.count("0812-000-") == 4
+    assert html.count("0812-000-") == 3
     call = draw.calls.order_by("position")[0]
     client.post(
         reverse("surveys:call_record", args=[campaign.pk, draw.pk, call.pk]),
@@ -327,13 +325,11 @@ def test_instrument_pages_and_agency_upload(client_for, world, instruments):
     )
 
 
-def test_publish_and_rotate_kiosk(client_for, world, campaign):
+def test_publish(client_for, world, campaign):
     client = client_for(world["operator"])
-    old_key = campaign.kiosk_key
     client.post(reverse("surveys:campaign_publish", args=[campaign.pk]), {"public": "1"})
-    client.post(reverse("surveys:campaign_kiosk_rotate", args=[campaign.pk]))
     campaign.refresh_from_db()
-    assert campaign.results_public and campaign.kiosk_key != old_key
+    assert campaign.results_public
     assert (
         client_for(world["viewer"])
         .post(reverse("surveys:campaign_publish", args=[campaign.pk]), {"public": "0"})

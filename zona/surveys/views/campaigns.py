@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from zona.accounts.access import Perm, has_perm_anywhere, units_where, user_can
+from zona.accounts.access import Perm, has_perm_anywhere, units_where
 from zona.accounts.models import Unit
 from zona.core.api.params import int_or_none
 from zona.core.errors import ZonaError
@@ -38,10 +38,13 @@ from zona.surveys.models import (
     CodeBatch,
     Contact,
 )
+from zona.surveys.profile import min_group
+from zona.surveys.reporting import profile_breakdown, shown_services
 from zona.surveys.selectors import (
     campaign_progress,
     campaign_results,
     campaigns_for,
+    channel_share,
     lke_feed_state,
     progress_by_campaign,
     results_by_service,
@@ -51,7 +54,6 @@ from zona.surveys.selectors import (
 from zona.surveys.services import (
     campaign_create,
     campaign_publish_results,
-    campaign_rotate_kiosk_key,
     campaign_update,
     code_batch_create,
 )
@@ -179,7 +181,6 @@ def campaign_edit(request: HttpRequest, campaign_id: int) -> HttpResponse:
 @login_required
 def campaign_detail(request: HttpRequest, campaign_id: int) -> HttpResponse:
     campaign = access_campaign_by_id(request.user, campaign_id)
-    can_manage = user_can(request.user, Perm.SURVEY_MANAGE, campaign.unit)
     public_path = reverse("survey_public:form", args=[campaign.public_code])
     services = []
     progress = campaign_progress(campaign)
@@ -200,12 +201,6 @@ def campaign_detail(request: HttpRequest, campaign_id: int) -> HttpResponse:
             progress=progress,
             services=services,
             public_link=absolute(request, public_path),
-            kiosk_link=absolute(
-                request,
-                reverse("survey_public:kiosk", args=[campaign.public_code, campaign.kiosk_key]),
-            )
-            if can_manage
-            else "",
             results_link=absolute(
                 request, reverse("survey_public:results", args=[campaign.public_code])
             ),
@@ -224,17 +219,6 @@ def campaign_publish(request: HttpRequest, campaign_id: int) -> HttpResponse:
     messages.success(
         request,
         _("The results page is public.") if public else _("The results page is no longer public."),
-    )
-    return redirect("surveys:campaign_detail", campaign.pk)
-
-
-@login_required
-@require_POST
-def campaign_rotate_kiosk(request: HttpRequest, campaign_id: int) -> HttpResponse:
-    campaign = access_campaign_by_id(request.user, campaign_id, for_change=True)
-    campaign_rotate_kiosk_key(actor=request.user, campaign=campaign)
-    messages.success(
-        request, _("Old kiosk links no longer work. Open the new link on each tablet.")
     )
     return redirect("surveys:campaign_detail", campaign.pk)
 
@@ -271,10 +255,20 @@ def campaign_results_view(request: HttpRequest, campaign_id: int) -> HttpRespons
         service = next(
             (s for s in campaign.services.all() if s.service_type_id == service_id), None
         )
+    by_service = results_by_service(campaign, language=lang)
+    # Groups under ZONA_SURVEY_MIN_GROUP responses are never shown (zona/surveys/reporting.py).
+    visible = shown_services(by_service)
+    by_service = [s for s in by_service if s.respondents == 0 or s.service.code in visible]
+    if service is not None and service.service_type.code not in visible:
+        messages.info(
+            request,
+            _("Results per service are shown only for groups of at least %(k)s responses.")
+            % {"k": min_group()},
+        )
+        service = None
     results = campaign_results(
         campaign, service_type_id=service.service_type_id if service else None, language=lang
     )
-    by_service = results_by_service(campaign, language=lang)
     keys, trend = unit_trend(campaign.unit)
     versions = campaign.ordered_versions()
     chart = {
@@ -324,6 +318,9 @@ def campaign_results_view(request: HttpRequest, campaign_id: int) -> HttpRespons
             service=service,
             chart_json=json.dumps(chart),
             progress=campaign_progress(campaign),
+            share=channel_share(campaign),
+            profile=profile_breakdown(campaign, language=lang) if campaign.asks_profile else [],
+            min_group=min_group(),
         ),
     )
 

@@ -15,6 +15,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.core import signing
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -32,15 +33,17 @@ from zona.core.api import error_body
 from zona.core.api.params import int_or_none
 from zona.core.errors import Problem, ValidationFailed
 from zona.surveys import throttle
-from zona.surveys.models import Campaign, Channel, ServedWhen
+from zona.surveys.models import Campaign, Channel, Kiosk, ServedWhen
+from zona.surveys.profile import PROFILE_FIELDS, min_group, profile_questions
+from zona.surveys.reporting import shown_services
 from zona.surveys.selectors import (
-    PUBLIC_MIN_RESPONSES,
     campaign_results,
     public_campaign,
     response_stored,
     results_by_service,
 )
-from zona.surveys.services import Submission, response_submit
+from zona.surveys.services import Submission, contact_leave, response_submit
+from zona.surveys.services.responses import KEY_RE, answer_pattern
 
 DEVICE_COOKIE = "zona_sd"
 TOKEN_SALT = "zona.surveys.form"  # noqa: S105 (a signing namespace, not a secret)
@@ -64,17 +67,25 @@ def _wants_json(request: HttpRequest) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
 
-def form_token(campaign: Campaign) -> str:
-    return signing.dumps({"c": campaign.pk, "t": int(time.time())}, salt=TOKEN_SALT, compress=True)
+def form_token(campaign: Campaign, key: str) -> str:
+    """The signed form: when it was served and the one response key it may store."""
+    return signing.dumps(
+        {"c": campaign.pk, "t": int(time.time()), "k": key}, salt=TOKEN_SALT, compress=True
+    )
 
 
-def _token_age(campaign: Campaign, token: str) -> float | None:
-    """Seconds since the form was served, or None when the token is missing, forged or stale."""
+def _token_age(campaign: Campaign, token: str, key: str) -> float | None:
+    """Seconds since the form was served, measured here (never taken from the browser), or
+    None when the token is missing, forged, stale or issued for another response.
+
+    A token serves one submission: it names the response key, and that key is unique, so
+    sending the same form again stores nothing new.
+    """
     try:
         data = signing.loads(token, salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE)
     except signing.BadSignature:
         return None
-    if not isinstance(data, dict) or data.get("c") != campaign.pk:
+    if not isinstance(data, dict) or data.get("c") != campaign.pk or data.get("k") != key:
         return None
     return max(0.0, time.time() - float(data.get("t", 0)))
 
@@ -97,6 +108,8 @@ class Item:
     text: str
     options: list[Option]
     error: str = ""
+    # The instrument counts only with this item answered (its YAML's `required`).
+    required: bool = True
 
 
 @dataclass
@@ -155,6 +168,7 @@ def build_form(
     for version in campaign.ordered_versions():
         doc = version.doc
         items = []
+        required = set(doc.required_codes)
         for item in doc.items:
             number += 1
             name = f"a-{version.pk}-{item.code}"
@@ -164,7 +178,16 @@ def build_form(
                 Option(value, labels[i].get(lang), chosen == str(value), f"{name}-{value}")
                 for i, value in enumerate(range(doc.scale.min, doc.scale.max + 1))
             ]
-            items.append(Item(number, name, item.text.get(lang), options, errors.get(name, "")))
+            items.append(
+                Item(
+                    number,
+                    name,
+                    item.text.get(lang),
+                    options,
+                    errors.get(name, ""),
+                    item.code in required,
+                )
+            )
         instruments.append(
             FormInstrument(
                 abbreviation=doc.abbreviation,
@@ -208,7 +231,7 @@ def _render_form(
     campaign: Campaign,
     lang: str,
     *,
-    kiosk: bool = False,
+    kiosk: Kiosk | None = None,
     values: Any = None,
     problems: list[Problem] | None = None,
     status: int = 200,
@@ -216,6 +239,8 @@ def _render_form(
     values = values if values is not None else {}
     form = build_form(campaign, lang, values, problems, request.GET.get("s", ""))
     key = values.get("key") or uuid.uuid4().hex
+    if not KEY_RE.match(key):
+        key = uuid.uuid4().hex
     other = "en" if lang == "id" else "id"
     query = {k: str(v) for k, v in request.GET.items() if k != "lang"}
     if other == "en":
@@ -228,12 +253,15 @@ def _render_form(
             "lang": lang,
             "form": form,
             "served_when": [(c.value, c.label) for c in ServedWhen],
-            "token": form_token(campaign),
+            "token": form_token(campaign, key),
             "key": key,
             "kiosk": kiosk,
             "code": values.get("code", request.GET.get("code", "")),
             "contact": values.get("contact", ""),
             "contact_name": values.get("contact_name", ""),
+            "profile": _profile_fields(campaign, lang, values),
+            "suggestion": values.get("suggestion", ""),
+            "suggestion_max": settings.ZONA_SURVEY_SUGGESTION_MAX_CHARS,
             "other_lang": other,
             "other_lang_url": f"{request.path}?{urlencode(query)}" if query else request.path,
             "open": campaign.is_open_on(timezone.localdate()),
@@ -253,6 +281,21 @@ def _render_form(
     return response
 
 
+def _profile_fields(campaign: Campaign, lang: str, values: Any) -> list[dict[str, Any]]:
+    """The optional profile questions, as the form shows them (none if not asked)."""
+    if not campaign.asks_profile:
+        return []
+    return [
+        {
+            "name": f"p-{q.key}",
+            "label": q.label(lang),
+            "value": values.get(f"p-{q.key}", ""),
+            "choices": [(c.code, c.label(lang)) for c in q.choices],
+        }
+        for q in profile_questions()
+    ]
+
+
 def _answers(campaign: Campaign, post: Any) -> dict[int, dict[str, Any]]:
     answers: dict[int, dict[str, Any]] = {}
     for name, raw in post.items():
@@ -267,14 +310,6 @@ def _answers(campaign: Campaign, post: Any) -> dict[int, dict[str, Any]]:
         value: Any = raw if number is None else number
         answers.setdefault(version_id, {})[parts[2]] = value
     return answers
-
-
-def _float(raw: str, low: float, high: float) -> float | None:
-    try:
-        value = float(raw)
-    except (TypeError, ValueError):
-        return None
-    return value if low <= value <= high else None
 
 
 def _client_address(request: HttpRequest) -> str:
@@ -311,18 +346,28 @@ def public_form(request: HttpRequest, code: str) -> HttpResponse:
 @require_GET
 def kiosk(request: HttpRequest, code: str, key: str) -> HttpResponse:
     campaign = _campaign(code)
-    if not constant_time_compare(key, campaign.kiosk_key):
+    device = _kiosk(campaign, key)
+    if device is None:
         raise Http404
     lang = _language(request)
     with translation.override(lang):
-        return _render_form(request, campaign, lang, kiosk=True)
+        return _render_form(request, campaign, lang, kiosk=device)
+
+
+def _kiosk(campaign: Campaign, key: str) -> Kiosk | None:
+    """The campaign's open kiosk with this key (registered by a manager), else None."""
+    if not key:
+        return None
+    found = Kiosk.objects.filter(campaign=campaign, key=key, closed_at__isnull=True).first()
+    return found if found is not None and constant_time_compare(key, found.key) else None
 
 
 def _submit(request: HttpRequest, campaign: Campaign, lang: str) -> HttpResponse:
     post = request.POST
     as_json = _wants_json(request)
     kiosk_key = post.get("kiosk", "")
-    is_kiosk = bool(kiosk_key) and constant_time_compare(kiosk_key, campaign.kiosk_key)
+    device_kiosk = _kiosk(campaign, kiosk_key)
+    is_kiosk = device_kiosk is not None
     if kiosk_key and not is_kiosk:
         message = _("This kiosk link was retired. Ask the staff for the new one.")
         if as_json:
@@ -333,6 +378,18 @@ def _submit(request: HttpRequest, campaign: Campaign, lang: str) -> HttpResponse
             {"campaign": campaign, "lang": lang, "message": message},
             status=403,
         )
+
+    if is_kiosk and post.get("contact_only"):
+        # A kiosk sends contacts on their own, apart from any answers (kiosk.js).
+        try:
+            contact_leave(
+                campaign=campaign,
+                contact=post.get("contact", ""),
+                name=post.get("contact_name", ""),
+            )
+        except ValidationFailed as exc:
+            return _json_error(exc.problems, exc.message, 400, exc.code)
+        return JsonResponse({"status": "stored"}, status=201)
 
     if post.get("served") == "no":
         if as_json:
@@ -349,11 +406,9 @@ def _submit(request: HttpRequest, campaign: Campaign, lang: str) -> HttpResponse
             return _json_error(problems, problems[0].message, 400, "invalid")
         return _render_form(request, campaign, lang, values=post, problems=problems, status=400)
 
-    if is_kiosk:
-        # The tablet measures each respondent from the moment its form was reset.
-        duration = _float(post.get("elapsed", ""), 0, 86400)
-    else:
-        duration = _token_age(campaign, post.get("t", ""))
+    duration: float | None = None
+    if not is_kiosk:
+        duration = _token_age(campaign, post.get("t", ""), post.get("key", ""))
         if duration is None:
             problems = [
                 Problem("expired", _("The form had expired. Please check and send it again."))
@@ -373,33 +428,63 @@ def _submit(request: HttpRequest, campaign: Campaign, lang: str) -> HttpResponse
         code=post.get("code", ""),
         contact=post.get("contact", ""),
         contact_name=post.get("contact_name", ""),
+        profile={name: post.get(f"p-{name}", "") for name in PROFILE_FIELDS},
+        suggestion=post.get("suggestion", "") if campaign.collects_suggestions else "",
     )
     address = "" if is_kiosk else _client_address(request)
     device = "" if is_kiosk else request.COOKIES.get(DEVICE_COOKIE, "")
     verdict = throttle.peek(address=address, device=device)
     if verdict.refused and not response_stored(submission.idempotency_key):
-        message = _("Many responses came from this connection just now. Please try again later.")
+        minutes = max(1, settings.ZONA_SURVEY_NETWORK_WINDOW_SECONDS // 60)
+        message = _(
+            "Very many responses came from this network or this browser in the last "
+            "%(minutes)s minutes, so this one was not stored yet. Your answers are still on "
+            "this page: send them again in a while, from your own phone's mobile data, or ask "
+            "the staff for the survey tablet."
+        ) % {"minutes": minutes}
         if as_json:
             return _json_error([], message, 429, "too_many")
-        return render(
+        return _render_form(
             request,
-            "surveys/public/message.html",
-            {"campaign": campaign, "lang": lang, "message": message},
+            campaign,
+            lang,
+            values=post,
+            problems=[Problem("too_many", message)],
             status=429,
         )
+    if device_kiosk is not None and not response_stored(submission.idempotency_key):
+        wait = throttle.kiosk_pace(kiosk_key=device_kiosk.key)
+        if wait:
+            # Faster than a person can answer at one tablet: the tablet keeps the response
+            # and sends it again after the wait (kiosk.js reads Retry-After).
+            reply = _json_error(
+                [], _("This kiosk sends one response at a time; wait a little."), 429, "kiosk_pace"
+            )
+            reply["Retry-After"] = str(wait)
+            return reply
+    pattern = answer_pattern(submission.answers)
     try:
         result = response_submit(
             campaign=campaign,
-            submission=dataclasses.replace(submission, burst=verdict.burst),
+            submission=dataclasses.replace(
+                submission,
+                burst=verdict.burst
+                or (device_kiosk is not None and throttle.kiosk_burst(kiosk_key=device_kiosk.key)),
+                repeated=throttle.repeated_pattern(campaign_id=campaign.pk, pattern=pattern),
+                kiosk_id=device_kiosk.pk if device_kiosk is not None else None,
+            ),
         )
     except ValidationFailed as exc:
         if as_json:
             return _json_error(exc.problems, exc.message, 400, exc.code)
-        return _render_form(
-            request, campaign, lang, kiosk=False, values=post, problems=exc.problems, status=400
-        )
+        return _render_form(request, campaign, lang, values=post, problems=exc.problems, status=400)
     if result.created:
         throttle.count(address=address, device=device)
+        throttle.count_stored(
+            campaign_id=campaign.pk,
+            pattern=pattern,
+            kiosk_key=device_kiosk.key if device_kiosk is not None else "",
+        )
     if as_json:
         return JsonResponse(
             {"status": "stored" if result.created else "duplicate"},
@@ -427,11 +512,9 @@ def public_results(request: HttpRequest, code: str) -> HttpResponse:
     lang = _language(request)
     with translation.override(lang):
         results = campaign_results(campaign, language=lang)
-        by_service = [
-            s
-            for s in results_by_service(campaign, language=lang)
-            if s.respondents >= PUBLIC_MIN_RESPONSES
-        ]
+        services = results_by_service(campaign, language=lang)
+        visible = shown_services(services)
+        by_service = [s for s in services if s.service.code in visible]
         return render(
             request,
             "surveys/public/results.html",
@@ -440,7 +523,7 @@ def public_results(request: HttpRequest, code: str) -> HttpResponse:
                 "lang": lang,
                 "results": results,
                 "by_service": by_service,
-                "min_responses": PUBLIC_MIN_RESPONSES,
+                "min_responses": min_group(),
                 "other_lang": "en" if lang == "id" else "id",
             },
         )

@@ -37,9 +37,10 @@ from zona.surveys.models import (
     Response,
     ValidationCall,
 )
-from zona.surveys.selectors import lke_feed_state
+from zona.surveys.selectors import channel_share, lke_feed_state
 from zona.surveys.services import (
     contact_pool,
+    draw_cap,
     draw_sample,
     pool_digest,
     response_exclude,
@@ -161,6 +162,7 @@ def validation(request: HttpRequest, campaign_id: int) -> HttpResponse:
                 request, _("A sample of %(n)s contacts was drawn.") % {"n": draw.calls.count()}
             )
             return redirect("surveys:draw", campaign.pk, draw.pk)
+    pool = Contact.objects.filter(campaign=campaign).count()
     draws = campaign.validation_draws.select_related("drawn_by").annotate(
         n=Count("calls"),
         done=Count("calls", filter=~Q(calls__outcome=CallOutcome.PENDING)),
@@ -174,8 +176,11 @@ def validation(request: HttpRequest, campaign_id: int) -> HttpResponse:
             campaign,
             form=form,
             draws=draws,
-            pool=Contact.objects.filter(campaign=campaign).count(),
+            pool=pool,
+            cap=draw_cap(pool),
             lke_feed=lke_feed_state(campaign),
+            share=channel_share(campaign),
+            kiosks=campaign.kiosks.select_related("opened_by"),
         ),
     )
 
