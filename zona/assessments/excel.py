@@ -45,6 +45,8 @@ FIRST_ROW = HEADER_ROW + 1
 COL_CODE, COL_TEXT, COL_WEIGHT, COL_TYPE, COL_OPTIONS = 1, 2, 3, 4, 5
 COL_ANSWER, COL_VALUE, COL_PERCENT, COL_NOTE, COL_EVIDENCE, COL_REVISION = 6, 7, 8, 9, 10, 11
 COUNT_SEPARATOR = "#"
+# Reading reports progress every so many rows (each report is a write in a background job).
+_PROGRESS_ROWS = 25
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 _GROUP_FILL = {
@@ -141,7 +143,7 @@ def export_workbook(state: SheetState, *, link_url: Callable[[int], str]) -> byt
             for col, value in enumerate(values, start=1):
                 xlsx_set(ws, row, col, value)
             for offset, layer in enumerate(state.review_layers):
-                layer_score = scores.layers[layer.code].nodes.get(code)
+                layer_score = scores.layers[layer.key].nodes.get(code)
                 xlsx_set(
                     ws,
                     row,
@@ -186,7 +188,7 @@ def export_workbook(state: SheetState, *, link_url: Callable[[int], str]) -> byt
         xlsx_set(ws, row, COL_REVISION, answer["revision"] if answer else 0)
         for offset, layer in enumerate(state.review_layers):
             other = state.answers.get(layer.id, {}).get(code)
-            layer_value = scores.layers[layer.code].items.get(code)
+            layer_value = scores.layers[layer.key].items.get(code)
             base = COL_REVISION + 1 + 3 * offset
             # A PCT item's counts go on its count rows below, each beside its label.
             shown = (
@@ -245,7 +247,7 @@ def export_workbook(state: SheetState, *, link_url: Callable[[int], str]) -> byt
             ws,
             row,
             COL_REVISION + 2 + 3 * offset,
-            _d2(scores.layers[layer.code].total),
+            _d2(scores.layers[layer.key].total),
         )
     ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(headers))}{row}"
 
@@ -358,11 +360,17 @@ class ParsedFile:
 
 
 def read_workbook(
-    data: bytes, known_codes: set[str], item_codes: set[str], limits: SheetLimits
+    data: bytes,
+    known_codes: set[str],
+    item_codes: set[str],
+    limits: SheetLimits,
+    *,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ParsedFile:
     """The answers and notes of an exported file, row by row, without judging them yet.
 
     Streams the sheets within `limits`; raises ValidationFailed (`too_large`, `not_xlsx`).
+    `progress(rows read, rows the sheet claims)` is called every few dozen rows.
     """
     wb = xlsx_open(data, limits)
     try:
@@ -378,7 +386,7 @@ def read_workbook(
                 if code:
                     snapshot[str(code)] = (answer, note)
         ws = wb[SHEET] if SHEET in wb.sheetnames else wb.worksheets[0]
-        items, problems, cells_by_code = _read_rows(ws, limits, known_codes, item_codes)
+        items, problems, cells_by_code = _read_rows(ws, limits, known_codes, item_codes, progress)
     finally:
         wb.close()
     if snapshot is not None:
@@ -401,13 +409,20 @@ def read_workbook(
 
 
 def _read_rows(
-    ws: Any, limits: SheetLimits, known_codes: set[str], item_codes: set[str]
+    ws: Any,
+    limits: SheetLimits,
+    known_codes: set[str],
+    item_codes: set[str],
+    progress: Callable[[int, int], None] | None,
 ) -> tuple[dict[str, ParsedRow], list[tuple[int, str, str]], dict[str, tuple[Any, Any]]]:
     items: dict[str, ParsedRow] = {}
     problems: list[tuple[int, str, str]] = []
     # (answer cell, note cell) of every input row as read, to compare with the snapshot
     cells_by_code: dict[str, tuple[Any, Any]] = {}
+    claimed = getattr(ws, "max_row", None) or 0
     for index, cells in xlsx_rows(ws, limits, min_row=FIRST_ROW, max_col=COL_REVISION):
+        if progress is not None and index % _PROGRESS_ROWS == 0:
+            progress(index, max(claimed, index))
         raw_code = cells[COL_CODE - 1]
         if raw_code is None or str(raw_code).strip() == "":
             continue

@@ -452,3 +452,58 @@ class EvidenceLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.evidence_id}->{self.assessment_id}:{self.item_code}"
+
+
+class ImportJobStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting")
+    READING = "reading", _("Reading the file")
+    APPLYING = "applying", _("Checking and saving")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Not imported")
+
+
+class ImportJob(models.Model):
+    """A large Excel import, applied by the background worker while its page shows progress.
+
+    The file is kept only until the worker has read it. `problems` has the same shape as a
+    refused inline import (code, message, field, row); `changed` the item codes it updated.
+    """
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="import_jobs"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    file_name = models.CharField(max_length=255, blank=True)
+    data = models.BinaryField(default=b"")
+    status = models.CharField(
+        max_length=16, choices=ImportJobStatus.choices, default=ImportJobStatus.QUEUED
+    )
+    rows_done = models.PositiveIntegerField(default=0)
+    rows_total = models.PositiveIntegerField(default=0)
+    message = models.TextField(blank=True)
+    problems = models.JSONField(default=list, blank=True)
+    changed = models.JSONField(default=list, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Excel import")
+        verbose_name_plural = _("Excel imports")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"import {self.pk} of {self.assessment_id} ({self.status})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (ImportJobStatus.DONE, ImportJobStatus.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if self.finished:
+            return 100
+        if not self.rows_total:
+            return 0
+        return min(99, self.rows_done * 100 // self.rows_total)

@@ -43,6 +43,7 @@ urlpatterns = [
     path("<int:pk>/working-group/", worksheet.working_group, name="working_group"),
     path("<int:pk>/export.xlsx", excel.export, name="export"),
     path("<int:pk>/import/", excel.import_view, name="import"),
+    path("<int:pk>/import/<int:job_id>/", excel.import_job, name="import_job"),
     path("periods/", periods.period_list, name="period_list"),
     path("periods/new/", periods.period_create_view, name="period_create"),
     path("periods/<int:pk>/", periods.period_detail, name="period_detail"),

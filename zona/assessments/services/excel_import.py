@@ -7,12 +7,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zona.accounts.models import User
 from zona.assessments.access import sheet_rights, unit_item_lock_reason
 from zona.assessments.excel import ParsedRow, read_workbook
-from zona.assessments.models import Answer, Assessment
+from zona.assessments.models import Answer, Assessment, ImportJob, ImportJobStatus
 from zona.assessments.services._common import invalid
 from zona.assessments.services.answers import (
     NOTE_MAX_CHARS,
@@ -30,11 +31,10 @@ from zona.assessments.sheet import (
     text,
 )
 from zona.audit.services import audit_record
-from zona.core.errors import PermissionDenied, Problem, ValidationFailed
+from zona.core.errors import PermissionDenied, Problem, ValidationFailed, ZonaError
 from zona.core.spreadsheets import SheetLimits, clean_text
 
-# Progress is reported every so many rows (a report is a database write in the background).
-_PROGRESS_EVERY = 10
+Progress = Callable[[str, int, int], None]
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,7 @@ def answers_import(
     actor: User,
     assessment: Assessment,
     data: bytes,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Progress | None = None,
 ) -> Imported:
     """Apply the answers and notes of an exported file to the unit layer.
 
@@ -59,11 +59,20 @@ def answers_import(
     left alone, even if Zona changed since (another member's item, a survey index that came
     in later). Every changed row is checked first; if any is wrong (a bad answer, an item
     the person may not change, an item someone changed in Zona since the export) nothing is
-    applied and every problem is listed with its row and code. `progress(done, total)` is
-    told how far the check and the writing are.
+    applied and every problem is listed with its row and code.
+
+    `progress(stage, done, total)` hears how far the reading is ("reading", rows read, rows
+    the sheet claims) and when checking and saving start ("applying"). It is called outside
+    the transaction, so a background job can show it while the import runs.
     """
     spec = sheet_spec(assessment.period.framework)
-    parsed = read_workbook(data, set(spec.nodes), set(spec.items), import_limits())
+    parsed = read_workbook(
+        data,
+        set(spec.nodes),
+        set(spec.items),
+        import_limits(),
+        progress=(lambda done, total: progress("reading", done, total)) if progress else None,
+    )
     if parsed.assessment_id is not None and parsed.assessment_id != assessment.pk:
         raise invalid(
             _(
@@ -85,6 +94,8 @@ def answers_import(
         Problem("unreadable", message, field=code, row=row)
         for row, code, message in parsed.problems
     ]
+    if progress is not None:
+        progress("applying", len(parsed.items), len(parsed.items))
     with transaction.atomic():
         locked = lock_assessment(assessment)
         rights = sheet_rights(actor, locked)
@@ -99,10 +110,7 @@ def answers_import(
         }
         plan: list[tuple[ItemSpec, Answer | None, Any, str]] = []
         rows = [row for row in parsed.items.values() if row.touched is not False]
-        total = len(rows) * 2
-        for done, row in enumerate(rows, start=1):
-            if progress is not None and done % _PROGRESS_EVERY == 0:
-                progress(done, total)
+        for row in rows:
             code = row.code
             item = spec.items[code]
             try:
@@ -152,9 +160,7 @@ def answers_import(
                 _("Nothing was imported: correct the rows listed and import the file again."),
                 problems=problems,
             )
-        for done, (item, answer, value, note) in enumerate(plan, start=1):
-            if progress is not None and done % _PROGRESS_EVERY == 0:
-                progress(len(rows) + done * len(rows) // max(len(plan), 1), total)
+        for item, answer, value, note in plan:
             apply_answer(
                 actor=actor,
                 assessment=locked,
@@ -210,3 +216,84 @@ def _value(item: ItemSpec, row: ParsedRow) -> Any:
     except AnswerInvalid as exc:
         where = row.counts.get(exc.field, (row.row, None))[0]
         raise _RowProblem(where, exc.message) from None
+
+
+# --- large files: in the background ----------------------------------------------------------
+
+
+def import_job_create(
+    *, actor: User, assessment: Assessment, data: bytes, file_name: str
+) -> ImportJob:
+    """Queue a large import for the worker; its page shows progress and the outcome.
+
+    The person's rights are checked now (so nobody queues work they may not do) and again
+    when the worker applies the file.
+    """
+    limits = import_limits()
+    if len(data) > limits.max_bytes:
+        raise invalid(
+            _("The file is too large (at most %(mb)d MB).")
+            % {"mb": limits.max_bytes // (1024 * 1024)},
+            code="too_large",
+        )
+    if not sheet_rights(actor, assessment).can_edit:
+        raise PermissionDenied(_("You can view this sheet but not change it."))
+    from zona.assessments.tasks import excel_import_run
+
+    with transaction.atomic():
+        job = ImportJob.objects.create(
+            assessment=assessment, created_by=actor, file_name=file_name[:255], data=data
+        )
+        audit_record(
+            actor=actor,
+            action="assessment.import_queued",
+            target=assessment,
+            unit=assessment.unit,
+            details={"job": job.pk, "file": job.file_name, "bytes": len(data)},
+        )
+        # The database backend stores the task in this transaction: the worker sees the
+        # job and its task together, or neither.
+        excel_import_run.enqueue(job.pk)
+    job.refresh_from_db()
+    return job
+
+
+def import_job_run(*, job_id: int) -> None:
+    """Apply a queued import (the worker calls this); records the outcome on the job."""
+    job = (
+        ImportJob.objects.select_related("assessment__period__framework", "assessment__unit")
+        .select_related("created_by")
+        .get(pk=job_id)
+    )
+    if job.finished:
+        return
+    jobs = ImportJob.objects.filter(pk=job.pk)
+
+    def progress(stage: str, done: int, total: int) -> None:
+        jobs.update(status=stage, rows_done=done, rows_total=total)
+
+    outcome: dict[str, Any] = {"finished_at": timezone.now(), "data": b""}
+    try:
+        result = answers_import(
+            actor=job.created_by,
+            assessment=job.assessment,
+            data=bytes(job.data),
+            progress=progress,
+        )
+    except ZonaError as exc:
+        outcome.update(
+            status=ImportJobStatus.FAILED,
+            message=exc.message,
+            problems=[p.as_dict() for p in exc.problems],
+        )
+    except Exception:
+        jobs.update(
+            status=ImportJobStatus.FAILED,
+            message=_("The import stopped on an unexpected error; nothing was changed."),
+            finished_at=timezone.now(),
+            data=b"",
+        )
+        raise
+    else:
+        outcome.update(status=ImportJobStatus.DONE, changed=result.changed)
+    jobs.update(**outcome)

@@ -10,7 +10,13 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from zona.assessments.excel import COL_ANSWER, COL_CODE, COL_NOTE, COL_REVISION, FIRST_ROW
-from zona.assessments.models import Answer, AnswerChange, AnswerSource
+from zona.assessments.models import (
+    Answer,
+    AnswerChange,
+    AnswerSource,
+    ImportJob,
+    ImportJobStatus,
+)
 from zona.assessments.selectors import load_sheet_state
 from zona.assessments.services import (
     answer_save,
@@ -20,6 +26,7 @@ from zona.assessments.services import (
     evidence_upload,
 )
 from zona.assessments.tests.factories import MINI, make_assessment, make_period, pdf_file
+from zona.audit.models import AuditEvent
 from zona.core.errors import PermissionDenied, ValidationFailed
 from zona.frameworks.services import framework_load_file
 
@@ -437,3 +444,87 @@ def test_count_bounds_apply_on_the_worksheet_and_the_import(client_for, world, b
     answers_import(actor=op, assessment=bounded_assessment, data=save_wb(ws))
     stored = Answer.objects.get(item_code="A.II.1.i.b").value
     assert stored is not None and stored["sanctioned"] == 2
+
+
+# --- large imports in the background ----------------------------------------------------------
+
+
+def _upload(client, assessment, data):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return client.post(
+        reverse("assessments:import", args=[assessment.pk]),
+        {"file": SimpleUploadedFile("lke-besar.xlsx", data)},
+    )
+
+
+def test_a_large_import_runs_in_the_background_and_says_what_changed(
+    client_for, world, filled, settings
+):
+    settings.ZONA_IMPORT_BACKGROUND_BYTES = 1000  # every exported file is "large" here
+    client = client_for(world["operator"])
+    ws, index = rows(export(client, filled))
+    ws.cell(row=index["A.I.1.i.b"], column=COL_ANSWER, value="A")
+    r = _upload(client, filled, save_wb(ws))
+    job = ImportJob.objects.get()
+    assert r.status_code == 302
+    assert r["Location"] == reverse("assessments:import_job", args=[filled.pk, job.pk])
+    # The test settings run tasks at once; the worker does the same with the database backend.
+    assert job.status == ImportJobStatus.DONE and job.changed == ["A.I.1.i.b"]
+    assert bytes(job.data) == b""  # the file is not kept once applied
+    assert Answer.objects.get(item_code="A.I.1.i.b").value == "A"
+    assert AuditEvent.objects.filter(action="assessment.import_queued").count() == 1
+    page = client.get(r["Location"])
+    body = page.content.decode()
+    assert page.status_code == 200 and 'data-status="done"' in body and "A.I.1.i.b" in body
+    assert "hx-trigger" not in body  # finished: no more polling
+    partial = client.get(r["Location"], HTTP_HX_REQUEST="true")
+    assert (
+        "<html" not in partial.content.decode() and 'data-status="done"' in partial.content.decode()
+    )
+
+
+def test_a_background_import_with_a_bad_row_changes_nothing_and_lists_it(
+    client_for, world, filled, settings
+):
+    settings.ZONA_IMPORT_BACKGROUND_BYTES = 1000
+    client = client_for(world["operator"])
+    ws, index = rows(export(client, filled))
+    ws.cell(row=index["A.I.1.i.b"], column=COL_ANSWER, value="A")
+    ws.cell(row=index["A.I.1.ii.a"], column=COL_ANSWER, value="Z")
+    r = _upload(client, filled, save_wb(ws))
+    job = ImportJob.objects.get()
+    assert job.status == ImportJobStatus.FAILED
+    assert [(p["row"], p["field"]) for p in job.problems] == [(index["A.I.1.ii.a"], "A.I.1.ii.a")]
+    assert not Answer.objects.filter(item_code="A.I.1.i.b").exists()
+    body = client.get(r["Location"]).content.decode()
+    assert 'data-testid="import-errors"' in body and "A.I.1.ii.a" in body
+
+
+def test_a_running_import_is_polled_with_its_progress(client_for, world, filled):
+    job = ImportJob.objects.create(
+        assessment=filled,
+        created_by=world["operator"],
+        file_name="lke.xlsx",
+        status=ImportJobStatus.READING,
+        rows_done=25,
+        rows_total=100,
+    )
+    url = reverse("assessments:import_job", args=[filled.pk, job.pk])
+    body = client_for(world["operator"]).get(url).content.decode()
+    assert f'hx-get="{url}"' in body and 'hx-trigger="every 1s"' in body
+    assert 'aria-valuenow="25"' in body
+
+
+def test_only_the_person_who_started_an_import_follows_it(client_for, world, filled, period):
+    job = ImportJob.objects.create(
+        assessment=filled, created_by=world["operator"], status=ImportJobStatus.DONE
+    )
+    url = reverse("assessments:import_job", args=[filled.pk, job.pk])
+    for persona in ("wg_member", "other_operator", "viewer"):
+        assert client_for(world[persona]).get(url).status_code == 404
+    other = make_assessment(period, world.bogor)
+    elsewhere = reverse("assessments:import_job", args=[other.pk, job.pk])
+    assert client_for(world["operator"]).get(elsewhere).status_code == 404
+    missing = reverse("assessments:import_job", args=[filled.pk, job.pk + 1])
+    assert client_for(world["operator"]).get(missing).status_code == 404

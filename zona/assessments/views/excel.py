@@ -15,8 +15,11 @@ from django.views.decorators.http import require_http_methods
 
 from zona.assessments.access import access_assessment_by_id, sheet_rights
 from zona.assessments.excel import XLSX_CONTENT_TYPE, export_workbook
+from zona.assessments.models import ImportJob
 from zona.assessments.selectors import load_sheet_state
 from zona.assessments.services import answers_import
+from zona.assessments.services.excel_import import import_job_create
+from zona.assessments.sheet import sheet_spec, text
 from zona.assessments.views._common import AuthedRequest
 from zona.core.errors import ValidationFailed, ZonaError
 
@@ -58,7 +61,16 @@ def import_view(request: AuthedRequest, pk: int) -> HttpResponse:
                     _("The file is too large (at most %(mb)d MB).")
                     % {"mb": settings.ZONA_IMPORT_MAX_BYTES // (1024 * 1024)}
                 )
-            result = answers_import(actor=request.user, assessment=assessment, data=upload.read())
+            data = upload.read()
+            if len(data) > settings.ZONA_IMPORT_BACKGROUND_BYTES:
+                job = import_job_create(
+                    actor=request.user,
+                    assessment=assessment,
+                    data=data,
+                    file_name=upload.name or "",
+                )
+                return redirect("assessments:import_job", pk=pk, job_id=job.pk)
+            result = answers_import(actor=request.user, assessment=assessment, data=data)
         except ZonaError as exc:
             message = exc.message
             problems = exc.problems
@@ -78,3 +90,24 @@ def import_view(request: AuthedRequest, pk: int) -> HttpResponse:
         {"assessment": assessment, "problems": problems, "message": message},
         status=status,
     )
+
+
+@login_required
+@require_http_methods(["GET"])
+def import_job(request: AuthedRequest, pk: int, job_id: int) -> HttpResponse:
+    """A background import's progress and outcome; htmx polls it until it is finished."""
+    assessment = access_assessment_by_id(request.user, pk)
+    # Only the person who started an import follows it (same 404 as a missing job).
+    job = (
+        ImportJob.objects.defer("data")
+        .filter(pk=job_id, assessment=assessment, created_by=request.user)
+        .first()
+    )
+    if job is None:
+        raise Http404
+    items = sheet_spec(assessment.period.framework).items
+    changed = [(code, text(items[code].question) if code in items else "") for code in job.changed]
+    context = {"assessment": assessment, "job": job, "changed": changed}
+    if request.headers.get("HX-Request"):
+        return render(request, "assessments/_import_job.html", context)
+    return render(request, "assessments/import.html", context)
