@@ -70,6 +70,11 @@ class CampaignForm(forms.Form):
         required=False,
         widget=forms.CheckboxInput(_CHECK),
     )
+    is_test = forms.BooleanField(
+        label=_("Test round (never feeds the LKE nor counts as an SKM round)"),
+        required=False,
+        widget=forms.CheckboxInput(_CHECK),
+    )
     asks_profile = forms.BooleanField(
         label=_("Ask the respondent profile (age group, sex, education, occupation; optional)"),
         required=False,
@@ -122,6 +127,7 @@ class CampaignForm(forms.Form):
                     "margin": campaign.margin.normalize(),
                     "requires_code": campaign.requires_code,
                     "feeds_lke": campaign.feeds_lke,
+                    "is_test": campaign.is_test,
                     "asks_profile": campaign.asks_profile,
                     "collects_suggestions": campaign.collects_suggestions,
                 }
@@ -146,6 +152,7 @@ class CampaignForm(forms.Form):
             margin=data["margin"],
             requires_code=data["requires_code"],
             feeds_lke=data["feeds_lke"],
+            is_test=data["is_test"],
             asks_profile=data["asks_profile"],
             collects_suggestions=data["collects_suggestions"],
         )

@@ -162,6 +162,8 @@ class Campaign(models.Model):
     requires_code = models.BooleanField(_("requires a one-time code"), default=False)
     # This round's IPAK and IPKP fill B.I.a and B.II.a of the unit's LKE for the year.
     feeds_lke = models.BooleanField(_("feeds the LKE"), default=False)
+    # A trial of the form: never feeds the LKE nor counts as an SKM round (A.I.6.iv.a).
+    is_test = models.BooleanField(_("test round"), default=False)
     results_public = models.BooleanField(_("results published"), default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -397,12 +397,32 @@ def survey_indices_for(unit: Unit, year: int) -> dict[str, Any]:
     for measure in (Measure.IPAK, Measure.IPKP):
         campaign = lke_source_campaign(unit, year, measure)
         result[str(measure)] = None if campaign is None else _campaign_index(campaign, measure)
-    result["skm_rounds"] = (
-        Campaign.objects.filter(unit=unit, year=year)
-        .filter(Exists(_measure_answers(Measure.IKM)))
-        .count()
-    )
+    result["skm_rounds"] = skm_rounds(unit, year)
     return result
+
+
+def skm_rounds(unit: Unit, year: int) -> int:
+    """The SKM rounds of the unit in `year`, as A.I.6.iv.a counts them.
+
+    A round is a period in which the unit ran the SKM: campaigns of the year with counted SKM
+    answers, except test rounds, whose date ranges overlap are one round (a campaign opening
+    the day after another closes starts a new one). Two campaigns over the same months, e.g.
+    one per building, are not two rounds.
+    """
+    spans = sorted(
+        Campaign.objects.filter(unit=unit, year=year, is_test=False)
+        .filter(Exists(_measure_answers(Measure.IKM)))
+        .values_list("opens_on", "closes_on")
+    )
+    rounds = 0
+    last_close = None
+    for opens_on, closes_on in spans:
+        if last_close is None or opens_on > last_close:
+            rounds += 1
+            last_close = closes_on
+        else:
+            last_close = max(last_close, closes_on)
+    return rounds
 
 
 # --- export -------------------------------------------------------------------------------

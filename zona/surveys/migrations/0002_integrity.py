@@ -134,4 +134,9 @@ class Migration(migrations.Migration):
                 "verbose_name_plural": "queued contacts",
             },
         ),
+        migrations.AddField(
+            model_name="campaign",
+            name="is_test",
+            field=models.BooleanField(default=False, verbose_name="test round"),
+        ),
     ]

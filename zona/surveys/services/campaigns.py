@@ -46,6 +46,7 @@ class CampaignFields:
     margin: Decimal = Decimal("0.05")
     requires_code: bool = False
     feeds_lke: bool = False
+    is_test: bool = False
     asks_profile: bool = False
     collects_suggestions: bool = False
 
@@ -119,6 +120,8 @@ def _check_campaign(
                     f"population_{service_id}",
                 )
             )
+    if fields.feeds_lke and fields.is_test:
+        problems.append(Problem("invalid", _("A test round cannot feed the LKE."), "feeds_lke"))
     if fields.feeds_lke:
         others = Campaign.objects.filter(unit=unit, year=fields.year, feeds_lke=True)
         if campaign is not None:
@@ -176,6 +179,7 @@ def campaign_create(*, actor: Any, unit: Unit, fields: CampaignFields) -> Campai
             margin=fields.margin,
             requires_code=fields.requires_code,
             feeds_lke=fields.feeds_lke,
+            is_test=fields.is_test,
             asks_profile=fields.asks_profile,
             collects_suggestions=fields.collects_suggestions,
             created_by=actor if getattr(actor, "is_authenticated", False) else None,
@@ -231,6 +235,7 @@ def campaign_update(*, actor: Any, campaign: Campaign, fields: CampaignFields) -
         campaign.margin = fields.margin
         campaign.requires_code = fields.requires_code
         campaign.feeds_lke = fields.feeds_lke
+        campaign.is_test = fields.is_test
         campaign.asks_profile = fields.asks_profile
         campaign.collects_suggestions = fields.collects_suggestions
         campaign.save()
@@ -264,6 +269,7 @@ def _campaign_details(campaign: Campaign) -> dict[str, Any]:
         "margin": campaign.margin,
         "requires_code": campaign.requires_code,
         "feeds_lke": campaign.feeds_lke,
+        "is_test": campaign.is_test,
         "asks_profile": campaign.asks_profile,
         "collects_suggestions": campaign.collects_suggestions,
     }

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from zona.surveys.models import Campaign
 from zona.surveys.selectors import survey_indices_for
 from zona.surveys.services import response_exclude
 
@@ -65,3 +66,27 @@ def test_skm_rounds_count_only_rounds_with_skm_answers(world, instruments):
     submit(with_skm, skm=[3] * 9)
     submit(spak_only, spak=[5] * 5)
     assert survey_indices_for(world.bandung, with_skm.year)["skm_rounds"] == 1
+
+
+def test_overlapping_and_test_rounds_are_not_counted_twice(world, instruments):
+    from datetime import date
+
+    def round_(label, opens, closes, **extra):
+        campaign = make_campaign(world, instruments, period_label=label, **extra)
+        submit(campaign, skm=[3] * 9)  # while open, then dated as it ran
+        Campaign.objects.filter(pk=campaign.pk).update(opens_on=opens, closes_on=closes)
+
+    year = timezone.localdate().year
+    round_("Triwulan I", date(year, 1, 1), date(year, 3, 31))
+    round_("Triwulan I gedung B", date(year, 2, 1), date(year, 3, 15))  # same months
+    round_("Uji coba", date(year, 4, 1), date(year, 4, 5), is_test=True)
+    round_("Triwulan II", date(year, 4, 1), date(year, 6, 30))  # the day after: a new round
+    assert survey_indices_for(world.bandung, year)["skm_rounds"] == 2
+
+
+def test_a_test_round_cannot_feed_the_lke(world, instruments):
+    from zona.core.errors import ValidationFailed
+
+    with pytest.raises(ValidationFailed) as caught:
+        make_campaign(world, instruments, is_test=True, feeds_lke=True)
+    assert caught.value.problems[0].field == "feeds_lke"
