@@ -161,7 +161,7 @@ def test_operator_fills_every_answer_type_with_evidence_and_the_head_submits(
     head.goto(f"{head.base_url}/assessments/{assessment.pk}/submit/")
     assert head.locator("[data-testid=count-unanswered]").inner_text() == str(14 - 8)
     shot(head, "laptop-summary")
-    head.get_by_label(re.compile("Saya sudah memeriksa")).check()
+    head.get_by_label(re.compile("Saya mengonfirmasi jumlah")).check()
     head.locator("[data-testid=submit-button]").click()
     head.wait_for_load_state("networkidle")
     assert head.locator("[data-testid=sheet-status]").inner_text() == "Sudah dikirim"

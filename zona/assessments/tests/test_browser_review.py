@@ -147,7 +147,7 @@ def test_a_reviewer_answers_returns_an_item_and_the_unit_resubmits(
     login(head, "unit_head", DEFAULT_PASSWORD)
     head.goto(f"{head.base_url}/assessments/{submitted.pk}/submit/")
     assert "Lampirkan SK tim" in head.locator("[data-testid=workflow-events]").inner_text()
-    head.get_by_label(re.compile("Saya sudah memeriksa")).check()
+    head.get_by_label(re.compile("Saya mengonfirmasi jumlah")).check()
     head.locator("[data-testid=submit-button]").click()
     head.wait_for_load_state("networkidle")
     assert head.locator("[data-testid=sheet-status]").inner_text() == "Sudah dikirim"
