@@ -151,8 +151,8 @@ def xlsx_open(data: bytes, limits: SheetLimits) -> Workbook:
     if len(entries) > _MAX_ENTRIES or unzipped > limits.max_unzipped_bytes:
         raise _refused(
             _(
-                "The workbook unpacks to more than %(mb)s MB; that is far more than a "
-                "worksheet holds. Export the sheet again and fill that file."
+                "The workbook unpacks to more than %(mb)s MB, far more than an import file "
+                "holds; it cannot be read."
             )
             % {"mb": _megabytes(limits.max_unzipped_bytes)},
             "too_large",
