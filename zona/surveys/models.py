@@ -131,6 +131,8 @@ class Campaign(models.Model):
 
     class Method(models.TextChoices):
         KREJCIE_MORGAN = "krejcie-morgan", "Krejcie & Morgan"
+        # The 1970 table as agencies read it: the next row up (zona/surveys/data/).
+        KREJCIE_MORGAN_TABLE = "krejcie-morgan-table", _("Krejcie & Morgan table")
         SLOVIN = "slovin", "Slovin"
 
     unit = models.ForeignKey(
@@ -148,7 +150,7 @@ class Campaign(models.Model):
     )
     sample_method = models.CharField(
         _("sample size method"),
-        max_length=16,
+        max_length=24,
         choices=Method.choices,
         default=Method.KREJCIE_MORGAN,
     )
@@ -165,6 +167,10 @@ class Campaign(models.Model):
     # A trial of the form: never feeds the LKE nor counts as an SKM round (A.I.6.iv.a).
     is_test = models.BooleanField(_("test round"), default=False)
     results_public = models.BooleanField(_("results published"), default=False)
+    # Optional questions for the reports of PermenPAN-RB 14/2017 (see zona/surveys/profile.py).
+    asks_profile = models.BooleanField(_("asks the respondent profile"), default=False)
+    # Free-text suggestions (saran): stored apart from responses, moderated, never published.
+    collects_suggestions = models.BooleanField(_("collects suggestions"), default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -301,6 +307,11 @@ class Response(models.Model):
     idempotency_key = models.CharField(_("idempotency key"), max_length=64, unique=True)
     channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
     served_when = models.CharField(_("served"), max_length=8, choices=ServedWhen.choices)
+    # The respondent profile, optional and in coarse bands (codes from zona/surveys/data/).
+    age_group = models.CharField(_("age group"), max_length=16, blank=True)
+    sex = models.CharField(_("sex"), max_length=16, blank=True)
+    education = models.CharField(_("education"), max_length=16, blank=True)
+    occupation = models.CharField(_("occupation"), max_length=16, blank=True)
     flags = models.JSONField(_("quality flags"), default=list, blank=True)
     flagged = models.BooleanField(_("flagged"), default=False)
     excluded = models.BooleanField(_("excluded"), default=False)
@@ -560,6 +571,61 @@ class ContactDrop(models.Model):
     class Meta:
         verbose_name = _("queued contact")
         verbose_name_plural = _("queued contacts")
+
+    def __str__(self) -> str:
+        return str(self.pk)
+
+
+class SuggestionStatus(models.TextChoices):
+    PENDING = "pending", _("Awaiting moderation")
+    APPROVED = "approved", _("Approved")
+    HIDDEN = "hidden", _("Hidden")
+
+
+class Suggestion(models.Model):
+    """A free-text suggestion (saran) a respondent chose to leave.
+
+    Like Contact: no relation to Response either way, a random key, no time; written by the
+    worker in shuffled batches from sealed SuggestionDrops. Managers moderate it; only then
+    do reviewers read it. It is never published (zona/surveys/services/feedback.py).
+    """
+
+    id = models.BigIntegerField(primary_key=True, default=random_id, editable=False)
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="suggestions")
+    text = models.TextField(_("suggestion"))
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=SuggestionStatus.choices,
+        default=SuggestionStatus.PENDING,
+    )
+    moderation_reason = models.TextField(_("reason"), blank=True)
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    moderated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("suggestion")
+        verbose_name_plural = _("suggestions")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"S-{self.pk:016x}"
+
+
+class SuggestionDrop(models.Model):
+    """A suggestion waiting for the background worker, sealed like a ContactDrop: the worker
+    opens a campaign's drops in shuffled batches into Suggestion rows of its own transaction
+    (zona.surveys.services.feedback), so no row sits next to its response."""
+
+    id = models.BigIntegerField(primary_key=True, default=random_id, editable=False)
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    sealed = models.TextField()
+
+    class Meta:
+        verbose_name = _("queued suggestion")
+        verbose_name_plural = _("queued suggestions")
 
     def __str__(self) -> str:
         return str(self.pk)

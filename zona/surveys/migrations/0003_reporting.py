@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
             field=models.CharField(
                 choices=[
                     ("krejcie-morgan", "Krejcie & Morgan"),
-                    ("krejcie-morgan-table", "Krejcie & Morgan (printed table)"),
+                    ("krejcie-morgan-table", "Krejcie & Morgan table"),
                     ("slovin", "Slovin"),
                 ],
                 default="krejcie-morgan",

@@ -1,0 +1,106 @@
+"""Profile, suggestions and the small-group rule, seen in Chromium (issue 8 §3, §8)."""
+
+import pytest
+from django.core.cache import cache
+
+from zona.core.testing import DEFAULT_PASSWORD
+from zona.surveys.models import Response, Suggestion
+from zona.surveys.tests.conftest import make_campaign, submit
+
+SHOTS = "/tmp/zona-shots"  # noqa: S108 (screenshots for review, never committed)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_counters():
+    cache.clear()
+
+
+def full(**extra):
+    return {"spak": [5] * 5, "spkp": [5] * 8, "skm": [4] * 9, **extra}
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_profile_and_suggestion_on_a_phone(phone_page, world, instruments, settings):
+    settings.ZONA_SURVEY_SUGGESTION_BATCH = 1
+    campaign = make_campaign(world, instruments, asks_profile=True, collects_suggestions=True)
+    page = phone_page
+    page.goto(f"{page.base_url}/s/{campaign.public_code}")
+    page.get_by_text("Ya", exact=True).click()
+    page.get_by_text("Layanan Paspor").click()
+    page.get_by_text("Hari ini").click()
+    for fieldset in page.locator("#questions fieldset").all():
+        labels = fieldset.locator("label")
+        labels.nth(labels.count() - 2).click()
+    page.select_option("#p-age_group", "25-34")
+    page.select_option("#p-sex", "f")
+    page.fill("#suggestion", "Ruang tunggu perlu kipas angin.")
+    page.locator("#h-profile").scroll_into_view_if_needed()
+    page.screenshot(path=f"{SHOTS}/surveys-profile-phone.png", full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.get_by_role("button", name="Kirim jawaban saya").click()
+    page.wait_for_url("**/thanks/")
+    response = Response.objects.get()
+    assert (response.age_group, response.sex, response.education) == ("25-34", "f", "")
+    assert Suggestion.objects.get().text == "Ruang tunggu perlu kipas angin."
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_results_profile_and_suggestions_pages(page, login, world, instruments, settings):
+    settings.ZONA_SURVEY_SUGGESTION_BATCH = 1
+    campaign = make_campaign(world, instruments, asks_profile=True, collects_suggestions=True)
+    for _ in range(6):
+        submit(campaign, **full(), profile={"sex": "f", "age_group": "25-34"})
+    for i in range(2):
+        submit(
+            campaign,
+            service="IZIN",
+            **full(),
+            profile={"sex": "m"},
+            suggestion=f"Saran {i}: Pak Budi di loket 2 lambat" if i else "Antrean rapi",
+        )
+    login(page, "operator", DEFAULT_PASSWORD)
+    page.goto(f"{page.base_url}/surveys/{campaign.pk}/results/")
+    profile = page.locator("[data-profile=sex]")
+    assert profile.is_visible()
+    # 6 women shown would give away the 2 men as all minus 6: both hidden.
+    assert "\u2013" in profile.inner_text()  # the hidden mark
+    page.locator("[data-profile=sex]").scroll_into_view_if_needed()
+    page.screenshot(path=f"{SHOTS}/surveys-results-profile-desktop.png", full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1366
+
+    page.goto(f"{page.base_url}/surveys/{campaign.pk}/suggestions/")
+    assert "Antrean rapi" in page.content()
+    page.screenshot(path=f"{SHOTS}/surveys-suggestions-moderate-desktop.png", full_page=True)
+    item = page.locator("li.list-group-item", has_text="Pak Budi")
+    item.locator("input[name=reason]").fill("Menyebut nama petugas")
+    item.get_by_role("button", name="Sembunyikan").click()
+    page.wait_for_load_state("networkidle")
+    page.locator("li.list-group-item", has_text="Antrean rapi").get_by_role(
+        "button", name="Setujui"
+    ).click()
+    page.wait_for_load_state("networkidle")
+    page.screenshot(path=f"{SHOTS}/surveys-suggestions-desktop.png", full_page=True)
+    assert set(Suggestion.objects.values_list("status", flat=True)) == {"approved", "hidden"}
+
+    page.goto(f"{page.base_url}/surveys/{campaign.pk}/edit/")
+    assert page.locator("input[name=asks_profile]").is_checked()
+    page.select_option("select[name=sample_method]", "krejcie-morgan-table")
+    page.locator("input[name=collects_suggestions]").scroll_into_view_if_needed()
+    page.screenshot(path=f"{SHOTS}/surveys-campaign-form-desktop.png")
+    page.get_by_role("button", name="Simpan").click()
+    page.wait_for_load_state("networkidle")
+    assert "tabel cetak Krejcie & Morgan" in page.inner_text("body")
+    page.screenshot(path=f"{SHOTS}/surveys-campaign-table-method-desktop.png", full_page=True)
+
+    reviewer = page.context.browser.new_context(
+        viewport={"width": 390, "height": 844}, locale="id-ID"
+    ).new_page()
+    reviewer.base_url = page.base_url
+    login(reviewer, "kanwil_reviewer", DEFAULT_PASSWORD)
+    reviewer.goto(f"{page.base_url}/surveys/{campaign.pk}/suggestions/")
+    html = reviewer.content()
+    assert "Antrean rapi" in html and "Pak Budi" not in html and "Menyebut nama" in html
+    reviewer.screenshot(path=f"{SHOTS}/surveys-suggestions-reviewer-phone.png", full_page=True)
+    assert reviewer.evaluate("document.documentElement.scrollWidth") <= 390
