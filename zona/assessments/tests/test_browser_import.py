@@ -31,12 +31,13 @@ def changed_export(user, assessment, changes: dict[str, str]) -> Path:
     client = Client()
     client.force_login(user)
     data = client.get(reverse("assessments:export", args=[assessment.pk])).content
-    ws = load_workbook(io.BytesIO(data))["LKE"]
+    book = load_workbook(io.BytesIO(data))
+    ws = book["LKE"]
     index = {ws.cell(row=r, column=COL_CODE).value: r for r in range(FIRST_ROW, ws.max_row + 1)}
     for code, value in changes.items():
         ws.cell(row=index[code], column=COL_ANSWER, value=value)
     out = io.BytesIO()
-    ws.parent.save(out)
+    book.save(out)
     SHOTS.mkdir(exist_ok=True)
     path = SHOTS / f"lke-{assessment.pk}.xlsx"
     path.write_bytes(out.getvalue())
