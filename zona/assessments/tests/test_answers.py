@@ -189,7 +189,7 @@ def test_reviewer_layers_are_kept_apart_and_the_highest_wins(world, assessment):
     assert [layer.code for layer in state.layers] == ["unit", "kanwil", "tpi"]
     scores = sheet_scores(state)
     assert scores.unit.items["A.I.1.i.b"] == Decimal(1)
-    assert scores.layers["kanwil"].items["A.I.1.i.b"] == Decimal("0.5")
+    assert scores.layers[state.layers[1].key].items["A.I.1.i.b"] == Decimal("0.5")
     assert scores.effective.items["A.I.1.i.b"] == Decimal(0)
     assert scores.effective.items["A.I.1.i.a"] == Decimal(1)
 
