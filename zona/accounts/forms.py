@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -50,14 +51,21 @@ class UnitCodeField(forms.ModelChoiceField):
         super().__init__(queryset=queryset.order_by("path"), to_field_name="code", **kwargs)
         if queryset.count() > SELECT_LIMIT:
             self.widget = forms.TextInput(
-                attrs={"placeholder": _("Unit code, e.g. KC-BDG"), "autocapitalize": "characters"}
+                attrs={"placeholder": _("Unit code or name, e.g. KC-BDG")}
             )
-            self.help_text = self.help_text or _("Type the unit's code; the unit list shows codes.")
+            self.help_text = self.help_text or _("Type the unit's code or its full name.")
 
     def to_python(self, value: Any) -> Unit | None:
-        if isinstance(value, str):
-            value = value.strip().upper()
-        return super().to_python(value)
+        typed = value.strip() if isinstance(value, str) else ""
+        try:
+            return super().to_python(typed.upper() if isinstance(value, str) else value)
+        except ValidationError:
+            # People know their units by name: a name that matches one unit is as good.
+            if typed and self.queryset is not None:
+                named = list(self.queryset.filter(name__iexact=typed)[:2])
+                if len(named) == 1:
+                    return named[0]
+            raise
 
     def label_from_instance(self, obj: Unit) -> str:
         indent = "\u2003" * max(0, obj.depth - 1)

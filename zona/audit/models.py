@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -60,22 +58,12 @@ class AuditEvent(AppendOnlyModel):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_repr} {self.action}"
 
     def details_display(self) -> list[tuple[str, str]]:
-        """Details as readable pairs; a change `{"old": a, "new": b}` reads "a → b"."""
-        out = []
-        for key, value in (self.details or {}).items():
-            if isinstance(value, dict) and set(value) == {"old", "new"}:
-                text = f"{_show(value['old'])} → {_show(value['new'])}"
-            else:
-                text = _show(value)
-            out.append((key, text))
-        return out
+        """Details as readable (label, text) rows; see zona.audit.labels."""
+        from zona.audit.labels import details_rows
 
+        return details_rows(self.details)
 
-def _show(value: Any) -> str:
-    if value is None or value == "" or value == []:
-        return "—"
-    if isinstance(value, bool):
-        return "✓" if value else "✗"
-    if isinstance(value, list):
-        return ", ".join(_show(v) for v in value)
-    return str(value)
+    def action_display(self) -> str:
+        from zona.audit.labels import action_label
+
+        return action_label(self.action)

@@ -8,20 +8,23 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from zona.accounts.access import AnyUser, Perm, has_perm_anywhere, units_where
+from zona.accounts.access import (
+    AnyUser,
+    Perm,
+    filter_by_unit_scope,
+    has_perm_anywhere,
+    units_where,
+)
 from zona.accounts.forms import UnitCodeField
 from zona.accounts.models import Unit
+from zona.audit.labels import ACTION_LABELS, OBJECT_LABELS, action_label, group_label
 from zona.audit.models import AuditEvent
 from zona.audit.selectors import audit_events_for
 from zona.core.http import AuthedHttpRequest
 
 
 class AuditFilterForm(forms.Form):
-    action = forms.CharField(
-        label=pgettext_lazy("audit log", "Action"),
-        required=False,
-        widget=forms.TextInput(attrs={"placeholder": _("e.g. role.")}),
-    )
+    action = forms.ChoiceField(label=pgettext_lazy("audit log", "Action"), required=False)
     actor = forms.CharField(label=_("Actor"), required=False)
     unit = UnitCodeField(Unit.objects.none(), label=_("Unit and its sub-units"), required=False)
     date_from = forms.DateField(
@@ -40,6 +43,29 @@ class AuditFilterForm(forms.Form):
             help_text="",
             empty_label=_("All units"),
         )
+        action = self.fields["action"]
+        assert isinstance(action, forms.ChoiceField)
+        action.choices = action_choices(user)
+
+
+def action_choices(user: AnyUser) -> list:
+    """Actions by name, grouped by what they act on; each group can be taken whole."""
+    seen = set(
+        filter_by_unit_scope(AuditEvent.objects.all(), user, Perm.AUDIT_VIEW)
+        .order_by()
+        .values_list("action", flat=True)
+        .distinct()
+    )
+    codes = seen | set(ACTION_LABELS)
+    groups: dict[str, list[str]] = {}
+    for code in codes:
+        groups.setdefault(code.partition(".")[0], []).append(code)
+    choices: list = [("", _("All actions"))]
+    for obj in sorted(groups, key=lambda o: group_label(o).lower()):
+        options = [(f"{obj}.", group_label(obj))]
+        options += sorted(((c, action_label(c)) for c in groups[obj]), key=lambda o: o[1])
+        choices.append((str(OBJECT_LABELS.get(obj) or group_label(obj)), options))
+    return choices
 
 
 @login_required

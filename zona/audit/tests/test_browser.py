@@ -1,0 +1,61 @@
+"""The audit log in a real browser, on a laptop and on a phone (issue 8, §7)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.db import transaction
+
+from zona.audit.services import audit_record
+from zona.core.testing import DEFAULT_PASSWORD
+
+SHOTS = Path("/tmp/zona-shots")  # noqa: S108 (screenshots for review)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("device", ["page", "phone_page"])
+def test_the_audit_log_reads_as_sentences(request, world, login, device):
+    with transaction.atomic():
+        admin = world["agency_admin"]
+        audit_record(
+            actor=admin,
+            action="survey.campaign_updated",
+            target=world.bandung,
+            unit=world.bandung,
+            details={
+                "before": {"name": "SKM 2026", "year": 2026},
+                "after": {"name": "SKM I", "year": 2026},
+            },
+        )
+        audit_record(
+            actor=admin,
+            action="role.assigned",
+            target=world["operator"],
+            unit=world.bandung,
+            details={"role": "unit_operator", "covers_subtree": False, "lke_areas": ["1", "2"]},
+        )
+        audit_record(
+            actor=admin,
+            action="survey.instrument_loaded",
+            unit=world.bandung,
+            details={"file": "/srv/zona/surveys/skm.yaml", "key": "skm"},
+        )
+    pg = request.getfixturevalue(device)
+    login(pg, "agency_admin", DEFAULT_PASSWORD)
+    pg.goto(pg.base_url + "/audit/")
+    table = pg.locator("[data-testid=audit-table]").inner_text()
+    assert "Kampanye survei diubah" in table
+    assert "kunci: skm" in table
+    assert "SKM 2026 → SKM I" in table
+    assert "Operator unit" in table
+    assert "/srv/zona" not in table and "{" not in table
+    pg.select_option("select[name=action]", "role.assigned")
+    pg.locator("[data-testid=audit-filters] button[type=submit]").click()
+    pg.wait_for_load_state()
+    assert pg.locator("[data-testid=audit-table] tbody tr").count() == 1
+    assert pg.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    SHOTS.mkdir(exist_ok=True)
+    pg.goto(pg.base_url + "/audit/")
+    pg.screenshot(path=str(SHOTS / f"audit-{device}.png"), full_page=True)
