@@ -193,3 +193,24 @@ def test_public_form_offers_the_suggestion_box(client, world, collecting, instru
     plain = make_campaign(world, instruments, period_label="Semester II")
     html = client.get(reverse("survey_public:form", args=[plain.public_code])).content
     assert b'name="suggestion"' not in html
+
+
+@pytest.mark.django_db
+def test_a_kiosk_sends_the_suggestion_on_its_own(client, world, collecting):
+    from zona.surveys.services.kiosks import kiosk_open
+
+    kiosk = kiosk_open(
+        actor=world["operator"], campaign=collecting, name="Tablet 1", location="Loket"
+    )
+    url = reverse("survey_public:form", args=[collecting.public_code])
+    response = client.post(
+        url,
+        {"kiosk": kiosk.key, "contact_only": "1", "suggestion": "Tambah kipas"},
+        HTTP_ACCEPT="application/json",
+    )
+    assert response.status_code == 201
+    assert Suggestion.objects.get().text == "Tambah kipas"
+    assert not Response.objects.exists()
+    # Without a kiosk key nothing is taken this way.
+    assert client.post(url, {"contact_only": "1", "suggestion": "x"}).status_code != 201
+    assert Suggestion.objects.count() == 1

@@ -104,3 +104,45 @@ def test_results_profile_and_suggestions_pages(page, login, world, instruments, 
     assert "Antrean rapi" in html and "Pak Budi" not in html and "Menyebut nama" in html
     reviewer.screenshot(path=f"{SHOTS}/surveys-suggestions-reviewer-phone.png", full_page=True)
     assert reviewer.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_kiosk_keeps_the_suggestion_apart(phone_page, world, instruments, settings):
+    import json
+
+    from zona.surveys.services.kiosks import kiosk_open
+
+    settings.ZONA_SURVEY_SUGGESTION_BATCH = 1
+    campaign = make_campaign(world, instruments, asks_profile=True, collects_suggestions=True)
+    kiosk = kiosk_open(
+        actor=world["operator"], campaign=campaign, name="Tablet 1", location="Loket izin"
+    )
+    page = phone_page
+    page.set_viewport_size({"width": 800, "height": 1280})
+    page.goto(f"{page.base_url}/s/{campaign.public_code}/kiosk/{kiosk.key}/")
+    queue = f"zona-kiosk-{campaign.public_code}-{kiosk.pk}"
+    page.context.set_offline(True)
+    page.get_by_text("Ya", exact=True).click()
+    page.get_by_text("Layanan Izin Tinggal").click()
+    page.get_by_text("Hari ini").click()
+    for fieldset in page.locator("#questions fieldset").all():
+        labels = fieldset.locator("label")
+        labels.nth(labels.count() - 2).click()
+    page.select_option("#p-sex", "m")
+    page.fill("#suggestion", "Tolong sediakan kursi roda.")
+    page.get_by_role("button", name="Kirim jawaban saya").click()
+    stored = json.loads(page.evaluate(f"localStorage.getItem('{queue}')"))
+    assert len(stored) == 1 and "kursi roda" not in json.dumps(stored)
+    apart = json.loads(page.evaluate(f"localStorage.getItem('{queue}:contacts')"))
+    assert apart == [[["suggestion", "Tolong sediakan kursi roda."]]]
+    page.context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    for _ in range(120):  # the page's CSP forbids wait_for_function's eval; poll instead
+        if not json.loads(page.evaluate(f"localStorage.getItem('{queue}')") or "[]") and not (
+            json.loads(page.evaluate(f"localStorage.getItem('{queue}:contacts')") or "[]")
+        ):
+            break
+        page.wait_for_timeout(250)
+    assert Response.objects.get().sex == "m"
+    assert Suggestion.objects.get().text == "Tolong sediakan kursi roda."

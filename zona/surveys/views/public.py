@@ -43,6 +43,7 @@ from zona.surveys.selectors import (
     results_by_service,
 )
 from zona.surveys.services import Submission, contact_leave, response_submit
+from zona.surveys.services.feedback import suggestion_leave
 from zona.surveys.services.responses import KEY_RE, answer_pattern
 
 DEVICE_COOKIE = "zona_sd"
@@ -380,13 +381,16 @@ def _submit(request: HttpRequest, campaign: Campaign, lang: str) -> HttpResponse
         )
 
     if is_kiosk and post.get("contact_only"):
-        # A kiosk sends contacts on their own, apart from any answers (kiosk.js).
+        # A kiosk sends contacts and suggestions on their own, apart from any answers.
         try:
-            contact_leave(
-                campaign=campaign,
-                contact=post.get("contact", ""),
-                name=post.get("contact_name", ""),
-            )
+            if post.get("suggestion", "").strip() and not post.get("contact", "").strip():
+                suggestion_leave(campaign=campaign, text=post.get("suggestion", ""))
+            else:
+                contact_leave(
+                    campaign=campaign,
+                    contact=post.get("contact", ""),
+                    name=post.get("contact_name", ""),
+                )
         except ValidationFailed as exc:
             return _json_error(exc.problems, exc.message, 400, exc.code)
         return JsonResponse({"status": "stored"}, status=201)

@@ -6,7 +6,8 @@
 // the response stays queued and is sent again after its Retry-After.
 //
 // A contact the respondent leaves is kept apart: it goes into a second queue with no key and
-// no link to the answers, and is sent on its own, in random order, once no answers wait.
+// no link to the answers, and is sent on its own, in random order, once no answers wait. A
+// written suggestion is kept apart the same way, as an entry of its own in that queue.
 (function () {
   "use strict";
   var form = document.getElementById("survey");
@@ -170,9 +171,12 @@
     }
     var entries = [];
     var contact = [];
+    var suggestion = "";
     new FormData(form).forEach(function (value, name) {
       if (CONTACT_FIELDS[name]) {
         if (String(value).trim()) { contact.push([name, value]); }
+      } else if (name === "suggestion") {
+        suggestion = String(value).trim();
       } else if (name !== "key" && name !== "t") {
         entries.push([name, value]);
       }
@@ -187,6 +191,11 @@
       // A random place in the queue: its order says nothing about the answers' order.
       contacts.splice(Math.floor(Math.random() * (contacts.length + 1)), 0, contact);
       saveContacts(contacts);
+    }
+    if (suggestion) {
+      var apart = loadContacts();
+      apart.splice(Math.floor(Math.random() * (apart.length + 1)), 0, [["suggestion", suggestion]]);
+      saveContacts(apart);
     }
     reset();
     thanks.hidden = false;
