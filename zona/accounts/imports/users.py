@@ -131,7 +131,7 @@ def validate_user_rows(
             Q(agency__path__in=agency_paths) | Q(agency__isnull=True)
         ).select_related("agency")
     }
-    existing_ids = [u.pk for u in by_name.values()]
+    existing_ids = sorted({u.pk for u in (*by_name.values(), *by_email.values())})
     manageable = set()
     for i in range(0, len(existing_ids), CHUNK):
         manageable |= set(
@@ -221,26 +221,34 @@ def _account_problems(
             check_unique=False,
         )
     ]
+    # Accounts outside the admin's scope stay invisible: a clash with one reads the same
+    # whatever agency holds it, and never says that it is an account elsewhere.
     user = by_name.get(row.username)
     if user is not None and user.pk not in manageable:
         problems.append(
             Problem(
-                "username_out_of_scope",
-                _("This username belongs to an account outside your scope."),
+                "unavailable",
+                _("This username cannot be used; choose another."),
                 "username",
                 row.row,
             )
         )
     owner = by_email.get(row.email)
     if row.email and owner is not None and owner.username.lower() != row.username:
-        problems.append(
-            Problem(
-                "duplicate_email",
-                _("Another account already uses this e-mail address."),
-                "email",
-                row.row,
+        if owner.pk in manageable:
+            message = _("Your account %(username)s already uses this e-mail address.") % {
+                "username": owner.username
+            }
+            problems.append(Problem("duplicate_email", message, "email", row.row))
+        else:
+            problems.append(
+                Problem(
+                    "unavailable",
+                    _("This e-mail address cannot be used; give another."),
+                    "email",
+                    row.row,
+                )
             )
-        )
     other = user_of_email.get(row.email)
     if row.email and other is not None and other.username != row.username:
         problems.append(

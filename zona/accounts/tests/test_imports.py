@@ -448,10 +448,16 @@ USER_ERRORS = [
         "account of another agency",
         user_row(username="outsider", email="outsider@example.go.id"),
         "username",
-        "username_out_of_scope",
+        "unavailable",
     ),
     (
-        "e-mail of another account",
+        "e-mail of an account of another agency",
+        user_row(email="outsider@example.go.id"),
+        "email",
+        "unavailable",
+    ),
+    (
+        "e-mail of another account in scope",
         user_row(email="operator@example.go.id"),
         "email",
         "duplicate_email",
@@ -470,6 +476,20 @@ def test_user_dry_run_reports_each_problem_by_row_and_column(admin, label, row, 
     assert not any(p.row == 2 for p in response.context["problems"])
     assert state() == before
     assert "zona_import" not in admin.session
+
+
+def test_a_dry_run_does_not_tell_accounts_of_other_agencies(admin):
+    # The clash is refused, but the message is the same whoever holds the name or address
+    # and never says that an account exists elsewhere.
+    rows = [
+        user_row(username="outsider", email="baru@example.go.id"),
+        user_row(username="baru2", email="outsider@example.go.id"),
+    ]
+    response = upload(admin, "users", csv_file(USER_HEADER, rows))
+    found = {(p.row, p.field): p for p in response.context["problems"]}
+    assert found[(2, "username")].code == found[(3, "email")].code == "unavailable"
+    messages = [str(p.message).lower() for p in response.context["problems"]]
+    assert not any("lingkup" in m or "akun lain" in m or "instansi" in m for m in messages)
 
 
 def test_rows_of_one_account_must_agree_and_not_repeat(admin):
