@@ -76,3 +76,34 @@ def test_command_refuses_another_margin_for_the_table(args):
     with pytest.raises(CommandError) as caught:
         run(*args)
     assert caught.value.returncode == 2
+
+
+@pytest.mark.django_db
+def test_a_campaign_uses_the_table_and_names_it(client_for, world, instruments):
+    from django.urls import reverse
+
+    from zona.core.errors import ValidationFailed
+    from zona.surveys.tests.conftest import make_campaign
+
+    services = {s.code: s for s in world.bandung.service_types.all()}
+    campaign = make_campaign(
+        world,
+        instruments,
+        sample_method="krejcie-morgan-table",
+        populations={services["PASPOR"].pk: 4384, services["IZIN"].pk: 101},
+    )
+    targets = {s.service_type.code: s.sample_target for s in campaign.services.all()}
+    assert targets == {"PASPOR": 354, "IZIN": 86}
+    page = client_for(world["viewer"]).get(reverse("surveys:campaign_detail", args=[campaign.pk]))
+    html = page.content.decode()
+    # Named on the page (Indonesian): the printed table, next row up.
+    assert "tabel cetak Krejcie" in html
+    with pytest.raises(ValidationFailed) as caught:
+        make_campaign(
+            world,
+            instruments,
+            period_label="Semester II",
+            sample_method="krejcie-morgan-table",
+            margin=Decimal("0.1"),
+        )
+    assert [(p.code, p.field) for p in caught.value.problems] == [("invalid", "margin")]
