@@ -105,3 +105,44 @@ def test_good_limits_still_page(api, settings):
     settings.ZONA_API_MAX_LIMIT = 5
     assert api.get("/api/v1/units/", {"limit": "5"}).status_code == 200
     assert api.get("/api/v1/units/", {"limit": "6"}).status_code == 400
+
+
+def _page_patterns() -> list[str]:
+    out: list[str] = []
+
+    def walk(patterns, prefix: str) -> None:
+        for p in patterns:
+            route = str(p.pattern)
+            if isinstance(p, URLResolver):
+                walk(p.url_patterns, prefix + route)
+            elif isinstance(p, URLPattern):
+                out.append(prefix + route)
+
+    skip = ("api/v1/", "admin/", "accounts/", "i18n/", "static/")
+    for p in get_resolver().url_patterns:
+        route = str(p.pattern)
+        if route.startswith(skip) or "^" in route:
+            continue
+        if isinstance(p, URLResolver):
+            walk(p.url_patterns, "/" + route)
+        else:
+            out.append("/" + route)
+    return out
+
+
+PAGE_PARAMS = ["page", "year", "unit", "service", "period", "tier", "s", "items", "under"]
+
+
+@pytest.mark.parametrize("value", ["²", "99999999999999999999"])
+def test_pages_with_bad_numbers_never_give_a_500(world, value):
+    client = Client(raise_request_exception=False)
+    client.force_login(world["sysadmin"])
+    failures, shown = [], 0
+    for route in _page_patterns():
+        for path in {_fill(route, "1"), _fill(route, HUGE_ID)}:
+            response = client.get(path, {p: value for p in PAGE_PARAMS})
+            if response.status_code >= 500:
+                failures.append((path, response.status_code))
+            shown += response.status_code == 200
+    assert failures == [], "\n".join(map(str, failures))
+    assert shown >= 15  # the walk reached the list pages that read these parameters
