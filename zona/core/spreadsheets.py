@@ -185,6 +185,9 @@ def xlsx_rows(
     claimed_columns = getattr(ws, "max_column", None) or 0
     if claimed_rows > limits.max_rows or claimed_columns > limits.max_columns:
         raise _too_many_rows(limits)
+    # Some programs write a wrong, too small dimension (just "A1"); read what is there.
+    if hasattr(ws, "reset_dimensions"):
+        ws.reset_dimensions()
     width = min(max_col or limits.max_columns, limits.max_columns)
     cells = 0
     # No max_row: openpyxl fills gaps between rows with empty ones, so a row far below the

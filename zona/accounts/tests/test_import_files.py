@@ -47,6 +47,13 @@ def test_a_plain_file_is_read_with_its_row_numbers():
     assert [(r.row, r.values["code"]) for r in table.rows] == [(2, "KC-1"), (4, "KC-2")]
 
 
+def test_a_file_claiming_too_small_a_sheet_is_read_whole():
+    data = _patched(
+        _xlsx(GOOD), lambda xml: xml.replace('<dimension ref="A1:C2" />', '<dimension ref="A1" />')
+    )
+    assert [r.values["name"] for r in read_table(data, "u.xlsx").rows] == ["Kantor Satu"]
+
+
 @pytest.mark.parametrize("attack", ["dimension", "far_row", "unzips_huge"])
 def test_a_crafted_workbook_is_refused_fast(attack):
     data = _xlsx(GOOD)
