@@ -68,17 +68,28 @@ def test_english_switch_on_a_phone(phone_page, campaign):
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_kiosk_keeps_answers_through_a_network_loss(phone_page, campaign):
+def test_kiosk_keeps_answers_through_a_network_loss(phone_page, campaign, world, settings):
+    from zona.surveys.models import Contact, ContactDrop
+    from zona.surveys.services.kiosks import kiosk_open
+
+    # The server paces a kiosk; a second response within the interval waits on the tablet
+    # (429 + Retry-After) and goes through after it.
+    settings.ZONA_SURVEY_KIOSK_MIN_INTERVAL_SECONDS = 2
+    kiosk = kiosk_open(
+        actor=world["operator"], campaign=campaign, name="Tablet 1", location="Loket izin"
+    )
     page = phone_page
     page.set_viewport_size({"width": 800, "height": 1280})  # a tablet
-    page.goto(f"{page.base_url}/s/{campaign.public_code}/kiosk/{campaign.kiosk_key}/")
-    queue = f"zona-kiosk-{campaign.public_code}"
+    page.goto(f"{page.base_url}/s/{campaign.public_code}/kiosk/{kiosk.key}/")
+    queue = f"zona-kiosk-{campaign.public_code}-{kiosk.pk}"
     page.context.set_offline(True)
-    for _ in range(2):
+    for i in range(2):
         page.get_by_text("Ya", exact=True).click()
         page.get_by_text("Layanan Izin Tinggal").click()
         page.get_by_text("Hari ini").click()
         answer_all(page)
+        if i == 0:
+            page.locator("#contact").fill("0812-5555-0001")
         page.get_by_role("button", name="Kirim jawaban saya").click()
         assert page.locator("#kiosk-thanks").is_visible()
         page.locator("#kiosk-thanks").wait_for(state="hidden", timeout=6000)
@@ -86,6 +97,10 @@ def test_kiosk_keeps_answers_through_a_network_loss(phone_page, campaign):
         assert page.locator("input[name=served]:checked").count() == 0
     stored = json.loads(page.evaluate(f"localStorage.getItem('{queue}')"))
     assert len(stored) == 2 and Response.objects.count() == 0
+    # The contact waits in its own queue, with no key: nothing ties it to the answers.
+    assert "0812-5555-0001" not in json.dumps(stored)
+    contacts = json.loads(page.evaluate(f"localStorage.getItem('{queue}:contacts')"))
+    assert contacts == [[["contact", "0812-5555-0001"]]]
     page.screenshot(path=f"{SHOTS}/surveys-kiosk-offline.png", full_page=False)
     # A resend of an item the server may already have (same key) must not duplicate it.
     page.evaluate(
@@ -94,11 +109,14 @@ def test_kiosk_keeps_answers_through_a_network_loss(phone_page, campaign):
     )
     page.context.set_offline(False)
     page.evaluate("window.dispatchEvent(new Event('online'))")
-    for _ in range(60):  # the page's CSP forbids wait_for_function's eval; poll instead
-        if not json.loads(page.evaluate(f"localStorage.getItem('{queue}')") or "[]"):
+    for _ in range(120):  # the page's CSP forbids wait_for_function's eval; poll instead
+        if not json.loads(page.evaluate(f"localStorage.getItem('{queue}')") or "[]") and not (
+            json.loads(page.evaluate(f"localStorage.getItem('{queue}:contacts')") or "[]")
+        ):
             break
         page.wait_for_timeout(250)
     assert Response.objects.count() == 2
+    assert Contact.objects.count() + ContactDrop.objects.count() == 1
     assert set(Response.objects.values_list("channel", flat=True)) == {Channel.KIOSK}
     page.screenshot(path=f"{SHOTS}/surveys-kiosk-sent.png", full_page=False)
 
@@ -151,8 +169,76 @@ def test_staff_pages_render(page, phone_page, login, world, campaign):
     page.goto(f"{page.base_url}/surveys/{campaign.pk}/flagged/")
     page.screenshot(path=f"{SHOTS}/surveys-staff-flagged.png", full_page=True)
     page.goto(f"{page.base_url}/surveys/{campaign.pk}/validation/")
-    page.get_by_label("Jumlah kontak yang diundi").fill("5")
+    page.get_by_label("Jumlah kontak yang diundi").fill("3")
     page.get_by_role("button", name="Undian", exact=True).click()
     page.wait_for_load_state("networkidle")
     page.screenshot(path=f"{SHOTS}/surveys-staff-draw.png", full_page=True)
-    assert page.locator("[data-testid=call-table] tbody tr").count() == 5
+    assert page.locator("[data-testid=call-table] tbody tr").count() == 3
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_back_after_sending_shows_the_questions_of_the_chosen_answer(campaign, phone_page):
+    page = phone_page
+    page.goto(f"{page.base_url}/s/{campaign.public_code}")
+    page.get_by_text("Ya", exact=True).click()
+    page.get_by_text("Layanan Paspor").click()
+    page.get_by_text("Hari ini").click()
+    answer_all(page)
+    page.get_by_role("button", name="Kirim jawaban saya").click()
+    page.wait_for_url("**/thanks/")
+    page.go_back()
+    page.wait_for_load_state("load")
+    served = page.locator("input[name=served]:checked")
+    # Either nothing is chosen (a fresh form) or what is chosen shows its questions.
+    if served.count():
+        assert served.get_attribute("value") == "yes" and page.locator("#questions").is_visible()
+    else:
+        assert not page.locator("#questions").is_visible()
+    page.screenshot(path=f"{SHOTS}/surveys-public-phone-back.png", full_page=True)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_layouts_tooltips_and_numbers(world, campaign, instruments, page, phone_page, login):
+    from zona.surveys.models import InstrumentVersion
+
+    from .conftest import submit
+
+    spak = instruments["spak"]
+    doc = dict(spak.document)
+    items = [dict(item) for item in doc["items"]]
+    items[0] = {**items[0], "text": {"id": "<img src=x id=pwned>", "en": "<b>x</b>"}}
+    doc["items"] = items
+    InstrumentVersion.objects.filter(pk=spak.pk).update(document=doc)
+    for _ in range(6):
+        submit(campaign, spak=[6, 5, 6, 4, 6], skm=[3, 3, 4, 2, 3, 3, 4, 3, 3])
+    # A big office: six-digit populations and a long service name widen every column.
+    campaign.services.update(population=125000, sample_target=383)
+    campaign.services.first().service_type.__class__.objects.filter(
+        pk=campaign.services.first().service_type_id
+    ).update(name="Layanan Penerbitan Dokumen Perjalanan Republik Indonesia")
+    login(page, "operator", DEFAULT_PASSWORD)
+    page.goto(f"{page.base_url}/surveys/{campaign.pk}/")
+    page.wait_for_load_state("networkidle")
+    page.screenshot(path=f"{SHOTS}/surveys-staff-detail-1366.png", full_page=True)
+    # The last column of the progress table is inside the page at 1366 px.
+    table = page.locator("[data-testid=progress-table]")
+    box = table.locator("thead th").last.bounding_box()
+    wrapper = table.locator("xpath=..").bounding_box()
+    assert box is not None and wrapper is not None
+    assert box["x"] + box["width"] <= wrapper["x"] + wrapper["width"] + 1
+    # Results: tooltips show instrument texts as text, numbers with a decimal comma.
+    page.goto(f"{page.base_url}/surveys/{campaign.pk}/results/")
+    page.wait_for_selector(".zona-chart svg")
+    chart = page.locator("[data-chart-kind=items]").first
+    chart.hover(position={"x": 60, "y": 150})
+    page.wait_for_timeout(300)
+    assert page.locator("#pwned").count() == 0
+    assert "5,33" in chart.inner_text() or "6,00" in chart.inner_text()
+    page.screenshot(path=f"{SHOTS}/surveys-staff-results-tooltip.png", full_page=False)
+    # The instrument page fits a phone, hash and all.
+    login(phone_page, "operator", DEFAULT_PASSWORD)
+    phone_page.goto(f"{phone_page.base_url}/surveys/instruments/{spak.pk}/")
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390
+    phone_page.screenshot(path=f"{SHOTS}/surveys-instrument-phone.png", full_page=True)

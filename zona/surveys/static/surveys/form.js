@@ -24,12 +24,24 @@
     if (ev.target.name === "served") { update(); }
   });
   update();
+  // Going Back after sending: the browser may bring the page back with its choices restored
+  // (after this script ran) or from its page cache with "send" disabled. Show what is chosen.
+  window.addEventListener("pageshow", function () {
+    update();
+    var button = document.getElementById("send");
+    if (button && button.disabled) {
+      button.disabled = false;
+      button.textContent = button.getAttribute("data-label") || button.textContent;
+    }
+  });
+  window.addEventListener("load", update);
 
   if (!form.hasAttribute("data-kiosk")) {
     form.addEventListener("submit", function () {
       var button = document.getElementById("send");
       // The form's idempotency key already makes a second send harmless; this spares the wait.
       window.setTimeout(function () {
+        button.setAttribute("data-label", button.textContent);
         button.disabled = true;
         button.textContent = button.getAttribute("data-sending") || button.textContent;
       }, 0);
