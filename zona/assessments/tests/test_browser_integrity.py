@@ -91,3 +91,16 @@ def test_index_offer_summary_and_pinned_evidence(
     info.wait_for()
     assert "IPAK 3,39" in info.inner_text()
     shot(page, "review-index-desktop")
+
+
+def test_the_agency_requires_complete_sheets_on_the_period_form(page, login, world, assessment):
+    login(page, "agency_admin", DEFAULT_PASSWORD)
+    page.goto(f"{page.base_url}/assessments/periods/{assessment.period.pk}/edit/")
+    box = page.locator("#id_require_complete")
+    box.scroll_into_view_if_needed()
+    shot(page, "period-form-desktop")
+    box.check()
+    page.locator("form button[type=submit]").last.click()
+    page.wait_for_load_state("networkidle")
+    assessment.period.refresh_from_db()
+    assert assessment.period.require_complete
