@@ -162,3 +162,21 @@ def test_a_long_file_name_is_shortened_not_refused(world):
     stored = result.revision.original_name
     assert len(stored) <= 150 and stored.endswith(".pdf")
     assert result.revision.content_type == "application/pdf"
+
+
+def test_the_document_page_says_which_version_a_sheet_was_submitted_with(
+    client_for, world, assessment
+):
+    evidence, _first = _attach(world, assessment)
+    assessment_submit(actor=world["unit_head"], assessment=assessment)
+    evidence_add_revision(actor=world["operator"], evidence=evidence, file=pdf_file(extra=b"v2"))
+    link = EvidenceLink.objects.get(evidence=evidence)
+    html = (
+        client_for(world["operator"])
+        .get(reverse("assessments:evidence_detail", args=[evidence.pk]))
+        .content.decode()
+    )
+    pinned = html.split(f'data-testid="pinned-{link.pk}"')[1].split("</span>")[0]
+    assert "v1" in pinned and "v2" not in pinned
+    other = client_for(world["other_operator"])
+    assert other.get(reverse("assessments:evidence_detail", args=[evidence.pk])).status_code == 404

@@ -239,7 +239,7 @@ def evidence_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     revisions = list(evidence.revisions.select_related("uploaded_by").order_by("-number"))
     links = list(
         EvidenceLink.objects.filter(evidence=evidence)
-        .select_related("assessment__period", "linked_by", "unlinked_by")
+        .select_related("assessment__period", "linked_by", "unlinked_by", "pinned_revision")
         .order_by("-linked_at")
     )
     return render(
