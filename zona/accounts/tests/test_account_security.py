@@ -209,3 +209,10 @@ def test_the_address_in_use_cannot_be_removed(world, client):
     client.post(reverse("account_email"), {"action_remove": "", "email": "operator@example.go.id"})
     assert EmailAddress.objects.filter(email="operator@example.go.id").exists()
     assert not AuditEvent.objects.filter(action="account.email_removed").exists()
+
+
+def test_the_profile_leads_to_the_email_page(world, client):
+    client.force_login(world["operator"])
+    html = client.get(reverse("accounts:profile")).content.decode()
+    assert f'href="{reverse("account_email")}"' in html
+    assert "Ganti e-mail" in html
