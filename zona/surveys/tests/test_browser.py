@@ -217,8 +217,13 @@ def test_layouts_tooltips_and_numbers(world, campaign, instruments, page, phone_
     campaign.services.update(population=125000, sample_target=383)
     campaign.services.first().service_type.__class__.objects.filter(
         pk=campaign.services.first().service_type_id
-    ).update(name="Layanan Penerbitan Dokumen Perjalanan Republik Indonesia")
+    ).update(
+        name="Layanan Penerbitan Dokumen Perjalanan Republik Indonesia",
+        code="PENERBITAN-DOKUMEN-PERJALANAN-RI-ELEKTRONIK",
+    )
     login(page, "operator", DEFAULT_PASSWORD)
+    # A 1366 px laptop screen less a desktop browser's 15 px scroll bar.
+    page.set_viewport_size({"width": 1351, "height": 768})
     page.goto(f"{page.base_url}/surveys/{campaign.pk}/")
     page.wait_for_load_state("networkidle")
     page.screenshot(path=f"{SHOTS}/surveys-staff-detail-1366.png", full_page=True)
@@ -237,8 +242,19 @@ def test_layouts_tooltips_and_numbers(world, campaign, instruments, page, phone_
     assert page.locator("#pwned").count() == 0
     assert "5,33" in chart.inner_text() or "6,00" in chart.inner_text()
     page.screenshot(path=f"{SHOTS}/surveys-staff-results-tooltip.png", full_page=False)
+    # Kiosks: opened with a place, listed with their share.
+    page.goto(f"{page.base_url}/surveys/{campaign.pk}/kiosks/")
+    page.get_by_label("Nama perangkat").fill("Tablet 1")
+    page.get_by_label("Lokasi perangkat").fill("Loket paspor, lantai dasar")
+    page.get_by_role("button", name="Buka kios", exact=True).click()
+    page.wait_for_load_state("networkidle")
+    assert page.locator("[data-testid=kiosk-table] tbody tr").count() == 1
+    page.screenshot(path=f"{SHOTS}/surveys-kiosks-1366.png", full_page=True)
     # The instrument page fits a phone, hash and all.
     login(phone_page, "operator", DEFAULT_PASSWORD)
+    phone_page.goto(f"{phone_page.base_url}/surveys/{campaign.pk}/kiosks/")
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390
+    phone_page.screenshot(path=f"{SHOTS}/surveys-kiosks-phone.png", full_page=True)
     phone_page.goto(f"{phone_page.base_url}/surveys/instruments/{spak.pk}/")
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390
     phone_page.screenshot(path=f"{SHOTS}/surveys-instrument-phone.png", full_page=True)
