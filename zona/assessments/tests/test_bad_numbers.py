@@ -39,7 +39,7 @@ def test_api_writes_with_bad_numbers_never_give_a_500(world, assessment, value):
             client.put,
             f"{base}/answers/A.II.1.i.a/",
             {"value": {"change_agents": value, "changes_made": 1}, "revision": 0},
-            refuse,
+            value == "²",  # how large a count may be is the framework's bound
         ),
         (client.put, f"{base}/answers/B.I.a/", {"value": value, "revision": 0}, refuse),
         (client.post, f"{base}/evidence-links/", {"evidence": value, "item": "A.I.1.i.b"}, True),
