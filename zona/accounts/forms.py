@@ -229,8 +229,8 @@ class AgencySettingsForm(forms.Form):
         label=_("Reviewers and administrators must use two-factor authentication"),
         required=False,
         help_text=_(
-            "Reviewers of this agency without an authenticator app are sent to set one up "
-            "before they can open any page."
+            "Reviewers and administrators of this agency without an authenticator app are "
+            "sent to set one up before they can open any page."
         ),
     )
 

@@ -65,3 +65,22 @@ def test_changing_the_email_asks_the_password_then_waits_for_confirmation(
     assert "baru@example.go.id" in html
     assert "menunggu verifikasi" in pg.locator("main").inner_text()
     assert pg.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_an_agency_admin_cannot_add_a_tier_over_the_national_one(request, world, login):
+    page = request.getfixturevalue("page")
+    login(page, "agency_admin", DEFAULT_PASSWORD)
+    page.goto(page.base_url + f"/manage/agencies/{world.agency.pk}/")
+    page.fill("input[name=code]", "tpn")
+    page.fill("input[name=name]", "TPN palsu")
+    page.fill("input[name=rank]", "99")
+    page.click("main form[action$='/manage/tiers/'] button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    errors = page.locator("main .invalid-feedback").all_inner_texts()
+    assert any("tingkat penilaian nasional" in e for e in errors), errors
+    assert any("di bawah tingkat nasional" in e for e in errors), errors
+    assert "TPN palsu" not in page.locator("[data-testid=tier-table]").inner_text()
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / "tier-refused-page.png"), full_page=True)
