@@ -157,10 +157,8 @@ class Campaign(models.Model):
     margin = models.DecimalField(
         _("margin of error"), max_digits=4, decimal_places=3, default=Decimal("0.05")
     )
-    # The public link is /s/<public_code>; the kiosk link adds the kiosk key, which staff can
-    # rotate to retire a lost tablet.
+    # The public link is /s/<public_code>; each registered Kiosk has its own link below it.
     public_code = models.CharField(_("public code"), max_length=16, unique=True, default=short_code)
-    kiosk_key = models.CharField(_("kiosk key"), max_length=32, default=kiosk_key)
     requires_code = models.BooleanField(_("requires a one-time code"), default=False)
     # This round's IPAK and IPKP fill B.I.a and B.II.a of the unit's LKE for the year.
     feeds_lke = models.BooleanField(_("feeds the LKE"), default=False)

@@ -139,4 +139,6 @@ class Migration(migrations.Migration):
             name="is_test",
             field=models.BooleanField(default=False, verbose_name="test round"),
         ),
+        # Kiosks are registered devices with their own keys (Kiosk.key).
+        migrations.RemoveField(model_name="campaign", name="kiosk_key"),
     ]

@@ -13,7 +13,7 @@ from zona.surveys.models import Channel, Contact, Kiosk, Response
 from zona.surveys.services.kiosks import kiosk_open
 from zona.surveys.views.public import DEVICE_COOKIE, form_token
 
-from .conftest import service_id
+from .conftest import make_campaign, service_id
 
 pytestmark = pytest.mark.django_db
 
@@ -169,7 +169,7 @@ def test_rate_limit_per_address_and_bursts_per_device(client, campaign, settings
     assert client.post(url(campaign), post_data(campaign, key=stored_key)).status_code == 302
 
 
-def test_kiosk(client, campaign, world):
+def test_kiosk(client, campaign, world, instruments):
     kiosk = kiosk_open(
         actor=world["operator"], campaign=campaign, name="Tablet 1", location="Loket paspor"
     )
@@ -179,8 +179,9 @@ def test_kiosk(client, campaign, world):
     assert "kiosk.js" in html and "data-kiosk" in html
     assert client.get(url(campaign, "kiosk", "wrong")).status_code == 404
     assert "Tablet 1" in html and "Loket paspor" in html
-    # The campaign's old shared kiosk key no longer opens a kiosk.
-    assert client.get(url(campaign, "kiosk", campaign.kiosk_key)).status_code == 404
+    # A kiosk opens only on its own campaign.
+    other = make_campaign(world, instruments, period_label="Semester II")
+    assert client.get(url(other, "kiosk", kiosk.key)).status_code == 404
     data = post_data(campaign, kiosk=kiosk.key, t="")
     response = client.post(url(campaign), data, HTTP_ACCEPT="application/json")
     assert response.status_code == 201
