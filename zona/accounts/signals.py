@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from allauth.account.signals import email_added, email_changed, email_removed, password_changed
+from allauth.account.signals import (
+    email_added,
+    email_changed,
+    email_removed,
+    password_changed,
+    password_reset,
+)
 from django.db import transaction
 from django.dispatch import receiver
 
@@ -49,3 +55,8 @@ def _email_removed(sender: Any, request: Any, user: Any, email_address: Any, **k
 @receiver(password_changed)
 def _password_changed(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     _record(user, "account.password_changed", {})
+
+
+@receiver(password_reset)
+def _password_reset(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    _record(user, "account.password_reset", {})

@@ -51,6 +51,7 @@ ACTION_LABELS: dict[str, Promise] = {
     "account.email_changed": gettext_lazy("E-mail address changed"),
     "account.email_removed": gettext_lazy("E-mail address removed"),
     "account.password_changed": gettext_lazy("Own password changed"),
+    "account.password_reset": gettext_lazy("Password reset through the e-mailed link"),
     "agency.mfa_required_changed": gettext_lazy("Two-factor rule of the agency changed"),
     "assessment.answer_saved": gettext_lazy("Answer saved"),
     "assessment.carried_forward": gettext_lazy("Carried forward from last year"),

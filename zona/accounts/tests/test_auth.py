@@ -16,6 +16,7 @@ from django.core import mail
 from django.core.cache import cache
 from django.urls import reverse
 
+from zona.audit.models import AuditEvent
 from zona.core.testing import DEFAULT_PASSWORD
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -96,6 +97,9 @@ def test_password_reset_by_email(world, client):
     assert response.status_code == 302
     world["operator"].refresh_from_db()
     assert world["operator"].check_password("Sandi-Baru-Zona-2026")
+    assert AuditEvent.objects.filter(
+        action="account.password_reset", target_id=str(world["operator"].pk)
+    ).exists()
     client.logout()
     assert login(client, "operator", "Sandi-Baru-Zona-2026").status_code == 302
 
