@@ -507,6 +507,9 @@ class LkeFeedPin(models.Model):
 
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
     year = models.PositiveSmallIntegerField(_("year"))
+    # measure ("ipak", "ipkp") -> id of the campaign that fed it when pinned (or None): while
+    # pinned, no other round becomes the source, not even by the latest-round fallback.
+    sources = models.JSONField(default=dict, blank=True)
     pinned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

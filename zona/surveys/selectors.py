@@ -377,13 +377,26 @@ def _campaign_index(campaign: Campaign, measure: str) -> Decimal | None:
 
 
 def lke_source_campaign(unit: Unit, year: int, measure: str) -> Campaign | None:
-    """The round whose index goes into the LKE: the one marked to feed it, else the latest
-    round of the year with counted answers for that measure."""
+    """The round whose index goes into the LKE: while the unit's sheet of the year is
+    submitted, the one it was submitted with (LkeFeedPin); else the one marked to feed it,
+    else the latest round of the year (not a test round) with counted answers for that
+    measure."""
+    from zona.surveys.models import LkeFeedPin
+
     campaigns = with_instruments(Campaign.objects.filter(unit=unit, year=year))
+    pin = LkeFeedPin.objects.filter(unit=unit, year=year).first()
+    if pin is not None:
+        pinned = pin.sources.get(str(measure))
+        return None if pinned is None else campaigns.filter(pk=pinned).first()
     marked = campaigns.filter(feeds_lke=True).first()
     if marked is not None:
         return marked
-    return campaigns.filter(Exists(_measure_answers(measure))).order_by("-closes_on", "-pk").first()
+    return (
+        campaigns.filter(is_test=False)
+        .filter(Exists(_measure_answers(measure)))
+        .order_by("-closes_on", "-pk")
+        .first()
+    )
 
 
 def survey_indices_for(unit: Unit, year: int) -> dict[str, Any]:

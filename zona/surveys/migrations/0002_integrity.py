@@ -24,6 +24,7 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("year", models.PositiveSmallIntegerField(verbose_name="year")),
+                ("sources", models.JSONField(blank=True, default=dict)),
                 ("pinned_at", models.DateTimeField(auto_now_add=True)),
                 (
                     "pinned_by",

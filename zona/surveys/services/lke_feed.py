@@ -17,7 +17,11 @@ from django.utils.translation import gettext as _
 from zona.accounts.models import Unit
 from zona.audit.services import audit_record
 from zona.core.errors import StateError
-from zona.surveys.models import CallOutcome, Campaign, LkeFeedPin, ValidationCall
+from zona.surveys.models import CallOutcome, Campaign, LkeFeedPin, Measure, ValidationCall
+from zona.surveys.selectors import lke_source_campaign
+
+# The indices a campaign gives the LKE (B.I.a and B.II.a).
+MEASURES = (str(Measure.IPAK), str(Measure.IPKP))
 
 FEED_ACTIONS = (
     "survey.lke_source_switched",
@@ -33,20 +37,22 @@ def survey_feed_pin(*, unit: Unit, year: int, actor: Any) -> None:
     to submit. The pin is written and audited in that same transaction.
     """
     with transaction.atomic():
-        _pin, created = LkeFeedPin.objects.get_or_create(
+        if LkeFeedPin.objects.filter(unit=unit, year=year).exists():
+            return
+        sources = {measure: lke_source_campaign(unit, year, measure) for measure in MEASURES}
+        LkeFeedPin.objects.create(
             unit=unit,
             year=year,
-            defaults={"pinned_by": actor if getattr(actor, "is_authenticated", False) else None},
+            sources={m: (c.pk if c is not None else None) for m, c in sources.items()},
+            pinned_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
-        if not created:
-            return
-        source = feeding_campaign(unit=unit, year=year)
+        labels = {m: _label(c) for m, c in sources.items()}
         audit_record(
             actor=actor,
             action="survey.lke_source_pinned",
             target=unit,
             unit=unit,
-            details={"year": year, "campaign": _label(source)},
+            details={"year": year, "campaign": _sources_label(labels), "sources": labels},
         )
 
 
@@ -56,15 +62,20 @@ def survey_feed_unpin(*, unit: Unit, year: int, actor: Any) -> None:
     Idempotent. A campaign the reviewers validated stays frozen regardless.
     """
     with transaction.atomic():
-        deleted, _n = LkeFeedPin.objects.filter(unit=unit, year=year).delete()
-        if not deleted:
+        pin = LkeFeedPin.objects.select_for_update().filter(unit=unit, year=year).first()
+        if pin is None:
             return
+        labels = {
+            m: _label(Campaign.objects.filter(pk=pk).first() if pk else None)
+            for m, pk in pin.sources.items()
+        }
+        pin.delete()
         audit_record(
             actor=actor,
             action="survey.lke_source_unpinned",
             target=unit,
             unit=unit,
-            details={"year": year, "campaign": _label(feeding_campaign(unit=unit, year=year))},
+            details={"year": year, "campaign": _sources_label(labels), "sources": labels},
         )
 
 
@@ -89,12 +100,13 @@ def feed_lock_reason(*, unit: Unit, year: int) -> str:
             "figures; the round feeding the LKE can change only after reviewers return the "
             "sheet for B.I.a or B.II.a."
         ) % {"year": year}
-    current = feeding_campaign(unit=unit, year=year)
-    if current is not None and is_validated(current):
-        return _(
-            "Reviewers have validated %(period)s, the round feeding the %(year)s LKE; it can "
-            "no longer be switched."
-        ) % {"period": current.period_label, "year": year}
+    for measure in MEASURES:
+        current = lke_source_campaign(unit, year, measure)
+        if current is not None and is_validated(current):
+            return _(
+                "Reviewers have validated %(period)s, the round feeding the %(year)s LKE; it "
+                "can no longer be switched."
+            ) % {"period": current.period_label, "year": year}
     return ""
 
 
@@ -143,3 +155,13 @@ def record_feed_switches(
 
 def _label(campaign: Campaign | None) -> str | None:
     return None if campaign is None else f"{campaign.year} {campaign.period_label}"
+
+
+def _sources_label(labels: dict[str, str | None]) -> str | None:
+    """One label when both indices come from the same round, else "IPAK: …; IPKP: …"."""
+    found = {label for label in labels.values() if label}
+    if not found:
+        return None
+    if len(found) == 1:
+        return found.pop()
+    return "; ".join(f"{m.upper()}: {label or '-'}" for m, label in labels.items())

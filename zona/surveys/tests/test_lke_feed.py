@@ -1,6 +1,8 @@
 """Which campaign feeds the LKE cannot be switched after submission or after validation, and
 every switch, pin and unpin is audited and shown to reviewers (issue 8, section 2)."""
 
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
 
@@ -117,3 +119,41 @@ def test_campaign_and_validation_pages_show_the_history(client_for, world, feedi
         reverse("surveys:campaign_detail", args=[feeding.pk])
     )
     assert response.status_code == 404
+
+
+def test_a_pin_also_freezes_the_latest_round_fallback(world, instruments, campaign):
+    from datetime import timedelta
+
+    from zona.surveys.selectors import survey_indices_for
+
+    from .conftest import submit
+
+    # No round is marked: the latest round with answers feeds the LKE.
+    submit(campaign, spak=[5] * 5)
+    year = campaign.year
+    assert survey_indices_for(world.bandung, year)["ipak"] == Decimal("3.33")
+    survey_feed_pin(unit=world.bandung, year=year, actor=world["unit_head"])
+    later = make_campaign(
+        world,
+        instruments,
+        period_label="Semester II",
+        closes_on=campaign.closes_on + timedelta(days=5),
+    )
+    submit(later, spak=[6] * 5)
+    # Submitted with Semester I's 3.33: a later round does not take over while pinned ...
+    assert survey_indices_for(world.bandung, year)["ipak"] == Decimal("3.33")
+    survey_feed_unpin(unit=world.bandung, year=year, actor=world["tpi_reviewer"])
+    # ... and does once a return reopened the sheet.
+    assert survey_indices_for(world.bandung, year)["ipak"] == Decimal("4.00")
+    pinned = AuditEvent.objects.get(action="survey.lke_source_pinned")
+    assert pinned.details["sources"]["ipak"] == f"{year} Semester I"
+
+
+def test_a_test_round_is_never_the_fallback_source(world, instruments, campaign):
+    from zona.surveys.selectors import survey_indices_for
+
+    from .conftest import submit
+
+    trial = make_campaign(world, instruments, period_label="Uji coba", is_test=True)
+    submit(trial, spak=[6] * 5)
+    assert survey_indices_for(world.bandung, campaign.year)["ipak"] is None
