@@ -376,15 +376,19 @@ def _campaign_index(campaign: Campaign, measure: str) -> Decimal | None:
     return None if value is None else rounded(value, 2)
 
 
-def lke_source_campaign(unit: Unit, year: int, measure: str) -> Campaign | None:
+_PIN_UNREAD: Any = object()
+
+
+def lke_source_campaign(
+    unit: Unit, year: int, measure: str, *, pin: Any = _PIN_UNREAD
+) -> Campaign | None:
     """The round whose index goes into the LKE: while the unit's sheet of the year is
     submitted, the one it was submitted with (LkeFeedPin); else the one marked to feed it,
     else the latest round of the year (not a test round) with counted answers for that
-    measure."""
-    from zona.surveys.models import LkeFeedPin
-
+    measure. `pin`: the unit's LkeFeedPin of the year (or None) when the caller read it."""
     campaigns = with_instruments(Campaign.objects.filter(unit=unit, year=year))
-    pin = LkeFeedPin.objects.filter(unit=unit, year=year).first()
+    if pin is _PIN_UNREAD:
+        pin = lke_feed_pin(unit, year)
     if pin is not None:
         pinned = pin.sources.get(str(measure))
         return None if pinned is None else campaigns.filter(pk=pinned).first()
@@ -399,6 +403,13 @@ def lke_source_campaign(unit: Unit, year: int, measure: str) -> Campaign | None:
     )
 
 
+def lke_feed_pin(unit: Unit, year: int) -> Any:
+    """The LkeFeedPin of the unit and year, or None (the sheet is not submitted)."""
+    from zona.surveys.models import LkeFeedPin
+
+    return LkeFeedPin.objects.filter(unit=unit, year=year).first()
+
+
 def survey_indices_for(unit: Unit, year: int) -> dict[str, Any]:
     """What the LKE takes from the unit's surveys of `year` (see docs/dev-contract.md).
 
@@ -407,8 +418,9 @@ def survey_indices_for(unit: Unit, year: int) -> dict[str, Any]:
     number of rounds in the year with counted SKM answers (suggested for A.I.6.iv.a).
     """
     result: dict[str, Any] = {}
+    pin = lke_feed_pin(unit, year)
     for measure in (Measure.IPAK, Measure.IPKP):
-        campaign = lke_source_campaign(unit, year, measure)
+        campaign = lke_source_campaign(unit, year, measure, pin=pin)
         result[str(measure)] = None if campaign is None else _campaign_index(campaign, measure)
     result["skm_rounds"] = skm_rounds(unit, year)
     return result
