@@ -15,6 +15,10 @@ if not ALLOWED_HOSTS:
 
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Zona runs behind this many reverse proxies (the one that sets X-Forwarded-Proto). The login
+# throttle counts per client address: behind a proxy REMOTE_ADDR would be the proxy's, for
+# everyone; allauth then takes the client's address from X-Forwarded-For instead.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ZONA_TRUSTED_PROXY_COUNT", default=1)
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True

@@ -91,6 +91,21 @@ def test_an_attackers_failures_do_not_lock_out_the_real_user(world, client):
     assert client.session["_auth_user_id"] == str(world["operator"].pk)
 
 
+@override_settings(ALLAUTH_TRUSTED_PROXY_COUNT=1)
+def test_behind_a_proxy_the_throttle_counts_the_client_address(world, client):
+    def via_proxy(password: str, client_ip: str):
+        return client.post(
+            reverse("account_login"),
+            {"login": "operator", "password": password},
+            REMOTE_ADDR="10.0.0.1",
+            HTTP_X_FORWARDED_FOR=client_ip,
+        )
+
+    for _ in range(6):
+        via_proxy("wrong", "203.0.113.9")
+    assert via_proxy(DEFAULT_PASSWORD, "198.51.100.4").status_code == 302
+
+
 def test_username_and_email_count_as_one_account(world, client):
     for value in ("operator", "OPERATOR", "operator@example.go.id", "Operator@Example.go.id"):
         login(client, value, "wrong")
