@@ -16,6 +16,7 @@ from zona.accounts.access import Perm, access_unit_by_id, units_visible_to
 from zona.accounts.api.serializers import MeSerializer, UnitSerializer
 from zona.accounts.models import Unit, User
 from zona.accounts.selectors import mfa_required_for, role_assignments_of
+from zona.core.api.params import query_id
 
 
 def _with_parent_id(qs: QuerySet[Unit]) -> QuerySet[Unit]:
@@ -41,8 +42,9 @@ class UnitListView(generics.ListAPIView):
     def get_queryset(self) -> QuerySet[Unit]:
         qs = units_visible_to(self.request.user)
         params = self.request.query_params
-        if params.get("under"):
-            under = access_unit_by_id(self.request.user, params["under"], perm=Perm.UNIT_VIEW)
+        under_id = query_id(params, "under")
+        if under_id is not None:
+            under = access_unit_by_id(self.request.user, under_id, perm=Perm.UNIT_VIEW)
             qs = qs.filter(path__startswith=under.path)
         if params.get("q"):
             q = params["q"].strip()

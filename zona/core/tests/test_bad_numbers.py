@@ -86,6 +86,7 @@ def test_huge_ids_in_paths_never_give_a_500(api):
         ("/api/v1/units/", {"limit": "²"}, "limit"),
         ("/api/v1/units/", {"limit": "0"}, "limit"),
         ("/api/v1/units/", {"offset": "١٢"}, "offset"),
+        ("/api/v1/units/", {"under": "²"}, "under"),
         ("/api/v1/assessments/", {"unit": "²"}, "unit"),
         ("/api/v1/assessments/", {"period": "99999999999999999999"}, "period"),
         ("/api/v1/evidence/", {"unit": "١٢"}, "unit"),
