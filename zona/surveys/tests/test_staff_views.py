@@ -337,3 +337,13 @@ def test_publish(client_for, world, campaign):
         == 404
     )
     assert Response.objects.count() == 0
+
+
+def test_the_draw_form_offers_a_size_the_cap_allows(client_for, world, campaign):
+    for i in range(12):
+        submit(campaign, spak=[5] * 5, contact=f"0812-111-{i:04d}")
+    response = client_for(world["tpi_reviewer"]).get(
+        reverse("surveys:validation", args=[campaign.pk])
+    )
+    assert response.context["cap"] == 3  # a quarter of 12
+    assert response.context["form"]["size"].value() == 3

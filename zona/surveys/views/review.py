@@ -146,7 +146,9 @@ def response_restore_view(request: HttpRequest, campaign_id: int, response_id: i
 @require_http_methods(["GET", "POST"])
 def validation(request: HttpRequest, campaign_id: int) -> HttpResponse:
     campaign = access_campaign_by_id(request.user, campaign_id, perm=Perm.SURVEY_VALIDATE)
-    form = DrawForm(request.POST or None)
+    pool = Contact.objects.filter(campaign=campaign).count()
+    # Offer a size the cap allows (a share of the pool, settings).
+    form = DrawForm(request.POST or None, initial={"size": max(1, min(10, draw_cap(pool)))})
     if request.method == "POST" and form.is_valid():
         try:
             draw = validation_draw_create(
@@ -162,7 +164,6 @@ def validation(request: HttpRequest, campaign_id: int) -> HttpResponse:
                 request, _("A sample of %(n)s contacts was drawn.") % {"n": draw.calls.count()}
             )
             return redirect("surveys:draw", campaign.pk, draw.pk)
-    pool = Contact.objects.filter(campaign=campaign).count()
     draws = campaign.validation_draws.select_related("drawn_by").annotate(
         n=Count("calls"),
         done=Count("calls", filter=~Q(calls__outcome=CallOutcome.PENDING)),
