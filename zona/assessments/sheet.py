@@ -17,7 +17,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from zona.frameworks.models import Framework
-from zona.frameworks.schema import CHOICE_KEYS, FrameworkDoc, LocalizedText
+from zona.frameworks.schema import CHOICE_KEYS, AreaDoc, FrameworkDoc, LocalizedText, SkmRoundsDoc
 from zona.frameworks.scoring import Answer as ScoreAnswer
 from zona.frameworks.scoring import CompiledFramework, CompiledNode, CountRule, count_breaches
 from zona.frameworks.selectors import compiled_framework, framework_document
@@ -55,7 +55,8 @@ class ItemSpec:
     answer_type: str
     parent: str
     section: str
-    area: str
+    # The working-group area, as the framework file declares it (None: in no area).
+    area: str | None
     question: LocalizedText | None
     guidance: LocalizedText | None
     options: tuple[OptionSpec, ...]
@@ -65,6 +66,8 @@ class ItemSpec:
     weight: Decimal | None
     source: str | None
     count_rules: tuple[CountRule, ...] = ()
+    # Set on the item the framework answers with the unit's number of SKM rounds.
+    skm_rounds: SkmRoundsDoc | None = None
 
     @property
     def is_choice(self) -> bool:
@@ -91,16 +94,16 @@ class SheetSpec:
     def section_items(self, section: str) -> list[ItemSpec]:
         return [item for item in self.items.values() if item.section == section]
 
+    @property
+    def areas(self) -> tuple[AreaDoc, ...]:
+        """The framework's working-group areas, in the order pickers list them."""
+        return self.compiled.areas
 
-def item_area(code: str) -> str:
-    """The LKE area (working-group unit) of an item: A.I.3.iv.c and A.II.3.i.a -> "3"; B.* -> "B".
-
-    Area k is Pemenuhan k together with Reform k, as the regulation pairs them.
-    """
-    parts = code.split(".")
-    if parts[0] == "B":
-        return "B"
-    return parts[2] if len(parts) > 2 else parts[0]
+    def area_of(self, code: str) -> str | None:
+        """The working-group area of a node or item code; None when it is in none (or is not
+        a code of this framework)."""
+        node = self.nodes.get(code)
+        return node.area if node is not None else None
 
 
 _specs: dict[tuple[int, str], SheetSpec] = {}
@@ -136,6 +139,7 @@ def build_sheet_spec(doc: FrameworkDoc, compiled: CompiledFramework, pk: int = 0
             stack.extend(nodes[code].children)
     docs = {found.code: found for found, _parent, _depth in doc.walk()}
     items: dict[str, ItemSpec] = {}
+    skm = compiled.skm_rounds
     for code, compiled_item in compiled.items.items():
         source = docs[code]
         formula = None
@@ -146,7 +150,7 @@ def build_sheet_spec(doc: FrameworkDoc, compiled: CompiledFramework, pk: int = 0
             answer_type=compiled_item.answer_type,
             parent=compiled_item.parent,
             section=section_of.get(code, compiled_item.parent),
-            area=item_area(code),
+            area=nodes[code].area,
             question=source.question,
             guidance=source.guidance,
             options=tuple(
@@ -162,6 +166,7 @@ def build_sheet_spec(doc: FrameworkDoc, compiled: CompiledFramework, pk: int = 0
             weight=compiled_item.weight,
             source=compiled_item.source,
             count_rules=compiled_item.count_rules,
+            skm_rounds=skm if skm is not None and skm.item == code else None,
         )
     return SheetSpec(
         framework_id=pk,
@@ -174,23 +179,18 @@ def build_sheet_spec(doc: FrameworkDoc, compiled: CompiledFramework, pk: int = 0
 
 # --- what the unit's surveys suggest ---------------------------------------------------------
 
-# A.I.6.iv.a rewards running the public satisfaction survey (SKM) 4 or more times a year; the
-# number of rounds the unit ran in Zona is offered as the answer (never applied by itself).
-SKM_ROUNDS_ITEM = "A.I.6.iv.a"
-# Option by number of rounds: 0 -> E, 1 -> D, 2 -> C, 3 -> B, 4 or more -> A.
-SKM_ROUNDS_OPTIONS = ("E", "D", "C", "B", "A")
-
 
 def takes_skm_rounds(item: ItemSpec) -> bool:
-    """Whether this item is the SKM-frequency item, with the options the mapping expects."""
-    return item.code == SKM_ROUNDS_ITEM and set(item.option_keys) == set(SKM_ROUNDS_OPTIONS)
+    """Whether the framework answers this item with the number of SKM rounds the unit ran
+    (90/2021: A.I.6.iv.a, 4 or more rounds a year earn A)."""
+    return item.skm_rounds is not None
 
 
 def skm_rounds_answer(item: ItemSpec, rounds: int | None) -> str | None:
     """The option that `rounds` SKM rounds in the year earn on this item, or None."""
-    if rounds is None or not takes_skm_rounds(item):
+    if rounds is None or item.skm_rounds is None:
         return None
-    return SKM_ROUNDS_OPTIONS[min(max(int(rounds), 0), len(SKM_ROUNDS_OPTIONS) - 1)]
+    return item.skm_rounds.option_for(int(rounds))
 
 
 def takes_survey_index(item: ItemSpec) -> bool:

@@ -131,11 +131,41 @@ class NodeDoc(_Doc):
     counts: list[CountDoc] = []
     formula: FormulaDoc | None = None
     source: str | None = None
+    # The working-group area of this node and everything under it (a key of the file's
+    # `areas`); set on the node where an area begins, inherited below it.
+    area: str | None = None
     children: list[NodeDoc] = []
 
     @property
     def is_item(self) -> bool:
         return self.type is not None
+
+
+class AreaDoc(_Doc):
+    """A share of the worksheet one working-group member can be given (e.g. area 3 is
+    Pemenuhan 3 together with Reform 3)."""
+
+    key: str
+    title: LocalizedText
+
+
+class RoundsOptionDoc(_Doc):
+    rounds: int = Field(ge=0, strict=True)
+    option: str
+
+
+class SkmRoundsDoc(_Doc):
+    """The item answered by how many SKM rounds the unit ran in the year: each option with
+    the fewest rounds that earn it, most rounds first."""
+
+    item: str
+    options: list[RoundsOptionDoc] = Field(min_length=1)
+
+    def option_for(self, rounds: int) -> str:
+        for entry in self.options:
+            if rounds >= entry.rounds:
+                return entry.option
+        return self.options[-1].option
 
 
 class ConditionDoc(_Doc):
@@ -163,7 +193,12 @@ class FrameworkDoc(_Doc):
     # The largest count any PCT count may have unless the count sets its own `max`: a bound
     # on typing slips (an extra zero or two), not a statistic.
     count_max: int | None = Field(default=None, ge=1, strict=True)
+    # The working-group areas, in the order pickers list them; nodes name them with `area`.
+    areas: list[AreaDoc] = []
+    skm_rounds: SkmRoundsDoc | None = None
     nodes: list[NodeDoc] = []
+    # In the order they are shown; `requires_predicate` names the predicate a unit must
+    # already hold to be judged on this one (WBBM needs WBK).
     predicates: list[PredicateDoc] = []
 
     def walk(self) -> Iterator[tuple[NodeDoc, NodeDoc | None, int]]:
@@ -178,6 +213,17 @@ class FrameworkDoc(_Doc):
 
     def items(self) -> list[NodeDoc]:
         return [node for node, _, _ in self.walk() if node.is_item]
+
+    def node_areas(self) -> dict[str, str | None]:
+        """Every node's area (its own or its nearest ancestor's), None outside any area."""
+        areas: dict[str, str | None] = {}
+        stack: list[tuple[NodeDoc, str | None]] = [(node, None) for node in self.nodes]
+        while stack:
+            node, inherited = stack.pop()
+            area = node.area if node.area is not None else inherited
+            areas[node.code] = area
+            stack.extend((child, area) for child in node.children)
+        return areas
 
 
 @dataclass(frozen=True, slots=True)
@@ -355,8 +401,58 @@ def check_framework(
         if total != TOTAL_WEIGHT:
             add("nodes", f"top-level weights must sum to {TOTAL_WEIGHT}, they sum to {total}")
 
+    _check_areas(doc, add)
+    _check_skm_rounds(doc, seen, add)
     _check_predicates(doc, seen, add)
     return problems
+
+
+def _check_areas(doc: FrameworkDoc, add: Any) -> None:
+    keys = [area.key for area in doc.areas]
+    for key in keys:
+        if not _SEGMENT_RE.match(key):
+            add(f"areas.{key}", "key: letters or digits only, e.g. 3 or B")
+        if keys.count(key) > 1:
+            add(f"areas.{key}", "duplicate area key")
+    declared = set(keys)
+
+    def visit(node: NodeDoc, inherited: str | None) -> None:
+        area = inherited
+        if node.area is not None:
+            if node.area not in declared:
+                add(node.code, f"area: {node.area} is not one of the file's areas")
+            elif inherited is not None and node.area != inherited:
+                add(node.code, f"area: the node is already in area {inherited} (an ancestor's)")
+            area = node.area
+        if node.is_item and area is None and declared:
+            add(node.code, "area: the item is in no area (set `area` on it or an ancestor)")
+        for child in node.children:
+            visit(child, area)
+
+    for root in doc.nodes:
+        visit(root, None)
+
+
+def _check_skm_rounds(doc: FrameworkDoc, nodes: dict[str, NodeDoc], add: Any) -> None:
+    spec = doc.skm_rounds
+    if spec is None:
+        return
+    item = nodes.get(spec.item)
+    if item is None or not item.is_item or item.type not in CHOICE_KEYS:
+        add("skm_rounds.item", f"{spec.item} is not a choice item of this framework")
+        return
+    keys = CHOICE_KEYS[item.type]
+    options = [entry.option for entry in spec.options]
+    for option in options:
+        if option not in keys:
+            add("skm_rounds.options", f"{option} is not an option of {spec.item}")
+    if len(set(options)) != len(options):
+        add("skm_rounds.options", "an option is listed twice")
+    rounds = [entry.rounds for entry in spec.options]
+    if any(a <= b for a, b in itertools.pairwise(rounds)):
+        add("skm_rounds.options", "rounds must fall strictly, most rounds first")
+    if rounds[-1] != 0:
+        add("skm_rounds.options", "the last option must be for 0 rounds, so every year has one")
 
 
 def _check_option_sets(doc: FrameworkDoc, add: Any) -> dict[str, dict[str, Decimal]]:
@@ -564,6 +660,10 @@ def _check_predicates(doc: FrameworkDoc, nodes: dict[str, NodeDoc], add: Any) ->
         required = predicate.requires_predicate
         if required is not None and (required not in keys or required == predicate.key):
             add(where, f"requires_predicate: {required} is not another predicate of this file")
+        elif required is not None and keys.index(required) > keys.index(predicate.key):
+            # Listing the held predicate first keeps the chain acyclic and the display order
+            # the order a unit climbs.
+            add(where, f"requires_predicate: {required} must be listed before {predicate.key}")
         names: set[str] = set()
         for condition in predicate.conditions:
             cwhere = f"{where}.{condition.name}"

@@ -1,4 +1,4 @@
-from django.urls import path  # noqa: F401
+from django.urls import URLPattern, URLResolver, path  # noqa: F401
 
 app_name = "frameworks"
-urlpatterns: list = []
+urlpatterns: list[URLPattern | URLResolver] = []

@@ -38,9 +38,10 @@ from zona.assessments.models import (
 )
 from zona.assessments.services._common import invalid, require_perm
 from zona.assessments.services.answers import check_unit_edit, lock_assessment
-from zona.assessments.sheet import item_area, sheet_spec
+from zona.assessments.sheet import sheet_spec
 from zona.audit.services import audit_record
 from zona.core.errors import PermissionDenied, Problem, StateError, ValidationFailed
+from zona.frameworks.models import Framework
 
 # extension -> the content type served for it. What a file *is* is decided from its bytes.
 ALLOWED_EXTENSIONS: dict[str, str] = {
@@ -396,10 +397,13 @@ def _check_document_scope(actor: User, evidence: Evidence) -> None:
     areas = lke_areas_for(actor, evidence.unit)
     if areas is None:
         return
-    codes = EvidenceLink.objects.filter(evidence=evidence, unlinked_at__isnull=True).values_list(
-        "item_code", flat=True
+    links = EvidenceLink.objects.filter(evidence=evidence, unlinked_at__isnull=True).values_list(
+        "item_code", "assessment__period__framework"
     )
-    outside = sorted({item_area(code) for code in codes} - areas)
+    # Each link's area as its framework declares it; an item in no area is nobody's share.
+    frameworks = {f.pk: f for f in Framework.objects.filter(pk__in={fw for _, fw in links})}
+    linked = {sheet_spec(frameworks[fw]).area_of(code) for code, fw in links}
+    outside = sorted(area or "—" for area in linked - areas)
     if outside:
         raise PermissionDenied(
             _(

@@ -24,11 +24,12 @@ TINY_RAW: dict[str, Any] = yaml.safe_load(TINY_TEXT)
 
 def tiny_raw() -> dict[str, Any]:
     """A fresh, mutable copy of the tiny framework as plain data."""
-    return copy.deepcopy(TINY_RAW)
+    raw: dict[str, Any] = copy.deepcopy(TINY_RAW)
+    return raw
 
 
 def find_node(raw: dict[str, Any], code: str) -> dict[str, Any]:
-    stack = list(raw["nodes"])
+    stack: list[dict[str, Any]] = list(raw["nodes"])
     while stack:
         node = stack.pop()
         if node["code"] == code:

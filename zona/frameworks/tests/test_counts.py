@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from io import StringIO
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -21,7 +22,7 @@ from zona.frameworks.scoring import (
 from .conftest import dump, find_node, tiny_raw
 
 
-def _bounded() -> dict:
+def _bounded() -> dict[str, Any]:
     raw = tiny_raw()
     raw["count_max"] = 1000
     counts = find_node(raw, "A.II.1.i.b")["counts"]

@@ -271,3 +271,26 @@ def test_counts_are_bounded_as_the_regulation_reads_them(fw: CompiledFramework) 
         },
     )
     assert [p.code for p in head] == ["count_too_large"]
+
+
+def test_working_group_areas_pair_pemenuhan_and_reform(fw: CompiledFramework) -> None:
+    """Area k is Pemenuhan k with Reform k; B is the Hasil component (declared in the file)."""
+    assert fw.area_keys == ("1", "2", "3", "4", "5", "6", "B")
+    for code in fw.items:
+        parts = code.split(".")
+        expected = "B" if parts[0] == "B" else parts[2]
+        assert fw.nodes[code].area == expected, code
+    assert fw.areas[2].title.en == "Area 3 · Human resources management"
+
+
+def test_skm_rounds_answer_a_i_6_iv_a(doc: FrameworkDoc) -> None:
+    rounds = doc.skm_rounds
+    assert rounds is not None
+    assert rounds.item == "A.I.6.iv.a"
+    assert [rounds.option_for(n) for n in (0, 1, 2, 3, 4, 9)] == ["E", "D", "C", "B", "A", "A"]
+
+
+def test_wbbm_is_judged_with_wbk_held(fw: CompiledFramework) -> None:
+    assert [p.key for p in fw.predicates] == ["wbk", "wbbm"]
+    assert fw.prerequisites("wbbm") == {"wbk"}
+    assert fw.prerequisites("wbk") == frozenset()

@@ -209,6 +209,51 @@ BROKEN: list[tuple[str, Mutation, str, str]] = [
         "predicates.wbk",
         "conditions.2.measure",
     ),
+    ("area not declared", _set("A.I.1", "area", "9"), "A.I.1", "not one of the file's areas"),
+    ("area inside another", _set("A.I.1.i", "area", "B"), "A.I.1.i", "already in area 1"),
+    ("item in no area", _delete("A.I.1", "area"), "A.I.1.i.a", "in no area"),
+    (
+        "duplicate area",
+        lambda raw: raw["areas"].append(dict(raw["areas"][0])),
+        "areas.1",
+        "duplicate area key",
+    ),
+    (
+        "skm rounds on a group",
+        _top("skm_rounds", {"item": "A.I.1", "options": [{"rounds": 0, "option": "A"}]}),
+        "skm_rounds.item",
+        "not a choice item",
+    ),
+    (
+        "skm rounds unknown option",
+        _top("skm_rounds", {"item": "A.I.1.i.b", "options": [{"rounds": 0, "option": "E"}]}),
+        "skm_rounds.options",
+        "E is not an option",
+    ),
+    (
+        "skm rounds rising",
+        _top(
+            "skm_rounds",
+            {
+                "item": "A.I.1.i.b",
+                "options": [{"rounds": 1, "option": "A"}, {"rounds": 2, "option": "B"}],
+            },
+        ),
+        "skm_rounds.options",
+        "fall strictly",
+    ),
+    (
+        "skm rounds without zero",
+        _top("skm_rounds", {"item": "A.I.1.i.b", "options": [{"rounds": 2, "option": "A"}]}),
+        "skm_rounds.options",
+        "for 0 rounds",
+    ),
+    (
+        "required predicate listed later",
+        lambda raw: raw["predicates"].reverse(),
+        "predicates.wbbm",
+        "must be listed before wbbm",
+    ),
     (
         "requires unknown predicate",
         lambda raw: raw["predicates"][1].update(requires_predicate="gold"),
@@ -285,3 +330,33 @@ def test_the_example_in_the_format_doc_is_valid() -> None:
     doc = parse_framework(example)
     assert doc.key == "contoh-mini"
     assert [item.code for item in doc.items()] == ["A.1.a", "A.1.b", "B.a", "B.b"]
+    assert doc.node_areas() == {
+        "A": None,
+        "A.1": "tim",
+        "A.1.a": "tim",
+        "A.1.b": "tim",
+        "B": "hasil",
+        "B.a": "hasil",
+        "B.b": "hasil",
+    }
+    assert doc.skm_rounds is not None and doc.skm_rounds.option_for(1) == "B"
+    assert [p.requires_predicate for p in doc.predicates] == [None, "wbk"]
+
+
+def test_areas_are_inherited_and_the_mapping_reads_rounds(tiny_doc: FrameworkDoc) -> None:
+    areas = tiny_doc.node_areas()
+    assert areas["A"] is None
+    assert areas["A.I.1.ii.c"] == areas["A.II.1.i.a"] == "1"
+    assert areas["B.II.a"] == "B"
+    assert tiny_doc.skm_rounds is not None
+    assert [tiny_doc.skm_rounds.option_for(n) for n in (0, 1, 2, 5)] == ["C", "B", "A", "A"]
+
+
+def test_a_file_without_areas_needs_none() -> None:
+    raw = tiny_raw()
+    del raw["areas"]
+    for code in ("A.I.1", "A.II.1", "B"):
+        del find_node(raw, code)["area"]
+    raw.pop("skm_rounds")
+    doc = parse_framework(dump(raw))
+    assert set(doc.node_areas().values()) == {None}
