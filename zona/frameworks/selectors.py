@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from pydantic import TypeAdapter
+
 from zona.frameworks.models import Framework
-from zona.frameworks.schema import FrameworkDoc
+from zona.frameworks.schema import AreaDoc, FrameworkDoc
 from zona.frameworks.scoring import CompiledFramework, compile_framework
 
 # Compiling takes milliseconds but scoring a list of units calls this per row. A loaded version
@@ -32,3 +34,31 @@ def latest_framework(key: str) -> Framework | None:
 
 def framework_by_version(key: str, version: int) -> Framework | None:
     return Framework.objects.filter(key=key, version=version).first()
+
+
+_areas: dict[str, tuple[AreaDoc, ...]] = {}
+_AREA_LIST = TypeAdapter(list[AreaDoc])
+
+
+def working_group_areas() -> tuple[AreaDoc, ...]:
+    """The areas a working-group role may name: those declared by the newest loaded version
+    of each framework key (by key, then in the file's order; a key shared by two frameworks
+    is listed once). A role is not tied to one period, so the newest versions stand for the
+    frameworks in use; an assessment validates against its own framework's areas."""
+    latest: dict[str, tuple[int, int, str]] = {}
+    for pk, key, version, digest in Framework.objects.values_list(
+        "pk", "key", "version", "content_hash"
+    ):
+        if key not in latest or version > latest[key][1]:
+            latest[key] = (pk, version, digest)
+    missing = [pk for pk, _, digest in latest.values() if digest not in _areas]
+    for digest, raw in Framework.objects.filter(pk__in=missing).values_list(
+        "content_hash", "document__areas"
+    ):
+        # A version never changes content, so its areas are cached by content hash.
+        _areas[digest] = tuple(_AREA_LIST.validate_python(raw or []))
+    found: dict[str, AreaDoc] = {}
+    for key in sorted(latest):
+        for area in _areas[latest[key][2]]:
+            found.setdefault(area.key, area)
+    return tuple(found.values())

@@ -8,23 +8,39 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from zona.accounts.access import Perm
-from zona.accounts.models import LKE_AREAS, Role, RoleAssignment, Unit, User
+from zona.accounts.areas import split_areas
+from zona.accounts.models import Role, RoleAssignment, Unit, User
 from zona.assessments.services._common import invalid, require_perm
+from zona.assessments.sheet import sheet_spec
 from zona.audit.services import audit_record
+from zona.frameworks.models import Framework
 
 
 def working_group_set_areas(
-    *, actor: User, unit: Unit, assignment_id: int, areas: Iterable[str]
+    *,
+    actor: User,
+    unit: Unit,
+    assignment_id: int,
+    areas: Iterable[str],
+    framework: Framework | None = None,
 ) -> RoleAssignment:
-    """Set the areas one working-group member of `unit` may edit (none is allowed)."""
+    """Set the areas one working-group member of `unit` may edit (none is allowed).
+
+    The areas are those `framework` declares (the sheet the operator shares out), in its
+    order; without one, those of the loaded frameworks (see zona.accounts.areas).
+    """
     require_perm(actor, Perm.ASSESSMENT_ASSIGN, unit)
-    wanted = [str(a) for a in areas]
-    unknown = [a for a in wanted if a not in LKE_AREAS]
+    wanted = {str(a) for a in areas}
+    if framework is None:
+        ordered, unknown = split_areas(wanted)
+    else:
+        declared = [area.key for area in sheet_spec(framework).areas]
+        ordered = [key for key in declared if key in wanted]
+        unknown = sorted(wanted - set(declared))
     if unknown:
         raise invalid(
             _("Unknown LKE areas: %(areas)s.") % {"areas": ", ".join(unknown)}, field="areas"
         )
-    ordered = [a for a in LKE_AREAS if a in set(wanted)]
     with transaction.atomic():
         assignment = (
             RoleAssignment.objects.select_for_update(of=("self",))
