@@ -21,9 +21,10 @@ from django.http.response import HttpResponseBase
 from django.utils import timezone
 from django.utils.translation import get_language
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 
 from zona.accounts.access import Perm, user_can
-from zona.core.spreadsheets import csv_cell, xlsx_append
+from zona.core.spreadsheets import clean_text, csv_cell, looks_like_formula, xlsx_literal
 from zona.surveys.access import access_campaign_by_id
 from zona.surveys.anonymity import Shown, generalise
 from zona.surveys.models import Campaign, InstrumentVersion, Response
@@ -66,13 +67,25 @@ def _csv_stream(rows: Iterable[list[Any]]) -> Iterator[str]:
         yield writer.writerow([csv_cell(v) for v in row])
 
 
+def _xlsx_value(sheet: Any, value: Any) -> Any:
+    """A cell value with the rules of zona.core.spreadsheets, for a write-only sheet (whose
+    rows cannot be read back, so xlsx_append does not apply; write-only keeps a large
+    campaign linear in time and memory)."""
+    if not isinstance(value, str):
+        return value
+    value = clean_text(value)
+    if not looks_like_formula(value):
+        return value
+    cell = WriteOnlyCell(sheet, value=value)
+    xlsx_literal(cell)
+    return cell
+
+
 def _xlsx(rows: Iterable[list[Any]], title: str) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.title = title[:31]
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title[:31])
     for row in rows:
-        xlsx_append(sheet, row)
+        sheet.append([_xlsx_value(sheet, v) for v in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
