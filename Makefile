@@ -13,6 +13,7 @@ run: deps messages
 	$(MANAGE) load_frameworks
 	$(MANAGE) load_instruments
 	$(MANAGE) load_demo
+	@$(MANAGE) survey_contacts_flush >/dev/null
 	@$(MANAGE) demo_logins
 	@echo "Zona is starting on http://$(HOST):$(PORT)/  (Ctrl+C stops it)"
 	@trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \

@@ -216,6 +216,8 @@ ZONA_SURVEY_KIOSK_FLAG_AFTER = env.int("ZONA_SURVEY_KIOSK_FLAG_AFTER", default=3
 ZONA_SURVEY_REPEAT_FLAG_AFTER = env.int("ZONA_SURVEY_REPEAT_FLAG_AFTER", default=3)
 # Contacts left for verification are written by the worker in shuffled batches of this size.
 ZONA_SURVEY_CONTACT_BATCH = env.int("ZONA_SURVEY_CONTACT_BATCH", default=5)
+# ... by a worker task that runs on its own clock, this many seconds apart.
+ZONA_SURVEY_CONTACT_FLUSH_SECONDS = env.int("ZONA_SURVEY_CONTACT_FLUSH_SECONDS", default=300)
 # A validation draw takes at most this share of the contact pool and this many contacts.
 ZONA_SURVEY_DRAW_MAX_SHARE = env.float("ZONA_SURVEY_DRAW_MAX_SHARE", default=0.25)
 ZONA_SURVEY_DRAW_MAX = env.int("ZONA_SURVEY_DRAW_MAX", default=100)

@@ -1,8 +1,21 @@
-"""Background work of the surveys app (django-tasks; `manage.py db_worker` runs it)."""
+"""Background work of the surveys app (django-tasks; `manage.py db_worker` runs it).
+
+The web request never enqueues anything for a contact: a task row carries its enqueue time to
+the second, and written just after a response it would date that response. Instead
+`contacts_flush` runs on its own clock: each run opens the batches that are ready and queues
+the next run ZONA_SURVEY_CONTACT_FLUSH_SECONDS later (one pending run at a time). Start the
+clock with `manage.py survey_contacts_flush` (`make run` does); a reviewer's draw opens what
+is waiting in any case.
+"""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone
 from django_tasks import task
+from django_tasks.base import TaskResultStatus
 
 
 @task()
@@ -10,4 +23,24 @@ def contacts_flush() -> int:
     """Write waiting contacts as shuffled batches apart from their responses."""
     from zona.surveys.services.contacts import contact_drops_open
 
-    return contact_drops_open()
+    written = contact_drops_open()
+    schedule_contacts_flush()
+    return written
+
+
+def schedule_contacts_flush() -> bool:
+    """Queue the next run unless one is pending; only on a backend that runs tasks later
+    (the database backend). Returns whether a run was queued."""
+    backend = contacts_flush.get_backend()
+    if not backend.supports_defer:
+        return False
+    from django_tasks_db.models import DBTaskResult
+
+    pending = DBTaskResult.objects.filter(
+        task_path=contacts_flush.module_path, status=TaskResultStatus.READY
+    )
+    if pending.exists():
+        return False
+    run_after = timezone.now() + timedelta(seconds=settings.ZONA_SURVEY_CONTACT_FLUSH_SECONDS)
+    contacts_flush.using(run_after=run_after).enqueue()
+    return True

@@ -1,8 +1,9 @@
 """Contacts respondents leave for verification, kept unlinkable to their responses.
 
 A contact is never written as a Contact row next to its response. The request seals it
-(Fernet, a key derived from SECRET_KEY) into a ContactDrop in a transaction of its own; the
-background worker (`zona.surveys.tasks.contacts_flush`, django-tasks database backend, run by
+(Fernet, a key derived from SECRET_KEY) into a ContactDrop in a transaction of its own and
+enqueues nothing (a task row would date the response to the second); the background worker
+(`zona.surveys.tasks.contacts_flush`, on its own clock, django-tasks database backend, run by
 `manage.py db_worker`) opens the drops of a campaign once ZONA_SURVEY_CONTACT_BATCH of them
 wait, shuffles them and writes them as Contact rows with random keys in ONE transaction, then
 deletes the drops. On PostgreSQL every contact of a batch shares the worker's transaction id
@@ -42,17 +43,9 @@ def contact_leave(*, campaign: Campaign, contact: str, name: str = "") -> Contac
         )
     payload = json.dumps({"c": contact, "n": name.strip()[:120]}).encode()
     with transaction.atomic():
-        drop = ContactDrop.objects.create(
+        return ContactDrop.objects.create(
             campaign=campaign, sealed=_fernet().encrypt(payload).decode()
         )
-    _enqueue_flush()
-    return drop
-
-
-def _enqueue_flush() -> None:
-    from zona.surveys.tasks import contacts_flush
-
-    contacts_flush.enqueue()
 
 
 def contact_drops_open(*, campaign: Campaign | None = None, force: bool = False) -> int:

@@ -90,8 +90,9 @@ def submit(campaign: Campaign, *, service: str = "PASPOR", key: str | None = Non
     )
 
 
-@pytest.fixture(autouse=True)
-def _contacts_written_at_once(settings):
-    """Contacts wait for batches of ZONA_SURVEY_CONTACT_BATCH (test_anonymity checks that);
-    elsewhere each one is written as soon as it comes."""
-    settings.ZONA_SURVEY_CONTACT_BATCH = 1
+def open_contacts() -> int:
+    """What the worker does on its clock: write every waiting contact (test_anonymity checks
+    the batches)."""
+    from zona.surveys.services.contacts import contact_drops_open
+
+    return contact_drops_open(force=True)

@@ -17,6 +17,7 @@ from zona.surveys.models import Answer, Contact, Response, ValidationDraw
 from zona.surveys.services import validation_draw_create
 from zona.surveys.views.public import DEVICE_COOKIE
 
+from .conftest import open_contacts
 from .test_public import post_data
 
 pytestmark = pytest.mark.django_db
@@ -67,6 +68,7 @@ def respondent(client, campaign):
         HTTP_USER_AGENT="Mozilla/5.0 SECRET-PHONE",
     )
     assert response.status_code == 302
+    assert open_contacts() == 1  # the worker's run
     assert Response.objects.count() == 1 and Contact.objects.count() == 1
     return Response.objects.get()
 
@@ -160,8 +162,10 @@ def _xmins(table: str) -> list[int]:
 def test_contacts_are_written_in_shuffled_batches_apart_from_responses(campaign, settings):
     """On PostgreSQL a plain SELECT of xmin linked each contact to its response (issue 8)."""
     from django.db import connection
+    from django_tasks_db.models import DBTaskResult
 
     from zona.surveys.models import ContactDrop
+    from zona.surveys.tasks import contacts_flush
 
     from .conftest import submit
 
@@ -172,7 +176,13 @@ def test_contacts_are_written_in_shuffled_batches_apart_from_responses(campaign,
     assert Contact.objects.count() == 0 and ContactDrop.objects.count() == 4
     dump = serializers.serialize("json", ContactDrop.objects.all())
     assert "0812" not in dump and SECRET_NAME not in dump
+    # The request queued no task either: a task row would date the response to the second.
+    assert not DBTaskResult.objects.exists()
+    contacts_flush.call()  # a run of the worker: fewer than a batch wait, nothing opens
+    assert Contact.objects.count() == 0
     submit(campaign, spak=[5] * 5, contact="08120000004")
+    assert not DBTaskResult.objects.exists()
+    assert contacts_flush.call() == 5
     assert ContactDrop.objects.count() == 0
     assert sorted(Contact.objects.values_list("contact", flat=True)) == [
         f"0812{i:07d}" for i in range(5)
@@ -206,3 +216,32 @@ def test_a_draw_cannot_take_the_whole_pool_and_is_audited(campaign, world, setti
     events = AuditEvent.objects.filter(action="survey.validation_drawn")
     assert events.count() == 1
     assert events.get().details["pool_size"] == 20 and events.get().details["cap"] == 5
+
+
+def test_the_worker_keeps_its_own_clock(campaign, settings):
+    """With the database backend each run queues the next one, never two at once."""
+    from django_tasks_db.models import DBTaskResult
+
+    from zona.surveys.tasks import contacts_flush, schedule_contacts_flush
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.ZONA_SURVEY_CONTACT_FLUSH_SECONDS = 300
+    assert schedule_contacts_flush() is True
+    assert schedule_contacts_flush() is False  # one pending run is enough
+    contacts_flush.call()
+    pending = DBTaskResult.objects.filter(status="READY")
+    assert pending.count() == 1 and pending.get().run_after is not None
+
+
+def test_the_flush_command_opens_waiting_contacts(campaign):
+    from django.core.management import call_command
+
+    from .conftest import submit
+
+    for i in range(2):
+        submit(campaign, spak=[5] * 5, contact=f"0814{i:07d}")
+    out = io.StringIO()
+    call_command("survey_contacts_flush", stdout=out)
+    assert out.getvalue().strip() == "0" and Contact.objects.count() == 0  # under a batch
+    call_command("survey_contacts_flush", "--all", stdout=out)
+    assert Contact.objects.count() == 2

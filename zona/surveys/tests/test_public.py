@@ -13,7 +13,7 @@ from zona.surveys.models import Channel, Contact, Kiosk, Response
 from zona.surveys.services.kiosks import kiosk_open
 from zona.surveys.views.public import DEVICE_COOKIE, form_token
 
-from .conftest import make_campaign, service_id
+from .conftest import make_campaign, open_contacts, service_id
 
 pytestmark = pytest.mark.django_db
 
@@ -87,6 +87,7 @@ def test_submit_then_thanks(client, campaign):
     assert response.status_code == 302
     assert response["Location"] == url(campaign, "thanks")
     assert Response.objects.get().channel == Channel.WEB
+    assert open_contacts() == 1
     assert Contact.objects.get().contact == "ani@example.com"
     page = client.get(response["Location"])
     assert "Terima kasih" in page.content.decode()

@@ -26,7 +26,7 @@ from zona.surveys.services import (
     validation_draw_create,
 )
 
-from .conftest import make_campaign, service_id, submit
+from .conftest import make_campaign, open_contacts, service_id, submit
 
 pytestmark = pytest.mark.django_db
 TINY = Path(__file__).parent / "fixtures" / "tiny.yaml"
@@ -257,6 +257,7 @@ def test_one_time_codes(campaign, world):
 def test_contact_is_stored_apart_and_only_once(campaign):
     submit(campaign, key="x" * 20, contact="0812 3456 7890", contact_name="Bu Ani", spak=[5] * 5)
     submit(campaign, key="x" * 20, contact="0812 3456 7890", contact_name="Bu Ani", spak=[5] * 5)
+    assert open_contacts() == 1
     assert Contact.objects.count() == 1
     contact = Contact.objects.get()
     assert (contact.campaign_id, contact.contact, contact.name) == (
