@@ -7,6 +7,7 @@ missing object and a forbidden one give the same 404.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
@@ -36,6 +37,7 @@ from zona.assessments.models import (
 )
 from zona.assessments.selectors import deadline_for
 from zona.assessments.sheet import ItemSpec
+from zona.core.errors import PermissionDenied
 
 
 def _int(value: object) -> int:
@@ -141,7 +143,7 @@ class SheetRights:
     can_edit_evidence: bool
     review_tiers: tuple[ReviewTier, ...]
 
-    def may_edit_area(self, area: str) -> bool:
+    def may_edit_area(self, area: str | None) -> bool:
         return self.can_edit and (self.areas is None or area in self.areas)
 
     @property
@@ -151,9 +153,35 @@ class SheetRights:
     def review_tier(self, code: str | None = None) -> ReviewTier | None:
         """The tier whose layer the user works in: the one named, else their first (None
         when they do not review this unit in it)."""
-        if code is None:
-            return self.review_tiers[0] if self.review_tiers else None
-        return next((t for t in self.review_tiers if t.code == code), None)
+        return pick_review_tier(self.review_tiers, code)
+
+
+# --- review tiers ----------------------------------------------------------------------------
+
+
+def pick_review_tier(
+    tiers: Sequence[ReviewTier], wanted: str | ReviewTier | None
+) -> ReviewTier | None:
+    """Among a reviewer's tiers (lowest rank first): the one `wanted` names by its code or is
+    itself, else their first when nothing is wanted; None when the reviewer has no such tier.
+
+    A code names a tier only among the user's own tiers of this unit (an agency's tier and
+    the national one may share a code elsewhere), so every lookup goes through here.
+    """
+    if wanted is None:
+        return tiers[0] if tiers else None
+    if isinstance(wanted, ReviewTier):
+        return next((t for t in tiers if t.pk == wanted.pk), None)
+    return next((t for t in tiers if t.code == wanted), None)
+
+
+def reviewer_tier(user: User, unit: Unit, wanted: str | ReviewTier | None) -> ReviewTier:
+    """The review tier `wanted` (by code or itself; None: the first) in which `user` reviews
+    `unit`; PermissionDenied when they do not review it in that tier."""
+    tier = pick_review_tier(review_tiers_for(user, unit), wanted)
+    if tier is None:
+        raise PermissionDenied(_("You do not review this unit in that tier."))
+    return tier
 
 
 def sheet_rights(user: User, assessment: Assessment) -> SheetRights:

@@ -161,7 +161,7 @@ def export_workbook(state: SheetState, *, link_url: Callable[[int], str]) -> byt
             continue
         item = spec.items[code]
         answer = unit_answers.get(code)
-        value = answer["value"] if answer else None
+        value = answer.value if answer else None
         item_value = unit_card.items.get(code)
         xlsx_set(ws, row, COL_CODE, code)
         xlsx_set(ws, row, COL_TEXT, text(item.question)).alignment = wrap
@@ -181,18 +181,18 @@ def export_workbook(state: SheetState, *, link_url: Callable[[int], str]) -> byt
             COL_PERCENT,
             _d2(item_value * 100) if item_value is not None else None,
         )
-        note_cell = xlsx_set(ws, row, COL_NOTE, (answer["note"] if answer else "") or None)
+        note_cell = xlsx_set(ws, row, COL_NOTE, (answer.note if answer else "") or None)
         note_cell.alignment = wrap
         exported.append((code, answer_cell.value, note_cell.value))
         xlsx_set(ws, row, COL_EVIDENCE, _evidence_text(state, code, link_url)).alignment = wrap
-        xlsx_set(ws, row, COL_REVISION, answer["revision"] if answer else 0)
+        xlsx_set(ws, row, COL_REVISION, answer.revision if answer else 0)
         for offset, layer in enumerate(state.review_layers):
-            other = state.answers.get(layer.id, {}).get(code)
+            other = state.answer(layer, code)
             layer_value = scores.layers[layer.key].items.get(code)
             base = COL_REVISION + 1 + 3 * offset
             # A PCT item's counts go on its count rows below, each beside its label.
             shown = (
-                display_value(item, other["value"]) if other and item.answer_type != "PCT" else None
+                display_value(item, other.value) if other and item.answer_type != "PCT" else None
             )
             xlsx_set(ws, row, base, shown)
             xlsx_set(
@@ -201,7 +201,7 @@ def export_workbook(state: SheetState, *, link_url: Callable[[int], str]) -> byt
                 base + 1,
                 round_half_up(layer_value, 4) if layer_value is not None else None,
             )
-            xlsx_set(ws, row, base + 2, (other["note"] if other else "") or None)
+            xlsx_set(ws, row, base + 2, (other.note if other else "") or None)
         if item.answer_type != "PCT":
             answer_cell.fill = _INPUT_FILL
             if item.is_choice:
@@ -231,8 +231,8 @@ def export_workbook(state: SheetState, *, link_url: Callable[[int], str]) -> byt
                 cell.fill = _INPUT_FILL
                 exported.append((f"{code}{COUNT_SEPARATOR}{count.key}", cell.value, None))
                 for offset, layer in enumerate(state.review_layers):
-                    other = state.answers.get(layer.id, {}).get(code)
-                    other_counts = other["value"] if other else None
+                    other = state.answer(layer, code)
+                    other_counts = other.value if other else None
                     if isinstance(other_counts, dict):
                         xlsx_set(
                             ws, row, COL_REVISION + 1 + 3 * offset, other_counts.get(count.key)
@@ -328,8 +328,8 @@ def _options_text(item: ItemSpec) -> str:
 def _evidence_text(state: SheetState, code: str, link_url: Callable[[int], str]) -> str | None:
     lines = []
     for link in state.links.get(code, []):
-        target = link["url"] if link["kind"] == "link" else link_url(link["revision_id"])
-        lines.append(f"{link['title']}: {target}")
+        target = link.url if link.kind == "link" else link_url(link.revision_id or 0)
+        lines.append(f"{link.title}: {target}")
     return "\n".join(lines) or None
 
 

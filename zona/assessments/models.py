@@ -10,6 +10,7 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zona.core.models import AppendOnlyError, AppendOnlyModel, AppendOnlyQuerySet
@@ -359,6 +360,11 @@ class Evidence(models.Model):
         return self.title
 
 
+def evidence_expired(expires_on: dt.date | None, today: dt.date) -> bool:
+    """A document valid until a day is expired from the day after (the one rule)."""
+    return expires_on is not None and expires_on < today
+
+
 def evidence_upload_to(instance: EvidenceRevision, filename: str) -> str:
     # The name is chosen by the service (unit/uuid/safe-name); this is only a fallback.
     return f"evidence/{filename}"
@@ -403,8 +409,9 @@ class EvidenceRevision(AppendOnlyModel):
     def __str__(self) -> str:
         return f"{self.evidence_id} r{self.number}"
 
-    def is_expired(self, today: dt.date) -> bool:
-        return self.expires_on is not None and self.expires_on < today
+    @property
+    def expired(self) -> bool:
+        return evidence_expired(self.expires_on, timezone.localdate())
 
 
 class EvidenceLink(models.Model):

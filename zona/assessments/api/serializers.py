@@ -7,14 +7,15 @@ from typing import Any
 from rest_framework import serializers
 
 from zona.assessments.models import (
+    AnswerChange,
     Assessment,
     Evidence,
-    EvidenceLink,
     EvidenceRevision,
     Period,
     PeriodDeadline,
     Target,
 )
+from zona.frameworks.scoring import Scorecard
 
 
 class DeadlineSerializer(serializers.ModelSerializer):
@@ -109,14 +110,35 @@ class WindowSerializer(serializers.Serializer):
 
 
 class SurveySuggestionSerializer(serializers.Serializer):
-    value = serializers.CharField(help_text="The suggested option key")
-    skm_rounds = serializers.IntegerField(help_text="SKM rounds with answers in the year")
+    value = serializers.CharField(help_text="The suggested answer: an index or an option key")
+    unit_value = serializers.JSONField(allow_null=True, help_text="The unit's own answer")
+    index = serializers.CharField(
+        required=False, help_text="The index the value is (`ipak`, `ipkp`), for an index item"
+    )
+    skm_rounds = serializers.IntegerField(
+        required=False, help_text="SKM rounds with answers in the year, for the rounds item"
+    )
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        # An offer is either an index or an option from the SKM rounds: only its own key.
+        data = super().to_representation(instance)
+        return {
+            key: value
+            for key, value in data.items()
+            if value is not None or key not in ("index", "skm_rounds")
+        }
+
+
+class CountsSerializer(serializers.Serializer):
+    unanswered = serializers.IntegerField()
+    no_evidence = serializers.IntegerField()
+    failing = serializers.IntegerField(help_text="Failing conditions of the target's verdict")
 
 
 class EventSerializer(serializers.Serializer):
     action = serializers.CharField(help_text="submitted, returned or resubmitted")
     at = serializers.DateTimeField()
-    by = serializers.CharField()
+    by = serializers.CharField(source="who")
     tier = serializers.CharField(help_text="The review tier that returned (returns only)")
     items = serializers.ListField(
         child=serializers.CharField(), help_text="Items returned (empty: the whole sheet)"
@@ -134,6 +156,10 @@ class AssessmentDetailSerializer(AssessmentSerializer):
         help_text="Item code -> the answer the unit's surveys in Zona suggest (A.I.6.iv.a "
         "from the number of SKM rounds). Never applied by itself: PUT it to take it.",
     )
+    submission_counts = CountsSerializer(
+        read_only=True,
+        help_text="What submitting would record; send them back as `counts` to confirm.",
+    )
     events = EventSerializer(many=True, read_only=True)
     your_tiers = serializers.ListField(
         child=serializers.CharField(),
@@ -149,6 +175,7 @@ class AssessmentDetailSerializer(AssessmentSerializer):
             "window",
             "submission_refusal",
             "survey_suggestions",
+            "submission_counts",
             "events",
             "your_tiers",
         ]
@@ -170,7 +197,7 @@ class EffectiveAnswerSerializer(serializers.Serializer):
 
 
 class LayerItemSerializer(serializers.Serializer):
-    item = serializers.CharField()
+    item = serializers.CharField(source="item_code")
     answers = serializers.DictField(
         child=LayerAnswerSerializer(), help_text="Layer code (`unit`, tier codes) -> answer"
     )
@@ -196,7 +223,7 @@ class ReturnSerializer(serializers.Serializer):
 
 
 class AnswerSerializer(serializers.Serializer):
-    item = serializers.CharField()
+    item = serializers.CharField(source="item_code")
     value = serializers.JSONField(
         allow_null=True,
         help_text='Option key ("Ya", "A"…), counts object for PCT, index 0-4 for NUM4 (string).',
@@ -223,18 +250,25 @@ class AnswerWriteSerializer(serializers.Serializer):
 
 
 class ChangeSerializer(serializers.Serializer):
-    layer = serializers.CharField()
+    layer = serializers.SerializerMethodField(help_text="`unit` or the review tier's code")
     field = serializers.CharField()
     before = serializers.JSONField(allow_null=True)
     after = serializers.JSONField(allow_null=True)
     revision = serializers.IntegerField()
     via = serializers.CharField()
-    changed_by = serializers.CharField(allow_null=True)
+    changed_by = serializers.CharField(source="changed_by.username", allow_null=True)
     changed_at = serializers.DateTimeField()
+
+    def get_layer(self, obj: AnswerChange) -> str:
+        tier = obj.layer.tier
+        return tier.code if tier else "unit"
 
 
 class RevisionSerializer(serializers.ModelSerializer):
     uploaded_by = serializers.CharField(source="uploaded_by.username", allow_null=True)
+    # A plain string: the model's blank URL field reads as "URI or empty" to the schema,
+    # a `oneOf` that an empty value matches twice.
+    url = serializers.CharField(read_only=True, help_text="The address of a link; empty for a file")
     file_url = serializers.SerializerMethodField()
 
     class Meta:
@@ -300,48 +334,24 @@ class RevisionCreateSerializer(serializers.Serializer):
     expires_on = serializers.DateField(required=False, allow_null=True)
 
 
-class EvidenceLinkSerializer(serializers.ModelSerializer):
-    title = serializers.SerializerMethodField(help_text="As submitted, once the sheet was")
+class EvidenceLinkSerializer(serializers.Serializer):
+    """An attached document as the sheet shows it (`selectors.LinkRow`)."""
+
+    id = serializers.IntegerField(source="link_id")
+    evidence = serializers.IntegerField(source="evidence_id")
     item = serializers.CharField(source="item_code")
-    revision = serializers.SerializerMethodField(
-        help_text="The revision the sheet shows: pinned at submission, else the newest"
+    title = serializers.CharField(help_text="As submitted, once the sheet was")
+    revision = serializers.IntegerField(
+        source="revision_id",
+        allow_null=True,
+        help_text="The revision the sheet shows: pinned at submission, else the newest",
     )
-    changed_after_submission = serializers.SerializerMethodField(
+    changed_after_submission = serializers.BooleanField(
         help_text="A newer revision, a new title or archiving since the sheet was submitted"
     )
-
-    class Meta:
-        model = EvidenceLink
-        fields = [
-            "id",
-            "evidence",
-            "item",
-            "title",
-            "revision",
-            "changed_after_submission",
-            "pinned_at",
-            "linked_at",
-            "linked_by",
-        ]
-        read_only_fields = ["id", "linked_at", "linked_by", "pinned_at"]
-
-    def get_title(self, obj: EvidenceLink) -> str:
-        return (
-            obj.pinned_title if obj.pinned_revision_id and obj.pinned_title else obj.evidence.title
-        )
-
-    def get_revision(self, obj: EvidenceLink) -> int | None:
-        return obj.pinned_revision_id or obj.evidence.current_revision_id
-
-    def get_changed_after_submission(self, obj: EvidenceLink) -> bool:
-        if obj.pinned_revision_id is None:
-            return False
-        evidence = obj.evidence
-        return (
-            evidence.current_revision_id != obj.pinned_revision_id
-            or evidence.title != obj.pinned_title
-            or evidence.archived
-        )
+    pinned_at = serializers.DateTimeField(allow_null=True)
+    linked_at = serializers.DateTimeField()
+    linked_by = serializers.IntegerField(source="linked_by_id", allow_null=True)
 
 
 class SubmitSerializer(serializers.Serializer):
@@ -359,10 +369,18 @@ class EvidenceLinkCreateSerializer(serializers.Serializer):
     item = serializers.CharField()
 
 
+class ScorecardField(serializers.JSONField):
+    """A scorecard as `lke_score` prints it."""
+
+    def to_representation(self, value: Any) -> Any:
+        card: Scorecard = value
+        return card.as_dict()
+
+
 class ScoresSerializer(serializers.Serializer):
     target = serializers.CharField()
     layers = serializers.DictField(
-        child=serializers.JSONField(),
+        child=ScorecardField(),
         help_text="Layer code -> scorecard (as `lke_score` prints it)",
     )
-    effective = serializers.JSONField()
+    effective = ScorecardField()

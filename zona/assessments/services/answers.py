@@ -10,11 +10,11 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from zona.accounts.access import review_tiers_for
 from zona.accounts.models import ReviewTier, User
 from zona.assessments.access import (
     SheetRights,
     review_lock_reason,
+    reviewer_tier,
     sheet_rights,
     unit_item_lock_reason,
 )
@@ -107,8 +107,7 @@ def check_unit_edit(
 
 def check_review_edit(actor: User, assessment: Assessment, tier: ReviewTier) -> None:
     """Raise unless `actor` may change the layer of `tier` now (never the unit's layer)."""
-    if tier.pk not in {t.pk for t in review_tiers_for(actor, assessment.unit)}:
-        raise PermissionDenied(_("You do not review this unit in that tier."))
+    reviewer_tier(actor, assessment.unit, tier)
     reason = review_lock_reason(assessment, tier)
     if reason:
         raise StateError(reason)

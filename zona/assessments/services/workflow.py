@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from zona.accounts.access import Perm, review_tiers_for
 from zona.accounts.models import ReviewTier, User
-from zona.assessments.access import review_lock_reason
+from zona.assessments.access import pick_review_tier, review_lock_reason
 from zona.assessments.models import Assessment, AssessmentStatus
 from zona.assessments.selectors import (
     completeness_refusal,
@@ -135,7 +135,7 @@ def assessment_return(
     act now); its review deadline applies as for answering.
     """
     tiers = review_tiers_for(actor, assessment.unit)
-    if not tiers or (tier is not None and tier.pk not in {t.pk for t in tiers}):
+    if not tiers or (tier is not None and pick_review_tier(tiers, tier) is None):
         raise PermissionDenied(_("Only a reviewer of this unit can return its sheet."))
     spec = sheet_spec(assessment.period.framework)
     unknown = [code for code in items if code not in spec.items]

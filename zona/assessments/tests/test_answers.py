@@ -34,7 +34,7 @@ def test_a_saved_answer_is_scored_and_recorded(world, assessment):
     assert saved.revision == 1 and set(saved.changed) == {"value", "note"}
     state = load_sheet_state(assessment)
     row = state.unit_answers["A.I.1.i.a"]
-    assert row["value"] == "Ya" and row["note"] == "SK tim nomor 1"
+    assert row.value == "Ya" and row.note == "SK tim nomor 1"
     scores = sheet_scores(state)
     # (1 + 0) / 2 x 10 for the team sub-area
     assert scores.unit.nodes["A.I.1.i"].score == Decimal(5)
@@ -52,10 +52,10 @@ def test_answers_are_normalised(world, assessment):
     save(world, assessment, "B.I.a", "3,61")
     save(world, assessment, "A.II.1.i.a", {"change_agents": "10", "changes_made": 8})
     rows = load_sheet_state(assessment).unit_answers
-    assert rows["A.I.1.i.a"]["value"] == "Ya"
-    assert rows["A.I.1.i.b"]["value"] == "B"
-    assert rows["B.I.a"]["value"] == "3.61"
-    assert rows["A.II.1.i.a"]["value"] == {"change_agents": 10, "changes_made": 8}
+    assert rows["A.I.1.i.a"].value == "Ya"
+    assert rows["A.I.1.i.b"].value == "B"
+    assert rows["B.I.a"].value == "3.61"
+    assert rows["A.II.1.i.a"].value == {"change_agents": 10, "changes_made": 8}
 
 
 @pytest.mark.parametrize(
@@ -83,7 +83,7 @@ def test_invalid_answers_are_refused_and_change_nothing(world, assessment, code,
 def test_partial_counts_are_kept_but_not_scored(world, assessment):
     save(world, assessment, "A.II.1.i.a", {"change_agents": 10})
     state = load_sheet_state(assessment)
-    assert state.unit_answers["A.II.1.i.a"]["value"] == {"change_agents": 10}
+    assert state.unit_answers["A.II.1.i.a"].value == {"change_agents": 10}
     assert sheet_scores(state).unit.items["A.II.1.i.a"] is None
     assert progress_by_section(state)["A.II.1"].incomplete == 1
     save(world, assessment, "A.II.1.i.a", {"change_agents": 10, "changes_made": 5}, revision=1)
@@ -97,7 +97,7 @@ def test_the_second_of_two_concurrent_saves_gets_a_conflict(world, assessment):
         save(world, assessment, "A.I.1.i.b", "C", who="wg_member", revision=0)
     assert exc.value.info.current["value"] == "A"
     assert exc.value.info.by == world["operator"].display_name
-    assert load_sheet_state(assessment).unit_answers["A.I.1.i.b"]["value"] == "A"
+    assert load_sheet_state(assessment).unit_answers["A.I.1.i.b"].value == "A"
     # With the current revision the second person may overwrite deliberately.
     saved = save(world, assessment, "A.I.1.i.b", "C", who="wg_member", revision=1)
     assert saved.revision == 2
@@ -115,7 +115,7 @@ def test_note_only_saves_keep_the_answer(world, assessment):
         actor=world["operator"], assessment=assessment, item_code="A.I.1.i.b", revision=1, note="x"
     )
     row = load_sheet_state(assessment).unit_answers["A.I.1.i.b"]
-    assert row["value"] == "A" and row["note"] == "x" and row["revision"] == 2
+    assert row.value == "A" and row.note == "x" and row.revision == 2
 
 
 def test_working_group_members_edit_only_their_areas(world, assessment):

@@ -14,7 +14,7 @@ import pytest
 from django.utils.formats import number_format
 
 from zona.assessments.models import Answer, AssessmentStatus, EvidenceLink
-from zona.assessments.selectors import load_sheet_state, unit_score
+from zona.assessments.selectors import load_sheet_state, sheet_scores
 from zona.assessments.services import answer_save, evidence_upload
 from zona.assessments.tests.factories import PDF_BYTES, pdf_file, png_bytes
 from zona.core.testing import DEFAULT_PASSWORD
@@ -149,7 +149,7 @@ def test_operator_fills_every_answer_type_with_evidence_and_the_head_submits(
     engine = score(
         compiled_framework(assessment.period.framework), state.layer_values(state.unit_layer)
     )
-    assert engine.total == unit_score(state).total
+    assert engine.total == sheet_scores(state).unit.total
     assert total(page) == id_number(engine.total)
 
     # The unit head reviews the summary and submits.

@@ -33,7 +33,9 @@ def shot(page, name: str) -> None:
 @pytest.fixture
 def surveys(monkeypatch):
     indices = {"ipak": Decimal("3.39"), "ipkp": Decimal("3.1"), "skm_rounds": 2}
-    monkeypatch.setattr("zona.assessments.selectors.survey_indices_for", lambda unit, year: indices)
+    monkeypatch.setattr(
+        "zona.assessments.selectors.surveys.survey_indices_for", lambda unit, year: indices
+    )
     return indices
 
 

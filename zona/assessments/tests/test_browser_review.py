@@ -200,7 +200,7 @@ def test_the_unit_takes_the_skm_rounds_with_one_click(page, login, world, monkey
     real = framework_load_file(path=REAL).framework
     sheet = make_assessment(make_period(world.agency, real, title="PMPZI LKE"), world.bandung)
     monkeypatch.setattr(
-        "zona.assessments.selectors.survey_indices_for",
+        "zona.assessments.selectors.surveys.survey_indices_for",
         lambda unit, year: {"ipak": None, "ipkp": None, "skm_rounds": 3},
     )
     login(page, "operator", DEFAULT_PASSWORD)

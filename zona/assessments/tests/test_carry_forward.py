@@ -49,13 +49,9 @@ def test_answers_come_as_suggestions_and_links_are_kept(world, previous, fresh):
     assert carried.source == previous and carried.suggestions == 3 and carried.links == 1
     state = load_sheet_state(fresh)
     row = state.unit_answers["A.I.1.i.a"]
-    assert (
-        row["value"] is None
-        and row["suggested_value"] == "Ya"
-        and row["suggested_note"] == "SK 2025"
-    )
+    assert row.value is None and row.suggested_value == "Ya" and row.suggested_note == "SK 2025"
     assert sheet_scores(state).unit.total == 0
-    assert [link["title"] for link in state.links["A.I.1.i.a"]] == ["sk-tim"]
+    assert [link.title for link in state.links["A.I.1.i.a"]] == ["sk-tim"]
     # Running it again adds nothing twice.
     assert assessment_carry_forward(actor=world["operator"], assessment=fresh).links == 0
 
@@ -67,7 +63,7 @@ def test_a_suggestion_is_taken_item_by_item_or_all_at_once(world, previous, fres
     )
     assert saved.revision == 1
     row = load_sheet_state(fresh).unit_answers["A.I.1.i.a"]
-    assert row["value"] == "Ya" and row["note"] == "SK 2025"
+    assert row.value == "Ya" and row.note == "SK 2025"
     # The working group member takes only the ones in their areas (1 and 2).
     assert answers_accept_suggestions(actor=world["wg_member"], assessment=fresh) == 1
     assert Answer.objects.get(layer__assessment=fresh, item_code="B.I.b").value is None

@@ -165,7 +165,7 @@ def test_link_and_unlink_keep_history(world, assessment):
         actor=world["operator"], assessment=assessment, item_code="A.I.2.i.a", evidence=doc
     )
     state = load_sheet_state(assessment)
-    assert [r["title"] for r in state.links["A.I.1.i.a"]] == [doc.title]
+    assert [r.title for r in state.links["A.I.1.i.a"]] == [doc.title]
     assert set(state.links) == {"A.I.1.i.a", "A.I.2.i.a"}
     evidence_unlink(actor=world["operator"], assessment=assessment, link_id=link.pk)
     state = load_sheet_state(assessment)

@@ -122,10 +122,10 @@ def test_import_applies_answers_notes_and_counts(client_for, world, filled):
     result = answers_import(actor=world["operator"], assessment=filled, data=save_wb(ws))
     assert set(result.changed) == {"A.I.1.i.b", "A.II.1.i.b", "B.I.a", "A.I.1.i.a"}
     answers = load_sheet_state(filled).unit_answers
-    assert answers["A.I.1.i.b"]["value"] == "B" and answers["A.I.1.i.b"]["note"] == "dari Excel"
-    assert answers["A.II.1.i.b"]["value"] == {"violations_last_year": 3, "violations_this_year": 1}
-    assert answers["B.I.a"]["value"] == "3.7"
-    assert answers["A.I.1.i.a"]["value"] is None
+    assert answers["A.I.1.i.b"].value == "B" and answers["A.I.1.i.b"].note == "dari Excel"
+    assert answers["A.II.1.i.b"].value == {"violations_last_year": 3, "violations_this_year": 1}
+    assert answers["B.I.a"].value == "3.7"
+    assert answers["A.I.1.i.a"].value is None
     assert AnswerChange.objects.filter(via="import").count() == 5
 
 

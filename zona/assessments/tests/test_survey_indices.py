@@ -19,7 +19,9 @@ INDICES = {"ipak": Decimal("3.51"), "ipkp": None, "skm_rounds": 1}
 @pytest.fixture
 def surveys(monkeypatch):
     indices = dict(INDICES)
-    monkeypatch.setattr("zona.assessments.selectors.survey_indices_for", lambda unit, year: indices)
+    monkeypatch.setattr(
+        "zona.assessments.selectors.surveys.survey_indices_for", lambda unit, year: indices
+    )
     return indices
 
 
@@ -212,14 +214,16 @@ def test_after_a_return_of_chosen_items_only_those_are_filled(world, assessment,
     [(0, "E"), (1, "D"), (2, "C"), (3, "B"), (4, "A"), (7, "A"), (None, None)],
 )
 def test_skm_rounds_map_to_the_options_of_a_i_6_iv_a(rounds, expected):
-    from zona.assessments.sheet import SKM_ROUNDS_ITEM, ItemSpec, OptionSpec, skm_rounds_answer
+    from zona.assessments.sheet import build_sheet_spec, skm_rounds_answer
+    from zona.assessments.tests.factories import REAL
+    from zona.frameworks.schema import parse_framework
+    from zona.frameworks.scoring import compile_framework
 
-    def item(code: str) -> ItemSpec:
-        options = tuple(OptionSpec(k, Decimal(0), None) for k in "ABCDE")
-        return ItemSpec(code, "ABCDE", "", "", "6", None, None, options, (), (), None, None, None)
-
-    assert skm_rounds_answer(item(SKM_ROUNDS_ITEM), rounds) == expected
-    assert skm_rounds_answer(item("A.I.6.iv.b"), rounds) is None
+    # The mapping is the framework file's `skm_rounds`, read for the item it names.
+    doc = parse_framework(REAL.read_text(encoding="utf-8"))
+    spec = build_sheet_spec(doc, compile_framework(doc))
+    assert skm_rounds_answer(spec.items["A.I.6.iv.a"], rounds) == expected
+    assert skm_rounds_answer(spec.items["A.I.6.iv.b"], rounds) is None
 
 
 @pytest.fixture

@@ -15,7 +15,6 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -152,7 +151,6 @@ def library(request: AuthedRequest) -> HttpResponse:
             "accept": ACCEPT,
             "types": allowed_types_text(),
             "max_bytes": max_upload_bytes(),
-            "today": timezone.localdate(),
         },
     )
 

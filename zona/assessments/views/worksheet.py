@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from zona.accounts.access import Perm, review_tiers_for, user_can
-from zona.accounts.models import LKE_AREAS, Role, RoleAssignment, User
+from zona.accounts.models import Role, RoleAssignment, User
 from zona.assessments.access import (
     access_assessment_by_id,
     assessments_visible_to,
@@ -117,10 +117,7 @@ def worksheet(request: AuthedRequest, pk: int) -> HttpResponse:
     current = "" if show_all else view.section_code(wanted)
     codes = list(state.spec.sections) if show_all else [current]
     assessment = state.assessment
-    has_suggestions = any(
-        row["suggested_value"] is not None and row["value"] is None
-        for row in state.unit_answers.values()
-    )
+    has_suggestions = any(row.open_suggestion for row in state.unit_answers.values())
     return render(
         request,
         "assessments/worksheet.html",
@@ -437,12 +434,10 @@ def submit(request: AuthedRequest, pk: int) -> HttpResponse:
         if code in counts.from_surveys:
             from_surveys.append(entry)
         elif view.scores.unit.items.get(code) is None:
-            row = state.unit_answers.get(code)
-            (incomplete if row and row["value"] is not None else unanswered).append(entry)
-        links = state.links.get(code, [])
-        if not links:
+            (incomplete if state.unit_value(code) is not None else unanswered).append(entry)
+        if not state.links.get(code):
             no_evidence.append(entry)
-        elif any(link["expired"] for link in links):
+        elif state.has_expired_evidence(code):
             expired.append(entry)
     return render(
         request,
@@ -482,6 +477,7 @@ def working_group(request: AuthedRequest, pk: int) -> HttpResponse:
                 unit=assessment.unit,
                 assignment_id=posted_int(request.POST, "assignment"),
                 areas=request.POST.getlist("areas"),
+                framework=assessment.period.framework,
             )
         except ZonaError as exc:
             flash_error(request, exc)
@@ -495,16 +491,16 @@ def working_group(request: AuthedRequest, pk: int) -> HttpResponse:
     )
     state = load_sheet_state(assessment)
     areas = []
-    for area in LKE_AREAS:
+    for area in state.spec.areas:
         titles = sorted(
             {
                 text(state.spec.nodes[s].title)
                 for s in state.spec.sections
-                if any(i.area == area for i in state.spec.section_items(s))
+                if any(i.area == area.key for i in state.spec.section_items(s))
             }
         )
         if titles:
-            areas.append({"key": area, "title": " / ".join(titles)})
+            areas.append({"key": area.key, "title": " / ".join(titles)})
     return render(
         request,
         "assessments/working_group.html",

@@ -1,0 +1,84 @@
+"""Periods and the assessments created in them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from zona.accounts.access import Perm, access_unit_by_id
+from zona.accounts.models import Unit
+from zona.assessments.access import access_period_by_id, periods_visible_to
+from zona.assessments.api import serializers as s
+from zona.assessments.api.views._common import actor
+from zona.assessments.services import DeadlineInput, assessment_create_many, period_create
+from zona.core.errors import ValidationFailed
+from zona.frameworks.models import Framework
+
+
+class PeriodListView(generics.ListCreateAPIView):
+    serializer_class = s.PeriodSerializer
+
+    def get_queryset(self) -> QuerySet:
+        return (
+            periods_visible_to(actor(self.request))
+            .prefetch_related("deadlines")
+            .order_by("-year", "id")
+        )
+
+    @extend_schema(request=s.PeriodWriteSerializer, responses={201: s.PeriodSerializer})
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = s.PeriodWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        agency = access_unit_by_id(actor(request), v["agency"], perm=Perm.PERIOD_MANAGE)
+        framework = Framework.objects.filter(pk=v["framework"]).first()
+        if framework is None:
+            raise ValidationFailed("unknown framework")
+        period = period_create(
+            actor=actor(request),
+            agency=agency,
+            year=v["year"],
+            title=v["title"],
+            framework=framework,
+            opens_on=v["opens_on"],
+            closes_on=v["closes_on"],
+            deadlines=[DeadlineInput(**d) for d in v.get("deadlines", [])],
+        )
+        return Response(s.PeriodSerializer(period).data, status=status.HTTP_201_CREATED)
+
+
+class PeriodDetailView(APIView):
+    @extend_schema(responses=s.PeriodSerializer)
+    def get(self, request: Request, pk: int) -> Response:
+        period = access_period_by_id(actor(request), pk, perm=Perm.ASSESSMENT_VIEW)
+        return Response(s.PeriodSerializer(period).data)
+
+
+class PeriodAssessmentListView(APIView):
+    @extend_schema(
+        request=s.BulkCreateSerializer, responses={201: s.AssessmentSerializer(many=True)}
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        period = access_period_by_id(actor(request), pk)
+        data = s.BulkCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        wanted = {row["unit"]: row["target"] for row in data.validated_data["units"]}
+        units = {u.pk: u for u in Unit.objects.filter(pk__in=list(wanted))}
+        missing = [pk for pk in wanted if pk not in units]
+        if missing:
+            raise ValidationFailed(f"unknown units: {missing}")
+        result = assessment_create_many(
+            actor=actor(request),
+            period=period,
+            targets={units[pk]: target for pk, target in wanted.items()},
+            carry_forward=data.validated_data["carry_forward"],
+        )
+        return Response(
+            s.AssessmentSerializer(result.created, many=True).data, status=status.HTTP_201_CREATED
+        )

@@ -1,0 +1,156 @@
+"""Lists of sheets: answered counts and totals per sheet, the home page's task list."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from zona.accounts.access import lke_areas_for, review_tiers_for
+from zona.accounts.models import ReviewTier, User
+from zona.assessments.models import Answer, Assessment, AssessmentStatus, EvidenceLink
+from zona.assessments.selectors.scores import held_predicates
+from zona.assessments.selectors.submission import deadline_for, submission_window
+from zona.assessments.sheet import score_value, sheet_spec
+from zona.frameworks.scoring import score
+
+
+def assessments_with_progress(assessments: Iterable[Assessment]) -> list[dict[str, Any]]:
+    """Rows for assessment lists: answered counts and unit totals, in three queries."""
+    assessments = list(assessments)
+    ids = [a.pk for a in assessments]
+    values: dict[int, dict[str, Any]] = defaultdict(dict)
+    for row in Answer.objects.filter(layer__assessment_id__in=ids, layer__tier__isnull=True).values(
+        "layer__assessment_id", "item_code", "value"
+    ):
+        values[row["layer__assessment_id"]][row["item_code"]] = row["value"]
+    evidence: dict[int, set[str]] = defaultdict(set)
+    for assessment_id, item_code in EvidenceLink.objects.filter(
+        assessment_id__in=ids, unlinked_at__isnull=True
+    ).values_list("assessment_id", "item_code"):
+        evidence[assessment_id].add(item_code)
+    result = []
+    for assessment in assessments:
+        spec = sheet_spec(assessment.period.framework)
+        sheet = values.get(assessment.pk, {})
+        answers = {}
+        for code, value in sheet.items():
+            item = spec.items.get(code)
+            if item is not None:
+                scored = score_value(item, value)
+                if scored is not None:
+                    answers[code] = scored
+        card = score(spec.compiled, answers, held_predicates=held_predicates(assessment))
+        total_items = len(spec.items)
+        verdict = card.verdicts.get(assessment.target)
+        result.append(
+            {
+                "assessment": assessment,
+                "answered": len(answers),
+                "answered_codes": frozenset(answers),
+                "with_evidence": len(evidence.get(assessment.pk, set()) & set(spec.items)),
+                "items": total_items,
+                "percent": round(100 * len(answers) / total_items) if total_items else 0,
+                "total": card.total,
+                "passed": verdict.passed if verdict else None,
+            }
+        )
+    return result
+
+
+# --- the home page's task list ---------------------------------------------------------------
+
+# Deadlines this close (in days) are highlighted on the home page.
+URGENT_DAYS = 7
+
+
+@dataclass(frozen=True)
+class Task:
+    assessment: Assessment
+    review: bool  # True: the user reviews it; False: the user fills it in
+    deadline: dt.date
+    days_left: int
+    answered: int
+    items: int
+    percent: int
+    # The LKE areas the progress counts, for a working-group member (empty: the whole sheet).
+    areas: tuple[str, ...] = ()
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_left < 0
+
+    @property
+    def days_overdue(self) -> int:
+        return max(0, -self.days_left)
+
+    @property
+    def urgent(self) -> bool:
+        return self.days_left <= URGENT_DAYS
+
+
+def task_deadline(assessment: Assessment, tiers: Iterable[ReviewTier], *, review: bool) -> dt.date:
+    """The date that binds this user on this sheet, at the unit's tree level.
+
+    The unit works to its fill (or, after a return, revision) deadline; the agency's
+    reviewers to the level's review deadline. A national tier evaluates after the agency's
+    review and is bound only by the period's closing date.
+    """
+    period = assessment.period
+    if not review:
+        return submission_window(assessment).closes_on
+    tiers = list(tiers)
+    if tiers and all(t.agency_id is None for t in tiers):
+        return period.closes_on
+    deadline = deadline_for(period, assessment.unit.depth)
+    return (deadline.review_deadline if deadline else None) or period.closes_on
+
+
+def assessment_tasks(
+    user: User, assessments: QuerySet[Assessment], *, limit: int = 20, today: dt.date | None = None
+) -> tuple[list[Task], int]:
+    """The first `limit` tasks by deadline and the number of all of them.
+
+    `assessments` comes from `access.assessment_tasks_for`. Five queries whatever their
+    number: the sheets, their periods' deadlines, then answers and evidence links of the
+    ones shown (the user's role assignments are read once per request).
+    """
+    today = today or timezone.localdate()
+    dated = []
+    for assessment in assessments.prefetch_related("period__deadlines"):
+        tiers = review_tiers_for(user, assessment.unit)
+        review = assessment.status == AssessmentStatus.SUBMITTED
+        dated.append((task_deadline(assessment, tiers, review=review), review, assessment))
+    dated.sort(key=lambda t: (t[0], t[2].unit.path, t[2].pk))
+    shown = dated[:limit]
+    progress = {
+        row["assessment"].pk: row for row in assessments_with_progress(a for _, _, a in shown)
+    }
+    tasks = []
+    for deadline, review, assessment in shown:
+        row = progress[assessment.pk]
+        answered, items = row["answered"], row["items"]
+        areas = None if review else lke_areas_for(user, assessment.unit)
+        if areas is not None:
+            # A working-group member's task is her areas, not the whole sheet.
+            spec = sheet_spec(assessment.period.framework)
+            mine = {code for code, item in spec.items.items() if item.area in areas}
+            answered, items = len(mine & row["answered_codes"]), len(mine)
+        tasks.append(
+            Task(
+                assessment=assessment,
+                review=review,
+                deadline=deadline,
+                days_left=(deadline - today).days,
+                answered=answered,
+                items=items,
+                percent=round(100 * answered / items) if items else 0,
+                areas=tuple(sorted(areas)) if areas is not None else (),
+            )
+        )
+    return tasks, len(dated)
