@@ -49,12 +49,23 @@ def looks_like_formula(value: str) -> bool:
 
 
 def xlsx_append(ws: Worksheet, values: Iterable[Any]) -> None:
-    """Append a row; text is cleaned and formula-like text stays literal text."""
-    row = [clean_text(v) if isinstance(v, str) else v for v in values]
+    """Append a row; text is cleaned and formula-like text stays literal text.
+
+    Formula-like text is appended as a ready-made cell: looking the row up after appending
+    (`ws[ws.max_row]`) scans the sheet and made large exports quadratic.
+    """
+    from openpyxl.cell import WriteOnlyCell  # a plain Cell, usable in any worksheet
+
+    row: list[Any] = []
+    for value in values:
+        if isinstance(value, str):
+            value = clean_text(value)
+            if looks_like_formula(value):
+                cell = WriteOnlyCell(ws, value=value)
+                xlsx_literal(cell)
+                value = cell
+        row.append(value)
     ws.append(row)
-    for cell in ws[ws.max_row]:
-        if isinstance(cell.value, str) and looks_like_formula(cell.value):
-            xlsx_literal(cell)
 
 
 def xlsx_literal(cell: Any) -> None:

@@ -42,3 +42,17 @@ def test_csv_round_trip(value):
     field = next(csv.reader(io.StringIO(out.getvalue())))[0]
     assert not field.startswith(("=", "+", "-", "@"))
     assert csv_uncell(field) == clean_text(value)
+
+
+def test_xlsx_append_in_a_write_only_workbook():
+    wb = openpyxl.Workbook(write_only=True)
+    ws = wb.create_sheet()
+    for i in range(3):
+        xlsx_append(ws, [f"=A{i}", "plain", i])
+    buf = io.BytesIO()
+    wb.save(buf)
+    buf.seek(0)
+    rows = list(openpyxl.load_workbook(buf).worksheets[0].iter_rows())
+    assert [(r[0].value, r[0].data_type, r[2].value) for r in rows] == [
+        (f"=A{i}", "s", i) for i in range(3)
+    ]
