@@ -48,6 +48,14 @@ def contact_leave(*, campaign: Campaign, contact: str, name: str = "") -> Contac
         )
 
 
+def contact_pool_size(campaign: Campaign) -> int:
+    """Contacts of the campaign, counting those still waiting for the worker."""
+    return (
+        Contact.objects.filter(campaign=campaign).count()
+        + ContactDrop.objects.filter(campaign=campaign).count()
+    )
+
+
 def contact_drops_open(*, campaign: Campaign | None = None, force: bool = False) -> int:
     """Turn waiting drops into Contact rows, shuffled, one transaction per campaign.
 

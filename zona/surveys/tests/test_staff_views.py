@@ -347,3 +347,16 @@ def test_the_draw_form_offers_a_size_the_cap_allows(client_for, world, campaign)
     )
     assert response.context["cap"] == 3  # a quarter of 12
     assert response.context["form"]["size"].value() == 3
+
+
+def test_contacts_waiting_for_the_worker_can_be_drawn(client_for, world, campaign):
+    for i in range(3):  # under a batch: still sealed drops
+        submit(campaign, spak=[5] * 5, contact=f"0812-222-{i:04d}")
+    client = client_for(world["tpi_reviewer"])
+    url = reverse("surveys:validation", args=[campaign.pk])
+    page = client.get(url)
+    assert page.context["pool"] == 3
+    response = client.post(url, {"size": 1})
+    assert response.status_code == 302
+    draw = ValidationDraw.objects.get()
+    assert draw.pool_size == 3 and draw.calls.count() == 1

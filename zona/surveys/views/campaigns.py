@@ -36,7 +36,6 @@ from zona.surveys.indices import rounded
 from zona.surveys.models import (
     Campaign,
     CodeBatch,
-    Contact,
 )
 from zona.surveys.profile import min_group
 from zona.surveys.reporting import profile_breakdown, shown_services
@@ -57,6 +56,7 @@ from zona.surveys.services import (
     campaign_update,
     code_batch_create,
 )
+from zona.surveys.services.contacts import contact_pool_size
 from zona.surveys.views.common import absolute, campaign_page, page_language, show_problems
 
 # --- campaigns ----------------------------------------------------------------------------
@@ -204,7 +204,7 @@ def campaign_detail(request: HttpRequest, campaign_id: int) -> HttpResponse:
             results_link=absolute(
                 request, reverse("survey_public:results", args=[campaign.public_code])
             ),
-            contacts=Contact.objects.filter(campaign=campaign).count(),
+            contacts=contact_pool_size(campaign),
             lke_feed=lke_feed_state(campaign),
         ),
     )

@@ -33,7 +33,6 @@ from zona.surveys.forms import (
 from zona.surveys.models import (
     Answer,
     CallOutcome,
-    Contact,
     Response,
     ValidationCall,
 )
@@ -48,6 +47,7 @@ from zona.surveys.services import (
     validation_call_record,
     validation_draw_create,
 )
+from zona.surveys.services.contacts import contact_pool_size
 from zona.surveys.views.common import campaign_page, show_problems
 
 # --- flagged responses --------------------------------------------------------------------
@@ -146,7 +146,8 @@ def response_restore_view(request: HttpRequest, campaign_id: int, response_id: i
 @require_http_methods(["GET", "POST"])
 def validation(request: HttpRequest, campaign_id: int) -> HttpResponse:
     campaign = access_campaign_by_id(request.user, campaign_id, perm=Perm.SURVEY_VALIDATE)
-    pool = Contact.objects.filter(campaign=campaign).count()
+    # Contacts still waiting for the worker are in the pool: a draw opens them first.
+    pool = contact_pool_size(campaign)
     # Offer a size the cap allows (a share of the pool, settings).
     form = DrawForm(request.POST or None, initial={"size": max(1, min(10, draw_cap(pool)))})
     if request.method == "POST" and form.is_valid():
