@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,3 +52,19 @@ def split_areas(wanted: Iterable[str]) -> tuple[list[str], list[str]]:
     known = {keys[a.casefold()] for a in given if a.casefold() in keys}
     unknown = sorted(a for a in given if a.casefold() not in keys)
     return [area.key for area in lke_areas() if area.key in known], unknown
+
+
+def area_problem(areas: Sequence[str]) -> str | None:
+    """Why some of `areas` cannot be given, or None: only the loaded frameworks' areas can."""
+    _known, unknown = split_areas(areas)
+    if not unknown:
+        return None
+    choices = [area.key for area in lke_areas()]
+    if not choices:
+        return _("Unknown LKE areas: %(areas)s. No loaded framework declares areas yet.") % {
+            "areas": ", ".join(unknown)
+        }
+    return _("Unknown LKE areas: %(areas)s. Use one of: %(choices)s.") % {
+        "areas": ", ".join(unknown),
+        "choices": ", ".join(choices),
+    }

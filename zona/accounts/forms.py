@@ -11,21 +11,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from zona.accounts.access import AnyUser, assignable_roles, is_system_admin, visible_review_tiers
-from zona.accounts.models import LKE_AREAS, ReviewTier, Role, Unit, UnitKind
+from zona.accounts.areas import lke_areas
+from zona.accounts.models import ReviewTier, Role, Unit, UnitKind
 from zona.core.errors import ZonaError
 
 # Above this many units a drop-down gets unwieldy (and heavy on a phone); admins type the code.
 SELECT_LIMIT = 300
-
-LKE_AREA_LABELS = {
-    "1": _("Area 1 · Change management"),
-    "2": _("Area 2 · Business process reform"),
-    "3": _("Area 3 · Human resources management"),
-    "4": _("Area 4 · Accountability"),
-    "5": _("Area 5 · Supervision"),
-    "6": _("Area 6 · Public service quality"),
-    "B": _("B · Results"),
-}
 
 
 def add_problems(form: forms.Form, exc: ZonaError, *, fields: dict[str, str] | None = None) -> None:
@@ -187,7 +178,8 @@ class RoleForm(forms.Form):
         label=_("LKE areas"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        choices=[(a, LKE_AREA_LABELS[a]) for a in LKE_AREAS],
+        # The loaded frameworks' areas, set per form: they are data, not code.
+        choices=[],
         help_text=_("Working-group members only: the areas they fill in."),
     )
 
@@ -195,6 +187,7 @@ class RoleForm(forms.Form):
         super().__init__(*args, **kwargs)
         roles = assignable_roles(actor)
         self.fields["role"].choices = [("", "—")] + [(r.value, r.label) for r in roles]  # type: ignore[attr-defined]
+        self.fields["lke_areas"].choices = [(a.key, a.title) for a in lke_areas()]  # type: ignore[attr-defined]
         self.fields["unit"] = UnitCodeField(
             units,
             label=_("Unit"),

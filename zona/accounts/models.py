@@ -157,10 +157,6 @@ class Role(models.TextChoices):
 # Roles whose scope may be "everything" (unit left empty).
 GLOBAL_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.NATIONAL_EVALUATOR})
 
-# LKE areas a working group can be limited to: area k is A.I.k together with A.II.k;
-# "B" is the Hasil component.
-LKE_AREAS = ("1", "2", "3", "4", "5", "6", "B")
-
 
 class RoleAssignment(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments")

@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 from pydantic_core import PydanticCustomError
 
-from zona.accounts.models import LKE_AREAS, Role, UnitKind
+from zona.accounts.areas import area_problem, split_areas
+from zona.accounts.models import Role, UnitKind
 from zona.core.errors import Problem
 
 TRUE_WORDS = frozenset({"ya", "y", "yes", "true", "1", "benar"})
@@ -206,14 +207,10 @@ class UserRow(_Row):
     @field_validator("lke_areas", mode="before")
     @classmethod
     def _areas(cls, v: str) -> tuple[str, ...]:
-        parts = [p.upper() for p in re.split(r"[\s,;]+", str(v)) if p]
-        bad = [p for p in parts if p not in LKE_AREAS]
+        known, bad = split_areas(p for p in re.split(r"[\s,;]+", str(v)) if p)
         if bad:
-            raise _error(
-                "invalid_areas",
-                _("Unknown LKE areas: %(areas)s. Use 1 to 6 and B.") % {"areas": ", ".join(bad)},
-            )
-        return tuple(a for a in LKE_AREAS if a in parts)
+            raise _error("invalid_areas", area_problem(bad) or "")
+        return tuple(known)
 
 
 RowT = TypeVar("RowT", bound=_Row)

@@ -11,9 +11,10 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from zona.accounts.areas import lke_areas
 from zona.accounts.imports.units import UNIT_COLUMNS, UNIT_REQUIRED
 from zona.accounts.imports.users import USER_COLUMNS, USER_REQUIRED
-from zona.accounts.models import LKE_AREAS, ReviewTier, Role, Unit, UnitKind
+from zona.accounts.models import ReviewTier, Role, Unit, UnitKind
 from zona.core.spreadsheets import xlsx_append
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -51,7 +52,7 @@ def _user_help() -> dict[str, str]:
         "covers_subtree": _("ya if the role also covers the sub-units; empty means tidak."),
         "review_tier": _("Review tier code, required for reviewers."),
         "lke_areas": _("For working-group members: areas %(areas)s, e.g. 1,2.")
-        % {"areas": ", ".join(LKE_AREAS)},
+        % {"areas": ", ".join(a.key for a in lke_areas())},
     }
 
 

@@ -21,9 +21,9 @@ from zona.accounts.access import (
     manageable_users,
     user_can,
 )
+from zona.accounts.areas import area_problem, split_areas
 from zona.accounts.models import (
     GLOBAL_ROLES,
-    LKE_AREAS,
     ReviewTier,
     Role,
     RoleAssignment,
@@ -240,8 +240,9 @@ def user_update(
 
 
 def normalize_areas(areas: Iterable[str]) -> list[str]:
-    wanted = {str(a).strip().upper() for a in areas if str(a).strip()}
-    return [a for a in LKE_AREAS if a in wanted] + sorted(wanted - set(LKE_AREAS))
+    """Known areas spelled and ordered as the frameworks declare them, then unknown ones."""
+    known, unknown = split_areas(areas)
+    return known + unknown
 
 
 def role_problems(
@@ -283,16 +284,9 @@ def role_problems(
         problems.append(
             Problem("tier_not_allowed", _("Only reviewers have a review tier."), "review_tier")
         )
-    bad_areas = [a for a in lke_areas if a not in LKE_AREAS]
+    bad_areas = area_problem(lke_areas)
     if bad_areas:
-        problems.append(
-            Problem(
-                "invalid_areas",
-                _("Unknown LKE areas: %(areas)s. Use 1 to 6 and B.")
-                % {"areas": ", ".join(bad_areas)},
-                "lke_areas",
-            )
-        )
+        problems.append(Problem("invalid_areas", bad_areas, "lke_areas"))
     elif role == Role.WORKING_GROUP and not lke_areas:
         problems.append(
             Problem(
