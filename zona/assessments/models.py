@@ -175,10 +175,6 @@ class Assessment(models.Model):
     def __str__(self) -> str:
         return f"{self.unit} · {self.period}"
 
-    @property
-    def unit_layer_locked(self) -> bool:
-        return self.status == AssessmentStatus.SUBMITTED
-
     def item_reopened(self, code: str) -> bool:
         """Whether the unit may change this item in the current state."""
         if self.status == AssessmentStatus.DRAFT:

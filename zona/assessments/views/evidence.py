@@ -39,12 +39,8 @@ from zona.assessments.services import (
     evidence_update,
     evidence_upload,
 )
-from zona.assessments.services.evidence import (
-    ALLOWED_EXTENSIONS,
-    allowed_types_text,
-    max_upload_bytes,
-)
 from zona.assessments.sheet import text
+from zona.assessments.uploads import ALLOWED_EXTENSIONS, allowed_types_text, max_upload_bytes
 from zona.assessments.views._common import (
     AuthedRequest,
     error_text,
