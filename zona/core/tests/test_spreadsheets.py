@@ -12,13 +12,13 @@ RISKY = ['=HYPERLINK("http://x")', "+1", "-2+3", "@SUM(A1)", "\tx", "\rx"]
 @pytest.mark.parametrize("value", RISKY)
 def test_xlsx_keeps_formula_like_text_as_text(value):
     wb = openpyxl.Workbook()
-    ws = wb.active
+    ws = wb.worksheets[0]
     xlsx_append(ws, [value, 5])
     xlsx_set(ws, 2, 1, value)
     buf = io.BytesIO()
     wb.save(buf)
     buf.seek(0)
-    back = openpyxl.load_workbook(buf).active
+    back = openpyxl.load_workbook(buf).worksheets[0]
     for row in (1, 2):
         cell = back.cell(row=row, column=1)
         assert cell.data_type == "s"
@@ -28,11 +28,11 @@ def test_xlsx_keeps_formula_like_text_as_text(value):
 
 def test_control_characters_do_not_break_a_workbook():
     wb = openpyxl.Workbook()
-    xlsx_append(wb.active, ["line\x0bbreak\x01 end"])
+    xlsx_append(wb.worksheets[0], ["line\x0bbreak\x01 end"])
     buf = io.BytesIO()
     wb.save(buf)
     buf.seek(0)
-    assert openpyxl.load_workbook(buf).active["A1"].value == "line\nbreak end"
+    assert openpyxl.load_workbook(buf).worksheets[0]["A1"].value == "line\nbreak end"
 
 
 @pytest.mark.parametrize("value", [*RISKY, "plain", "'quoted", "a=b"])
