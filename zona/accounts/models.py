@@ -38,7 +38,7 @@ class Unit(MP_Node):
     code = models.CharField(_("code"), max_length=64, unique=True)
     name = models.CharField(_("name"), max_length=255)
     short_name = models.CharField(_("short name"), max_length=64, blank=True)
-    kind = models.CharField(_("kind"), max_length=32, choices=UnitKind.choices)
+    kind = models.CharField(_("kind"), max_length=32, choices=UnitKind)
     echelon = models.PositiveSmallIntegerField(_("echelon level"), null=True, blank=True)
     region = models.CharField(_("region"), max_length=128, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
@@ -160,7 +160,7 @@ GLOBAL_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.NATIONAL_EVALUATOR})
 
 class RoleAssignment(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments")
-    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    role = models.CharField(_("role"), max_length=32, choices=Role)
     unit = models.ForeignKey(
         Unit,
         on_delete=models.CASCADE,

@@ -44,15 +44,13 @@ class Period(models.Model):
     opens_on = models.DateField(_("opens on"))
     closes_on = models.DateField(_("closes on"))
     status = models.CharField(
-        _("status"), max_length=16, choices=PeriodStatus.choices, default=PeriodStatus.OPEN
+        _("status"), max_length=16, choices=PeriodStatus, default=PeriodStatus.OPEN
     )
     # The agency may refuse sheets with an unanswered item or an item without evidence.
     require_complete = models.BooleanField(
         _("require complete sheets"),
         default=False,
-        help_text=_(
-            "A sheet can only be submitted when every item is answered and has evidence."
-        ),
+        help_text=_("A sheet can only be submitted when every item is answered and has evidence."),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
@@ -124,12 +122,12 @@ class Assessment(models.Model):
         verbose_name=_("unit"),
     )
     target = models.CharField(
-        _("target predicate"), max_length=8, choices=Target.choices, default=Target.WBK
+        _("target predicate"), max_length=8, choices=Target, default=Target.WBK
     )
     status = models.CharField(
         _("status"),
         max_length=16,
-        choices=AssessmentStatus.choices,
+        choices=AssessmentStatus,
         default=AssessmentStatus.DRAFT,
     )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
@@ -240,7 +238,7 @@ class Answer(models.Model):
     value = models.JSONField(_("answer"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
     source = models.CharField(
-        _("source"), max_length=16, choices=AnswerSource.choices, default=AnswerSource.MANUAL
+        _("source"), max_length=16, choices=AnswerSource, default=AnswerSource.MANUAL
     )
     # Carried forward from the unit's previous assessment: shown, not scored, until accepted.
     suggested_value = models.JSONField(_("suggested answer"), null=True, blank=True)
@@ -284,7 +282,7 @@ class AnswerChange(AppendOnlyModel):
     )
     layer = models.ForeignKey(AnswerLayer, on_delete=models.CASCADE, related_name="changes")
     item_code = models.CharField(_("item"), max_length=64)
-    field = models.CharField(_("field"), max_length=16, choices=ChangeField.choices)
+    field = models.CharField(_("field"), max_length=16, choices=ChangeField)
     before = models.JSONField(_("before"), null=True, blank=True)
     after = models.JSONField(_("after"), null=True, blank=True)
     # The answer's revision after this change (0 for evidence links, which carry none).
@@ -320,7 +318,7 @@ class Evidence(models.Model):
         "accounts.Unit", on_delete=models.PROTECT, related_name="evidence", verbose_name=_("unit")
     )
     title = models.CharField(_("title"), max_length=255)
-    kind = models.CharField(_("kind"), max_length=8, choices=EvidenceKind.choices)
+    kind = models.CharField(_("kind"), max_length=8, choices=EvidenceKind)
     description = models.TextField(_("description"), blank=True)
     # The newest revision, kept here so lists need no per-row lookup.
     current_revision = models.ForeignKey(
@@ -472,9 +470,7 @@ class ImportJob(models.Model):
     refused inline import (code, message, field, row); `changed` the item codes it updated.
     """
 
-    assessment = models.ForeignKey(
-        Assessment, on_delete=models.CASCADE, related_name="import_jobs"
-    )
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="import_jobs")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -482,7 +478,7 @@ class ImportJob(models.Model):
     file_name = models.CharField(max_length=255, blank=True)
     data = models.BinaryField(default=b"")
     status = models.CharField(
-        max_length=16, choices=ImportJobStatus.choices, default=ImportJobStatus.QUEUED
+        max_length=16, choices=ImportJobStatus, default=ImportJobStatus.QUEUED
     )
     rows_done = models.PositiveIntegerField(default=0)
     rows_total = models.PositiveIntegerField(default=0)
