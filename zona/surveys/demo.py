@@ -19,7 +19,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from zona.core.demo import DemoContext
+from zona.accounts.demo import DemoContext
 from zona.surveys.models import (
     Answer,
     Campaign,
@@ -27,6 +27,7 @@ from zona.surveys.models import (
     Contact,
     Flag,
     InstrumentVersion,
+    Kiosk,
     Response,
     ServedWhen,
     floor_to_hour,
@@ -156,4 +157,11 @@ def load_demo_data(ctx: DemoContext) -> None:
             campaign.public_code = "kanimbdg"
             campaign.results_public = True
             campaign.save(update_fields=["public_code", "results_public"])
+            # A tablet at the passport counter, registered like a manager would.
+            Kiosk.objects.create(
+                campaign=campaign,
+                name="Tablet 1",
+                location="Loket paspor, lantai dasar",
+                opened_by=ctx.users.get("operator.bandung"),
+            )
         _responses(campaign, ordered, count, mood, seed=2026 + index)
