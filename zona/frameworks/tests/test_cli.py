@@ -26,10 +26,10 @@ pytestmark = pytest.mark.django_db
 SHEET: dict[str, Any] = {
     "framework": "tiny",
     "answers": {
-        "A.I.1.i.a": "Ya",
-        "A.I.1.i.b": "B",
-        "A.II.1.i.a": {"change_agents": 10, "changes_made": 7},
-        "B.I.a": 3.61,
+        "A.p.m.1.a": "Ya",
+        "A.p.m.1.b": "B",
+        "A.r.m.1.a": {"change_agents": 10, "changes_made": 7},
+        "B.1.a": 3.61,
     },
     "penalties": [{"kind": "multiply", "factor": 0.9}],
 }
@@ -66,12 +66,12 @@ def test_one_object(tmp_path: Path) -> None:
     assert result["total_before_penalties"] == 30.29  # 7.5 + 7.0 + 15.79375
     assert result["total"] == 27.26  # x 0.9 = 27.264375
     assert result["nodes"]["A"] == {"score": 14.5, "weight": 60, "percent": 24.17}
-    assert result["nodes"]["A.I.1.i"] == {"score": 7.5, "weight": 10, "percent": 75}
-    assert result["nodes"]["B.I.a"] == {"score": 15.79, "weight": 17.5, "percent": 90.25}
-    assert "A.I.1.i.a" not in result["nodes"]  # items of sub-areas have values, not scores
-    assert result["items"]["A.II.1.i.a"] == {"value": 0.7}
-    assert result["items"]["B.I.a"] == {"value": 0.9025}
-    assert result["items"]["B.II.a"] == {"value": None}
+    assert result["nodes"]["A.p.m.1"] == {"score": 7.5, "weight": 10, "percent": 75}
+    assert result["nodes"]["B.1.a"] == {"score": 15.79, "weight": 17.5, "percent": 90.25}
+    assert "A.p.m.1.a" not in result["nodes"]  # items of sub-areas have values, not scores
+    assert result["items"]["A.r.m.1.a"] == {"value": 0.7}
+    assert result["items"]["B.1.a"] == {"value": 0.9025}
+    assert result["items"]["B.2.a"] == {"value": None}
     ipak = next(c for c in result["verdicts"]["wbk"]["conditions"] if c["name"] == "ipak")
     assert ipak == {"name": "ipak", "value": 15.79, "bound": 15.75, "passed": True, "gap": 0}
     assert result["verdicts"]["wbbm"]["conditions"][0] == {
@@ -87,7 +87,7 @@ def test_json_lines_keep_their_order(tmp_path: Path) -> None:
     lines = [
         SHEET,
         {"framework": "tiny", "version": 1, "answers": {}},
-        {"framework": "tiny", "answers": {"B.II.a": 4}, "held_predicates": ["wbk"]},
+        {"framework": "tiny", "answers": {"B.2.a": 4}, "held_predicates": ["wbk"]},
     ]
     results, _ = run("\n".join(json.dumps(line) for line in lines) + "\n\n", tmp_path)
     assert [r["total"] for r in results] == [27.26, 0, 17.5]
@@ -97,16 +97,16 @@ def test_json_lines_keep_their_order(tmp_path: Path) -> None:
 def test_item_values_print_with_4_decimals(tmp_path: Path) -> None:
     sheet = {
         "framework": "tiny",
-        "answers": {"A.II.1.i.a": {"change_agents": 3, "changes_made": 2}},
+        "answers": {"A.r.m.1.a": {"change_agents": 3, "changes_made": 2}},
     }
     [result], _ = run(json.dumps(sheet), tmp_path)
-    assert result["items"]["A.II.1.i.a"] == {"value": 0.6667}
+    assert result["items"]["A.r.m.1.a"] == {"value": 0.6667}
     # (2/3 + 0) / 2 x 20 = 6.666..., rounded half up only for display
-    assert result["nodes"]["A.II.1.i"]["score"] == 6.67
+    assert result["nodes"]["A.r.m.1"]["score"] == 6.67
 
 
 def test_subtract_penalty(tmp_path: Path) -> None:
-    sheet = {"framework": "tiny", "answers": {"B.II.a": 4}, "penalties": [
+    sheet = {"framework": "tiny", "answers": {"B.2.a": 4}, "penalties": [
         {"kind": "subtract", "points": 20, "label": "viral news"}]}  # fmt: skip
     [result], _ = run(json.dumps(sheet), tmp_path)
     assert (result["total_before_penalties"], result["total"]) == (17.5, 0)
@@ -119,10 +119,10 @@ def test_every_problem_with_line_and_item(tmp_path: Path) -> None:
             {
                 "framework": "tiny",
                 "answers": {
-                    "A.I.1.i.a": "A",
+                    "A.p.m.1.a": "A",
                     "A.I.9.x": "A",
-                    "B.I.a": 4.5,
-                    "A.II.1.i.a": {"change_agents": -1, "changes_made": 1.5, "agents": 2},
+                    "B.1.a": 4.5,
+                    "A.r.m.1.a": {"change_agents": -1, "changes_made": 1.5, "agents": 2},
                 },
             }
         ),
@@ -146,12 +146,12 @@ def test_every_problem_with_line_and_item(tmp_path: Path) -> None:
     ]
     errors = fail("\n".join(lines), tmp_path)
     assert errors == [
-        'line 2: A.I.1.i.a: option "A" is not allowed for YN (allowed: Ya, Tidak)',
+        'line 2: A.p.m.1.a: option "A" is not allowed for YN (allowed: Ya, Tidak)',
         "line 2: A.I.9.x: unknown item code",
-        "line 2: B.I.a: index 4.5 must be a number from 0 to 4",
-        "line 2: A.II.1.i.a: count change_agents must be a non-negative integer, got -1",
-        "line 2: A.II.1.i.a: count changes_made must be a non-negative integer, got 1.5",
-        'line 2: A.II.1.i.a: unknown count "agents" (counts: change_agents, changes_made)',
+        "line 2: B.1.a: index 4.5 must be a number from 0 to 4",
+        "line 2: A.r.m.1.a: count change_agents must be a non-negative integer, got -1",
+        "line 2: A.r.m.1.a: count changes_made must be a non-negative integer, got 1.5",
+        'line 2: A.r.m.1.a: unknown count "agents" (counts: change_agents, changes_made)',
         "line 3: malformed JSON: Expecting property name enclosed in double quotes",
         "line 4: framework: unknown framework 'gold' (loaded: tiny; run manage.py load_frameworks)",
         "line 5: framework: tiny has no version 7 loaded (loaded: 1)",
@@ -164,9 +164,9 @@ def test_every_problem_with_line_and_item(tmp_path: Path) -> None:
 
 
 def test_problems_of_a_single_object_have_no_line_number(tmp_path: Path) -> None:
-    sheet = {"framework": "tiny", "answers": {"B.I.b": "F"}}
+    sheet = {"framework": "tiny", "answers": {"B.1.b": "F"}}
     errors = fail(json.dumps(sheet, indent=2), tmp_path)
-    assert errors == ['B.I.b: option "F" is not allowed for ABCDE (allowed: A, B, C, D, E)']
+    assert errors == ['B.1.b: option "F" is not allowed for ABCDE (allowed: A, B, C, D, E)']
 
 
 @pytest.mark.parametrize(
@@ -175,7 +175,7 @@ def test_problems_of_a_single_object_have_no_line_number(tmp_path: Path) -> None
         ("", "the input is empty"),
         ('{\n  "framework": "tiny",\n  "answers": {,}\n}', "malformed JSON at line 3 column"),
         ("[1, 2]", "an input must be a JSON object"),
-        ('{"framework": "tiny", "answers": {"B.I.a": NaN}}', "malformed JSON"),
+        ('{"framework": "tiny", "answers": {"B.1.a": NaN}}', "malformed JSON"),
         ('{"answers": []}', "framework: required"),
     ],
 )
@@ -193,8 +193,8 @@ def test_stdin(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_decimal_answers_are_exact(tmp_path: Path) -> None:
     # 3.6 as a binary float is 3.5999...; read as a decimal it gives exactly 15.75.
-    [result], _ = run('{"framework": "tiny", "answers": {"B.I.a": 3.6}}', tmp_path)
-    assert Decimal(str(result["nodes"]["B.I.a"]["score"])) == Decimal("15.75")
+    [result], _ = run('{"framework": "tiny", "answers": {"B.1.a": 3.6}}', tmp_path)
+    assert Decimal(str(result["nodes"]["B.1.a"]["score"])) == Decimal("15.75")
 
 
 def _manage(*args: str, stdin: str = "", env: dict[str, str]) -> subprocess.CompletedProcess[str]:

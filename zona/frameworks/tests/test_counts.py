@@ -25,19 +25,19 @@ from .conftest import dump, find_node, tiny_raw
 def _bounded() -> dict[str, Any]:
     raw = tiny_raw()
     raw["count_max"] = 1000
-    counts = find_node(raw, "A.II.1.i.b")["counts"]
+    counts = find_node(raw, "A.r.m.1.b")["counts"]
     counts[2]["at_most"] = ["violations_this_year"]
-    agents = find_node(raw, "A.II.1.i.a")["counts"]
+    agents = find_node(raw, "A.r.m.1.a")["counts"]
     agents[0]["max"] = 50
     return raw
 
 
 def test_bounds_compile_and_default_to_the_file_maximum() -> None:
     fw = compile_framework(parse_framework(dump(_bounded())))
-    rules = {r.key: r for r in fw.items["A.II.1.i.b"].count_rules}
+    rules = {r.key: r for r in fw.items["A.r.m.1.b"].count_rules}
     assert rules["sanctioned"].at_most == ("violations_this_year",)
     assert rules["sanctioned"].max == 1000
-    assert {r.key: r.max for r in fw.items["A.II.1.i.a"].count_rules} == {
+    assert {r.key: r.max for r in fw.items["A.r.m.1.a"].count_rules} == {
         "change_agents": 50,
         "changes_made": 1000,
     }
@@ -46,25 +46,25 @@ def test_bounds_compile_and_default_to_the_file_maximum() -> None:
 def test_answers_outside_the_bounds_are_problems() -> None:
     fw = compile_framework(parse_framework(dump(_bounded())))
     ok = {"violations_last_year": 4, "violations_this_year": 2, "sanctioned": 2}
-    assert validate_answers(fw, {"A.II.1.i.b": ok}) == []
+    assert validate_answers(fw, {"A.r.m.1.b": ok}) == []
     bad = validate_answers(
         fw,
         {
-            "A.II.1.i.b": {**ok, "sanctioned": 3},
-            "A.II.1.i.a": {"change_agents": 51, "changes_made": 1001},
+            "A.r.m.1.b": {**ok, "sanctioned": 3},
+            "A.r.m.1.a": {"change_agents": 51, "changes_made": 1001},
         },
     )
     assert [(p.item, p.code) for p in bad] == [
-        ("A.II.1.i.b", "count_exceeds"),
-        ("A.II.1.i.a", "count_too_large"),
-        ("A.II.1.i.a", "count_too_large"),
+        ("A.r.m.1.b", "count_exceeds"),
+        ("A.r.m.1.a", "count_too_large"),
+        ("A.r.m.1.a", "count_too_large"),
     ]
     assert "sanctioned (3) may not exceed violations_this_year (2)" in bad[0].message
 
 
 def test_a_partial_answer_is_checked_as_far_as_it_goes() -> None:
     fw = compile_framework(parse_framework(dump(_bounded())))
-    rules = fw.items["A.II.1.i.b"].count_rules
+    rules = fw.items["A.r.m.1.b"].count_rules
     # The sum bound waits until its counts are given; the maximum does not.
     assert count_breaches(rules, {"sanctioned": 9}) == []
     assert count_breaches(rules, {"sanctioned": 1001}) == [
@@ -74,12 +74,12 @@ def test_a_partial_answer_is_checked_as_far_as_it_goes() -> None:
 
 def test_a_bound_naming_an_unknown_count_is_refused() -> None:
     raw = _bounded()
-    find_node(raw, "A.II.1.i.b")["counts"][2]["at_most"] = ["violations_next_year"]
+    find_node(raw, "A.r.m.1.b")["counts"][2]["at_most"] = ["violations_next_year"]
     with pytest.raises(FrameworkInvalid) as exc:
         parse_framework(dump(raw))
     assert "violations_next_year is not one of the item's counts" in str(exc.value)
     raw = _bounded()
-    find_node(raw, "A.II.1.i.b")["counts"][2]["max"] = -1
+    find_node(raw, "A.r.m.1.b")["counts"][2]["max"] = -1
     with pytest.raises(FrameworkInvalid):
         parse_framework(dump(raw))
 
@@ -102,9 +102,7 @@ def test_lke_score_reports_counts_out_of_bounds(tmp_path: Path) -> None:
     path.write_text(dump(raw), encoding="utf-8")
     call_command("load_frameworks", str(path), stdout=StringIO())
     sheet = tmp_path / "sheet.json"
-    answers = {
-        "A.II.1.i.b": {"violations_last_year": 4, "violations_this_year": 2, "sanctioned": 3}
-    }
+    answers = {"A.r.m.1.b": {"violations_last_year": 4, "violations_this_year": 2, "sanctioned": 3}}
     sheet.write_text(json.dumps({"framework": "tiny-bounds", "answers": answers}))
     out, err = StringIO(), StringIO()
     with pytest.raises(CommandError):

@@ -33,9 +33,9 @@ Write = Callable[..., Path]
 
 def broken_raw() -> dict[str, Any]:
     raw = tiny_raw()
-    find_node(raw, "A.I.1.ii")["weight"] = 19  # A.I.1 no longer sums to 30
-    find_node(raw, "A.I.1.i.b")["options"].pop()  # ABC with two options
-    find_node(raw, "B.I.a")["type"] = "NUM5"  # unknown type
+    find_node(raw, "A.p.m.2")["weight"] = 19  # A.p.m no longer sums to 30
+    find_node(raw, "A.p.m.1.b")["options"].pop()  # ABC with two options
+    find_node(raw, "B.1.a")["type"] = "NUM5"  # unknown type
     return raw
 
 
@@ -47,16 +47,16 @@ def test_load_creates_the_framework_and_its_nodes() -> None:
     assert len(framework.content_hash) == 64
     nodes = {n.code: n for n in Node.objects.filter(framework=framework)}
     assert len(nodes) == result.node_count == 23
-    assert nodes["A.I.1.i"].kind == Node.Kind.SUBAREA
-    assert nodes["A.I.1.i"].parent == nodes["A.I.1"]
-    assert nodes["A.I.1"].kind == Node.Kind.AREA
-    assert nodes["A.I"].kind == Node.Kind.PART
+    assert nodes["A.p.m.1"].kind == Node.Kind.SUBAREA
+    assert nodes["A.p.m.1"].parent == nodes["A.p.m"]
+    assert nodes["A.p.m"].kind == Node.Kind.AREA
+    assert nodes["A.p"].kind == Node.Kind.PART
     assert nodes["A"].kind == Node.Kind.COMPONENT
     assert nodes["A"].parent is None
-    assert nodes["B.I.a"].weight == Decimal("17.5")
-    assert nodes["B.I.a"].answer_type == "NUM4"
-    assert nodes["A.I.1.i.a"].title_en == "A team exists"  # items take their question
-    assert [n.code for n in framework.nodes.order_by("position")][:3] == ["A", "A.I", "A.I.1"]
+    assert nodes["B.1.a"].weight == Decimal("17.5")
+    assert nodes["B.1.a"].answer_type == "NUM4"
+    assert nodes["A.p.m.1.a"].title_en == "A team exists"  # items take their question
+    assert [n.code for n in framework.nodes.order_by("position")][:3] == ["A", "A.p", "A.p.m"]
     assert AuditEvent.objects.filter(action="framework.created").count() == 1
 
 
@@ -74,10 +74,10 @@ def test_reloading_the_same_file_is_a_no_op(write_framework: Write) -> None:
 def test_a_changed_file_under_a_loaded_version_is_refused(write_framework: Write) -> None:
     framework_load_file(path=TINY_PATH)
     raw = tiny_raw()
-    find_node(raw, "A.I.1.i.a")["question"]["en"] = "Is there a team?"
+    find_node(raw, "A.p.m.1.a")["question"]["en"] = "Is there a team?"
     with pytest.raises(FrameworkChanged, match="new version"):
         framework_load_file(path=write_framework(raw))
-    assert Node.objects.get(code="A.I.1.i.a").title_en == "A team exists"
+    assert Node.objects.get(code="A.p.m.1.a").title_en == "A team exists"
 
     raw["version"] = 2
     assert framework_load_file(path=write_framework(raw)).status == "created"
@@ -89,10 +89,10 @@ def test_a_changed_file_under_a_loaded_version_is_refused(write_framework: Write
 def test_an_unused_draft_may_be_replaced_on_request(write_framework: Write) -> None:
     framework_load_file(path=TINY_PATH)
     raw = tiny_raw()
-    find_node(raw, "A.I.1.i.a")["question"]["en"] = "Is there a team?"
+    find_node(raw, "A.p.m.1.a")["question"]["en"] = "Is there a team?"
     result = framework_load_file(path=write_framework(raw), replace_unused=True)
     assert result.status == "replaced"
-    assert Node.objects.get(code="A.I.1.i.a").title_en == "Is there a team?"
+    assert Node.objects.get(code="A.p.m.1.a").title_en == "Is there a team?"
     assert Framework.objects.count() == 1
 
 
@@ -102,7 +102,7 @@ def test_a_version_in_use_is_never_replaced(
     framework_load_file(path=TINY_PATH)
     monkeypatch.setattr(Framework, "is_in_use", lambda self: True)
     raw = tiny_raw()
-    find_node(raw, "A.I.1.i.a")["question"]["en"] = "Is there a team?"
+    find_node(raw, "A.p.m.1.a")["question"]["en"] = "Is there a team?"
     with pytest.raises(FrameworkChanged, match="assessments use it"):
         framework_load_file(path=write_framework(raw), replace_unused=True)
     with pytest.raises(StateError):
@@ -114,7 +114,7 @@ def test_a_broken_file_lists_every_problem_and_writes_nothing(write_framework: W
     with pytest.raises(FrameworkFilesInvalid) as caught:
         framework_load_file(path=path)
     problems = {(p.code, p.reason.split(":")[0]) for p in caught.value.by_path[path]}
-    assert {code for code, _ in problems} >= {"A.I.1", "A.I.1.i.b", "B.I.a"}
+    assert {code for code, _ in problems} >= {"A.p.m", "A.p.m.1.b", "B.1.a"}
     assert not Framework.objects.exists()
     assert not Node.objects.exists()
 
@@ -134,7 +134,7 @@ def test_a_refused_file_rolls_back_the_files_loaded_before_it(write_framework: W
     other = tiny_raw()
     other["key"] = "tiny-two"
     changed = tiny_raw()
-    find_node(changed, "A.I.1.i.a")["question"]["id"] = "Berubah"
+    find_node(changed, "A.p.m.1.a")["question"]["id"] = "Berubah"
     with pytest.raises(FrameworkChanged):
         framework_load_files(
             paths=[write_framework(other, "other.yaml"), write_framework(changed, "changed.yaml")]
@@ -222,16 +222,16 @@ def test_command_prints_every_problem(write_framework: Write) -> None:
         call_command("load_frameworks", str(path), stderr=err)
     assert caught.value.returncode == 2
     lines = err.getvalue().splitlines()
-    assert f"{path}: A.I.1: children weights sum to 29, not to the node weight 30" in lines
-    assert any(line.startswith(f"{path}: A.I.1.i.b: ABC needs exactly 3 options") for line in lines)
-    assert any(line.startswith(f"{path}: B.I.a: type:") for line in lines)
+    assert f"{path}: A.p.m: children weights sum to 29, not to the node weight 30" in lines
+    assert any(line.startswith(f"{path}: A.p.m.1.b: ABC needs exactly 3 options") for line in lines)
+    assert any(line.startswith(f"{path}: B.1.a: type:") for line in lines)
     assert not Framework.objects.exists()
 
 
 def test_command_refuses_a_changed_file(write_framework: Write) -> None:
     call_command("load_frameworks", str(TINY_PATH), stdout=StringIO())
     raw = tiny_raw()
-    find_node(raw, "B.I.b")["weight"] = 4
-    find_node(raw, "B.I.a")["weight"] = 18.5
+    find_node(raw, "B.1.b")["weight"] = 4
+    find_node(raw, "B.1.a")["weight"] = 18.5
     with pytest.raises(CommandError, match="new version"):
         call_command("load_frameworks", str(write_framework(raw)), stdout=StringIO())

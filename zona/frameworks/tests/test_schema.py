@@ -38,15 +38,15 @@ def test_tiny_framework_parses(tiny_doc: FrameworkDoc) -> None:
 
 def test_hash_ignores_layout_and_number_spelling() -> None:
     raw = tiny_raw()
-    find_node(raw, "A.I.1")["weight"] = 30.00
-    find_node(raw, "B.I")["weight"] = 22.50
+    find_node(raw, "A.p.m")["weight"] = 30.00
+    find_node(raw, "B.1")["weight"] = 22.50
     reformatted = dump(raw)  # different layout, no comments, 30.0 instead of 30
     assert content_hash(parse_framework(reformatted)) == content_hash(parse_framework(TINY_TEXT))
 
 
 def test_hash_changes_with_content() -> None:
     raw = tiny_raw()
-    find_node(raw, "A.I.1.i.a")["question"]["en"] = "Is there a team?"
+    find_node(raw, "A.p.m.1.a")["question"]["en"] = "Is there a team?"
     assert content_hash(parse_framework(dump(raw))) != content_hash(parse_framework(TINY_TEXT))
 
 
@@ -59,7 +59,7 @@ def test_stored_document_reads_back_to_the_same_document(tiny_doc: FrameworkDoc)
 
 
 def test_item_option_values_may_come_from_the_option_set(tiny_doc: FrameworkDoc) -> None:
-    item = next(i for i in tiny_doc.items() if i.code == "A.I.1.i.b")
+    item = next(i for i in tiny_doc.items() if i.code == "A.p.m.1.b")
     assert [o.value for o in item.options] == [None, None, None]
 
 
@@ -121,11 +121,11 @@ def _formula(code: str, **changes: Any) -> Mutation:
 
 
 def _duplicate_code(raw: dict[str, Any]) -> None:
-    find_node(raw, "A.I.1.i.b")["code"] = "A.I.1.i.a"
+    find_node(raw, "A.p.m.1.b")["code"] = "A.p.m.1.a"
 
 
 def _mean_child_is_group(raw: dict[str, Any]) -> None:
-    find_node(raw, "A.I.1.i")["children"].append(
+    find_node(raw, "A.p.m.1")["children"].append(
         {
             "code": "A.I.1.i.x",
             "title": {"id": "x", "en": "x"},
@@ -144,46 +144,46 @@ BROKEN: list[tuple[str, Mutation, str, str]] = [
     ("languages", _top("languages", ["id"]), "languages", "id, en"),
     ("missing regulation", _top("regulation", None), "regulation", "LocalizedText"),
     ("unknown field", _top("colour", "blue"), "colour", "Extra inputs"),
-    ("duplicate code", _duplicate_code, "A.I.1.i.a", "duplicate code"),
-    ("code not under parent", _set("A.I.1.i.b", "code", "A.I.2.i.b"), "A.I.2.i.b", "parent code"),
-    ("unknown type", _set("A.I.1.i.a", "type", "YESNO"), "A.I.1.i.a", "type"),
-    ("too few options", _drop_option("A.I.1.ii.a"), "A.I.1.ii.a", "exactly 4 options"),
-    ("option out of range", _option_value("A.I.1.ii.a", 1, 1.5), "A.I.1.ii.a", "outside 0..1"),
+    ("duplicate code", _duplicate_code, "A.p.m.1.a", "duplicate code"),
+    ("code not under parent", _set("A.p.m.1.b", "code", "A.I.2.i.b"), "A.I.2.i.b", "parent code"),
+    ("unknown type", _set("A.p.m.1.a", "type", "YESNO"), "A.p.m.1.a", "type"),
+    ("too few options", _drop_option("A.p.m.2.a"), "A.p.m.2.a", "exactly 4 options"),
+    ("option out of range", _option_value("A.p.m.2.a", 1, 1.5), "A.p.m.2.a", "outside 0..1"),
     (
         "options not falling",
-        _option_value("A.I.1.ii.a", 2, 0.8),
-        "A.I.1.ii.a",
+        _option_value("A.p.m.2.a", 2, 0.8),
+        "A.p.m.2.a",
         "fall strictly",
     ),
-    ("option without meaning", _option_value("A.I.1.i.a", 0, "x"), "A.I.1.i.a", "number"),
-    ("sum weights", _set("A.I.1.ii", "weight", 19), "A.I.1", "sum to 29"),
+    ("option without meaning", _option_value("A.p.m.1.a", 0, "x"), "A.p.m.1.a", "number"),
+    ("sum weights", _set("A.p.m.2", "weight", 19), "A.p.m", "sum to 29"),
     ("top weights", _set("B", "weight", 45), "nodes", "sum to 100"),
-    ("weight on mean item", _set("A.I.1.i.a", "weight", 1), "A.I.1.i.a", "take no weight"),
-    ("no weight on sum item", _delete("B.I.b", "weight"), "B.I.b", "need their own weight"),
+    ("weight on mean item", _set("A.p.m.1.a", "weight", 1), "A.p.m.1.a", "take no weight"),
+    ("no weight on sum item", _delete("B.1.b", "weight"), "B.1.b", "need their own weight"),
     ("mean child is group", _mean_child_is_group, "A.I.1.i.x", "must be items"),
-    ("group without aggregate", _delete("A.I.1.i", "aggregate"), "A.I.1.i", "aggregate"),
-    ("item without question", _delete("A.I.1.i.a", "question"), "A.I.1.i.a", "question"),
-    ("NUM4 with options", _set("B.I.a", "options", [{"key": "A"}]), "B.I.a", "NUM4"),
-    ("PCT without counts", _set("A.II.1.i.a", "counts", []), "A.II.1.i.a", "counts"),
+    ("group without aggregate", _delete("A.p.m.1", "aggregate"), "A.p.m.1", "aggregate"),
+    ("item without question", _delete("A.p.m.1.a", "question"), "A.p.m.1.a", "question"),
+    ("NUM4 with options", _set("B.1.a", "options", [{"key": "A"}]), "B.1.a", "NUM4"),
+    ("PCT without counts", _set("A.r.m.1.a", "counts", []), "A.r.m.1.a", "counts"),
     (
         "formula uses unknown count",
-        _formula("A.II.1.i.a", numerator=["changes"]),
-        "A.II.1.i.a",
+        _formula("A.r.m.1.a", numerator=["changes"]),
+        "A.r.m.1.a",
         "not one of the item's counts",
     ),
     (
         "formula uses informational count",
-        _formula("A.II.1.i.b", current="sanctioned"),
-        "A.II.1.i.b",
+        _formula("A.r.m.1.b", current="sanctioned"),
+        "A.r.m.1.b",
         "informational",
     ),
     (
         "ratio without zero rule",
-        _formula("A.II.1.i.a", zero_denominator=None),
-        "A.II.1.i.a",
+        _formula("A.r.m.1.a", zero_denominator=None),
+        "A.r.m.1.a",
         "zero_denominator",
     ),
-    ("source on choice item", _set("B.I.b", "source", "ipak"), "B.I.b", "source"),
+    ("source on choice item", _set("B.1.b", "source", "ipak"), "B.1.b", "source"),
     (
         "condition on unknown node",
         _condition(0, 1, "nodes", ["A.IX"]),
@@ -192,7 +192,7 @@ BROKEN: list[tuple[str, Mutation, str, str]] = [
     ),
     (
         "condition on mean item",
-        _condition(0, 1, "nodes", ["A.I.1.i.a"]),
+        _condition(0, 1, "nodes", ["A.p.m.1.a"]),
         "predicates.wbk.pengungkit",
         "no score of its own",
     ),
@@ -209,9 +209,9 @@ BROKEN: list[tuple[str, Mutation, str, str]] = [
         "predicates.wbk",
         "conditions.2.measure",
     ),
-    ("area not declared", _set("A.I.1", "area", "9"), "A.I.1", "not one of the file's areas"),
-    ("area inside another", _set("A.I.1.i", "area", "B"), "A.I.1.i", "already in area 1"),
-    ("item in no area", _delete("A.I.1", "area"), "A.I.1.i.a", "in no area"),
+    ("area not declared", _set("A.p.m", "area", "9"), "A.p.m", "not one of the file's areas"),
+    ("area inside another", _set("A.p.m.1", "area", "B"), "A.p.m.1", "already in area 1"),
+    ("item in no area", _delete("A.p.m", "area"), "A.p.m.1.a", "in no area"),
     (
         "duplicate area",
         lambda raw: raw["areas"].append(dict(raw["areas"][0])),
@@ -220,13 +220,13 @@ BROKEN: list[tuple[str, Mutation, str, str]] = [
     ),
     (
         "skm rounds on a group",
-        _top("skm_rounds", {"item": "A.I.1", "options": [{"rounds": 0, "option": "A"}]}),
+        _top("skm_rounds", {"item": "A.p.m", "options": [{"rounds": 0, "option": "A"}]}),
         "skm_rounds.item",
         "not a choice item",
     ),
     (
         "skm rounds unknown option",
-        _top("skm_rounds", {"item": "A.I.1.i.b", "options": [{"rounds": 0, "option": "E"}]}),
+        _top("skm_rounds", {"item": "A.p.m.1.b", "options": [{"rounds": 0, "option": "E"}]}),
         "skm_rounds.options",
         "E is not an option",
     ),
@@ -235,7 +235,7 @@ BROKEN: list[tuple[str, Mutation, str, str]] = [
         _top(
             "skm_rounds",
             {
-                "item": "A.I.1.i.b",
+                "item": "A.p.m.1.b",
                 "options": [{"rounds": 1, "option": "A"}, {"rounds": 2, "option": "B"}],
             },
         ),
@@ -244,7 +244,7 @@ BROKEN: list[tuple[str, Mutation, str, str]] = [
     ),
     (
         "skm rounds without zero",
-        _top("skm_rounds", {"item": "A.I.1.i.b", "options": [{"rounds": 2, "option": "A"}]}),
+        _top("skm_rounds", {"item": "A.p.m.1.b", "options": [{"rounds": 2, "option": "A"}]}),
         "skm_rounds.options",
         "for 0 rounds",
     ),
@@ -280,18 +280,18 @@ def test_broken_file_names_the_node_and_the_reason(
 def test_every_problem_is_reported_in_one_pass() -> None:
     raw = tiny_raw()
     _duplicate_code(raw)
-    _set("A.I.1.ii", "weight", 19)(raw)
-    _drop_option("A.II.1.ii.a")(raw)
-    _set("B.II.a", "type", "NUM5")(raw)  # a structural error in one node ...
+    _set("A.p.m.2", "weight", 19)(raw)
+    _drop_option("A.r.m.2.a")(raw)
+    _set("B.2.a", "type", "NUM5")(raw)  # a structural error in one node ...
     _condition(1, 0, "nodes", ["Z"])(raw)
     problems = problems_of(raw)
     codes = {code for code, _ in problems}
     # ... does not hide the cross-node problems elsewhere in the tree.
     assert {
-        "A.I.1.i.a",
-        "A.I.1",
-        "A.II.1.ii.a",
-        "B.II.a",
+        "A.p.m.1.a",
+        "A.p.m",
+        "A.r.m.2.a",
+        "B.2.a",
         "predicates.wbbm.total",
     } <= codes, problems
 
@@ -306,16 +306,16 @@ def test_not_a_mapping() -> None:
 
 def test_yaml_booleans_are_not_option_keys() -> None:
     raw = tiny_raw()
-    find_node(raw, "A.I.1.i.a")["options"][0]["key"] = True
-    assert any(code == "A.I.1.i.a" for code, _ in problems_of(raw))
+    find_node(raw, "A.p.m.1.a")["options"][0]["key"] = True
+    assert any(code == "A.p.m.1.a" for code, _ in problems_of(raw))
 
 
 def test_problem_labels_for_the_api_shape() -> None:
     raw = tiny_raw()
-    _set("A.I.1.ii", "weight", 19)(raw)
+    _set("A.p.m.2", "weight", 19)(raw)
     with pytest.raises(FrameworkInvalid) as caught:
         parse_framework(dump(raw))
-    assert caught.value.problems[0].as_dict()["field"] == "A.I.1"
+    assert caught.value.problems[0].as_dict()["field"] == "A.p.m"
 
 
 def test_weights_may_be_typed_with_decimals(tiny_doc: FrameworkDoc) -> None:
@@ -346,8 +346,8 @@ def test_the_example_in_the_format_doc_is_valid() -> None:
 def test_areas_are_inherited_and_the_mapping_reads_rounds(tiny_doc: FrameworkDoc) -> None:
     areas = tiny_doc.node_areas()
     assert areas["A"] is None
-    assert areas["A.I.1.ii.c"] == areas["A.II.1.i.a"] == "1"
-    assert areas["B.II.a"] == "B"
+    assert areas["A.p.m.2.c"] == areas["A.r.m.1.a"] == "1"
+    assert areas["B.2.a"] == "B"
     assert tiny_doc.skm_rounds is not None
     assert [tiny_doc.skm_rounds.option_for(n) for n in (0, 1, 2, 5)] == ["C", "B", "A", "A"]
 
@@ -355,7 +355,7 @@ def test_areas_are_inherited_and_the_mapping_reads_rounds(tiny_doc: FrameworkDoc
 def test_a_file_without_areas_needs_none() -> None:
     raw = tiny_raw()
     del raw["areas"]
-    for code in ("A.I.1", "A.II.1", "B"):
+    for code in ("A.p.m", "A.r.m", "B"):
         del find_node(raw, code)["area"]
     raw.pop("skm_rounds")
     doc = parse_framework(dump(raw))

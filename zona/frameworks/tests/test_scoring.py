@@ -51,48 +51,48 @@ def best_answers(fw: CompiledFramework) -> dict[str, Any]:
 
 ITEM_VALUES: list[tuple[str, Any, Decimal | None]] = [
     # YN
-    ("A.I.1.i.a", "Ya", D(1)),
-    ("A.I.1.i.a", "Tidak", D(0)),
-    ("A.I.1.i.a", None, None),
+    ("A.p.m.1.a", "Ya", D(1)),
+    ("A.p.m.1.a", "Tidak", D(0)),
+    ("A.p.m.1.a", None, None),
     # ABC
-    ("A.I.1.i.b", "A", D(1)),
-    ("A.I.1.i.b", "B", D("0.5")),
-    ("A.I.1.i.b", "C", D(0)),
+    ("A.p.m.1.b", "A", D(1)),
+    ("A.p.m.1.b", "B", D("0.5")),
+    ("A.p.m.1.b", "C", D(0)),
     # ABCD (values written on the item)
-    ("A.I.1.ii.a", "A", D(1)),
-    ("A.I.1.ii.a", "B", D("0.67")),
-    ("A.I.1.ii.a", "C", D("0.33")),
-    ("A.I.1.ii.a", "D", D(0)),
+    ("A.p.m.2.a", "A", D(1)),
+    ("A.p.m.2.a", "B", D("0.67")),
+    ("A.p.m.2.a", "C", D("0.33")),
+    ("A.p.m.2.a", "D", D(0)),
     # ABCDE (values from the option set)
-    ("A.I.1.ii.b", "A", D(1)),
-    ("A.I.1.ii.b", "B", D("0.75")),
-    ("A.I.1.ii.b", "C", D("0.5")),
-    ("A.I.1.ii.b", "D", D("0.25")),
-    ("A.I.1.ii.b", "E", D(0)),
+    ("A.p.m.2.b", "A", D(1)),
+    ("A.p.m.2.b", "B", D("0.75")),
+    ("A.p.m.2.b", "C", D("0.5")),
+    ("A.p.m.2.b", "D", D("0.25")),
+    ("A.p.m.2.b", "E", D(0)),
     # PCT ratio: changes_made / change_agents, at most 1, 1 when nobody is counted
-    ("A.II.1.i.a", {"change_agents": 10, "changes_made": 7}, D("0.7")),
-    ("A.II.1.i.a", {"change_agents": 3, "changes_made": 1}, D("0." + "3" * 40)),
-    ("A.II.1.i.a", {"change_agents": 4, "changes_made": 9}, D(1)),
-    ("A.II.1.i.a", {"change_agents": 0, "changes_made": 0}, D(1)),
-    ("A.II.1.i.a", {"change_agents": 0, "changes_made": 2}, D(1)),
-    ("A.II.1.i.a", {"change_agents": 5, "changes_made": 0}, D(0)),
+    ("A.r.m.1.a", {"change_agents": 10, "changes_made": 7}, D("0.7")),
+    ("A.r.m.1.a", {"change_agents": 3, "changes_made": 1}, D("0." + "3" * 40)),
+    ("A.r.m.1.a", {"change_agents": 4, "changes_made": 9}, D(1)),
+    ("A.r.m.1.a", {"change_agents": 0, "changes_made": 0}, D(1)),
+    ("A.r.m.1.a", {"change_agents": 0, "changes_made": 2}, D(1)),
+    ("A.r.m.1.a", {"change_agents": 5, "changes_made": 0}, D(0)),
     # PCT decrease: (last - this) / last, floored at 0
-    ("A.II.1.i.b", {"violations_last_year": 10, "violations_this_year": 4}, D("0.6")),
-    ("A.II.1.i.b", {"violations_last_year": 10, "violations_this_year": 10}, D(0)),
-    ("A.II.1.i.b", {"violations_last_year": 4, "violations_this_year": 6}, D(0)),  # rising
-    ("A.II.1.i.b", {"violations_last_year": 0, "violations_this_year": 0}, D(1)),
-    ("A.II.1.i.b", {"violations_last_year": 0, "violations_this_year": 1}, D(0)),
+    ("A.r.m.1.b", {"violations_last_year": 10, "violations_this_year": 4}, D("0.6")),
+    ("A.r.m.1.b", {"violations_last_year": 10, "violations_this_year": 10}, D(0)),
+    ("A.r.m.1.b", {"violations_last_year": 4, "violations_this_year": 6}, D(0)),  # rising
+    ("A.r.m.1.b", {"violations_last_year": 0, "violations_this_year": 0}, D(1)),
+    ("A.r.m.1.b", {"violations_last_year": 0, "violations_this_year": 1}, D(0)),
     (
-        "A.II.1.i.b",
+        "A.r.m.1.b",
         {"violations_last_year": 5, "violations_this_year": 0, "sanctioned": 2},
         D(1),
     ),
     # NUM4: index / 4
-    ("B.I.a", D(0), D(0)),
-    ("B.I.a", D(4), D(1)),
-    ("B.I.a", 4, D(1)),
-    ("B.I.a", D("3.61"), D("0.9025")),
-    ("B.I.a", D("0.01"), D("0.0025")),
+    ("B.1.a", D(0), D(0)),
+    ("B.1.a", D(4), D(1)),
+    ("B.1.a", 4, D(1)),
+    ("B.1.a", D("3.61"), D("0.9025")),
+    ("B.1.a", D("0.01"), D("0.0025")),
 ]
 
 
@@ -102,23 +102,23 @@ def test_item_value(tiny: CompiledFramework, code: str, answer: Any, expected: A
 
 
 INVALID: list[tuple[str, Any, str]] = [
-    ("A.I.1.i.a", "A", "invalid_option"),
-    ("A.I.1.i.a", "ya", "invalid_option"),
-    ("A.I.1.i.b", "D", "invalid_option"),
-    ("A.I.1.ii.a", "E", "invalid_option"),
-    ("A.I.1.ii.b", "F", "invalid_option"),
-    ("A.I.1.ii.b", 1, "invalid_option"),
-    ("B.I.a", D("4.01"), "invalid_index"),
-    ("B.I.a", D("-0.01"), "invalid_index"),
-    ("B.I.a", "3.5", "invalid_index"),
-    ("B.I.a", True, "invalid_index"),
-    ("B.I.a", D("NaN"), "invalid_index"),
-    ("A.II.1.i.a", {"change_agents": -1, "changes_made": 0}, "invalid_count"),
-    ("A.II.1.i.a", {"change_agents": D("2.5"), "changes_made": 0}, "invalid_count"),
-    ("A.II.1.i.a", {"change_agents": True, "changes_made": 0}, "invalid_count"),
-    ("A.II.1.i.a", {"change_agents": 1, "changes_made": 0, "agents": 1}, "unknown_count"),
-    ("A.II.1.i.a", {"change_agents": 1}, "missing_count"),
-    ("A.II.1.i.a", "A", "invalid_counts"),
+    ("A.p.m.1.a", "A", "invalid_option"),
+    ("A.p.m.1.a", "ya", "invalid_option"),
+    ("A.p.m.1.b", "D", "invalid_option"),
+    ("A.p.m.2.a", "E", "invalid_option"),
+    ("A.p.m.2.b", "F", "invalid_option"),
+    ("A.p.m.2.b", 1, "invalid_option"),
+    ("B.1.a", D("4.01"), "invalid_index"),
+    ("B.1.a", D("-0.01"), "invalid_index"),
+    ("B.1.a", "3.5", "invalid_index"),
+    ("B.1.a", True, "invalid_index"),
+    ("B.1.a", D("NaN"), "invalid_index"),
+    ("A.r.m.1.a", {"change_agents": -1, "changes_made": 0}, "invalid_count"),
+    ("A.r.m.1.a", {"change_agents": D("2.5"), "changes_made": 0}, "invalid_count"),
+    ("A.r.m.1.a", {"change_agents": True, "changes_made": 0}, "invalid_count"),
+    ("A.r.m.1.a", {"change_agents": 1, "changes_made": 0, "agents": 1}, "unknown_count"),
+    ("A.r.m.1.a", {"change_agents": 1}, "missing_count"),
+    ("A.r.m.1.a", "A", "invalid_counts"),
 ]
 
 
@@ -135,36 +135,36 @@ def test_invalid_answer(tiny: CompiledFramework, code: str, answer: Any, problem
 
 
 def test_unknown_codes_and_groups_are_rejected(tiny: CompiledFramework) -> None:
-    problems = validate_answers(tiny, {"A.I.1.i.z": "A", "A.I.1.i": "A", "A.I.1.i.a": "Ya"})
+    problems = validate_answers(tiny, {"A.I.1.i.z": "A", "A.p.m.1": "A", "A.p.m.1.a": "Ya"})
     assert [(p.code, p.item) for p in problems] == [
         ("unknown_item", "A.I.1.i.z"),
-        ("unknown_item", "A.I.1.i"),
+        ("unknown_item", "A.p.m.1"),
     ]
     assert "group" in problems[1].message
 
 
 def test_every_problem_of_a_sheet_is_listed(tiny: CompiledFramework) -> None:
     answers: dict[str, Any] = {
-        "A.I.1.i.a": "A",
-        "B.I.a": 5,
+        "A.p.m.1.a": "A",
+        "B.1.a": 5,
         "nope": "A",
-        "A.II.1.i.a": {"change_agents": -1, "changes_made": D("0.5")},
+        "A.r.m.1.a": {"change_agents": -1, "changes_made": D("0.5")},
     }
     with pytest.raises(InvalidAnswers) as caught:
         score(tiny, answers)
     assert [(p.item, p.code) for p in caught.value.answer_problems] == [
-        ("A.I.1.i.a", "invalid_option"),
-        ("B.I.a", "invalid_index"),
+        ("A.p.m.1.a", "invalid_option"),
+        ("B.1.a", "invalid_index"),
         ("nope", "unknown_item"),
-        ("A.II.1.i.a", "invalid_count"),
-        ("A.II.1.i.a", "invalid_count"),
+        ("A.r.m.1.a", "invalid_count"),
+        ("A.r.m.1.a", "invalid_count"),
     ]
 
 
 def test_explicit_none_answers_are_unanswered(tiny: CompiledFramework) -> None:
-    card = score(tiny, {"A.I.1.i.a": None, "A.I.1.i.b": "A"})
-    assert card.items["A.I.1.i.a"] is None
-    assert card.nodes["A.I.1.i"].score == D(5)
+    card = score(tiny, {"A.p.m.1.a": None, "A.p.m.1.b": "A"})
+    assert card.items["A.p.m.1.a"] is None
+    assert card.nodes["A.p.m.1"].score == D(5)
 
 
 # --- nodes and total ------------------------------------------------------------------------
@@ -207,45 +207,45 @@ def test_all_empty_gives_0(tiny: CompiledFramework) -> None:
 
 
 def test_unanswered_items_count_in_the_mean(tiny: CompiledFramework) -> None:
-    # A.I.1.ii (weight 20) has three items; one answer A gives 1/3 of 20.
-    card = score(tiny, {"A.I.1.ii.a": "A"})
-    assert round_half_up(card.nodes["A.I.1.ii"].score) == D("6.67")
+    # A.p.m.2 (weight 20) has three items; one answer A gives 1/3 of 20.
+    card = score(tiny, {"A.p.m.2.a": "A"})
+    assert round_half_up(card.nodes["A.p.m.2"].score) == D("6.67")
 
 
 def test_scored_nodes_are_groups_and_hasil_items(tiny: CompiledFramework) -> None:
     card = score(tiny, {})
     assert list(card.nodes) == [
         "A",
-        "A.I",
-        "A.I.1",
-        "A.I.1.i",
-        "A.I.1.ii",
-        "A.II",
-        "A.II.1",
-        "A.II.1.i",
-        "A.II.1.ii",
+        "A.p",
+        "A.p.m",
+        "A.p.m.1",
+        "A.p.m.2",
+        "A.r",
+        "A.r.m",
+        "A.r.m.1",
+        "A.r.m.2",
         "B",
-        "B.I",
-        "B.I.a",
-        "B.I.b",
-        "B.II",
-        "B.II.a",
+        "B.1",
+        "B.1.a",
+        "B.1.b",
+        "B.2",
+        "B.2.a",
     ]
 
 
 def test_worked_example_of_docs_scoring_md(tiny: CompiledFramework) -> None:
     """The example in docs/scoring.md, number for number."""
     answers: dict[str, Any] = {
-        "A.I.1.i.a": "Ya",
-        "A.I.1.i.b": "B",
-        "A.I.1.ii.a": "B",
-        "A.I.1.ii.b": "C",
-        "A.II.1.i.a": {"change_agents": 10, "changes_made": 7},
-        "A.II.1.i.b": {"violations_last_year": 4, "violations_this_year": 6, "sanctioned": 6},
-        "A.II.1.ii.a": "B",
-        "B.I.a": D("3.61"),
-        "B.I.b": "B",
-        "B.II.a": D("3.2"),
+        "A.p.m.1.a": "Ya",
+        "A.p.m.1.b": "B",
+        "A.p.m.2.a": "B",
+        "A.p.m.2.b": "C",
+        "A.r.m.1.a": {"change_agents": 10, "changes_made": 7},
+        "A.r.m.1.b": {"violations_last_year": 4, "violations_this_year": 6, "sanctioned": 6},
+        "A.r.m.2.a": "B",
+        "B.1.a": D("3.61"),
+        "B.1.b": "B",
+        "B.2.a": D("3.2"),
     }
     card = score(
         tiny, answers, penalties=[Penalty(kind="multiply", factor=D("0.9"))], held_predicates=set()
@@ -254,27 +254,27 @@ def test_worked_example_of_docs_scoring_md(tiny: CompiledFramework) -> None:
     scores = {code: node["score"] for code, node in shown["nodes"].items()}
     assert scores == {
         "A": D("29.80"),
-        "A.I": D("15.30"),
-        "A.I.1": D("15.30"),
-        "A.I.1.i": D("7.50"),
-        "A.I.1.ii": D("7.80"),
-        "A.II": D("14.50"),
-        "A.II.1": D("14.50"),
-        "A.II.1.i": D("7.00"),
-        "A.II.1.ii": D("7.50"),
+        "A.p": D("15.30"),
+        "A.p.m": D("15.30"),
+        "A.p.m.1": D("7.50"),
+        "A.p.m.2": D("7.80"),
+        "A.r": D("14.50"),
+        "A.r.m": D("14.50"),
+        "A.r.m.1": D("7.00"),
+        "A.r.m.2": D("7.50"),
         "B": D("33.54"),
-        "B.I": D("19.54"),
-        "B.I.a": D("15.79"),
-        "B.I.b": D("3.75"),
-        "B.II": D("14.00"),
-        "B.II.a": D("14.00"),
+        "B.1": D("19.54"),
+        "B.1.a": D("15.79"),
+        "B.1.b": D("3.75"),
+        "B.2": D("14.00"),
+        "B.2.a": D("14.00"),
     }
     assert card.total_before_penalties == D("63.34375")
     assert shown["total_before_penalties"] == D("63.34")
     assert shown["total"] == D("57.01")  # 63.34375 x 0.9 = 57.009375
-    assert shown["nodes"]["A.I.1.ii"]["percent"] == D("39.00")
-    assert shown["items"]["A.II.1.i.b"] == {"value": D("0.0000")}
-    assert shown["items"]["A.I.1.ii.c"] == {"value": None}
+    assert shown["nodes"]["A.p.m.2"]["percent"] == D("39.00")
+    assert shown["items"]["A.r.m.1.b"] == {"value": D("0.0000")}
+    assert shown["items"]["A.p.m.2.c"] == {"value": None}
     wbk = {c["name"]: c for c in shown["verdicts"]["wbk"]["conditions"]}
     assert wbk["area_1"] == {
         "name": "area_1",
@@ -353,15 +353,15 @@ def _node_scores(tiny: CompiledFramework, **overrides: str) -> dict[str, Decimal
 
 THRESHOLDS: list[tuple[str, str, str, bool, str]] = [
     # condition, node (as keyword), score, passed, gap
-    ("ipak", "B_I_a", "15.75", True, "0"),
-    ("ipak", "B_I_a", "15.74", False, "0.01"),
+    ("ipak", "B_1_a", "15.75", True, "0"),
+    ("ipak", "B_1_a", "15.74", False, "0.01"),
     # Compared after rounding half up to 2 decimals.
-    ("ipak", "B_I_a", "15.745", True, "0"),
-    ("ipak", "B_I_a", "15.7449", False, "0.01"),
-    ("kinerja", "B_I_b", "2.50", True, "0"),
-    ("kinerja", "B_I_b", "2.49", False, "0.01"),
-    ("hasil_b1", "B_I", "18.25", True, "0"),
-    ("hasil_b1", "B_I", "18.24", False, "0.01"),
+    ("ipak", "B_1_a", "15.745", True, "0"),
+    ("ipak", "B_1_a", "15.7449", False, "0.01"),
+    ("kinerja", "B_1_b", "2.50", True, "0"),
+    ("kinerja", "B_1_b", "2.49", False, "0.01"),
+    ("hasil_b1", "B_1", "18.25", True, "0"),
+    ("hasil_b1", "B_1", "18.24", False, "0.01"),
     ("pengungkit", "A", "40", True, "0"),
     ("pengungkit", "A", "39.99", False, "0.01"),
 ]
@@ -405,7 +405,7 @@ def test_total_threshold(tiny: CompiledFramework, total: str, passed: bool, gap:
 def test_area_condition_is_a_share_of_both_parts(
     tiny: CompiledFramework, a_i_1: str, a_ii_1: str, percent: str, passed: bool, gap: str
 ) -> None:
-    scores = _node_scores(tiny, A_I_1=a_i_1, A_II_1=a_ii_1)
+    scores = _node_scores(tiny, A_p_m=a_i_1, A_r_m=a_ii_1)
     verdicts = evaluate_predicates(tiny, node_scores=scores, total=D(100))
     area = next(c for c in verdicts["wbk"].conditions if c.name == "area_1")
     assert (area.value, area.passed, area.gap) == (D(percent), passed, D(gap))
@@ -433,11 +433,11 @@ def test_effective_answers_take_the_highest_tier_that_answered() -> None:
 def test_score_layers(tiny: CompiledFramework) -> None:
     scored = score_layers(
         tiny,
-        [("unit", {"A.I.1.i.a": "Ya", "A.I.1.i.b": "A"}), ("tpi", {"A.I.1.i.b": "C"})],
+        [("unit", {"A.p.m.1.a": "Ya", "A.p.m.1.b": "A"}), ("tpi", {"A.p.m.1.b": "C"})],
     )
-    assert scored.layers["unit"].nodes["A.I.1.i"].score == D(10)
-    assert scored.layers["tpi"].nodes["A.I.1.i"].score == D(0)
-    assert scored.effective.nodes["A.I.1.i"].score == D(5)
+    assert scored.layers["unit"].nodes["A.p.m.1"].score == D(10)
+    assert scored.layers["tpi"].nodes["A.p.m.1"].score == D(0)
+    assert scored.effective.nodes["A.p.m.1"].score == D(5)
 
 
 # --- properties -------------------------------------------------------------------------------
@@ -506,5 +506,5 @@ def test_scores_stay_within_bounds(sheet: dict[str, Any], factor: Decimal, point
         assert value is None or D(0) <= value <= D(1)
     with localcontext(prec=40):  # the engine's precision
         assert card.total_before_penalties == card.nodes["A"].score + card.nodes["B"].score
-        assert card.nodes["A"].score == card.nodes["A.I"].score + card.nodes["A.II"].score
+        assert card.nodes["A"].score == card.nodes["A.p"].score + card.nodes["A.r"].score
     assert D(0) <= card.total <= card.total_before_penalties <= D(100)
