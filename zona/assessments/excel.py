@@ -23,19 +23,18 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
 
 from zona.assessments.selectors import SheetState, sheet_scores
 from zona.assessments.sheet import ItemSpec, display_value, text
 from zona.core.spreadsheets import SheetLimits, xlsx_open, xlsx_rows, xlsx_set
 from zona.frameworks.scoring import round_half_up
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.datavalidation import DataValidation
 
 SHEET = "LKE"
 META_SHEET = "_zona"
@@ -49,13 +48,8 @@ COUNT_SEPARATOR = "#"
 _PROGRESS_ROWS = 25
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-_GROUP_FILL = {
-    0: PatternFill("solid", fgColor="1F4E79"),
-    1: PatternFill("solid", fgColor="2E75B6"),
-    2: PatternFill("solid", fgColor="BDD7EE"),
-    3: PatternFill("solid", fgColor="DDEBF7"),
-}
-_INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
+_GROUP_COLOURS = {0: "1F4E79", 1: "2E75B6", 2: "BDD7EE", 3: "DDEBF7"}
+_INPUT_COLOUR = "FFF2CC"
 
 
 def _d2(value: Decimal | None) -> Decimal | None:
@@ -64,6 +58,14 @@ def _d2(value: Decimal | None) -> Decimal | None:
 
 def export_workbook(state: SheetState, *, link_url: Callable[[int], str]) -> bytes:
     """The whole sheet with scores of every layer; `link_url(revision_id)` gives file links."""
+    # Imported here: openpyxl is slow to import, and only exports need it.
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    group_fills = {depth: PatternFill("solid", fgColor=c) for depth, c in _GROUP_COLOURS.items()}
+    input_fill = PatternFill("solid", fgColor=_INPUT_COLOUR)
     spec = state.spec
     scores = sheet_scores(state)
     unit_card = scores.unit
@@ -150,7 +152,7 @@ def export_workbook(state: SheetState, *, link_url: Callable[[int], str]) -> byt
                     COL_REVISION + 2 + 3 * offset,
                     _d2(layer_score.score) if layer_score else None,
                 )
-            fill = _GROUP_FILL.get(min(node.depth, 3))
+            fill = group_fills.get(min(node.depth, 3))
             white = node.depth < 2
             for col in range(1, len(headers) + 1):
                 cell = ws.cell(row=row, column=col)
@@ -203,7 +205,7 @@ def export_workbook(state: SheetState, *, link_url: Callable[[int], str]) -> byt
             )
             xlsx_set(ws, row, base + 2, (other.note if other else "") or None)
         if item.answer_type != "PCT":
-            answer_cell.fill = _INPUT_FILL
+            answer_cell.fill = input_fill
             if item.is_choice:
                 validation = validations.get(item.answer_type)
                 if validation is None:
@@ -217,7 +219,7 @@ def export_workbook(state: SheetState, *, link_url: Callable[[int], str]) -> byt
                     validations[item.answer_type] = validation
                     ws.add_data_validation(validation)
                 validation.add(answer_cell)
-        ws.cell(row=row, column=COL_NOTE).fill = _INPUT_FILL
+        ws.cell(row=row, column=COL_NOTE).fill = input_fill
         row += 1
         if item.answer_type == "PCT":
             counts = value if isinstance(value, dict) else {}
@@ -228,7 +230,7 @@ def export_workbook(state: SheetState, *, link_url: Callable[[int], str]) -> byt
                     label += " (" + _("for information") + ")"
                 xlsx_set(ws, row, COL_TEXT, label)
                 cell = xlsx_set(ws, row, COL_ANSWER, counts.get(count.key))
-                cell.fill = _INPUT_FILL
+                cell.fill = input_fill
                 exported.append((f"{code}{COUNT_SEPARATOR}{count.key}", cell.value, None))
                 for offset, layer in enumerate(state.review_layers):
                     other = state.answer(layer, code)

@@ -6,10 +6,6 @@ import io
 from collections.abc import Sequence
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
 
 from zona.accounts.areas import lke_areas
 from zona.accounts.imports.units import UNIT_COLUMNS, UNIT_REQUIRED
@@ -66,6 +62,12 @@ def _workbook(
     choices: dict[str, Sequence[str]],
     notes: Sequence[str],
 ) -> bytes:
+    # Imported here: openpyxl is slow to import, and only these downloads need it.
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
     book = Workbook()
     sheet = book.active
     assert sheet is not None

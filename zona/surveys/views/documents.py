@@ -1,25 +1,31 @@
-"""Printable PDFs (WeasyPrint + segno): the QR poster per unit or service, and code slips."""
+"""Printable PDFs (WeasyPrint + segno): the QR poster per unit or service, and code slips.
+
+WeasyPrint and segno are imported where they are used: WeasyPrint alone takes about a second
+to import, which every web process and test run would otherwise pay at start-up.
+"""
 
 from __future__ import annotations
 
-import segno
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
-from weasyprint import CSS, HTML
 
 from zona.surveys.access import access_campaign_by_id
 from zona.surveys.models import CodeBatch
 
 
 def _qr(url: str, scale: int) -> str:
+    import segno
+
     return segno.make(url, error="m").svg_data_uri(scale=scale, border=2, dark="#0a2540")
 
 
 def _pdf(request: HttpRequest, template: str, context: dict, filename: str) -> HttpResponse:
+    from weasyprint import CSS, HTML
+
     # Posters are for the public: always in Indonesian, with an English line.
     with translation.override("id"):
         html = render_to_string(template, context, request=request)

@@ -20,8 +20,6 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.http.response import HttpResponseBase
 from django.utils import timezone
 from django.utils.translation import get_language
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 
 from zona.accounts.access import Perm, user_can
 from zona.core.spreadsheets import clean_text, csv_cell, looks_like_formula, xlsx_literal
@@ -76,12 +74,17 @@ def _xlsx_value(sheet: Any, value: Any) -> Any:
     value = clean_text(value)
     if not looks_like_formula(value):
         return value
+    from openpyxl.cell import WriteOnlyCell
+
     cell = WriteOnlyCell(sheet, value=value)
     xlsx_literal(cell)
     return cell
 
 
 def _xlsx(rows: Iterable[list[Any]], title: str) -> bytes:
+    # Imported here: openpyxl is slow to import, and only exports need it.
+    from openpyxl import Workbook
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title[:31])
     for row in rows:
