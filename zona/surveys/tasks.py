@@ -1,11 +1,12 @@
 """Background work of the surveys app (django-tasks; `manage.py db_worker` runs it).
 
-The web request never enqueues anything for a contact: a task row carries its enqueue time to
-the second, and written just after a response it would date that response. Instead
-`contacts_flush` runs on its own clock: each run opens the batches that are ready and queues
-the next run ZONA_SURVEY_CONTACT_FLUSH_SECONDS later (one pending run at a time). Start the
-clock with `manage.py survey_contacts_flush` (`make run` does); a reviewer's draw opens what
-is waiting in any case.
+The web request never enqueues anything for a contact or a suggestion: a task row carries
+its enqueue time to the second, and written just after a response it would date that
+response. Instead `sealed_drops_flush` runs on its own clock: each run opens the sealed
+queues' batches that are ready (zona.surveys.services.sealed) and queues the next run
+ZONA_SURVEY_CONTACT_FLUSH_SECONDS later (one pending run at a time). Start the clock with
+`manage.py survey_contacts_flush` (`make run` does); a reviewer's draw opens the waiting
+contacts, and a manager the last suggestions of a closed campaign, in any case.
 """
 
 from __future__ import annotations
@@ -19,28 +20,28 @@ from django_tasks.base import TaskResultStatus
 
 
 @task()
-def contacts_flush() -> int:
-    """Write waiting contacts as shuffled batches apart from their responses."""
-    from zona.surveys.services.contacts import contact_drops_open
+def sealed_drops_flush() -> int:
+    """Write waiting contacts and suggestions as shuffled batches apart from their responses."""
+    from zona.surveys.services.sealed import sealed_drops_open
 
-    written = contact_drops_open()
-    schedule_contacts_flush()
+    written = sealed_drops_open()
+    schedule_sealed_drops_flush()
     return written
 
 
-def schedule_contacts_flush() -> bool:
+def schedule_sealed_drops_flush() -> bool:
     """Queue the next run unless one is pending; only on a backend that runs tasks later
     (the database backend). Returns whether a run was queued."""
-    backend = contacts_flush.get_backend()
+    backend = sealed_drops_flush.get_backend()
     if not backend.supports_defer:
         return False
     from django_tasks_db.models import DBTaskResult
 
     pending = DBTaskResult.objects.filter(
-        task_path=contacts_flush.module_path, status=TaskResultStatus.READY
+        task_path=sealed_drops_flush.module_path, status=TaskResultStatus.READY
     )
     if pending.exists():
         return False
     run_after = timezone.now() + timedelta(seconds=settings.ZONA_SURVEY_CONTACT_FLUSH_SECONDS)
-    contacts_flush.using(run_after=run_after).enqueue()
+    sealed_drops_flush.using(run_after=run_after).enqueue()
     return True

@@ -24,7 +24,7 @@ from zona.surveys.models import (
     ValidationDraw,
 )
 from zona.surveys.services.common import check_perm
-from zona.surveys.services.contacts import contact_drops_open
+from zona.surveys.services.sealed import CONTACTS
 
 # --- survey validation by assessors -------------------------------------------------------
 
@@ -70,7 +70,7 @@ def validation_draw_create(
             problems=[Problem("invalid", _("Out of range."), "seed")],
         )
     # Contacts still waiting for the worker join the pool now, shuffled as a batch.
-    contact_drops_open(campaign=campaign, force=True)
+    CONTACTS.open(campaign=campaign, force=True)
     with transaction.atomic():
         pool = contact_pool(campaign)
         if not pool:

@@ -93,6 +93,6 @@ def submit(campaign: Campaign, *, service: str = "PASPOR", key: str | None = Non
 def open_contacts() -> int:
     """What the worker does on its clock: write every waiting contact (test_anonymity checks
     the batches)."""
-    from zona.surveys.services.contacts import contact_drops_open
+    from zona.surveys.services.sealed import CONTACTS
 
-    return contact_drops_open(force=True)
+    return CONTACTS.open(force=True)

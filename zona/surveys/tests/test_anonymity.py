@@ -165,7 +165,7 @@ def test_contacts_are_written_in_shuffled_batches_apart_from_responses(campaign,
     from django_tasks_db.models import DBTaskResult
 
     from zona.surveys.models import ContactDrop
-    from zona.surveys.tasks import contacts_flush
+    from zona.surveys.tasks import sealed_drops_flush
 
     from .conftest import submit
 
@@ -178,11 +178,11 @@ def test_contacts_are_written_in_shuffled_batches_apart_from_responses(campaign,
     assert "0812" not in dump and SECRET_NAME not in dump
     # The request queued no task either: a task row would date the response to the second.
     assert not DBTaskResult.objects.exists()
-    contacts_flush.call()  # a run of the worker: fewer than a batch wait, nothing opens
+    sealed_drops_flush.call()  # a run of the worker: fewer than a batch wait, nothing opens
     assert Contact.objects.count() == 0
     submit(campaign, spak=[5] * 5, contact="08120000004")
     assert not DBTaskResult.objects.exists()
-    assert contacts_flush.call() == 5
+    assert sealed_drops_flush.call() == 5
     assert ContactDrop.objects.count() == 0
     assert sorted(Contact.objects.values_list("contact", flat=True)) == [
         f"0812{i:07d}" for i in range(5)
@@ -222,13 +222,13 @@ def test_the_worker_keeps_its_own_clock(campaign, settings):
     """With the database backend each run queues the next one, never two at once."""
     from django_tasks_db.models import DBTaskResult
 
-    from zona.surveys.tasks import contacts_flush, schedule_contacts_flush
+    from zona.surveys.tasks import schedule_sealed_drops_flush, sealed_drops_flush
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     settings.ZONA_SURVEY_CONTACT_FLUSH_SECONDS = 300
-    assert schedule_contacts_flush() is True
-    assert schedule_contacts_flush() is False  # one pending run is enough
-    contacts_flush.call()
+    assert schedule_sealed_drops_flush() is True
+    assert schedule_sealed_drops_flush() is False  # one pending run is enough
+    sealed_drops_flush.call()
     pending = DBTaskResult.objects.filter(status="READY")
     assert pending.count() == 1 and pending.get().run_after is not None
 

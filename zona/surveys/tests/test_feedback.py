@@ -12,12 +12,9 @@ from django.utils import timezone
 from zona.audit.models import AuditEvent
 from zona.core.errors import PermissionDenied, StateError, ValidationFailed
 from zona.surveys.models import Response, Suggestion, SuggestionDrop, SuggestionStatus
-from zona.surveys.services.feedback import (
-    suggestion_drops_open,
-    suggestion_moderate,
-    suggestion_open_rest,
-)
 from zona.surveys.services.feedback import suggestion_leave as leave
+from zona.surveys.services.feedback import suggestion_moderate, suggestion_open_rest
+from zona.surveys.tasks import sealed_drops_flush
 from zona.surveys.tests.conftest import make_campaign, submit
 
 
@@ -33,6 +30,7 @@ def collecting(world, instruments, settings):
 def suggestion_leave(*, campaign, text):
     """Leave one suggestion and return the row the worker wrote for it."""
     leave(campaign=campaign, text=text)
+    sealed_drops_flush.call()
     return Suggestion.objects.filter(campaign=campaign, text=text).first()
 
 
@@ -43,6 +41,7 @@ def full(**extra):
 @pytest.mark.django_db
 def test_suggestion_is_stored_apart_from_the_response(collecting):
     result = submit(collecting, **full(), suggestion="Antrean\x0b terlalu panjang")
+    sealed_drops_flush.call()
     suggestion = Suggestion.objects.get()
     assert suggestion.text == "Antrean\n terlalu panjang"
     assert suggestion.status == SuggestionStatus.PENDING
@@ -64,6 +63,8 @@ def test_suggestions_wait_sealed_and_are_written_in_shuffled_batches(collecting,
     assert SuggestionDrop.objects.count() == 4
     assert not any("Saran" in d.sealed for d in SuggestionDrop.objects.all())
     submit(collecting, **full(), suggestion="Saran nomor 4")
+    assert SuggestionDrop.objects.count() == 5  # the request opens nothing; the worker does
+    assert sealed_drops_flush.call() == 5
     assert SuggestionDrop.objects.count() == 0
     assert sorted(Suggestion.objects.values_list("text", flat=True)) == [
         f"Saran nomor {i}" for i in range(5)
@@ -71,10 +72,37 @@ def test_suggestions_wait_sealed_and_are_written_in_shuffled_batches(collecting,
 
 
 @pytest.mark.django_db
+def test_a_suggestion_queues_no_task_and_its_row_carries_no_time(collecting, settings):
+    """The request enqueued `suggestions_flush`, whose task row dated the suggestion's
+    response to the second; now the worker's own clock writes it, like the contacts."""
+    from django.db import models
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    submit(collecting, **full(), suggestion="Loket kurang")
+    assert not DBTaskResult.objects.exists()
+    assert SuggestionDrop.objects.count() == 1 and not Suggestion.objects.exists()
+    sealed_drops_flush.call()  # a run of the worker, on its clock
+    suggestion = Suggestion.objects.get()
+    assert suggestion.text == "Loket kurang"
+    times = [
+        f.name
+        for f in Suggestion._meta.concrete_fields
+        if isinstance(f, models.DateTimeField | models.DateField)
+        and getattr(suggestion, f.attname) is not None
+    ]
+    assert times == []
+    # The only task row is the worker's next run, queued by the worker, not the request.
+    assert list(DBTaskResult.objects.values_list("task_path", flat=True)) == [
+        sealed_drops_flush.module_path
+    ]
+
+
+@pytest.mark.django_db
 def test_the_last_few_open_only_after_the_campaign_closed(world, collecting, settings):
     settings.ZONA_SURVEY_SUGGESTION_BATCH = 5
     leave(campaign=collecting, text="Sisa satu")
-    assert suggestion_drops_open() == 0
+    assert sealed_drops_flush.call() == 0
     with pytest.raises(StateError):
         suggestion_open_rest(actor=world["operator"], campaign=collecting)
     collecting.opens_on -= timedelta(days=60)
@@ -209,8 +237,10 @@ def test_a_kiosk_sends_the_suggestion_on_its_own(client, world, collecting):
         HTTP_ACCEPT="application/json",
     )
     assert response.status_code == 201
+    sealed_drops_flush.call()
     assert Suggestion.objects.get().text == "Tambah kipas"
     assert not Response.objects.exists()
     # Without a kiosk key nothing is taken this way.
     assert client.post(url, {"contact_only": "1", "suggestion": "x"}).status_code != 201
+    sealed_drops_flush.call()
     assert Suggestion.objects.count() == 1

@@ -19,8 +19,8 @@ from zona.surveys.models import Campaign, Suggestion, SuggestionStatus
 from zona.surveys.services.feedback import (
     suggestion_moderate,
     suggestion_open_rest,
-    suggestions_waiting,
 )
+from zona.surveys.services.sealed import SUGGESTIONS
 from zona.surveys.views.common import campaign_page
 
 SHOWS = ("pending", "approved", "hidden")
@@ -72,7 +72,7 @@ def suggestion_list(request: HttpRequest, campaign_id: int) -> HttpResponse:
             counts={s: counts.get(s, 0) for s in SHOWS},
             can_moderate=can_moderate,
             hidden_reasons=hidden_reasons,
-            waiting=suggestions_waiting(campaign),
+            waiting=SUGGESTIONS.waiting(campaign),
             closed=campaign.closes_on < timezone.localdate(),
         ),
     )

@@ -1,10 +1,10 @@
-"""`manage.py survey_contacts_flush [--all]`: write waiting contacts now, and start the
-worker's clock.
+"""`manage.py survey_contacts_flush [--all]`: write waiting contacts and suggestions now, and
+start the worker's clock.
 
-Opens every campaign's contacts that wait in full batches (`--all`: every one, shuffled per
-campaign) and, with the database task backend, queues the next `contacts_flush` run, which
-then keeps queueing itself (see zona/surveys/tasks.py). `make run` calls it before starting
-the worker. Prints the number of contacts written.
+Opens every campaign's contacts and suggestions that wait in full batches (`--all`: every
+one, shuffled per campaign) and, with the database task backend, queues the next
+`sealed_drops_flush` run, which then keeps queueing itself (see zona/surveys/tasks.py).
+`make run` calls it before starting the worker. Prints the number of rows written.
 """
 
 from __future__ import annotations
@@ -13,12 +13,15 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from zona.surveys.services.contacts import contact_drops_open
-from zona.surveys.tasks import schedule_contacts_flush
+from zona.surveys.services.sealed import sealed_drops_open
+from zona.surveys.tasks import schedule_sealed_drops_flush
 
 
 class Command(BaseCommand):
-    help = "Write waiting survey contacts in shuffled batches and queue the worker's next run."
+    help = (
+        "Write waiting survey contacts and suggestions in shuffled batches and queue the "
+        "worker's next run."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -26,6 +29,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        written = contact_drops_open(force=options["all"])
-        schedule_contacts_flush()
+        written = sealed_drops_open(force=options["all"])
+        schedule_sealed_drops_flush()
         self.stdout.write(str(written))
