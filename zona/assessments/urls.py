@@ -1,6 +1,6 @@
 from django.urls import path
 
-from zona.assessments.views import evidence, excel, periods, review, worksheet
+from zona.assessments.views import evidence, excel, periods, review, submit, worksheet
 
 app_name = "assessments"
 urlpatterns = [
@@ -31,7 +31,7 @@ urlpatterns = [
         name="accept_all_suggestions",
     ),
     path("<int:pk>/carry-forward/", worksheet.carry_forward, name="carry_forward"),
-    path("<int:pk>/submit/", worksheet.submit, name="submit"),
+    path("<int:pk>/submit/", submit.submit, name="submit"),
     path("<int:pk>/review/", review.review, name="review"),
     path("<int:pk>/review/<str:tier>/", review.review, name="review_tier"),
     path(

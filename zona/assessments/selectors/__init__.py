@@ -13,6 +13,7 @@ the Excel export never touch the ORM per item. The modules:
 
 from zona.assessments.selectors.history import (
     WORKFLOW_ACTIONS,
+    PersonActivity,
     WorkflowEvent,
     activity_by_user,
     item_history,
@@ -51,6 +52,7 @@ from zona.assessments.selectors.submission import (
 from zona.assessments.selectors.surveys import SurveyOffer, survey_indices, survey_offers
 from zona.assessments.selectors.tasks import (
     URGENT_DAYS,
+    SheetProgress,
     Task,
     assessment_tasks,
     assessments_with_progress,
@@ -67,7 +69,9 @@ __all__ = [
     "ItemLayers",
     "LayerInfo",
     "LinkRow",
+    "PersonActivity",
     "Progress",
+    "SheetProgress",
     "SheetScores",
     "SheetState",
     "SubmissionCounts",

@@ -5,10 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import Count, Max
-from django.utils import timezone
 
 from zona.assessments.models import AnswerChange, Assessment, AssessmentStatus
 from zona.assessments.sheet import sheet_spec
@@ -23,37 +21,48 @@ def item_history(assessment: Assessment, item_code: str) -> list[AnswerChange]:
     )
 
 
-def activity_by_user(assessment: Assessment) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class PersonActivity:
+    """What one person changed in the unit's layer of a sheet."""
+
+    name: str
+    # Working-group area ("—": an item in no area) -> number of changes, by area.
+    areas: dict[str, int]
+    items: int
+    changes: int
+    last: dt.datetime
+
+
+def activity_by_user(assessment: Assessment) -> list[PersonActivity]:
     """Who changed what: per user and LKE area, the number of changes and the last one."""
     rows = (
         AnswerChange.objects.filter(assessment=assessment, layer__tier__isnull=True)
         .values("changed_by_id", "changed_by__full_name", "changed_by__username", "item_code")
         .annotate(n=Count("id"), last=Max("changed_at"))
     )
-    people: dict[int | None, dict[str, Any]] = {}
     spec = sheet_spec(assessment.period.framework)
+    names: dict[int | None, str] = {}
+    areas: dict[int | None, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    items: dict[int | None, set[str]] = defaultdict(set)
+    last: dict[int | None, dt.datetime] = {}
     for row in rows:
-        person = people.setdefault(
-            row["changed_by_id"],
-            {
-                "name": row["changed_by__full_name"] or row["changed_by__username"] or "—",
-                "areas": defaultdict(int),
-                "items": set(),
-                "changes": 0,
-                "last": None,
-            },
+        who = row["changed_by_id"]
+        names[who] = row["changed_by__full_name"] or row["changed_by__username"] or "—"
+        areas[who][spec.area_of(row["item_code"]) or "—"] += row["n"]
+        items[who].add(row["item_code"])
+        if who not in last or row["last"] > last[who]:
+            last[who] = row["last"]
+    people = [
+        PersonActivity(
+            name=name,
+            areas=dict(sorted(areas[who].items())),
+            items=len(items[who]),
+            changes=sum(areas[who].values()),
+            last=last[who],
         )
-        person["areas"][spec.area_of(row["item_code"]) or "—"] += row["n"]
-        person["items"].add(row["item_code"])
-        person["changes"] += row["n"]
-        if person["last"] is None or row["last"] > person["last"]:
-            person["last"] = row["last"]
-    result = []
-    for person in people.values():
-        person["areas"] = dict(sorted(person["areas"].items()))
-        person["items"] = len(person["items"])
-        result.append(person)
-    return sorted(result, key=lambda p: p["last"] or timezone.now(), reverse=True)
+        for who, name in names.items()
+    ]
+    return sorted(people, key=lambda p: p.last, reverse=True)
 
 
 def previous_assessment(assessment: Assessment) -> Assessment | None:

@@ -6,6 +6,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
@@ -20,7 +21,29 @@ from zona.assessments.sheet import score_value, sheet_spec
 from zona.frameworks.scoring import score
 
 
-def assessments_with_progress(assessments: Iterable[Assessment]) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class SheetProgress:
+    """One sheet in a list: how far the unit got and what its own answers score."""
+
+    assessment: Assessment
+    answered_codes: frozenset[str]
+    with_evidence: int
+    items: int
+    total: Decimal
+    passed: bool | None
+    # Whether the user reviews the unit (the list then opens the review page).
+    review: bool = False
+
+    @property
+    def answered(self) -> int:
+        return len(self.answered_codes)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.answered / self.items) if self.items else 0
+
+
+def assessments_with_progress(assessments: Iterable[Assessment]) -> list[SheetProgress]:
     """Rows for assessment lists: answered counts and unit totals, in three queries."""
     assessments = list(assessments)
     ids = [a.pk for a in assessments]
@@ -46,19 +69,16 @@ def assessments_with_progress(assessments: Iterable[Assessment]) -> list[dict[st
                 if scored is not None:
                     answers[code] = scored
         card = score(spec.compiled, answers, held_predicates=held_predicates(assessment))
-        total_items = len(spec.items)
         verdict = card.verdicts.get(assessment.target)
         result.append(
-            {
-                "assessment": assessment,
-                "answered": len(answers),
-                "answered_codes": frozenset(answers),
-                "with_evidence": len(evidence.get(assessment.pk, set()) & set(spec.items)),
-                "items": total_items,
-                "percent": round(100 * len(answers) / total_items) if total_items else 0,
-                "total": card.total,
-                "passed": verdict.passed if verdict else None,
-            }
+            SheetProgress(
+                assessment=assessment,
+                answered_codes=frozenset(answers),
+                with_evidence=len(evidence.get(assessment.pk, set()) & set(spec.items)),
+                items=len(spec.items),
+                total=card.total,
+                passed=verdict.passed if verdict else None,
+            )
         )
     return result
 
@@ -128,19 +148,17 @@ def assessment_tasks(
         dated.append((task_deadline(assessment, tiers, review=review), review, assessment))
     dated.sort(key=lambda t: (t[0], t[2].unit.path, t[2].pk))
     shown = dated[:limit]
-    progress = {
-        row["assessment"].pk: row for row in assessments_with_progress(a for _, _, a in shown)
-    }
+    progress = {row.assessment.pk: row for row in assessments_with_progress(a for _, _, a in shown)}
     tasks = []
     for deadline, review, assessment in shown:
         row = progress[assessment.pk]
-        answered, items = row["answered"], row["items"]
+        answered, items = row.answered, row.items
         areas = None if review else lke_areas_for(user, assessment.unit)
         if areas is not None:
             # A working-group member's task is her areas, not the whole sheet.
             spec = sheet_spec(assessment.period.framework)
             mine = {code for code, item in spec.items.items() if item.area in areas}
-            answered, items = len(mine & row["answered_codes"]), len(mine)
+            answered, items = len(mine & row.answered_codes), len(mine)
         tasks.append(
             Task(
                 assessment=assessment,

@@ -288,7 +288,7 @@ def period_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         .order_by("unit__path")
     )
     rows = assessments_with_progress(assessments)
-    have = {row["assessment"].unit_id for row in rows}
+    have = {row.assessment.unit_id for row in rows}
     query = request.GET.get("q", "").strip()
     kind = request.GET.get("kind", UnitKind.SATKER if "kind" not in request.GET else "")
     candidates = Unit.objects.filter(path__startswith=period.agency.path, depth__gt=1).exclude(

@@ -1,7 +1,8 @@
-"""The worksheet page, per-item autosave, history, suggestions, submission and working groups."""
+"""The worksheet page, per-item autosave, history, suggestions and working groups."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, Protocol
 
 from django.contrib import messages
@@ -26,15 +27,11 @@ from zona.assessments.presenters import SheetView, slug
 from zona.assessments.selectors import (
     activity_by_user,
     assessments_with_progress,
-    completeness_refusal,
     item_history,
     load_sheet_state,
     previous_assessment,
-    submission_counts,
-    submission_refusal,
     submission_window,
     survey_indices,
-    workflow_events,
 )
 from zona.assessments.services import (
     UNSET,
@@ -44,7 +41,6 @@ from zona.assessments.services import (
     answer_save,
     answers_accept_suggestions,
     assessment_carry_forward,
-    assessment_submit,
     working_group_set_areas,
 )
 from zona.assessments.sheet import ItemSpec, display_value, offers_survey, sheet_spec, text
@@ -67,10 +63,11 @@ def assessment_list(request: AuthedRequest) -> HttpResponse:
     if query:
         qs = qs.filter(Q(unit__name__icontains=query) | Q(unit__code__icontains=query))
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    rows = assessments_with_progress(page.object_list)
-    for row in rows:
-        # Reviewers of a unit land on the review page, where they answer in their layer.
-        row["review"] = bool(review_tiers_for(request.user, row["assessment"].unit))
+    # Reviewers of a unit land on the review page, where they answer in their layer.
+    rows = [
+        replace(row, review=bool(review_tiers_for(request.user, row.assessment.unit)))
+        for row in assessments_with_progress(page.object_list)
+    ]
     return render(request, "assessments/list.html", {"page": page, "rows": rows, "query": query})
 
 
@@ -394,73 +391,6 @@ def carry_forward(request: AuthedRequest, pk: int) -> HttpResponse:
             % {"source": carried.source.period, "n": carried.suggestions, "links": carried.links},
         )
     return redirect("assessments:worksheet", pk=pk)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def submit(request: AuthedRequest, pk: int) -> HttpResponse:
-    view = _sheet(request, pk)
-    assessment = view.state.assessment
-    if request.method == "POST":
-        if request.POST.get("confirm") != "1":
-            messages.error(request, _("Tick the box to confirm the submission."))
-        else:
-            confirmed = {
-                key: request.POST.get(f"count_{key}", "")
-                for key in ("unanswered", "no_evidence", "failing")
-            }
-            try:
-                assessment_submit(actor=request.user, assessment=assessment, confirmed=confirmed)
-            except ZonaError as exc:
-                flash_error(request, exc)
-            else:
-                messages.success(request, _("The self-assessment was submitted."))
-                return redirect("assessments:worksheet", pk=pk)
-        return redirect("assessments:submit", pk=pk)
-    state = view.state
-    counts = submission_counts(state, view.survey)
-    unanswered: list[dict[str, Any]] = []
-    incomplete: list[dict[str, Any]] = []
-    no_evidence: list[dict[str, Any]] = []
-    expired: list[dict[str, Any]] = []
-    from_surveys: list[dict[str, Any]] = []
-    for code, spec_item in state.spec.items.items():
-        entry = {
-            "code": code,
-            "section": spec_item.section,
-            "slug": slug(code),
-            "question": text(spec_item.question),
-        }
-        if code in counts.from_surveys:
-            from_surveys.append(entry)
-        elif view.scores.unit.items.get(code) is None:
-            (incomplete if state.unit_value(code) is not None else unanswered).append(entry)
-        if not state.links.get(code):
-            no_evidence.append(entry)
-        elif state.has_expired_evidence(code):
-            expired.append(entry)
-    return render(
-        request,
-        "assessments/submit.html",
-        {
-            "assessment": assessment,
-            "view": view,
-            "panel": view.panel(),
-            "rights": view.rights,
-            "unanswered": unanswered,
-            "incomplete": incomplete,
-            "no_evidence": no_evidence,
-            "expired": expired,
-            "from_surveys": from_surveys,
-            "counts": counts,
-            "submitted": assessment.status == AssessmentStatus.SUBMITTED,
-            "refusal": submission_refusal(assessment)
-            or completeness_refusal(counts, assessment.period),
-            "window": submission_window(assessment),
-            "returned": returned_entries(assessment),
-            "events": workflow_events(assessment),
-        },
-    )
 
 
 @login_required
