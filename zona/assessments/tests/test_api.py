@@ -38,7 +38,7 @@ def test_anonymous_requests_are_refused(client, assessment):
 
 def test_answers_put_with_revision_and_conflict_shape(client_for, world, assessment):
     client = client_for(world["operator"])
-    path = f"{API}/assessments/{assessment.pk}/answers/A.I.1.i.b/"
+    path = f"{API}/assessments/{assessment.pk}/answers/A.p.m.1.b/"
     r = client.put(
         path, {"value": "A", "note": "x", "revision": 0}, content_type="application/json"
     )
@@ -55,25 +55,25 @@ def test_answers_put_with_revision_and_conflict_shape(client_for, world, assessm
     r = client.put(path, {"revision": 1}, content_type="application/json")
     assert r.status_code == 400
     r = client.put(
-        f"{API}/assessments/{assessment.pk}/answers/A.II.1.i.a/",
+        f"{API}/assessments/{assessment.pk}/answers/A.r.m.1.a/",
         {"value": {"change_agents": 4, "changes_made": 3}, "revision": 0},
         content_type="application/json",
     )
     assert r.status_code == 200
     r = client.put(
-        f"{API}/assessments/{assessment.pk}/answers/B.I.a/",
+        f"{API}/assessments/{assessment.pk}/answers/B.1.a/",
         {"value": 3.61, "revision": 0},
         content_type="application/json",
     )
     assert r.status_code == 200 and r.json()["value"] == "3.61"
     rows = client.get(f"{API}/assessments/{assessment.pk}/answers/").json()
-    assert {row["item"] for row in rows} == {"A.I.1.i.b", "A.II.1.i.a", "B.I.a"}
-    history = client.get(f"{API}/assessments/{assessment.pk}/answers/A.I.1.i.b/history/").json()
+    assert {row["item"] for row in rows} == {"A.p.m.1.b", "A.r.m.1.a", "B.1.a"}
+    history = client.get(f"{API}/assessments/{assessment.pk}/answers/A.p.m.1.b/history/").json()
     assert [h["field"] for h in history] == ["value", "note"] or len(history) == 2
 
 
 def test_api_enforces_areas_and_roles(client_for, world, assessment):
-    path = f"{API}/assessments/{assessment.pk}/answers/B.I.b/"
+    path = f"{API}/assessments/{assessment.pk}/answers/B.1.b/"
     r = client_for(world["wg_member"]).put(
         path, {"value": "A", "revision": 0}, content_type="application/json"
     )
@@ -87,7 +87,7 @@ def test_api_enforces_areas_and_roles(client_for, world, assessment):
     r = client_for(world["unit_head"]).post(f"{API}/assessments/{assessment.pk}/submit/")
     assert r.status_code == 200 and r.json()["status"] == "submitted"
     r = client_for(world["operator"]).put(
-        f"{API}/assessments/{assessment.pk}/answers/A.I.1.i.a/",
+        f"{API}/assessments/{assessment.pk}/answers/A.p.m.1.a/",
         {"value": "Ya", "revision": 0},
         content_type="application/json",
     )
@@ -98,13 +98,13 @@ def test_reviewer_layers_through_the_api(client_for, world, assessment):
     answer_save(
         actor=world["operator"],
         assessment=assessment,
-        item_code="A.I.1.i.a",
+        item_code="A.p.m.1.a",
         revision=0,
         value="Ya",
     )
     assessment_submit(actor=world["unit_head"], assessment=assessment)
     client = client_for(world["tpi_reviewer"])
-    path = f"{API}/assessments/{assessment.pk}/answers/A.I.1.i.a/?layer=tpi"
+    path = f"{API}/assessments/{assessment.pk}/answers/A.p.m.1.a/?layer=tpi"
     r = client.put(
         path,
         {"value": "Tidak", "note": "SK tidak ada", "revision": 0},
@@ -113,7 +113,7 @@ def test_reviewer_layers_through_the_api(client_for, world, assessment):
     assert r.status_code == 200
     assert (
         client.put(
-            f"{API}/assessments/{assessment.pk}/answers/A.I.1.i.a/?layer=kanwil",
+            f"{API}/assessments/{assessment.pk}/answers/A.p.m.1.a/?layer=kanwil",
             {"value": "Ya", "revision": 0},
             content_type="application/json",
         ).status_code
@@ -123,21 +123,21 @@ def test_reviewer_layers_through_the_api(client_for, world, assessment):
     assert rows[0]["value"] == "Tidak"
     scores = client.get(f"{API}/assessments/{assessment.pk}/scores/").json()
     assert set(scores["layers"]) == {"unit", "tpi"}
-    assert Decimal(str(scores["layers"]["unit"]["nodes"]["A.I.1.i"]["score"])) == Decimal("5.00")
-    assert Decimal(str(scores["effective"]["nodes"]["A.I.1.i"]["score"])) == Decimal("0.00")
+    assert Decimal(str(scores["layers"]["unit"]["nodes"]["A.p.m.1"]["score"])) == Decimal("5.00")
+    assert Decimal(str(scores["effective"]["nodes"]["A.p.m.1"]["score"])) == Decimal("0.00")
 
 
 def test_scores_match_the_lke_score_command(client_for, world, assessment):
     answers: dict[str, Any] = {
-        "A.I.1.i.a": "Ya",
-        "A.I.1.ii.a": "B",
-        "A.I.1.ii.b": "D",
-        "A.I.2.i.b": "Ya",
-        "A.II.1.i.a": {"change_agents": 3, "changes_made": 2},
-        "A.II.2.i.a": "C",
-        "B.I.a": "3.4",
-        "B.I.b": "B",
-        "B.II.a": "3.75",
+        "A.p.m.1.a": "Ya",
+        "A.p.m.2.a": "B",
+        "A.p.m.2.b": "D",
+        "A.p.t.1.b": "Ya",
+        "A.r.m.1.a": {"change_agents": 3, "changes_made": 2},
+        "A.r.t.1.a": "C",
+        "B.1.a": "3.4",
+        "B.1.b": "B",
+        "B.2.a": "3.75",
     }
     for code, value in answers.items():
         answer_save(
@@ -149,7 +149,7 @@ def test_scores_match_the_lke_score_command(client_for, world, assessment):
         .json()["layers"]["unit"]
     )
     # lke_score reads NUM4 indices as JSON numbers.
-    numbers = {"B.I.a", "B.II.a"}
+    numbers = {"B.1.a", "B.2.a"}
     body = ", ".join(
         f'"{code}": {value if code in numbers else json.dumps(value)}'
         for code, value in answers.items()
@@ -183,7 +183,7 @@ def test_evidence_upload_link_and_unlink(client_for, world, assessment):
     assert bad.status_code == 400
     r = client.post(
         f"{API}/assessments/{assessment.pk}/evidence-links/",
-        {"evidence": evidence["id"], "item": "A.I.1.i.a"},
+        {"evidence": evidence["id"], "item": "A.p.m.1.a"},
         content_type="application/json",
     )
     assert r.status_code == 201
@@ -256,7 +256,7 @@ def test_the_endpoints_are_in_the_openapi_schema(client_for, world):
 def test_answer_detail_is_hidden_from_other_units(client_for, world, assessment, persona):
     assert (
         client_for(world[persona])
-        .get(f"{API}/assessments/{assessment.pk}/answers/A.I.1.i.a/")
+        .get(f"{API}/assessments/{assessment.pk}/answers/A.p.m.1.a/")
         .status_code
         == 404
     )
@@ -271,7 +271,7 @@ def submitted(world, assessment):
     answer_save(
         actor=world["operator"],
         assessment=assessment,
-        item_code="A.I.1.i.a",
+        item_code="A.p.m.1.a",
         revision=0,
         value="Ya",
     )
@@ -281,20 +281,20 @@ def submitted(world, assessment):
 def test_layers_side_by_side(client_for, world, submitted):
     base = f"{API}/assessments/{submitted.pk}"
     client_for(world["kanwil_reviewer"]).put(
-        f"{base}/answers/A.I.1.i.a/?layer=kanwil",
+        f"{base}/answers/A.p.m.1.a/?layer=kanwil",
         {"value": "Tidak", "note": "SK tidak ada", "revision": 0},
         content_type="application/json",
     )
     body = client_for(world["operator"]).get(f"{base}/layers/").json()
     assert [layer["code"] for layer in body["layers"]] == ["unit", "kanwil"]
     rows = {row["item"]: row for row in body["items"]}
-    row = rows["A.I.1.i.a"]
+    row = rows["A.p.m.1.a"]
     assert row["answers"]["unit"]["value"] == "Ya"
     assert row["answers"]["kanwil"]["note"] == "SK tidak ada"
     assert row["effective"] == {"layer": "kanwil", "value": "Tidak"}
     assert row["differs"] is True
-    assert rows["A.I.1.i.b"] == {
-        "item": "A.I.1.i.b",
+    assert rows["A.p.m.1.b"] == {
+        "item": "A.p.m.1.b",
         "answers": {},
         "effective": {"layer": None, "value": None},
         "differs": False,
@@ -306,7 +306,7 @@ def test_layers_side_by_side(client_for, world, submitted):
 
 
 def test_reviewer_layer_writes_follow_the_page_rules(client_for, world, assessment):
-    path = f"{API}/assessments/{assessment.pk}/answers/A.I.1.i.a/?layer=tpi"
+    path = f"{API}/assessments/{assessment.pk}/answers/A.p.m.1.a/?layer=tpi"
     # Before the submission.
     r = client_for(world["tpi_reviewer"]).put(
         path, {"value": "Ya", "revision": 0}, content_type="application/json"
@@ -319,7 +319,7 @@ def test_reviewer_layer_writes_follow_the_page_rules(client_for, world, assessme
     )
     assert r.status_code == 403
     r = client_for(world["tpi_reviewer"]).put(
-        f"{API}/assessments/{assessment.pk}/answers/A.I.1.i.a/",
+        f"{API}/assessments/{assessment.pk}/answers/A.p.m.1.a/",
         {"value": "Ya", "revision": 0},
         content_type="application/json",
     )
@@ -328,7 +328,7 @@ def test_reviewer_layer_writes_follow_the_page_rules(client_for, world, assessme
     # Out of scope: 404 before anything else.
     surabaya = make_assessment(assessment.period, world.surabaya)
     r = client_for(world["kanwil_reviewer"]).put(
-        f"{API}/assessments/{surabaya.pk}/answers/A.I.1.i.a/?layer=kanwil",
+        f"{API}/assessments/{surabaya.pk}/answers/A.p.m.1.a/?layer=kanwil",
         {"value": "Ya", "revision": 0},
         content_type="application/json",
     )
@@ -341,7 +341,7 @@ def test_reviewer_layer_writes_follow_the_page_rules(client_for, world, assessme
 
 def test_return_through_the_api(client_for, world, submitted):
     path = f"{API}/assessments/{submitted.pk}/return/"
-    payload = {"items": ["A.I.1.i.a"], "reason": "Lampirkan SK"}
+    payload = {"items": ["A.p.m.1.a"], "reason": "Lampirkan SK"}
     r = client_for(world["operator"]).post(path, payload, content_type="application/json")
     assert r.status_code == 403
     r = client_for(world["other_operator"]).post(path, payload, content_type="application/json")
@@ -357,7 +357,7 @@ def test_return_through_the_api(client_for, world, submitted):
     r = client_for(world["tpi_reviewer"]).post(path, payload, content_type="application/json")
     assert r.status_code == 200, r.content
     body = r.json()
-    assert body["status"] == "returned" and body["returned_items"] == ["A.I.1.i.a"]
+    assert body["status"] == "returned" and body["returned_items"] == ["A.p.m.1.a"]
     r = client_for(world["tpi_reviewer"]).post(path, payload, content_type="application/json")
     assert r.status_code == 409
     detail = client_for(world["operator"]).get(f"{API}/assessments/{submitted.pk}/").json()
@@ -367,7 +367,7 @@ def test_return_through_the_api(client_for, world, submitted):
     assert r.status_code == 200
     detail = client_for(world["tpi_reviewer"]).get(f"{API}/assessments/{submitted.pk}/").json()
     assert detail["events"][-1]["action"] == "resubmitted"
-    assert detail["events"][-1]["items"] == ["A.I.1.i.a"]
+    assert detail["events"][-1]["items"] == ["A.p.m.1.a"]
 
 
 def test_the_review_endpoints_are_in_the_openapi_schema(client_for, world):

@@ -34,15 +34,15 @@ def test_api_writes_with_bad_numbers_never_give_a_500(world, assessment, value):
     # values are refused. A revision only matters once the answer exists.
     refuse = value != "١٢"
     writes = [
-        (client.put, f"{base}/answers/A.I.1.i.b/", {"value": "A", "revision": value}, False),
+        (client.put, f"{base}/answers/A.p.m.1.b/", {"value": "A", "revision": value}, False),
         (
             client.put,
-            f"{base}/answers/A.II.1.i.a/",
+            f"{base}/answers/A.r.m.1.a/",
             {"value": {"change_agents": value, "changes_made": 1}, "revision": 0},
             value == "²",  # how large a count may be is the framework's bound
         ),
-        (client.put, f"{base}/answers/B.I.a/", {"value": value, "revision": 0}, refuse),
-        (client.post, f"{base}/evidence-links/", {"evidence": value, "item": "A.I.1.i.b"}, True),
+        (client.put, f"{base}/answers/B.1.a/", {"value": value, "revision": 0}, refuse),
+        (client.post, f"{base}/evidence-links/", {"evidence": value, "item": "A.p.m.1.b"}, True),
     ]
     for method, path, body, must_refuse in writes:
         response = method(path, body, content_type="application/json")

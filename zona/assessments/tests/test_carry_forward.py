@@ -22,18 +22,18 @@ def previous(world, framework):
     old = make_assessment(period, world.bandung)
     op = world["operator"]
     answer_save(
-        actor=op, assessment=old, item_code="A.I.1.i.a", revision=0, value="Ya", note="SK 2025"
+        actor=op, assessment=old, item_code="A.p.m.1.a", revision=0, value="Ya", note="SK 2025"
     )
-    answer_save(actor=op, assessment=old, item_code="B.I.b", revision=0, value="B")
+    answer_save(actor=op, assessment=old, item_code="B.1.b", revision=0, value="B")
     answer_save(
         actor=op,
         assessment=old,
-        item_code="A.II.1.i.a",
+        item_code="A.r.m.1.a",
         revision=0,
         value={"change_agents": 4, "changes_made": 4},
     )
     doc = evidence_upload(actor=op, unit=world.bandung, file=pdf_file()).evidence
-    evidence_link(actor=op, assessment=old, item_code="A.I.1.i.a", evidence=doc)
+    evidence_link(actor=op, assessment=old, item_code="A.p.m.1.a", evidence=doc)
     return old
 
 
@@ -48,10 +48,10 @@ def test_answers_come_as_suggestions_and_links_are_kept(world, previous, fresh):
     carried = assessment_carry_forward(actor=world["operator"], assessment=fresh)
     assert carried.source == previous and carried.suggestions == 3 and carried.links == 1
     state = load_sheet_state(fresh)
-    row = state.unit_answers["A.I.1.i.a"]
+    row = state.unit_answers["A.p.m.1.a"]
     assert row.value is None and row.suggested_value == "Ya" and row.suggested_note == "SK 2025"
     assert sheet_scores(state).unit.total == 0
-    assert [link.title for link in state.links["A.I.1.i.a"]] == ["sk-tim"]
+    assert [link.title for link in state.links["A.p.m.1.a"]] == ["sk-tim"]
     # Running it again adds nothing twice.
     assert assessment_carry_forward(actor=world["operator"], assessment=fresh).links == 0
 
@@ -59,16 +59,16 @@ def test_answers_come_as_suggestions_and_links_are_kept(world, previous, fresh):
 def test_a_suggestion_is_taken_item_by_item_or_all_at_once(world, previous, fresh):
     assessment_carry_forward(actor=world["operator"], assessment=fresh)
     saved = answer_accept_suggestion(
-        actor=world["operator"], assessment=fresh, item_code="A.I.1.i.a", revision=0
+        actor=world["operator"], assessment=fresh, item_code="A.p.m.1.a", revision=0
     )
     assert saved.revision == 1
-    row = load_sheet_state(fresh).unit_answers["A.I.1.i.a"]
+    row = load_sheet_state(fresh).unit_answers["A.p.m.1.a"]
     assert row.value == "Ya" and row.note == "SK 2025"
     # The working group member takes only the ones in their areas (1 and 2).
     assert answers_accept_suggestions(actor=world["wg_member"], assessment=fresh) == 1
-    assert Answer.objects.get(layer__assessment=fresh, item_code="B.I.b").value is None
+    assert Answer.objects.get(layer__assessment=fresh, item_code="B.1.b").value is None
     assert answers_accept_suggestions(actor=world["operator"], assessment=fresh) == 1
-    assert sheet_scores(load_sheet_state(fresh)).unit.items["B.I.b"] is not None
+    assert sheet_scores(load_sheet_state(fresh)).unit.items["B.1.b"] is not None
 
 
 def test_carry_forward_rules(world, fresh):

@@ -155,35 +155,35 @@ def test_only_the_unit_edits_its_library(world, persona):
 def test_link_and_unlink_keep_history(world, assessment):
     doc = upload(world, pdf_file()).evidence
     link = evidence_link(
-        actor=world["operator"], assessment=assessment, item_code="A.I.1.i.a", evidence=doc
+        actor=world["operator"], assessment=assessment, item_code="A.p.m.1.a", evidence=doc
     )
     again = evidence_link(
-        actor=world["operator"], assessment=assessment, item_code="A.I.1.i.a", evidence=doc
+        actor=world["operator"], assessment=assessment, item_code="A.p.m.1.a", evidence=doc
     )
     assert again == link
     evidence_link(
-        actor=world["operator"], assessment=assessment, item_code="A.I.2.i.a", evidence=doc
+        actor=world["operator"], assessment=assessment, item_code="A.p.t.1.a", evidence=doc
     )
     state = load_sheet_state(assessment)
-    assert [r.title for r in state.links["A.I.1.i.a"]] == [doc.title]
-    assert set(state.links) == {"A.I.1.i.a", "A.I.2.i.a"}
+    assert [r.title for r in state.links["A.p.m.1.a"]] == [doc.title]
+    assert set(state.links) == {"A.p.m.1.a", "A.p.t.1.a"}
     evidence_unlink(actor=world["operator"], assessment=assessment, link_id=link.pk)
     state = load_sheet_state(assessment)
-    assert "A.I.1.i.a" not in state.links
+    assert "A.p.m.1.a" not in state.links
     link.refresh_from_db()
     assert link.unlinked_by == world["operator"] and link.unlinked_at
-    history = AnswerChange.objects.filter(item_code="A.I.1.i.a", field="evidence").order_by("id")
+    history = AnswerChange.objects.filter(item_code="A.p.m.1.a", field="evidence").order_by("id")
     assert [(h.before is None, h.after is None) for h in history] == [(True, False), (False, True)]
 
 
 def test_working_group_links_only_in_their_areas(world, assessment):
     doc = upload(world, pdf_file(), who="wg_member").evidence
     evidence_link(
-        actor=world["wg_member"], assessment=assessment, item_code="A.I.2.i.a", evidence=doc
+        actor=world["wg_member"], assessment=assessment, item_code="A.p.t.1.a", evidence=doc
     )
     with pytest.raises(PermissionDenied):
         evidence_link(
-            actor=world["wg_member"], assessment=assessment, item_code="B.I.a", evidence=doc
+            actor=world["wg_member"], assessment=assessment, item_code="B.1.a", evidence=doc
         )
 
 
@@ -193,19 +193,19 @@ def test_evidence_of_another_unit_cannot_be_linked(world, assessment):
     ).evidence
     with pytest.raises(ValidationFailed):
         evidence_link(
-            actor=world["operator"], assessment=assessment, item_code="A.I.1.i.a", evidence=other
+            actor=world["operator"], assessment=assessment, item_code="A.p.m.1.a", evidence=other
         )
 
 
 def test_a_submitted_sheet_takes_no_new_links(world, assessment):
     doc = upload(world, pdf_file()).evidence
     link = evidence_link(
-        actor=world["operator"], assessment=assessment, item_code="A.I.1.i.a", evidence=doc
+        actor=world["operator"], assessment=assessment, item_code="A.p.m.1.a", evidence=doc
     )
     assessment_submit(actor=world["unit_head"], assessment=assessment)
     with pytest.raises(StateError):
         evidence_link(
-            actor=world["operator"], assessment=assessment, item_code="A.I.1.i.b", evidence=doc
+            actor=world["operator"], assessment=assessment, item_code="A.p.m.1.b", evidence=doc
         )
     with pytest.raises(StateError):
         evidence_unlink(actor=world["operator"], assessment=assessment, link_id=link.pk)

@@ -14,11 +14,11 @@ def url(name, *args):
 
 def test_upload_many_in_the_item_dialog_keeps_the_good_files(client_for, world, assessment):
     client = client_for(world["operator"])
-    dialog = client.get(url("item_evidence", assessment.pk, "A.I.1.i.a"))
+    dialog = client.get(url("item_evidence", assessment.pk, "A.p.m.1.a"))
     assert dialog.status_code == 200 and "data-zona-dropzone" in dialog.content.decode()
     bad = SimpleUploadedFile("virus.pdf", b"MZ" + b"\x00" * 64)
     r = client.post(
-        url("item_evidence", assessment.pk, "A.I.1.i.a"),
+        url("item_evidence", assessment.pk, "A.p.m.1.a"),
         {
             "action": "upload",
             "files": [pdf_file("sk.pdf"), bad, png_file("foto.png")],
@@ -29,7 +29,7 @@ def test_upload_many_in_the_item_dialog_keeps_the_good_files(client_for, world, 
     assert r.status_code == 200
     body = r.content.decode()
     assert "virus.pdf" in body and 'data-testid="upload-refused"' in body
-    assert 'id="evidence-A-I-1-i-a" class="zona-evidence" hx-swap-oob="true"' in body
+    assert 'id="evidence-A-p-m-1-a" class="zona-evidence" hx-swap-oob="true"' in body
     assert Evidence.objects.count() == 2
     assert set(EvidenceLink.objects.values_list("evidence__title", flat=True)) == {"sk", "foto"}
     assert {str(r.effective_date) for r in EvidenceRevision.objects.all()} == {"2026-01-02"}
@@ -38,20 +38,20 @@ def test_upload_many_in_the_item_dialog_keeps_the_good_files(client_for, world, 
 def test_a_link_and_a_library_document_can_be_attached(client_for, world, assessment):
     client = client_for(world["operator"])
     r = client.post(
-        url("item_evidence", assessment.pk, "A.I.1.i.a"),
+        url("item_evidence", assessment.pk, "A.p.m.1.a"),
         {"action": "url", "url": "https://drive.google.com/abc", "title": "Folder SK"},
     )
     assert r.status_code == 200 and "Folder SK" in r.content.decode()
     doc = evidence_upload(actor=world["operator"], unit=world.bandung, file=pdf_file()).evidence
     picker = client.get(
-        url("evidence_picker", assessment.pk, "A.I.1.i.b") + "?q=sk"
+        url("evidence_picker", assessment.pk, "A.p.m.1.b") + "?q=sk"
     ).content.decode()
     assert "sk-tim" in picker
     r = client.post(
-        url("item_evidence", assessment.pk, "A.I.1.i.b"), {"action": "link", "evidence": doc.pk}
+        url("item_evidence", assessment.pk, "A.p.m.1.b"), {"action": "link", "evidence": doc.pk}
     )
     assert r.status_code == 200
-    assert EvidenceLink.objects.filter(item_code="A.I.1.i.b", evidence=doc).exists()
+    assert EvidenceLink.objects.filter(item_code="A.p.m.1.b", evidence=doc).exists()
 
 
 def test_another_units_document_cannot_be_attached(client_for, world, assessment):
@@ -60,7 +60,7 @@ def test_another_units_document_cannot_be_attached(client_for, world, assessment
     ).evidence
     client = client_for(world["operator"])
     r = client.post(
-        url("item_evidence", assessment.pk, "A.I.1.i.a"), {"action": "link", "evidence": other.pk}
+        url("item_evidence", assessment.pk, "A.p.m.1.a"), {"action": "link", "evidence": other.pk}
     )
     assert r.status_code == 404  # the same answer as for a document that does not exist
     assert not EvidenceLink.objects.exists()
@@ -69,11 +69,11 @@ def test_another_units_document_cannot_be_attached(client_for, world, assessment
 def test_unlink_from_the_card(client_for, world, assessment):
     doc = evidence_upload(actor=world["operator"], unit=world.bandung, file=pdf_file()).evidence
     link = evidence_link(
-        actor=world["operator"], assessment=assessment, item_code="A.I.1.i.a", evidence=doc
+        actor=world["operator"], assessment=assessment, item_code="A.p.m.1.a", evidence=doc
     )
     client = client_for(world["operator"])
     r = client.post(url("unlink", assessment.pk, link.pk), HTTP_HX_REQUEST="true")
-    assert r.status_code == 200 and 'id="evidence-A-I-1-i-a"' in r.content.decode()
+    assert r.status_code == 200 and 'id="evidence-A-p-m-1-a"' in r.content.decode()
     assert "sk-tim" not in r.content.decode()
     link.refresh_from_db()
     assert link.unlinked_at is not None

@@ -5,7 +5,7 @@ from django.urls import reverse
 from zona.assessments.services import answer_save
 from zona.assessments.sheet import sheet_spec
 
-HOME = reverse("core:home")
+HOME = reverse("home:home")
 
 
 def _task(client, user):
@@ -21,12 +21,12 @@ def test_the_member_sees_the_progress_of_her_areas(client, world, assessment):
     answer_save(
         actor=world["operator"],
         assessment=assessment,
-        item_code="A.I.1.i.a",
+        item_code="A.p.m.1.a",
         revision=0,
         value="Ya",
     )
     answer_save(
-        actor=world["operator"], assessment=assessment, item_code="B.I.a", revision=0, value="3,5"
+        actor=world["operator"], assessment=assessment, item_code="B.1.a", revision=0, value="3,5"
     )
     task, html = _task(client, world["wg_member"])
     spec = sheet_spec(assessment.period.framework)

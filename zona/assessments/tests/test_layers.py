@@ -15,13 +15,13 @@ def test_an_agency_tier_reusing_the_national_code_does_not_replace_its_answers(w
     answer_save(
         actor=world["tpn"],
         assessment=assessment,
-        item_code="A.I.1.i.a",
+        item_code="A.p.m.1.a",
         revision=0,
         value="Ya",
         tier=world.tier_tpn,
     )
     layer = AnswerLayer.objects.create(assessment=assessment, tier=rogue)
-    Answer.objects.create(layer=layer, item_code="A.I.1.i.a", value="Tidak")
+    Answer.objects.create(layer=layer, item_code="A.p.m.1.a", value="Tidak")
 
     state = load_sheet_state(assessment)
     scores = sheet_scores(state)
@@ -29,13 +29,13 @@ def test_an_agency_tier_reusing_the_national_code_does_not_replace_its_answers(w
     fake = next(info for info in state.layers if info.tier_id == rogue.pk)
     assert national.code == fake.code == "tpn" and national.key != fake.key
     assert len(scores.layers) == 3
-    assert scores.layers[national.key].items["A.I.1.i.a"] == 1
-    assert scores.layers[fake.key].items["A.I.1.i.a"] == 0
+    assert scores.layers[national.key].items["A.p.m.1.a"] == 1
+    assert scores.layers[fake.key].items["A.p.m.1.a"] == 0
     # The national tier ranks highest: its answer is the effective one.
-    assert scores.effective.items["A.I.1.i.a"] == 1
+    assert scores.effective.items["A.p.m.1.a"] == 1
 
     view = ReviewView.build_review(state, sheet_rights(world["tpn"], assessment), world.tier_tpn)
-    item = state.spec.items["A.I.1.i.a"]
+    item = state.spec.items["A.p.m.1.a"]
     card = view.review_card(item)
     mine = [row for row in card["layers"] if row["mine"]]
     assert [row["name"] for row in mine] == ["TPN"] and mine[0]["text"] == "Ya"

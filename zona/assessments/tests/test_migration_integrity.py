@@ -51,7 +51,7 @@ def test_the_migration_backfills_digests_and_pins():
             )
             Evidence.objects.filter(pk=evidence.pk).update(current_revision=revision)
             docs.append((evidence, revision))
-        link = Link.objects.create(evidence=docs[0][0], assessment=sheet, item_code="A.I.1.i.a")
+        link = Link.objects.create(evidence=docs[0][0], assessment=sheet, item_code="A.p.m.1.a")
     finally:
         executor = MigrationExecutor(connection)
         executor.loader.build_graph()

@@ -18,14 +18,14 @@ def test_summary_lists_gaps_and_the_head_submits(client_for, world, assessment):
     answer_save(
         actor=world["operator"],
         assessment=assessment,
-        item_code="A.I.1.i.a",
+        item_code="A.p.m.1.a",
         revision=0,
         value="Ya",
     )
     answer_save(
         actor=world["operator"],
         assessment=assessment,
-        item_code="A.II.1.i.a",
+        item_code="A.r.m.1.a",
         revision=0,
         value={"change_agents": 2},
     )
@@ -73,7 +73,7 @@ def test_operator_assigns_areas_and_sees_who_did_what(client_for, world, assessm
     answer_save(
         actor=world["wg_member"],
         assessment=assessment,
-        item_code="A.I.2.i.a",
+        item_code="A.p.t.1.a",
         revision=0,
         value="A",
     )

@@ -124,13 +124,13 @@ def test_bulk_creation_can_carry_forward(world, framework):
     answer_save(
         actor=world["operator"],
         assessment=old,
-        item_code="A.I.1.i.a",
+        item_code="A.p.m.1.a",
         revision=0,
         value="Ya",
         note="ada SK",
     )
     doc = evidence_upload(actor=world["operator"], unit=world.bandung, file=pdf_file()).evidence
-    evidence_link(actor=world["operator"], assessment=old, item_code="A.I.1.i.a", evidence=doc)
+    evidence_link(actor=world["operator"], assessment=old, item_code="A.p.m.1.a", evidence=doc)
     new_period = make_period(world.agency, framework, year=2026, title="PMPZI 2026")
     result = assessment_create_many(
         actor=world["agency_admin"],
@@ -141,7 +141,7 @@ def test_bulk_creation_can_carry_forward(world, framework):
     assert result.carried == 1
     new = Assessment.objects.get(period=new_period, unit=world.bandung)
     assert new.carried_from == old
-    answer = new.layers.get(tier=None).answers.get(item_code="A.I.1.i.a")
+    answer = new.layers.get(tier=None).answers.get(item_code="A.p.m.1.a")
     assert (
         answer.value is None
         and answer.suggested_value == "Ya"

@@ -21,13 +21,13 @@ def test_the_operator_sees_the_worksheet(client_for, world, assessment):
     response = client.get(url("worksheet", assessment.pk))
     assert response.status_code == 200
     body = response.content.decode()
-    assert "A.I.1.i.a" in body and "Tim kerja telah dibentuk." in body
+    assert "A.p.m.1.a" in body and "Tim kerja telah dibentuk." in body
     assert "data-zona-autosave" in body
     # Every area is one click away, and "all" shows them together.
-    response = client.get(url("worksheet", assessment.pk) + "?s=B.I")
-    assert "B.I.a" in response.content.decode() and 'A.I.1.i.a"' not in response.content.decode()
+    response = client.get(url("worksheet", assessment.pk) + "?s=B.1")
+    assert "B.1.a" in response.content.decode() and 'A.p.m.1.a"' not in response.content.decode()
     response = client.get(url("worksheet", assessment.pk) + "?s=all")
-    assert "B.II.a" in response.content.decode() and "A.I.1.i.a" in response.content.decode()
+    assert "B.2.a" in response.content.decode() and "A.p.m.1.a" in response.content.decode()
 
 
 @pytest.mark.parametrize("persona", ["other_operator", "outsider"])
@@ -35,10 +35,10 @@ def test_other_units_get_404(client_for, world, assessment, persona):
     client = client_for(world[persona])
     assert client.get(url("worksheet", assessment.pk)).status_code == 404
     assert (
-        post_item(client, assessment, "A.I.1.i.a", {"value": "Ya", "revision": 0}).status_code
+        post_item(client, assessment, "A.p.m.1.a", {"value": "Ya", "revision": 0}).status_code
         == 404
     )
-    assert client.get(url("history", assessment.pk, "A.I.1.i.a")).status_code == 404
+    assert client.get(url("history", assessment.pk, "A.p.m.1.a")).status_code == 404
     assert client.get(url("export", assessment.pk)).status_code == 404
 
 
@@ -50,15 +50,15 @@ def test_anonymous_users_are_sent_to_log_in(client, assessment):
 def test_autosave_updates_status_revision_and_scores(client_for, world, assessment):
     client = client_for(world["operator"])
     response = post_item(
-        client, assessment, "A.I.1.i.a", {"value": "Ya", "note": "SK", "revision": 0, "s": "A.I.1"}
+        client, assessment, "A.p.m.1.a", {"value": "Ya", "note": "SK", "revision": 0, "s": "A.p.m"}
     )
     assert response.status_code == 200
     body = response.content.decode()
-    assert 'id="status-A-I-1-i-a"' in body and 'data-state="saved"' in body
-    assert 'id="rev-A-I-1-i-a" value="1" hx-swap-oob="true"' in body
+    assert 'id="status-A-p-m-1-a"' in body and 'data-state="saved"' in body
+    assert 'id="rev-A-p-m-1-a" value="1" hx-swap-oob="true"' in body
     assert 'id="zona-side" hx-swap-oob="true"' in body
-    assert 'id="score-A-I-1-i"' in body  # the sub-area heading
-    answer = Answer.objects.get(item_code="A.I.1.i.a")
+    assert 'id="score-A-p-m-1"' in body  # the sub-area heading
+    answer = Answer.objects.get(item_code="A.p.m.1.a")
     assert answer.value == "Ya" and answer.note == "SK" and answer.revision == 1
 
 
@@ -67,35 +67,35 @@ def test_pct_counts_and_num4_index_from_the_form(client_for, world, assessment):
     r = post_item(
         client,
         assessment,
-        "A.II.1.i.a",
+        "A.r.m.1.a",
         {"count_change_agents": "10", "count_changes_made": "", "revision": 0},
     )
     assert r.status_code == 200
-    assert Answer.objects.get(item_code="A.II.1.i.a").value == {"change_agents": 10}
+    assert Answer.objects.get(item_code="A.r.m.1.a").value == {"change_agents": 10}
     r = post_item(
         client,
         assessment,
-        "A.II.1.i.a",
+        "A.r.m.1.a",
         {"count_change_agents": "10", "count_changes_made": "7", "revision": 1},
     )
     assert r.status_code == 200
     assert "70" in r.content.decode()
-    r = post_item(client, assessment, "B.I.a", {"value": "3,61", "revision": 0})
-    assert r.status_code == 200 and Answer.objects.get(item_code="B.I.a").value == "3.61"
+    r = post_item(client, assessment, "B.1.a", {"value": "3,61", "revision": 0})
+    assert r.status_code == 200 and Answer.objects.get(item_code="B.1.a").value == "3.61"
 
 
 def test_clearing_an_answer_keeps_the_note(client_for, world, assessment):
     client = client_for(world["operator"])
-    post_item(client, assessment, "A.I.1.i.b", {"value": "A", "note": "catatan", "revision": 0})
-    r = post_item(client, assessment, "A.I.1.i.b", {"clear": "1", "note": "catatan", "revision": 1})
+    post_item(client, assessment, "A.p.m.1.b", {"value": "A", "note": "catatan", "revision": 0})
+    r = post_item(client, assessment, "A.p.m.1.b", {"clear": "1", "note": "catatan", "revision": 1})
     assert r.status_code == 200
-    answer = Answer.objects.get(item_code="A.I.1.i.b")
+    answer = Answer.objects.get(item_code="A.p.m.1.b")
     assert answer.value is None and answer.note == "catatan"
 
 
 def test_invalid_input_is_refused_with_a_message_and_nothing_saved(client_for, world, assessment):
     client = client_for(world["operator"])
-    r = post_item(client, assessment, "B.I.a", {"value": "5", "revision": 0})
+    r = post_item(client, assessment, "B.1.a", {"value": "5", "revision": 0})
     assert r.status_code == 400
     assert 'data-state="invalid"' in r.content.decode()
     assert not Answer.objects.exists()
@@ -105,43 +105,43 @@ def test_the_second_saver_gets_a_conflict_with_the_other_value(client_for, world
     answer_save(
         actor=world["wg_member"],
         assessment=assessment,
-        item_code="A.I.1.i.b",
+        item_code="A.p.m.1.b",
         revision=0,
         value="B",
         note="versi Siti",
     )
     client = client_for(world["operator"])
     r = post_item(
-        client, assessment, "A.I.1.i.b", {"value": "A", "note": "versi saya", "revision": 0}
+        client, assessment, "A.p.m.1.b", {"value": "A", "note": "versi saya", "revision": 0}
     )
     assert r.status_code == 409
     body = r.content.decode()
     assert 'data-testid="conflict"' in body and "versi Siti" in body and "Wg Member" in body
     assert 'data-revision="1"' in body
-    assert Answer.objects.get(item_code="A.I.1.i.b").value == "B"
+    assert Answer.objects.get(item_code="A.p.m.1.b").value == "B"
     # "Save mine over theirs" sends the revision from the conflict.
     r = post_item(
-        client, assessment, "A.I.1.i.b", {"value": "A", "note": "versi saya", "revision": 1}
+        client, assessment, "A.p.m.1.b", {"value": "A", "note": "versi saya", "revision": 1}
     )
     assert r.status_code == 200
-    assert Answer.objects.get(item_code="A.I.1.i.b").value == "A"
+    assert Answer.objects.get(item_code="A.p.m.1.b").value == "A"
     # "Take theirs" reloads the card.
-    card = client.get(url("item", assessment.pk, "A.I.1.i.b"))
-    assert card.status_code == 200 and 'id="item-A-I-1-i-b"' in card.content.decode()
+    card = client.get(url("item", assessment.pk, "A.p.m.1.b"))
+    assert card.status_code == 200 and 'id="item-A-p-m-1-b"' in card.content.decode()
 
 
 def test_working_group_member_cannot_edit_another_area(client_for, world, assessment):
     client = client_for(world["wg_member"])
     assert (
-        post_item(client, assessment, "A.I.2.i.a", {"value": "A", "revision": 0}).status_code == 200
+        post_item(client, assessment, "A.p.t.1.a", {"value": "A", "revision": 0}).status_code == 200
     )
-    r = post_item(client, assessment, "B.I.b", {"value": "A", "revision": 0})
+    r = post_item(client, assessment, "B.1.b", {"value": "A", "revision": 0})
     assert r.status_code == 403
     assert "area B" in r.content.decode()
-    page = client.get(url("worksheet", assessment.pk) + "?s=B.I").content.decode()
+    page = client.get(url("worksheet", assessment.pk) + "?s=B.1").content.decode()
     assert (
-        'id="item-B-I-b"' in page
-        and "data-zona-autosave hx-post" not in page.split('id="item-B-I-b"')[1].split("</form>")[0]
+        'id="item-B-1-b"' in page
+        and "data-zona-autosave hx-post" not in page.split('id="item-B-1-b"')[1].split("</form>")[0]
     )
 
 
@@ -150,7 +150,7 @@ def test_viewer_sees_a_read_only_sheet(client_for, world, assessment):
     page = client.get(url("worksheet", assessment.pk)).content.decode()
     assert "data-zona-autosave" not in page and "disabled" in page
     assert (
-        post_item(client, assessment, "A.I.1.i.a", {"value": "Ya", "revision": 0}).status_code
+        post_item(client, assessment, "A.p.m.1.a", {"value": "Ya", "revision": 0}).status_code
         == 403
     )
 
@@ -158,7 +158,7 @@ def test_viewer_sees_a_read_only_sheet(client_for, world, assessment):
 def test_a_submitted_sheet_refuses_saves(client_for, world, assessment):
     assessment_submit(actor=world["unit_head"], assessment=assessment)
     client = client_for(world["operator"])
-    r = post_item(client, assessment, "A.I.1.i.a", {"value": "Ya", "revision": 0})
+    r = post_item(client, assessment, "A.p.m.1.a", {"value": "Ya", "revision": 0})
     assert r.status_code == 409 and "Lembar kerja sudah dikirim" in r.content.decode()
 
 
@@ -166,20 +166,20 @@ def test_history_shows_who_changed_what(client_for, world, assessment):
     answer_save(
         actor=world["operator"],
         assessment=assessment,
-        item_code="A.I.1.i.a",
+        item_code="A.p.m.1.a",
         revision=0,
         value="Ya",
     )
     answer_save(
         actor=world["wg_member"],
         assessment=assessment,
-        item_code="A.I.1.i.a",
+        item_code="A.p.m.1.a",
         revision=1,
         value="Tidak",
         note="salah",
     )
     client = client_for(world["viewer"])
-    body = client.get(url("history", assessment.pk, "A.I.1.i.a")).content.decode()
+    body = client.get(url("history", assessment.pk, "A.p.m.1.a")).content.decode()
     assert body.count("<tr>") == 4  # header + 3 changes
     assert "Wg Member" in body and "Operator" in body and "salah" in body
 
@@ -189,7 +189,7 @@ def test_suggestions_are_taken_from_the_page(client_for, world, framework):
         make_period(world.agency, framework, year=2025, title="2025"), world.bandung
     )
     answer_save(
-        actor=world["operator"], assessment=old, item_code="A.I.1.i.a", revision=0, value="Ya"
+        actor=world["operator"], assessment=old, item_code="A.p.m.1.a", revision=0, value="Ya"
     )
     # The new sheet was created after the old one, so carry forward from it.
     fresh = make_assessment(
@@ -200,7 +200,7 @@ def test_suggestions_are_taken_from_the_page(client_for, world, framework):
     page = client.get(url("worksheet", fresh.pk)).content.decode()
     assert 'data-testid="suggestion"' in page
     r = client.post(
-        url("accept_suggestion", fresh.pk, "A.I.1.i.a"), {"revision": 0}, HTTP_HX_REQUEST="true"
+        url("accept_suggestion", fresh.pk, "A.p.m.1.a"), {"revision": 0}, HTTP_HX_REQUEST="true"
     )
     # htmx swaps the item's card in place (a redirect to the same page with only another
     # #anchor would not reload it), with the scores out of band.
@@ -209,10 +209,10 @@ def test_suggestions_are_taken_from_the_page(client_for, world, framework):
     assert body.lstrip().startswith('<form class="card zona-item')
     assert 'value="Ya" checked' in body and 'data-testid="suggestion"' not in body
     assert 'id="zona-side" hx-swap-oob="true"' in body
-    assert Answer.objects.get(layer__assessment=fresh, item_code="A.I.1.i.a").value == "Ya"
+    assert Answer.objects.get(layer__assessment=fresh, item_code="A.p.m.1.a").value == "Ya"
     # Without htmx: back to the item.
-    r = client.post(url("accept_suggestion", fresh.pk, "A.I.1.i.a"), {"revision": 1})
-    assert r.status_code == 302 and r["Location"].endswith("#item-A-I-1-i-a")
+    r = client.post(url("accept_suggestion", fresh.pk, "A.p.m.1.a"), {"revision": 1})
+    assert r.status_code == 302 and r["Location"].endswith("#item-A-p-m-1-a")
 
 
 def test_assessment_list_is_scoped(client_for, world, period, assessment):
@@ -225,7 +225,7 @@ def test_history_rows_are_never_edited(world, assessment):
     answer_save(
         actor=world["operator"],
         assessment=assessment,
-        item_code="A.I.1.i.a",
+        item_code="A.p.m.1.a",
         revision=0,
         value="Ya",
     )
