@@ -210,7 +210,8 @@ def _manage(*args: str, stdin: str = "", env: dict[str, str]) -> subprocess.Comp
     )
 
 
-@pytest.mark.django_db(transaction=True)
+# The subprocess has its own database; the test process needs none.
+@pytest.mark.sqlite_pass_only
 def test_through_a_real_process(tmp_path: Path) -> None:
     env = dict(
         os.environ,
@@ -230,6 +231,7 @@ def test_through_a_real_process(tmp_path: Path) -> None:
     assert "line 2: framework: required, the framework key" in bad.stderr.splitlines()
 
 
+@pytest.mark.sqlite_pass_only
 def test_scores_against_the_shipped_file_before_any_migration(tmp_path: Path) -> None:
     # A fresh clone has no database yet; the calculator still works from frameworks/*.yaml.
     env = dict(

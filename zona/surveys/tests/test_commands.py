@@ -170,6 +170,7 @@ def test_sample_size_rejects_bad_input(args):
     assert caught.value.returncode == 2
 
 
+@pytest.mark.sqlite_pass_only
 def test_commands_from_a_shell_without_a_database(tmp_path):
     """The contract as users run it: python manage.py ..., exit codes, stdout and stderr."""
     env = dict(
