@@ -199,6 +199,10 @@ class SheetState:
     def review_layers(self) -> list[LayerInfo]:
         return self.layers[1:]
 
+    def layer_named(self, code: str) -> LayerInfo | None:
+        """The layer an address names (`unit` or a tier code, as the API's `?layer=`)."""
+        return next((layer for layer in self.layers if layer.code == code), None)
+
     def answer(self, layer: LayerInfo, code: str) -> AnswerRow | None:
         return self.answers.get(layer.id, {}).get(code)
 

@@ -36,7 +36,7 @@ class AnswerListView(APIView):
         assessment = access_assessment_by_id(actor(request), pk)
         state = load_sheet_state(assessment)
         code = request.query_params.get("layer", "unit")
-        layer = next((layer for layer in state.layers if layer.code == code), None)
+        layer = state.layer_named(code)
         if layer is None:
             if code == "unit" or _tier_exists(assessment, code):
                 return Response([])
@@ -55,7 +55,7 @@ class AnswerDetailView(APIView):
         if code not in state.spec.items:
             raise Http404
         wanted = request.query_params.get("layer", "unit")
-        layer = next((layer for layer in state.layers if layer.code == wanted), None)
+        layer = state.layer_named(wanted)
         row = state.answer(layer, code) if layer else None
         return Response(s.AnswerSerializer(row or AnswerRow(item_code=code)).data)
 
