@@ -10,8 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from zona.surveys.models import Channel, Contact, Kiosk, Response
+from zona.surveys.services.intake import form_token
 from zona.surveys.services.kiosks import kiosk_open
-from zona.surveys.views.public import DEVICE_COOKIE, form_token
+from zona.surveys.views.public import DEVICE_COOKIE
 
 from .conftest import make_campaign, open_contacts, service_id
 

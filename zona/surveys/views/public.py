@@ -9,21 +9,16 @@ English does not switch the form by itself, since the program's language is Indo
 
 from __future__ import annotations
 
-import dataclasses
-import time
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.core import signing
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.crypto import constant_time_compare
 from django.utils.http import urlencode
-from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.gzip import gzip_page
@@ -31,25 +26,25 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from zona.core.api import error_body
 from zona.core.api.params import int_or_none
-from zona.core.errors import Problem, ValidationFailed
-from zona.surveys import throttle
-from zona.surveys.models import Campaign, Channel, Kiosk, ServedWhen
+from zona.core.errors import Problem
+from zona.surveys.models import Campaign, Kiosk, ServedWhen
 from zona.surveys.profile import PROFILE_FIELDS, min_group, profile_questions
 from zona.surveys.reporting import shown_services
 from zona.surveys.selectors import (
     campaign_results,
     public_campaign,
-    response_stored,
     results_by_service,
 )
-from zona.surveys.services import Submission, contact_leave, response_submit
-from zona.surveys.services.feedback import suggestion_leave
-from zona.surveys.services.responses import KEY_RE, answer_pattern
+from zona.surveys.services.intake import (
+    IntakePost,
+    Outcome,
+    form_token,
+    intake_post,
+    open_kiosk,
+)
+from zona.surveys.services.responses import KEY_RE, Submission
 
 DEVICE_COOKIE = "zona_sd"
-TOKEN_SALT = "zona.surveys.form"  # noqa: S105 (a signing namespace, not a secret)
-# A form left open over lunch still goes through; a token older than this asks for a reload.
-TOKEN_MAX_AGE = 12 * 3600
 
 
 def _language(request: HttpRequest) -> str:
@@ -66,29 +61,6 @@ def _campaign(code: str) -> Campaign:
 
 def _wants_json(request: HttpRequest) -> bool:
     return "application/json" in request.headers.get("Accept", "")
-
-
-def form_token(campaign: Campaign, key: str) -> str:
-    """The signed form: when it was served and the one response key it may store."""
-    return signing.dumps(
-        {"c": campaign.pk, "t": int(time.time()), "k": key}, salt=TOKEN_SALT, compress=True
-    )
-
-
-def _token_age(campaign: Campaign, token: str, key: str) -> float | None:
-    """Seconds since the form was served, measured here (never taken from the browser), or
-    None when the token is missing, forged, stale or issued for another response.
-
-    A token serves one submission: it names the response key, and that key is unique, so
-    sending the same form again stores nothing new.
-    """
-    try:
-        data = signing.loads(token, salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE)
-    except signing.BadSignature:
-        return None
-    if not isinstance(data, dict) or data.get("c") != campaign.pk or data.get("k") != key:
-        return None
-    return max(0.0, time.time() - float(data.get("t", 0)))
 
 
 # --- the form as the template sees it ------------------------------------------------------
@@ -313,10 +285,6 @@ def _answers(campaign: Campaign, post: Any) -> dict[int, dict[str, Any]]:
     return answers
 
 
-def _client_address(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "")
-
-
 def _json_error(problems: list[Problem], message: str, status: int, code: str) -> JsonResponse:
     return JsonResponse(error_body(code, message, [p.as_dict() for p in problems]), status=status)
 
@@ -347,7 +315,7 @@ def public_form(request: HttpRequest, code: str) -> HttpResponse:
 @require_GET
 def kiosk(request: HttpRequest, code: str, key: str) -> HttpResponse:
     campaign = _campaign(code)
-    device = _kiosk(campaign, key)
+    device = open_kiosk(campaign, key)
     if device is None:
         raise Http404
     lang = _language(request)
@@ -355,144 +323,56 @@ def kiosk(request: HttpRequest, code: str, key: str) -> HttpResponse:
         return _render_form(request, campaign, lang, kiosk=device)
 
 
-def _kiosk(campaign: Campaign, key: str) -> Kiosk | None:
-    """The campaign's open kiosk with this key (registered by a manager), else None."""
-    if not key:
-        return None
-    found = Kiosk.objects.filter(campaign=campaign, key=key, closed_at__isnull=True).first()
-    return found if found is not None and constant_time_compare(key, found.key) else None
-
-
 def _submit(request: HttpRequest, campaign: Campaign, lang: str) -> HttpResponse:
     post = request.POST
     as_json = _wants_json(request)
-    kiosk_key = post.get("kiosk", "")
-    device_kiosk = _kiosk(campaign, kiosk_key)
-    is_kiosk = device_kiosk is not None
-    if kiosk_key and not is_kiosk:
-        message = _("This kiosk link was retired. Ask the staff for the new one.")
+    result = intake_post(
+        campaign=campaign,
+        post=IntakePost(
+            submission=Submission(
+                service_type_id=int_or_none(post.get("service", ""), minimum=1),
+                served_when=post.get("when", ""),
+                answers=_answers(campaign, post),
+                idempotency_key=post.get("key", ""),
+                code=post.get("code", ""),
+                contact=post.get("contact", ""),
+                contact_name=post.get("contact_name", ""),
+                profile={name: post.get(f"p-{name}", "") for name in PROFILE_FIELDS},
+                suggestion=post.get("suggestion", "") if campaign.collects_suggestions else "",
+            ),
+            served=post.get("served", ""),
+            token=post.get("t", ""),
+            kiosk_key=post.get("kiosk", ""),
+            side_only=bool(post.get("contact_only")),
+            side_suggestion=post.get("suggestion", ""),
+            address=request.META.get("REMOTE_ADDR", ""),
+            device=request.COOKIES.get(DEVICE_COOKIE, ""),
+        ),
+    )
+    if result.outcome == Outcome.REFUSED:
         if as_json:
-            return _json_error([], message, 403, "kiosk_retired")
-        return render(
-            request,
-            "surveys/public/message.html",
-            {"campaign": campaign, "lang": lang, "message": message},
-            status=403,
+            reply = _json_error(result.problems, result.message, result.status, result.code)
+            if result.retry_after is not None:
+                reply["Retry-After"] = str(result.retry_after)
+            return reply
+        if result.final:
+            return render(
+                request,
+                "surveys/public/message.html",
+                {"campaign": campaign, "lang": lang, "message": result.message},
+                status=result.status,
+            )
+        return _render_form(
+            request, campaign, lang, values=post, problems=result.problems, status=result.status
         )
-
-    if is_kiosk and post.get("contact_only"):
-        # A kiosk sends contacts and suggestions on their own, apart from any answers.
-        try:
-            if post.get("suggestion", "").strip() and not post.get("contact", "").strip():
-                suggestion_leave(campaign=campaign, text=post.get("suggestion", ""))
-            else:
-                contact_leave(
-                    campaign=campaign,
-                    contact=post.get("contact", ""),
-                    name=post.get("contact_name", ""),
-                )
-        except ValidationFailed as exc:
-            return _json_error(exc.problems, exc.message, 400, exc.code)
-        return JsonResponse({"status": "stored"}, status=201)
-
-    if post.get("served") == "no":
-        if as_json:
-            return JsonResponse({"status": "not_eligible"})
+    if result.outcome == Outcome.NOT_ELIGIBLE and not as_json:
         return render(
             request, "surveys/public/not_eligible.html", {"campaign": campaign, "lang": lang}
         )
-
-    if post.get("served") != "yes":
-        problems = [
-            Problem("required", _("Tell us whether you completed a service here."), "served")
-        ]
-        if as_json:
-            return _json_error(problems, problems[0].message, 400, "invalid")
-        return _render_form(request, campaign, lang, values=post, problems=problems, status=400)
-
-    duration: float | None = None
-    if not is_kiosk:
-        duration = _token_age(campaign, post.get("t", ""), post.get("key", ""))
-        if duration is None:
-            problems = [
-                Problem("expired", _("The form had expired. Please check and send it again."))
-            ]
-            if as_json:
-                return _json_error(problems, problems[0].message, 400, "expired")
-            return _render_form(request, campaign, lang, values=post, problems=problems, status=400)
-
-    service = post.get("service", "")
-    submission = Submission(
-        service_type_id=int_or_none(service, minimum=1),
-        served_when=post.get("when", ""),
-        answers=_answers(campaign, post),
-        idempotency_key=post.get("key", ""),
-        channel=Channel.KIOSK if is_kiosk else Channel.WEB,
-        duration_seconds=duration,
-        code=post.get("code", ""),
-        contact=post.get("contact", ""),
-        contact_name=post.get("contact_name", ""),
-        profile={name: post.get(f"p-{name}", "") for name in PROFILE_FIELDS},
-        suggestion=post.get("suggestion", "") if campaign.collects_suggestions else "",
-    )
-    address = "" if is_kiosk else _client_address(request)
-    device = "" if is_kiosk else request.COOKIES.get(DEVICE_COOKIE, "")
-    verdict = throttle.peek(address=address, device=device)
-    if verdict.refused and not response_stored(submission.idempotency_key):
-        minutes = max(1, settings.ZONA_SURVEY_NETWORK_WINDOW_SECONDS // 60)
-        message = _(
-            "Very many responses came from this network or this browser in the last "
-            "%(minutes)s minutes, so this one was not stored yet. Your answers are still on "
-            "this page: send them again in a while, from your own phone's mobile data, or ask "
-            "the staff for the survey tablet."
-        ) % {"minutes": minutes}
-        if as_json:
-            return _json_error([], message, 429, "too_many")
-        return _render_form(
-            request,
-            campaign,
-            lang,
-            values=post,
-            problems=[Problem("too_many", message)],
-            status=429,
-        )
-    if device_kiosk is not None and not response_stored(submission.idempotency_key):
-        wait = throttle.kiosk_pace(kiosk_key=device_kiosk.key)
-        if wait:
-            # Faster than a person can answer at one tablet: the tablet keeps the response
-            # and sends it again after the wait (kiosk.js reads Retry-After).
-            reply = _json_error(
-                [], _("This kiosk sends one response at a time; wait a little."), 429, "kiosk_pace"
-            )
-            reply["Retry-After"] = str(wait)
-            return reply
-    pattern = answer_pattern(submission.answers)
-    try:
-        result = response_submit(
-            campaign=campaign,
-            submission=dataclasses.replace(
-                submission,
-                burst=verdict.burst
-                or (device_kiosk is not None and throttle.kiosk_burst(kiosk_key=device_kiosk.key)),
-                repeated=throttle.repeated_pattern(campaign_id=campaign.pk, pattern=pattern),
-                kiosk_id=device_kiosk.pk if device_kiosk is not None else None,
-            ),
-        )
-    except ValidationFailed as exc:
-        if as_json:
-            return _json_error(exc.problems, exc.message, 400, exc.code)
-        return _render_form(request, campaign, lang, values=post, problems=exc.problems, status=400)
-    if result.created:
-        throttle.count(address=address, device=device)
-        throttle.count_stored(
-            campaign_id=campaign.pk,
-            pattern=pattern,
-            kiosk_key=device_kiosk.key if device_kiosk is not None else "",
-        )
     if as_json:
+        status = {Outcome.SIDE_STORED: "stored", Outcome.NOT_ELIGIBLE: "not_eligible"}
         return JsonResponse(
-            {"status": "stored" if result.created else "duplicate"},
-            status=201 if result.created else 200,
+            {"status": status.get(result.outcome, result.outcome.value)}, status=result.status
         )
     target = reverse("survey_public:thanks", args=[campaign.public_code])
     return redirect(f"{target}?lang=en" if lang == "en" else target)
