@@ -117,6 +117,9 @@ class ItemRow(NamedTuple):
     slot: int
     kind: ItemKind
     item: CompiledItem
+    # A choice item's option values keyed by anything an answer may be, so the loop looks an
+    # answer up without a type check (a miss is a KeyError or TypeError, reported then).
+    options: Mapping[object, Decimal]
 
 
 class PlanStep(NamedTuple):
@@ -236,7 +239,8 @@ def compile_framework(doc: FrameworkDoc, *, content_hash: str = "") -> CompiledF
         visit(root, None, 0)
 
     item_table = tuple(
-        ItemRow(code, slots[code], _item_kind(item), item) for code, item in items.items()
+        ItemRow(code, slots[code], _item_kind(item), item, _options(item))
+        for code, item in items.items()
     )
     scored = tuple(code for code in nodes if code in score_slot)
     predicates = tuple(
@@ -282,6 +286,13 @@ def compile_framework(doc: FrameworkDoc, *, content_hash: str = "") -> CompiledF
         areas=tuple(doc.areas),
         skm_rounds=doc.skm_rounds,
     )
+
+
+def _options(item: CompiledItem) -> dict[object, Decimal]:
+    options: dict[object, Decimal] = {}
+    for key, value in item.options.items():
+        options[key] = value
+    return options
 
 
 def _item_kind(item: CompiledItem) -> ItemKind:

@@ -112,7 +112,7 @@ def score(
     op_sum, op_mean = int(Op.SUM), int(Op.MEAN)
     try:
         with localcontext(CONTEXT):
-            for code, slot, kind, item in fw.item_table:
+            for code, slot, kind, item, options in fw.item_table:
                 answer = answers.get(code)
                 if answer is None:
                     item_values[code] = None
@@ -120,7 +120,7 @@ def score(
                 matched += 1
                 # A wrong type of answer raises KeyError/TypeError here, caught below.
                 if kind == choice:
-                    value = item.options[cast(str, answer)]
+                    value = options[answer]
                 elif kind == num4:
                     value = num4_value(answer)
                 else:
