@@ -75,3 +75,25 @@ def test_roles_name_the_areas_of_the_newest_version_of_each_framework(db, tmp_pa
     areas = lke_areas()
     assert [a.key for a in areas] == ["change", "2", "B"]
     assert areas[0].title_en == "Area 1 · Change management"
+
+
+def test_the_working_group_page_names_areas_as_the_framework_does(client_for, world, assessment):
+    from django.urls import reverse
+
+    from zona.assessments.services import answer_save
+
+    answer_save(
+        actor=world["wg_member"],
+        assessment=assessment,
+        item_code="A.p.m.1.a",
+        revision=0,
+        value="Ya",
+    )
+    page = client_for(world["operator"]).get(
+        reverse("assessments:working_group", args=[assessment.pk])
+    )
+    html = page.content.decode()
+    for name in ("Area 1 · Manajemen Perubahan", "Area 2 · Penataan Tatalaksana", "B · Hasil"):
+        assert f">{name}</label>" in html
+    # The member's change counts under her area's name.
+    assert "Area 1 · Manajemen Perubahan: 1" in html

@@ -430,7 +430,13 @@ def working_group(request: AuthedRequest, pk: int) -> HttpResponse:
             }
         )
         if titles:
-            areas.append({"key": area.key, "title": " / ".join(titles)})
+            areas.append({"key": area.key, "name": text(area.title), "title": " / ".join(titles)})
+    # Who worked on what, by the areas' names as the framework gives them.
+    names = {area.key: text(area.title) for area in state.spec.areas}
+    activity = [
+        replace(person, areas={names.get(k, k): n for k, n in person.areas.items()})
+        for person in activity_by_user(assessment)
+    ]
     return render(
         request,
         "assessments/working_group.html",
@@ -439,7 +445,7 @@ def working_group(request: AuthedRequest, pk: int) -> HttpResponse:
             "members": members,
             "areas": areas,
             "can_assign": can_assign,
-            "activity": activity_by_user(assessment),
+            "activity": activity,
             "previous": previous_assessment(assessment),
         },
     )
