@@ -4,10 +4,16 @@ Per service and per respondent-profile band, a figure is shown only when the gro
 least k counted responses (`ZONA_SURVEY_MIN_GROUP`), and when the hidden groups together
 could be worked out from the total (all responses minus the shown groups), the next
 smallest group is hidden too (zona.surveys.anonymity.small_groups_hidden).
+
+The same holds for a campaign as a whole: with 1 to k-1 counted responses its per-item
+figures and indices would be the answers of the few people just served, so pages and exports
+show them only from k responses (`figures_from_k`); before that, the counts. The LKE's
+survey index (selectors.survey_indices_for) is not a figure shown here and is not affected.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -17,7 +23,51 @@ from django.db.models import Count, Sum
 from zona.surveys.anonymity import small_groups_hidden
 from zona.surveys.models import Answer, Campaign, Response
 from zona.surveys.profile import PROFILE_FIELDS, min_group, profile_questions
-from zona.surveys.selectors import IndexResult, ServiceIndex, _index_result
+from zona.surveys.selectors import (
+    IndexResult,
+    ItemStat,
+    ServiceIndex,
+    TrendPoint,
+    _index_result,
+    progress_by_campaign,
+)
+
+
+def figures_from_k(results: Sequence[IndexResult], *, k: int = 0) -> list[IndexResult]:
+    """The results as shown: an instrument's item means and index only from k counted
+    respondents; under that, the counts alone (`withheld`)."""
+    k = k or min_group()
+    return [
+        result
+        if result.respondents >= k
+        else dataclasses.replace(
+            result,
+            value=None,
+            grade=None,
+            withheld=True,
+            items=[
+                dataclasses.replace(
+                    item, stat=ItemStat(item.code, 0, item.stat.answered), withheld=True
+                )
+                for item in result.items
+            ],
+        )
+        for result in results
+    ]
+
+
+def trend_from_k(points: Sequence[TrendPoint], *, k: int = 0) -> list[TrendPoint]:
+    """The unit's trend with the indices of campaigns under k counted responses left out."""
+    k = k or min_group()
+    counted = {
+        cid: n for cid, (n, _target) in progress_by_campaign(p.campaign.pk for p in points).items()
+    }
+    return [
+        point
+        if counted.get(point.campaign.pk, 0) >= k
+        else TrendPoint(point.campaign, dict.fromkeys(point.values))
+        for point in points
+    ]
 
 
 def shown_services(services: Sequence[ServiceIndex], *, k: int = 0) -> set[str]:
@@ -145,7 +195,9 @@ __all__ = [
     "BandCount",
     "BandResult",
     "ProfileBreakdown",
+    "figures_from_k",
     "profile_breakdown",
     "profile_results",
     "shown_services",
+    "trend_from_k",
 ]

@@ -183,10 +183,12 @@ class ItemResult:
     code: str
     text: str
     stat: ItemStat
+    # Under k counted respondents: the answered count only (zona.surveys.reporting).
+    withheld: bool = False
 
     @property
     def mean(self) -> Decimal | None:
-        return self.stat.mean
+        return None if self.withheld else self.stat.mean
 
 
 @dataclass
@@ -199,6 +201,8 @@ class IndexResult:
     value: Decimal | None = None
     grade: str | None = None
     title: str = ""
+    # Figures held back until k counted respondents (zona.surveys.reporting.figures_from_k).
+    withheld: bool = False
 
     @property
     def is_ikm(self) -> bool:
@@ -411,7 +415,7 @@ def lke_feed_pin(unit: Unit, year: int) -> Any:
 
 
 def survey_indices_for(unit: Unit, year: int) -> dict[str, Any]:
-    """What the LKE takes from the unit's surveys of `year` (see docs/dev-contract.md).
+    """What the LKE takes from the unit's surveys of `year` (see docs/architecture.md).
 
     {"ipak": Decimal | None, "ipkp": Decimal | None, "skm_rounds": int}: IPAK and IPKP on
     0-4 rounded half up to 2 decimals as reported, None when no round has answers; the

@@ -23,7 +23,7 @@ from zona.surveys.api.serializers import (
     SurveyIndicesSerializer,
 )
 from zona.surveys.models import Campaign
-from zona.surveys.reporting import shown_services
+from zona.surveys.reporting import figures_from_k, shown_services
 from zona.surveys.selectors import (
     campaign_progress,
     campaign_results,
@@ -100,13 +100,18 @@ class CampaignResultsView(APIView):
             "campaign": campaign.pk,
             "counted": progress.counted,
             "excluded": progress.excluded,
-            "results": [IndexResultSerializer.from_result(r) for r in campaign_results(campaign)],
+            "results": [
+                IndexResultSerializer.from_result(r)
+                for r in figures_from_k(campaign_results(campaign))
+            ],
             "by_service": [
                 {
                     "service_code": s.service.code,
                     "service_name": s.service.name,
                     "respondents": s.respondents,
-                    "results": [IndexResultSerializer.from_result(r) for r in s.results],
+                    "results": [
+                        IndexResultSerializer.from_result(r) for r in figures_from_k(s.results)
+                    ],
                 }
                 for s in services
                 # Figures of groups under ZONA_SURVEY_MIN_GROUP are never shown (reporting.py).

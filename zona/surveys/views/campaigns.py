@@ -38,7 +38,7 @@ from zona.surveys.models import (
     CodeBatch,
 )
 from zona.surveys.profile import min_group
-from zona.surveys.reporting import profile_breakdown, shown_services
+from zona.surveys.reporting import figures_from_k, profile_breakdown, shown_services, trend_from_k
 from zona.surveys.selectors import (
     campaign_progress,
     campaign_results,
@@ -266,10 +266,13 @@ def campaign_results_view(request: HttpRequest, campaign_id: int) -> HttpRespons
             % {"k": min_group()},
         )
         service = None
-    results = campaign_results(
-        campaign, service_type_id=service.service_type_id if service else None, language=lang
+    results = figures_from_k(
+        campaign_results(
+            campaign, service_type_id=service.service_type_id if service else None, language=lang
+        )
     )
     keys, trend = unit_trend(campaign.unit)
+    trend = trend_from_k(trend)
     versions = campaign.ordered_versions()
     chart = {
         "items": _chart_items(results),

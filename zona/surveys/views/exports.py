@@ -27,7 +27,7 @@ from zona.surveys.access import access_campaign_by_id
 from zona.surveys.anonymity import Shown, generalise
 from zona.surveys.models import Campaign, InstrumentVersion, Response
 from zona.surveys.profile import PROFILE_FIELDS, min_group
-from zona.surveys.reporting import profile_results, shown_services
+from zona.surveys.reporting import figures_from_k, profile_results, shown_services
 from zona.surveys.selectors import (
     IndexResult,
     campaign_results,
@@ -256,13 +256,13 @@ def summary_rows(campaign: Campaign, language: str, *, k: int = 0) -> Iterator[l
     (with the smallest next group hidden too when the hidden ones could be worked out)."""
     k = k or min_group()
     yield SUMMARY_HEADER
-    for result in campaign_results(campaign, language=language):
+    for result in figures_from_k(campaign_results(campaign, language=language), k=k):
         yield from _summary_block("all", result)
     services = results_by_service(campaign, language=language)
     visible = shown_services(services, k=k)
     for service in services:
         if service.service.code in visible:
-            for result in service.results:
+            for result in figures_from_k(service.results, k=k):
                 yield from _summary_block(service.service.code, result)
     for band in profile_results(campaign, language=language, k=k):
         for result in band.results:

@@ -29,7 +29,7 @@ from zona.core.api.params import int_or_none
 from zona.core.errors import Problem
 from zona.surveys.models import Campaign, Kiosk, ServedWhen
 from zona.surveys.profile import PROFILE_FIELDS, min_group, profile_questions
-from zona.surveys.reporting import shown_services
+from zona.surveys.reporting import figures_from_k, shown_services
 from zona.surveys.selectors import (
     campaign_results,
     public_campaign,
@@ -395,7 +395,7 @@ def public_results(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404
     lang = _language(request)
     with translation.override(lang):
-        results = campaign_results(campaign, language=lang)
+        results = figures_from_k(campaign_results(campaign, language=lang))
         services = results_by_service(campaign, language=lang)
         visible = shown_services(services)
         by_service = [s for s in services if s.service.code in visible]
