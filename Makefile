@@ -46,6 +46,7 @@ lint: .venv/.installed
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
 	.venv/bin/mypy .
+	.venv/bin/lint-imports
 	$(PY) scripts/check_rules.py
 
 test: deps system-deps-test messages lint test-sqlite test-postgres

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from zona.core.testing import World, build_world
+from zona.accounts.testing import World, build_world
 
 ROOT = Path(__file__).resolve().parent
 

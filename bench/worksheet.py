@@ -38,11 +38,11 @@ def main() -> None:
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0, keepdb=False)
     try:
+        from zona.accounts.testing import build_world
         from zona.assessments.selectors import load_sheet_state, sheet_scores
         from zona.assessments.services import answer_save
         from zona.assessments.tests.factories import REAL, make_assessment, make_period
         from zona.assessments.tests.test_queries import fill
-        from zona.core.testing import build_world
         from zona.frameworks.services import framework_load_file
 
         world = build_world()

@@ -5,7 +5,6 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("zona.accounts.api.urls")),
-    path("", include("zona.frameworks.api.urls")),
     path("", include("zona.assessments.api.urls")),
     path("", include("zona.surveys.api.urls")),
 ]

@@ -4,7 +4,7 @@ from django.urls import include, path
 from zona.accounts.views.auth import EmailView, admin_login
 
 urlpatterns = [
-    path("", include("zona.core.urls")),
+    path("", include("zona.home.urls")),
     # Before allauth's own: e-mail changes only through confirmation (see EmailView).
     path("accounts/email/", EmailView.as_view(), name="account_email"),
     path("accounts/", include("allauth.urls")),
@@ -15,7 +15,6 @@ urlpatterns = [
     path("api/v1/", include("config.api_urls")),
     path("manage/", include("zona.accounts.urls")),
     path("audit/", include("zona.audit.urls")),
-    path("lke/", include("zona.frameworks.urls")),
     path("assessments/", include("zona.assessments.urls")),
     path("surveys/", include("zona.surveys.urls")),
     # Short public survey links (printed on posters): no login, exempt from the MFA redirect.

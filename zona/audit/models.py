@@ -56,14 +56,3 @@ class AuditEvent(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_repr} {self.action}"
-
-    def details_display(self) -> list[tuple[str, str]]:
-        """Details as readable (label, text) rows; see zona.audit.labels."""
-        from zona.audit.labels import details_rows
-
-        return details_rows(self.details)
-
-    def action_display(self) -> str:
-        from zona.audit.labels import action_label
-
-        return action_label(self.action)

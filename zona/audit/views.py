@@ -16,11 +16,11 @@ from zona.accounts.access import (
     units_where,
 )
 from zona.accounts.forms import UnitCodeField
+from zona.accounts.http import AuthedHttpRequest
 from zona.accounts.models import Unit
 from zona.audit.labels import ACTION_LABELS, OBJECT_LABELS, action_label, group_label
 from zona.audit.models import AuditEvent
 from zona.audit.selectors import audit_events_for
-from zona.core.http import AuthedHttpRequest
 
 
 class AuditFilterForm(forms.Form):

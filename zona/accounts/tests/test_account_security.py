@@ -14,8 +14,8 @@ from django.core.cache import cache
 from django.test import override_settings
 from django.urls import reverse
 
+from zona.accounts.testing import DEFAULT_PASSWORD
 from zona.audit.models import AuditEvent
-from zona.core.testing import DEFAULT_PASSWORD
 
 
 @pytest.fixture(autouse=True)
@@ -129,7 +129,7 @@ def test_no_mail_goes_to_an_address_without_account(world, client):
 @pytest.mark.parametrize("persona", ["sysadmin", "tpn"])
 def test_national_roles_must_set_up_totp(world, client, persona):
     client.force_login(world[persona])
-    response = client.get(reverse("core:home"))
+    response = client.get(reverse("home:home"))
     assert response.status_code == 302
     assert response["Location"] == reverse("mfa_activate_totp")
 
@@ -138,7 +138,7 @@ def test_national_roles_must_set_up_totp(world, client, persona):
 def test_staff_must_set_up_totp_and_other_roles_need_not(world, client):
     operator = world["operator"]
     client.force_login(operator)
-    assert client.get(reverse("core:home")).status_code == 200
+    assert client.get(reverse("home:home")).status_code == 200
     operator.is_staff = True
     operator.save()
     client.force_login(operator)
@@ -149,15 +149,15 @@ def test_staff_must_set_up_totp_and_other_roles_need_not(world, client):
 def test_national_roles_with_totp_pass(world, client):
     Authenticator.objects.create(user=world["tpn"], type=Authenticator.Type.TOTP, data={})
     client.force_login(world["tpn"])
-    assert client.get(reverse("core:home")).status_code == 200
+    assert client.get(reverse("home:home")).status_code == 200
 
 
 def test_the_agency_switch_covers_its_administrators(world, client):
     client.force_login(world["agency_admin"])
-    assert client.get(reverse("core:home")).status_code == 200
+    assert client.get(reverse("home:home")).status_code == 200
     world.agency.mfa_required_for_reviewers = True
     world.agency.save()
-    assert client.get(reverse("core:home"))["Location"] == reverse("mfa_activate_totp")
+    assert client.get(reverse("home:home"))["Location"] == reverse("mfa_activate_totp")
 
 
 # --- e-mail changes ---------------------------------------------------------------------------

@@ -16,8 +16,8 @@ from django.core import mail
 from django.core.cache import cache
 from django.urls import reverse
 
+from zona.accounts.testing import DEFAULT_PASSWORD
 from zona.audit.models import AuditEvent
-from zona.core.testing import DEFAULT_PASSWORD
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -38,8 +38,8 @@ def login(client, login_value: str, password: str = DEFAULT_PASSWORD):
 def test_sign_in_with_username_or_email(world, client, login_value):
     response = login(client, login_value)
     assert response.status_code == 302
-    assert response["Location"] == reverse("core:home")
-    assert client.get(reverse("core:home")).context["user"] == world["operator"]
+    assert response["Location"] == reverse("home:home")
+    assert client.get(reverse("home:home")).context["user"] == world["operator"]
 
 
 def test_login_page_is_bootstrap_and_has_no_sign_up(world, client):
@@ -131,7 +131,7 @@ def test_reviewers_must_set_up_totp_when_their_agency_requires_it(world, client)
     world.agency.save()
     for persona in ("kanwil_reviewer", "tpi_reviewer", "agency_admin"):
         client.force_login(world[persona])
-        response = client.get(reverse("core:home"))
+        response = client.get(reverse("home:home"))
         assert response.status_code == 302, persona
         assert response["Location"] == reverse("mfa_activate_totp")
         # Its own pages (activation, logout) stay reachable.
@@ -139,7 +139,7 @@ def test_reviewers_must_set_up_totp_when_their_agency_requires_it(world, client)
     # Other roles, and reviewers of other agencies, are not affected.
     for persona in ("operator", "unit_head", "outsider"):
         client.force_login(world[persona])
-        assert client.get(reverse("core:home")).status_code == 200, persona
+        assert client.get(reverse("home:home")).status_code == 200, persona
 
 
 def test_reviewer_with_totp_passes(world, client):
@@ -149,12 +149,12 @@ def test_reviewer_with_totp_passes(world, client):
         user=world["kanwil_reviewer"], type=Authenticator.Type.TOTP, data={"secret": "x"}
     )
     client.force_login(world["kanwil_reviewer"])
-    assert client.get(reverse("core:home")).status_code == 200
+    assert client.get(reverse("home:home")).status_code == 200
 
 
 def test_without_the_agency_setting_totp_stays_optional(world, client):
     client.force_login(world["kanwil_reviewer"])
-    assert client.get(reverse("core:home")).status_code == 200
+    assert client.get(reverse("home:home")).status_code == 200
 
 
 def test_account_pages_render_with_bootstrap(world, client):

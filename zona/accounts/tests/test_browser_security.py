@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from allauth.mfa.models import Authenticator
 
-from zona.core.testing import DEFAULT_PASSWORD
+from zona.accounts.testing import DEFAULT_PASSWORD
 
 SHOTS = Path("/tmp/zona-shots")  # noqa: S108 (screenshots for review)
 

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from zona.accounts.models import Role, RoleAssignment, Unit, User
-from zona.core.testing import add_unit
+from zona.accounts.testing import add_unit
 
 
 @pytest.fixture
@@ -101,7 +101,7 @@ def test_unit_list_is_paginated_with_constant_queries(admin, world, django_asser
 
 
 def test_user_list_queries_do_not_grow_with_users(admin, world, django_assert_max_num_queries):
-    from zona.core.testing import UserFactory, assign
+    from zona.accounts.testing import UserFactory, assign
 
     for i in range(30):
         u = cast(User, UserFactory(username=f"staf{i}", home_unit=world.surabaya))

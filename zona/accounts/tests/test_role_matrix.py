@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 
 from zona.accounts.models import Role, RoleAssignment, Unit, User
+from zona.accounts.testing import World
 from zona.audit.models import AuditEvent
-from zona.core.testing import World
 
 PERSONAS = [
     "sysadmin",
@@ -46,7 +46,7 @@ SEE_OTHER_AGENCY = frozenset({"sysadmin", "tpn", "outsider"})
 
 # (name, url builder, personas that get 200; everyone else gets 404)
 PAGES: list[tuple[str, Callable[[World], str], frozenset[str]]] = [
-    ("home", lambda w: reverse("core:home"), EVERYONE),
+    ("home", lambda w: reverse("home:home"), EVERYONE),
     ("profile", lambda w: reverse("accounts:profile"), EVERYONE),
     ("unit_list", lambda w: reverse("accounts:unit_list"), ADMINS),
     ("unit_create", lambda w: reverse("accounts:unit_create"), ADMINS),

@@ -10,9 +10,9 @@ from django.db import transaction
 from zona.accounts import services
 from zona.accounts.access import Perm, manageable_users, units_visible_to, user_can
 from zona.accounts.models import Role, RoleAssignment, Unit, User
+from zona.accounts.testing import UserFactory, assign
 from zona.audit.models import AuditEvent
 from zona.core.errors import PermissionDenied, ValidationFailed
-from zona.core.testing import UserFactory, assign
 
 
 def codes(problems_error: ValidationFailed) -> set[tuple[str, str]]:

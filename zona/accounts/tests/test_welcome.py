@@ -94,7 +94,7 @@ def test_the_link_lets_the_new_person_set_a_password_and_sign_in(
     client.logout()
     response = client.post(reverse("account_login"), {"login": "dewi", "password": password})
     assert response.status_code == 302
-    assert response["Location"] == reverse("core:home")
+    assert response["Location"] == reverse("home:home")
     # The link is used up.
     client.logout()
     response = client.get(link, follow=True)

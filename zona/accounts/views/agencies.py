@@ -16,10 +16,10 @@ from zona.accounts.access import (
     manageable_agencies,
 )
 from zona.accounts.forms import AgencySettingsForm, ReviewTierForm, add_problems
+from zona.accounts.http import AuthedHttpRequest
 from zona.accounts.models import ReviewTier, Unit
 from zona.accounts.views._common import require_perm_anywhere
 from zona.core.errors import PermissionDenied, ValidationFailed
-from zona.core.http import AuthedHttpRequest
 
 
 @login_required

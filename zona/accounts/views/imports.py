@@ -26,11 +26,11 @@ from zona.accounts.access import (
     visible_review_tiers,
 )
 from zona.accounts.forms import ImportUploadForm
+from zona.accounts.http import AuthedHttpRequest
 from zona.accounts.imports.reader import MAX_BYTES
 from zona.accounts.services.imports import import_units, import_users
 from zona.accounts.views._common import require_perm_anywhere
 from zona.core.errors import PermissionDenied, ValidationFailed
-from zona.core.http import AuthedHttpRequest
 
 SESSION_KEY = "zona_import"
 PREVIEW_LIMIT = 200

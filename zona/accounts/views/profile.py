@@ -4,8 +4,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 
+from zona.accounts.http import AuthedHttpRequest
 from zona.accounts.selectors import role_assignments_of
-from zona.core.http import AuthedHttpRequest
 
 
 @login_required

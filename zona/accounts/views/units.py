@@ -16,10 +16,10 @@ from zona.accounts.access import (
     units_with_subtree_where,
 )
 from zona.accounts.forms import ServiceTypeFormSet, UnitFilterForm, UnitForm, add_problems
+from zona.accounts.http import AuthedHttpRequest
 from zona.accounts.models import ServiceType, Unit
 from zona.accounts.views._common import paginate, require_perm_anywhere
 from zona.core.errors import PermissionDenied, ValidationFailed
-from zona.core.http import AuthedHttpRequest
 
 
 @login_required

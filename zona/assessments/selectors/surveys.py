@@ -1,4 +1,4 @@
-"""What the unit's surveys give the sheet (the one read of zona.surveys)."""
+"""What the unit's surveys give the sheet, read through the port (zona.assessments.ports)."""
 
 from __future__ import annotations
 
@@ -7,17 +7,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from zona.assessments.models import Assessment
+from zona.assessments.ports import survey_feed
 from zona.assessments.selectors.state import SheetState
 from zona.assessments.sheet import links_surveys, sheet_spec, survey_answer, takes_survey_index
-from zona.surveys.selectors import survey_indices_for
 
 
 def survey_indices(assessment: Assessment) -> dict[str, Any] | None:
     """What the unit's surveys of the period's year give the sheet, or None when the
-    framework takes nothing from surveys. A few indexed queries (zona.surveys)."""
+    framework takes nothing from surveys or no surveys app fills the port. A few indexed
+    queries (zona.surveys)."""
     if not links_surveys(sheet_spec(assessment.period.framework)):
         return None
-    return survey_indices_for(assessment.unit, assessment.period.year)
+    return survey_feed().indices_for(assessment.unit, assessment.period.year)
 
 
 @dataclass(frozen=True)

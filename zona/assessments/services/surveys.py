@@ -27,7 +27,7 @@ from zona.assessments.services.answers import (
 from zona.assessments.sheet import sheet_spec, survey_answer, survey_index_answer
 from zona.audit.services import audit_record
 
-# Indices are passed around as the surveys app returns them (see docs/dev-contract.md).
+# Indices are passed around as the survey port gives them (zona/assessments/ports.py).
 Indices = Mapping[str, Any]
 
 

@@ -14,6 +14,7 @@ from zona.accounts.access import Perm, review_tiers_for
 from zona.accounts.models import ReviewTier, User
 from zona.assessments.access import pick_review_tier, review_lock_reason
 from zona.assessments.models import Assessment, AssessmentStatus
+from zona.assessments.ports import survey_feed
 from zona.assessments.selectors import (
     completeness_refusal,
     load_sheet_state,
@@ -28,7 +29,6 @@ from zona.assessments.services.surveys import answers_fill_from_surveys
 from zona.assessments.sheet import sheet_spec, takes_survey_index
 from zona.audit.services import audit_record
 from zona.core.errors import PermissionDenied, StateError
-from zona.surveys.services import survey_feed_pin, survey_feed_unpin
 
 
 class StaleConfirmation(StateError):
@@ -96,7 +96,7 @@ def assessment_submit(
         # An index item the unit left empty goes out with its survey's index as it is now.
         answers_fill_from_surveys(assessment=locked, actor=actor, indices=indices)
         # The campaign that feeds B.I.a/B.II.a can no longer be switched for this year.
-        survey_feed_pin(unit=locked.unit, year=locked.period.year, actor=actor)
+        survey_feed().pin(unit=locked.unit, year=locked.period.year, actor=actor)
         submitted_at = now or timezone.now()
         # What reviewers will see: the evidence as it is now, whatever the library does later.
         evidence_pin_links(assessment=locked, now=submitted_at)
@@ -161,7 +161,7 @@ def assessment_return(
         index_items = [code for code, item in spec.items.items() if takes_survey_index(item)]
         if index_items and any(locked.item_reopened(code) for code in index_items):
             # B.I.a or B.II.a is the unit's again: it may choose the feeding campaign again.
-            survey_feed_unpin(unit=locked.unit, year=locked.period.year, actor=actor)
+            survey_feed().unpin(unit=locked.unit, year=locked.period.year, actor=actor)
         audit_record(
             actor=actor,
             action="assessment.returned",

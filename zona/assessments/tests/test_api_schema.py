@@ -18,7 +18,7 @@ def indices(monkeypatch):
     """The unit's surveys give an index, so the detail offers it (`survey_suggestions`)."""
     given = {"ipak": Decimal("3.51"), "ipkp": Decimal("3.2"), "skm_rounds": 2}
     monkeypatch.setattr(
-        "zona.assessments.selectors.surveys.survey_indices_for", lambda unit, year: given
+        "zona.surveys.feed.survey_indices_for", lambda unit, year: given
     )
     return given
 

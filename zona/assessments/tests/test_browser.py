@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 from django.utils.formats import number_format
 
+from zona.accounts.testing import DEFAULT_PASSWORD
 from zona.assessments.models import Answer, AssessmentStatus, EvidenceLink
 from zona.assessments.selectors import load_sheet_state, sheet_scores
 from zona.assessments.services import answer_save, evidence_upload
 from zona.assessments.tests.factories import PDF_BYTES, pdf_file, png_bytes
-from zona.core.testing import DEFAULT_PASSWORD
 from zona.frameworks.scoring import round_half_up, score
 from zona.frameworks.selectors import compiled_framework
 

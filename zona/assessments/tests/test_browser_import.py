@@ -14,9 +14,9 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from zona.accounts.testing import DEFAULT_PASSWORD
 from zona.assessments.excel import COL_ANSWER, COL_CODE, FIRST_ROW
 from zona.assessments.models import Answer, ImportJob, ImportJobStatus
-from zona.core.testing import DEFAULT_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = Path("/tmp/zona-shots")  # noqa: S108 (screenshots for review, never committed)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from zona.accounts.testing import DEFAULT_PASSWORD
 from zona.assessments.models import Answer, AssessmentStatus
 from zona.assessments.services import (
     evidence_add_revision,
@@ -19,7 +20,6 @@ from zona.assessments.services import (
     evidence_upload,
 )
 from zona.assessments.tests.factories import pdf_file
-from zona.core.testing import DEFAULT_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = Path("/tmp/zona-shots")  # noqa: S108 (screenshots for review, never committed)
@@ -34,7 +34,7 @@ def shot(page, name: str) -> None:
 def surveys(monkeypatch):
     indices = {"ipak": Decimal("3.39"), "ipkp": Decimal("3.1"), "skm_rounds": 2}
     monkeypatch.setattr(
-        "zona.assessments.selectors.surveys.survey_indices_for", lambda unit, year: indices
+        "zona.surveys.feed.survey_indices_for", lambda unit, year: indices
     )
     return indices
 

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from zona.accounts.testing import DEFAULT_PASSWORD
 from zona.assessments.models import Answer, AssessmentStatus
 from zona.assessments.services import answer_save, assessment_submit
-from zona.core.testing import DEFAULT_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = Path("/tmp/zona-shots")  # noqa: S108 (screenshots for review, never committed)
@@ -200,7 +200,7 @@ def test_the_unit_takes_the_skm_rounds_with_one_click(page, login, world, monkey
     real = framework_load_file(path=REAL).framework
     sheet = make_assessment(make_period(world.agency, real, title="PMPZI LKE"), world.bandung)
     monkeypatch.setattr(
-        "zona.assessments.selectors.surveys.survey_indices_for",
+        "zona.surveys.feed.survey_indices_for",
         lambda unit, year: {"ipak": None, "ipkp": None, "skm_rounds": 3},
     )
     login(page, "operator", DEFAULT_PASSWORD)

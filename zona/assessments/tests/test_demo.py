@@ -4,7 +4,7 @@ import pytest
 
 from zona.assessments.models import Answer, AnswerChange, Assessment, Evidence, EvidenceLink, Period
 from zona.assessments.selectors import load_sheet_state, sheet_scores
-from zona.core.demo import load_demo
+from zona.home.demo import load_demo
 
 
 @pytest.mark.django_db

@@ -106,7 +106,7 @@ def test_the_page_refuses_a_member_outside_the_area(client_for, world, assessmen
 
 @pytest.mark.django_db(transaction=True)
 def test_parallel_uploads_of_one_file_make_one_document():
-    from zona.core.testing import build_world
+    from zona.accounts.testing import build_world
 
     world = build_world()
     start = threading.Barrier(8)

@@ -225,7 +225,7 @@ def test_a_closed_period_locks_the_reviewer_layers(client_for, world, submitted)
 
 
 def test_two_reviewers_of_one_tier_get_a_conflict(client_for, world, submitted):
-    from zona.core.testing import UserFactory, assign
+    from zona.accounts.testing import UserFactory, assign
 
     second = cast(User, UserFactory(username="tpi_kedua"))
     assign(second, "reviewer", world.agency, covers_subtree=True, review_tier=world.tier_tpi)

@@ -73,7 +73,7 @@ def test_an_index_the_survey_will_fill_counts_as_answered(
     client_for, world, assessment, monkeypatch
 ):
     monkeypatch.setattr(
-        "zona.assessments.selectors.surveys.survey_indices_for",
+        "zona.surveys.feed.survey_indices_for",
         lambda unit, year: {"ipak": Decimal("3.4"), "ipkp": None, "skm_rounds": None},
     )
     client = client_for(world["unit_head"])

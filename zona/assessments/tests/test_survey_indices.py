@@ -20,7 +20,7 @@ INDICES = {"ipak": Decimal("3.51"), "ipkp": None, "skm_rounds": 1}
 def surveys(monkeypatch):
     indices = dict(INDICES)
     monkeypatch.setattr(
-        "zona.assessments.selectors.surveys.survey_indices_for", lambda unit, year: indices
+        "zona.surveys.feed.survey_indices_for", lambda unit, year: indices
     )
     return indices
 

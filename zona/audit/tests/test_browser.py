@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from django.db import transaction
 
+from zona.accounts.testing import DEFAULT_PASSWORD
 from zona.audit.services import audit_record
-from zona.core.testing import DEFAULT_PASSWORD
 
 SHOTS = Path("/tmp/zona-shots")  # noqa: S108 (screenshots for review)
 

@@ -9,7 +9,7 @@ import pytest
 from django.utils import translation
 
 ROOT = Path(__file__).resolve().parents[3]
-CATALOGUES = ["zona/core", "zona/accounts", "zona/audit", "zona"]
+CATALOGUES = ["zona/core", "zona/home", "zona/accounts", "zona/audit", "zona"]
 
 
 @pytest.mark.parametrize("app", CATALOGUES)

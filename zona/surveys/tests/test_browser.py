@@ -5,7 +5,7 @@ import json
 import pytest
 from django.core.cache import cache
 
-from zona.core.testing import DEFAULT_PASSWORD
+from zona.accounts.testing import DEFAULT_PASSWORD
 from zona.surveys.models import Channel, Response
 
 SHOTS = "/tmp/zona-shots"  # noqa: S108 (screenshots for review, never committed)

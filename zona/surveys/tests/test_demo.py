@@ -2,9 +2,9 @@
 
 import pytest
 
+from zona.accounts.demo import DemoContext
 from zona.accounts.models import ServiceType
-from zona.core.demo import DemoContext
-from zona.core.testing import add_unit
+from zona.accounts.testing import add_unit
 from zona.surveys.demo import load_demo_data
 from zona.surveys.models import Campaign, Contact, Response
 from zona.surveys.selectors import campaign_results, survey_indices_for

@@ -3,7 +3,7 @@
 import pytest
 from django.core.cache import cache
 
-from zona.core.testing import DEFAULT_PASSWORD
+from zona.accounts.testing import DEFAULT_PASSWORD
 from zona.surveys.models import Response, Suggestion
 from zona.surveys.tests.conftest import make_campaign, submit
 

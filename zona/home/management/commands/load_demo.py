@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from zona.core.demo import load_demo
+from zona.home.demo import load_demo
 
 
 class Command(BaseCommand):

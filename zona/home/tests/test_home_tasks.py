@@ -14,7 +14,7 @@ from django.utils import timezone
 from zona.assessments.models import Assessment, AssessmentStatus, PeriodDeadline
 from zona.assessments.tests.factories import load_mini, make_assessment, make_period
 
-HOME = reverse("core:home")
+HOME = reverse("home:home")
 
 
 @pytest.fixture

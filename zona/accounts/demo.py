@@ -1,16 +1,14 @@
 """The demo agency that `make run` loads: a ministry, its units and one user per role.
 
 Idempotent: units and users are matched by code and username, so loading twice changes
-nothing. Other apps add their own demo data through a `demo.py` module with
-`load_demo_data(ctx: DemoContext)`, called in INSTALLED_APPS order.
+nothing. `zona.home.demo.load_demo` starts here; the `DemoContext` built here is what the
+other apps' `demo.py` modules add their own demo data to.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from importlib import import_module
 
-from django.apps import apps
 from django.db import transaction
 
 from zona.accounts.models import ReviewTier, Role, RoleAssignment, ServiceType, Unit, User
@@ -213,7 +211,7 @@ def _unit(parent: Unit | None, code: str, name: str, kind: str, **extra) -> Unit
 
 
 @transaction.atomic
-def load_demo() -> DemoContext:
+def load_demo_accounts() -> DemoContext:
     agency = _unit(None, *AGENCY)
     ctx = DemoContext(agency=agency, units={agency.code: agency})
     for es1_code, es1_name, offices in TREE:
@@ -263,14 +261,4 @@ def load_demo() -> DemoContext:
                 "lke_areas": extra.get("lke_areas", []),
             },
         )
-    for app_config in apps.get_app_configs():
-        if not app_config.name.startswith("zona.") or app_config.name == "zona.core":
-            continue
-        try:
-            module = import_module(f"{app_config.name}.demo")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{app_config.name}.demo":
-                raise
-            continue
-        module.load_demo_data(ctx)
     return ctx

@@ -10,10 +10,10 @@ from django.utils import timezone
 from django.views.generic.base import RedirectView
 
 from zona.accounts.access import Perm, units_visible_to
+from zona.accounts.http import AuthedHttpRequest
 from zona.accounts.selectors import role_assignments_of
 from zona.assessments.access import assessment_tasks_for
 from zona.assessments.selectors import assessment_tasks
-from zona.core.http import AuthedHttpRequest
 from zona.surveys.selectors import campaigns_for, progress_by_campaign
 
 # The home page lists this many tasks and campaigns; the full lists have their own pages.
@@ -50,7 +50,7 @@ def home(request: AuthedHttpRequest) -> HttpResponse:
         )
     return render(
         request,
-        "core/home.html",
+        "home/home.html",
         {
             "page": page,
             "rows": rows,

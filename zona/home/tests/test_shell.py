@@ -7,7 +7,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import translation
 
-from zona.core.nav import nav_for
+from zona.home.nav import nav_for
 
 
 def active_labels(user, path: str) -> list[str]:
@@ -49,4 +49,4 @@ def test_favicon_ico_redirects_permanently_to_the_svg(client, db):
     response = client.get("/favicon.ico")
     assert response.status_code == 301
     assert response["Location"] == static("zona/favicon.svg")
-    assert reverse("core:favicon") == "/favicon.ico"
+    assert reverse("home:favicon") == "/favicon.ico"

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from zona.core.testing import DEFAULT_PASSWORD
+from zona.accounts.testing import DEFAULT_PASSWORD
 
-SHOTS = Path("/tmp/zona-shots")  # noqa: S108 (screenshots for review, see dev-contract)
+SHOTS = Path("/tmp/zona-shots")  # noqa: S108 (screenshots for review, see docs/architecture.md)
 
 
 @pytest.mark.browser

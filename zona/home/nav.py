@@ -24,7 +24,7 @@ class NavItem:
 
 
 NAV_ITEMS: list[NavItem] = [
-    NavItem("core:home", _("Home"), "house"),
+    NavItem("home:home", _("Home"), "house"),
     NavItem("assessments:list", _("Self-assessment"), "ui-checks", Perm.ASSESSMENT_VIEW),
     NavItem("assessments:evidence_library", _("Evidence"), "folder2-open", Perm.EVIDENCE_EDIT),
     NavItem("surveys:campaign_list", _("Surveys"), "clipboard-data", Perm.SURVEY_VIEW),

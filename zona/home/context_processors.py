@@ -1,6 +1,6 @@
 from django.http import HttpRequest
 
-from zona.core.nav import nav_for
+from zona.home.nav import nav_for
 
 
 def navigation(request: HttpRequest) -> dict:

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from zona.core.demo import DEMO_PASSWORD, DEMO_USERS
+from zona.accounts.demo import DEMO_PASSWORD, DEMO_USERS
 
 
 class Command(BaseCommand):

@@ -43,7 +43,7 @@ IN_SCOPE = {
 @pytest.mark.parametrize("persona", sorted(IN_SCOPE))
 def test_home_shows_exactly_the_units_in_scope(world, client, persona):
     client.force_login(world[persona])
-    response = client.get(reverse("core:home"))
+    response = client.get(reverse("home:home"))
     shown = {u.code for u in response.context["page"]}
     expected = IN_SCOPE[persona] or set(Unit.objects.values_list("code", flat=True))
     assert shown == expected
@@ -63,14 +63,14 @@ NAV = {
 @pytest.mark.parametrize("persona", sorted(NAV))
 def test_navigation_by_role(world, client, persona):
     client.force_login(world[persona])
-    items = {str(i["label"]) for i in client.get(reverse("core:home")).context["nav_items"]}
+    items = {str(i["label"]) for i in client.get(reverse("home:home")).context["nav_items"]}
     admin_pages = {"Unit kerja", "Pengguna", "Log audit"}
     assert items & (admin_pages | {"Beranda"}) == NAV[persona]
 
 
 def test_indonesian_by_default_and_english_on_request(world, client):
     client.force_login(world["agency_admin"])
-    html = client.get(reverse("core:home")).content.decode()
+    html = client.get(reverse("home:home")).content.decode()
     assert '<html lang="id">' in html
     assert "Unit dalam cakupan Anda" in html
     response = client.post(
@@ -80,7 +80,7 @@ def test_indonesian_by_default_and_english_on_request(world, client):
     html = client.get(reverse("accounts:unit_list")).content.decode()
     assert '<html lang="en">' in html
     assert "New unit" in html and "Unit baru" not in html
-    html = client.get(reverse("core:home")).content.decode()
+    html = client.get(reverse("home:home")).content.decode()
     assert "Units in your scope" in html
     client.post(reverse("set_language"), {"language": "id", "next": "/"})
     assert "Unit baru" in client.get(reverse("accounts:unit_list")).content.decode()
@@ -94,10 +94,10 @@ def test_login_page_in_both_languages(client, db):
 
 def test_pages_carry_no_inline_scripts_or_styles(world, client):
     client.force_login(world["agency_admin"])
-    for name in ("core:home", "accounts:unit_list", "accounts:user_list", "audit:event_list"):
+    for name in ("home:home", "accounts:unit_list", "accounts:user_list", "audit:event_list"):
         html = client.get(reverse(name)).content.decode()
         assert "<style" not in html
         for tag in html.split("<script")[1:]:
             assert tag.lstrip().startswith("src="), name
-    response = client.get(reverse("core:home"))
+    response = client.get(reverse("home:home"))
     assert "script-src 'self'" in response["Content-Security-Policy"]

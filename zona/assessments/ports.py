@@ -1,0 +1,62 @@
+"""What the self-assessment needs from the unit's surveys, declared here and filled by them.
+
+The LKE takes the survey indices (IPAK into B.I.a, IPKP into B.II.a) and the number of SKM
+rounds (A.I.6.iv.a) from the unit's surveys, and tells the surveys when the rounds feeding
+a sheet are frozen (submission) or free again (a return that reopens B.I.a or B.II.a).
+Assessments and surveys are independent apps (the import-linter contract in
+pyproject.toml): assessments never imports zona.surveys. The surveys app registers its
+`SurveyFeed` in `SurveysConfig.ready()`; a deployment without it gets `NoSurveys`, which
+offers nothing and pins nothing, and the sheet works as if the framework took nothing from
+surveys.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from zona.accounts.models import Unit, User
+
+
+class SurveyFeed(Protocol):
+    def indices_for(self, unit: Unit, year: int) -> dict[str, Any] | None:
+        """What the unit's surveys of `year` give the LKE, keyed by the items' `source`
+        (`ipak`, `ipkp`: the index on 0-4, or None when no round has answers) plus
+        `skm_rounds` (int); None when there are no surveys at all. Reads only."""
+        ...
+
+    def pin(self, *, unit: Unit, year: int, actor: User | None) -> None:
+        """Freeze the rounds that feed the unit's LKE of `year` (inside the submission's
+        transaction; idempotent and audited)."""
+        ...
+
+    def unpin(self, *, unit: Unit, year: int, actor: User | None) -> None:
+        """Let the unit choose the feeding rounds again (a return reopened an index item)."""
+        ...
+
+
+class NoSurveys:
+    """No surveys app: nothing is offered, nothing is pinned."""
+
+    def indices_for(self, unit: Unit, year: int) -> dict[str, Any] | None:
+        return None
+
+    def pin(self, *, unit: Unit, year: int, actor: User | None) -> None:
+        return None
+
+    def unpin(self, *, unit: Unit, year: int, actor: User | None) -> None:
+        return None
+
+
+_survey_feed: SurveyFeed = NoSurveys()
+
+
+def register_survey_feed(feed: SurveyFeed) -> SurveyFeed:
+    """Make `feed` the unit's surveys for every sheet; returns the one it replaces (so a
+    test can put it back)."""
+    global _survey_feed  # the registry is this one module-level slot
+    previous, _survey_feed = _survey_feed, feed
+    return previous
+
+
+def survey_feed() -> SurveyFeed:
+    return _survey_feed
