@@ -188,12 +188,14 @@ def _check_deploy(secret: str) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.sqlite_pass_only
 def test_check_deploy_is_clean_with_production_settings():
     result = _check_deploy(secrets.token_urlsafe(60))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
 
+@pytest.mark.sqlite_pass_only
 def test_check_deploy_flags_a_weak_secret_key():
     # The check is real: a key of one repeated character is reported, not silenced.
     result = _check_deploy("x" * 60)
