@@ -20,14 +20,19 @@ SELECT_LIMIT = 300
 
 
 def add_problems(form: forms.Form, exc: ZonaError, *, fields: dict[str, str] | None = None) -> None:
-    """Show a service's problems on the form, each on its field where the form has it."""
+    """Show a service's problems on the form, each on its field where the form has it.
+
+    Each error keeps the problem's code (`form.errors.as_data()`), so tests and templates can
+    tell refusals apart without reading their wording.
+    """
     fields = fields or {}
     if not exc.problems:
-        form.add_error(None, exc.message)
+        form.add_error(None, ValidationError(exc.message, code=exc.code))
         return
     for problem in exc.problems:
         name = fields.get(problem.field, problem.field)
-        form.add_error(name if name in form.fields else None, problem.message)
+        error = ValidationError(problem.message, code=problem.code)
+        form.add_error(name if name in form.fields else None, error)
 
 
 class UnitCodeField(forms.ModelChoiceField):

@@ -6,6 +6,8 @@ from typing import cast
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
 from zona.accounts.models import Role, RoleAssignment, Unit, User
 from zona.accounts.testing import add_unit
@@ -15,6 +17,12 @@ from zona.accounts.testing import add_unit
 def admin(world, client):
     client.force_login(world["agency_admin"])
     return client
+
+
+def error_codes(response) -> dict[str, list[str]]:
+    """The refusals on the page's form, by field, as codes (not their wording)."""
+    errors = response.context["form"].errors.as_data()
+    return {field: [e.code for e in found] for field, found in errors.items()}
 
 
 def test_unit_form_errors_are_indonesian_and_keep_the_input(admin, world):
@@ -29,8 +37,12 @@ def test_unit_form_errors_are_indonesian_and_keep_the_input(admin, world):
         },
     )
     assert response.status_code == 200
+    assert error_codes(response) == {"code": ["duplicate_code"], "kind": ["kind_level"]}
     html = response.content.decode()
-    assert "Unit lain sudah memakai kode ini." in html
+    # Shown in Indonesian: the catalogue's translation, whatever its wording.
+    with translation.override("id"):
+        shown = gettext("Another unit already uses this code.")
+    assert shown != "Another unit already uses this code." and shown in html
     assert 'value="Pos Pelayanan Dago"' in html
     assert 'value="Kota Bandung"' in html
     assert "is-invalid" in html
@@ -179,8 +191,8 @@ def test_user_edit_errors_keep_the_input(admin, world):
         },
     )
     assert response.status_code == 200
+    assert error_codes(response) == {"email": ["duplicate_email"]}
     html = response.content.decode()
-    assert "Akun lain sudah memakai alamat e-mail ini." in html
     assert 'value="Nama Baru"' in html and 'value="1975"' in html
     user.refresh_from_db()
     assert user.full_name != "Nama Baru"
