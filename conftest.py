@@ -59,10 +59,15 @@ def world(db) -> World:
 
 
 @pytest.fixture
-def client_for(client):
-    """Log a persona in: `client_for(world["operator"])`."""
+def client_for(db):
+    """A client logged in as `user`: `client_for(world["operator"])`.
+
+    A new client per call, so two personas can act in one test.
+    """
+    from django.test import Client
 
     def login(user):
+        client = Client()
         client.force_login(user)
         return client
 
@@ -122,9 +127,29 @@ def browser_login(pg, username: str, password: str) -> None:
     pg.fill("input[name=login]", username)
     pg.fill("input[name=password]", password)
     pg.click("button[type=submit]")
-    pg.wait_for_load_state("networkidle")
+    # Signed in once the browser has left the login page (for home, or a 2FA step).
+    pg.wait_for_url(lambda url: "/accounts/login/" not in url)
 
 
 @pytest.fixture
 def login():
     return browser_login
+
+
+def take_screenshot(pg, name: str, *, full_page: bool = True) -> None:
+    """Save `name`.png for a person to review, only when ZONA_SCREENSHOTS names a folder.
+
+    Screenshots cost time and assert nothing, so an ordinary run takes none:
+    `ZONA_SCREENSHOTS=/tmp/zona-shots pytest -m browser` takes them all.
+    """
+    folder = os.environ.get("ZONA_SCREENSHOTS")
+    if not folder:
+        return
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    pg.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=full_page)
+
+
+@pytest.fixture
+def screenshot():
+    """`screenshot(page, "name")`: see take_screenshot."""
+    return take_screenshot

@@ -16,16 +16,3 @@ def period(world, framework):
 @pytest.fixture
 def assessment(world, period):
     return make_assessment(period, world.bandung)
-
-
-@pytest.fixture
-def client_for(db):
-    """A separate logged-in client per call, so two personas can act in one test."""
-    from django.test import Client
-
-    def login(user):
-        client = Client()
-        client.force_login(user)
-        return client
-
-    return login

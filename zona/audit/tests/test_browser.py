@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from django.db import transaction
+from playwright.sync_api import expect
 
 from zona.accounts.testing import DEFAULT_PASSWORD
 from zona.audit.services import audit_record
-
-SHOTS = Path("/tmp/zona-shots")  # noqa: S108 (screenshots for review)
 
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("device", ["page", "phone_page"])
-def test_the_audit_log_reads_as_sentences(request, world, login, device):
+def test_the_audit_log_reads_as_sentences(request, world, login, device, screenshot):
     with transaction.atomic():
         admin = world["agency_admin"]
         audit_record(
@@ -53,9 +50,8 @@ def test_the_audit_log_reads_as_sentences(request, world, login, device):
     assert "/srv/zona" not in table and "{" not in table
     pg.select_option("select[name=action]", "role.assigned")
     pg.locator("[data-testid=audit-filters] button[type=submit]").click()
-    pg.wait_for_load_state()
-    assert pg.locator("[data-testid=audit-table] tbody tr").count() == 1
+    pg.wait_for_url("**action=role.assigned*")
+    expect(pg.locator("[data-testid=audit-table] tbody tr")).to_have_count(1)
     assert pg.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
-    SHOTS.mkdir(exist_ok=True)
     pg.goto(pg.base_url + "/audit/")
-    pg.screenshot(path=str(SHOTS / f"audit-{device}.png"), full_page=True)
+    screenshot(pg, f"audit-{device}")
