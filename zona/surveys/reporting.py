@@ -21,14 +21,14 @@ from dataclasses import dataclass
 from django.db.models import Count, Sum
 
 from zona.surveys.anonymity import small_groups_hidden
+from zona.surveys.indices import ItemStat
 from zona.surveys.models import Answer, Campaign, Response
 from zona.surveys.profile import PROFILE_FIELDS, min_group, profile_questions
 from zona.surveys.selectors import (
     IndexResult,
-    ItemStat,
     ServiceIndex,
     TrendPoint,
-    _index_result,
+    index_result,
     progress_by_campaign,
 )
 
@@ -182,7 +182,7 @@ def profile_results(campaign: Campaign, *, language: str = "id", k: int = 0) -> 
                     choice.label(language),
                     n,
                     [
-                        _index_result(v, sums.get((choice.code, v.pk), {}), n, language)
+                        index_result(v, sums.get((choice.code, v.pk), {}), n, language)
                         for v in versions
                     ],
                 )
