@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -31,6 +31,7 @@ from zona.assessments.models import (
     Assessment,
     AssessmentStatus,
     Evidence,
+    EvidenceLink,
     EvidenceRevision,
     Period,
     PeriodStatus,
@@ -184,6 +185,14 @@ def reviewer_tier(user: User, unit: Unit, wanted: str | ReviewTier | None) -> Re
     return tier
 
 
+def review_tier_code_known(unit: Unit, code: str) -> bool:
+    """Whether `code` names a review tier that could answer this unit's sheet (its agency's
+    or a national one), so an address naming a layer not yet answered is no typo."""
+    return ReviewTier.objects.filter(
+        Q(agency__isnull=True) | Q(agency__path=unit.agency_path), code=code
+    ).exists()
+
+
 def sheet_rights(user: User, assessment: Assessment) -> SheetRights:
     unit = assessment.unit
     can_edit = user_can(user, Perm.ASSESSMENT_EDIT, unit)
@@ -285,6 +294,16 @@ def access_evidence_revision_by_id(user: User, revision_id: object) -> EvidenceR
     if not user_can(user, Perm.ASSESSMENT_VIEW, revision.evidence.unit):
         raise Http404
     return revision
+
+
+def access_evidence_link_by_id(user: User, assessment_id: object, link_id: object) -> EvidenceLink:
+    """A link (active or detached) of a sheet the user may see; else 404."""
+    assessment = access_assessment_by_id(user, assessment_id)
+    link = EvidenceLink.objects.filter(pk=_int(link_id), assessment=assessment).first()
+    if link is None:
+        raise Http404
+    link.assessment = assessment  # the one fetched above, with its unit and period
+    return link
 
 
 def units_for_evidence(user: User) -> QuerySet[Unit]:

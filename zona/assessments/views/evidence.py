@@ -24,6 +24,7 @@ from zona.accounts.models import Unit, User
 from zona.assessments.access import (
     access_assessment_by_id,
     access_evidence_by_id,
+    access_evidence_link_by_id,
     access_evidence_revision_by_id,
     sheet_rights,
     units_for_evidence,
@@ -410,10 +411,8 @@ def evidence_picker(request: AuthedRequest, pk: int, code: str) -> HttpResponse:
 @login_required
 @require_POST
 def unlink(request: AuthedRequest, pk: int, link_id: int) -> HttpResponse:
-    assessment = access_assessment_by_id(request.user, pk)
-    link = EvidenceLink.objects.filter(pk=link_id, assessment=assessment).first()
-    if link is None:
-        raise Http404
+    link = access_evidence_link_by_id(request.user, pk, link_id)
+    assessment = link.assessment
     error = ""
     try:
         evidence_unlink(actor=request.user, assessment=assessment, link_id=link.pk)

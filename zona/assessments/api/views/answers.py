@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -12,22 +11,16 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from zona.accounts.models import ReviewTier
-from zona.assessments.access import access_assessment_by_id, reviewer_tier
+from zona.assessments.access import (
+    access_assessment_by_id,
+    review_tier_code_known,
+    reviewer_tier,
+)
 from zona.assessments.api import serializers as s
 from zona.assessments.api.views._common import LAYER_PARAM, actor
-from zona.assessments.models import Assessment
 from zona.assessments.selectors import AnswerRow, item_history, load_sheet_state
 from zona.assessments.services import UNSET, answer_save
 from zona.core.errors import NotFound
-
-
-def _tier_exists(assessment: Assessment, code: str) -> bool:
-    """Whether `code` names a review tier that could answer this sheet (its agency's or a
-    national one), so an empty layer reads as [] and a typo as 404."""
-    return ReviewTier.objects.filter(
-        Q(agency__isnull=True) | Q(agency__path=assessment.unit.agency_path), code=code
-    ).exists()
 
 
 class AnswerListView(APIView):
@@ -38,7 +31,7 @@ class AnswerListView(APIView):
         code = request.query_params.get("layer", "unit")
         layer = state.layer_named(code)
         if layer is None:
-            if code == "unit" or _tier_exists(assessment, code):
+            if code == "unit" or review_tier_code_known(assessment.unit, code):
                 return Response([])
             raise NotFound(_("This sheet has no layer %(layer)s.") % {"layer": code})
         rows = list(state.answers.get(layer.id, {}).values())

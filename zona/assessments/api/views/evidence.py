@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
@@ -18,11 +17,11 @@ from zona.accounts.access import Perm, access_unit_by_id
 from zona.assessments.access import (
     access_assessment_by_id,
     access_evidence_by_id,
+    access_evidence_link_by_id,
     evidence_visible_to,
 )
 from zona.assessments.api import serializers as s
 from zona.assessments.api.views._common import actor
-from zona.assessments.models import EvidenceLink
 from zona.assessments.selectors import load_sheet_state
 from zona.assessments.services import (
     evidence_add_link,
@@ -70,10 +69,8 @@ class EvidenceLinkListView(APIView):
 class EvidenceLinkDetailView(APIView):
     @extend_schema(responses={204: None})
     def delete(self, request: Request, pk: int, link_id: int) -> Response:
-        assessment = access_assessment_by_id(actor(request), pk)
-        if not EvidenceLink.objects.filter(pk=link_id, assessment=assessment).exists():
-            raise Http404
-        evidence_unlink(actor=actor(request), assessment=assessment, link_id=link_id)
+        link = access_evidence_link_by_id(actor(request), pk, link_id)
+        evidence_unlink(actor=actor(request), assessment=link.assessment, link_id=link.pk)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
