@@ -1,14 +1,21 @@
 """The public form on a phone, and the kiosk through a network loss, in Chromium."""
 
 import json
+import re
 
 import pytest
 from django.core.cache import cache
+from playwright.sync_api import expect
 
 from zona.accounts.testing import DEFAULT_PASSWORD
 from zona.surveys.models import Channel, Response
 
-SHOTS = "/tmp/zona-shots"  # noqa: S108 (screenshots for review, never committed)
+
+@pytest.fixture
+def shot(screenshot):
+    return lambda page, name, full_page=True: screenshot(
+        page, f"surveys-{name}", full_page=full_page
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -25,11 +32,11 @@ def answer_all(page):
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_public_form_on_a_phone(phone_page, campaign):
+def test_public_form_on_a_phone(phone_page, campaign, shot):
     page = phone_page
     page.goto(f"{page.base_url}/s/{campaign.public_code}")
     assert page.locator("html").get_attribute("lang") == "id"
-    page.screenshot(path=f"{SHOTS}/surveys-public-phone-start.png", full_page=True)
+    shot(page, "public-phone-start")
     # Screening first: the questions appear only to someone who was served.
     assert not page.locator("#questions").is_visible()
     page.get_by_text("Tidak", exact=True).click()
@@ -43,32 +50,32 @@ def test_public_form_on_a_phone(phone_page, campaign):
     first = page.locator("#questions input[type=radio]").first
     first.focus()
     page.keyboard.press("ArrowRight")
-    page.screenshot(path=f"{SHOTS}/surveys-public-phone-filled.png", full_page=True)
+    shot(page, "public-phone-filled")
     # No horizontal scrolling on a 390 px screen.
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.get_by_role("button", name="Kirim jawaban saya").click()
     page.wait_for_url("**/thanks/")
     assert "Terima kasih" in page.content()
-    page.screenshot(path=f"{SHOTS}/surveys-public-phone-thanks.png", full_page=True)
+    shot(page, "public-phone-thanks")
     response = Response.objects.get()
     assert response.channel == Channel.WEB and response.answers.count() == 22
 
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_english_switch_on_a_phone(phone_page, campaign):
+def test_english_switch_on_a_phone(phone_page, campaign, shot):
     page = phone_page
     page.goto(f"{page.base_url}/s/{campaign.public_code}?s=IZIN")
     page.get_by_role("link", name="English").click()
     assert page.locator("html").get_attribute("lang") == "en"
     page.get_by_text("Yes", exact=True).click()
     assert page.locator("input[name=service][checked]").count() == 1
-    page.screenshot(path=f"{SHOTS}/surveys-public-phone-english.png", full_page=True)
+    shot(page, "public-phone-english")
 
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_kiosk_keeps_answers_through_a_network_loss(phone_page, campaign, world, settings):
+def test_kiosk_keeps_answers_through_a_network_loss(phone_page, campaign, world, settings, shot):
     from zona.surveys.models import Contact, ContactDrop
     from zona.surveys.services.kiosks import kiosk_open
 
@@ -101,29 +108,32 @@ def test_kiosk_keeps_answers_through_a_network_loss(phone_page, campaign, world,
     assert "0812-5555-0001" not in json.dumps(stored)
     contacts = json.loads(page.evaluate(f"localStorage.getItem('{queue}:contacts')"))
     assert contacts == [[["contact", "0812-5555-0001"]]]
-    page.screenshot(path=f"{SHOTS}/surveys-kiosk-offline.png", full_page=False)
+    shot(page, "kiosk-offline", full_page=False)
     # A resend of an item the server may already have (same key) must not duplicate it.
     page.evaluate(
         f"var q = JSON.parse(localStorage.getItem('{queue}')); q.push(q[0]);"
         f"localStorage.setItem('{queue}', JSON.stringify(q));"
     )
-    page.context.set_offline(False)
-    page.evaluate("window.dispatchEvent(new Event('online'))")
-    for _ in range(120):  # the page's CSP forbids wait_for_function's eval; poll instead
-        if not json.loads(page.evaluate(f"localStorage.getItem('{queue}')") or "[]") and not (
-            json.loads(page.evaluate(f"localStorage.getItem('{queue}:contacts')") or "[]")
-        ):
-            break
-        page.wait_for_timeout(250)
+    # The answers go first (paced by the server), then the contact on its own.
+    status = page.locator("#kiosk-status")
+    with page.expect_response(
+        lambda r: r.ok and "contact_only=1" in (r.request.post_data or ""), timeout=30_000
+    ):
+        page.context.set_offline(False)
+        page.evaluate("window.dispatchEvent(new Event('online'))")
+        expect(status.locator("[data-kiosk-queue]")).to_have_text(
+            status.get_attribute("data-sent") or "", timeout=30_000
+        )
+    assert json.loads(page.evaluate(f"localStorage.getItem('{queue}')")) == []
     assert Response.objects.count() == 2
     assert Contact.objects.count() + ContactDrop.objects.count() == 1
     assert set(Response.objects.values_list("channel", flat=True)) == {Channel.KIOSK}
-    page.screenshot(path=f"{SHOTS}/surveys-kiosk-sent.png", full_page=False)
+    shot(page, "kiosk-sent", full_page=False)
 
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_staff_pages_render(page, phone_page, login, world, campaign):
+def test_staff_pages_render(page, phone_page, login, world, campaign, shot):
     from .conftest import submit
 
     for i in range(12):
@@ -151,8 +161,7 @@ def test_staff_pages_render(page, phone_page, login, world, campaign):
         ("instruments", "/surveys/instruments/"),
     ]:
         page.goto(page.base_url + path)
-        page.wait_for_load_state("networkidle")
-        page.screenshot(path=f"{SHOTS}/surveys-staff-{name}.png", full_page=True)
+        shot(page, f"staff-{name}")
     # Charts drew (ECharts renders SVG into each chart box).
     page.goto(f"{page.base_url}/surveys/{campaign.pk}/results/")
     page.wait_for_selector(".zona-chart svg")
@@ -163,22 +172,21 @@ def test_staff_pages_render(page, phone_page, login, world, campaign):
         # Wide tables scroll inside their box; the page itself never scrolls sideways.
         assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390, name
     phone_page.goto(f"{phone_page.base_url}/surveys/{campaign.pk}/flagged/")
-    phone_page.screenshot(path=f"{SHOTS}/surveys-staff-flagged-phone.png", full_page=True)
+    shot(phone_page, "staff-flagged-phone")
     page = phone_page
     page.set_viewport_size({"width": 1366, "height": 768})
     page.goto(f"{page.base_url}/surveys/{campaign.pk}/flagged/")
-    page.screenshot(path=f"{SHOTS}/surveys-staff-flagged.png", full_page=True)
+    shot(page, "staff-flagged")
     page.goto(f"{page.base_url}/surveys/{campaign.pk}/validation/")
     page.get_by_label("Jumlah kontak yang diundi").fill("3")
     page.get_by_role("button", name="Undian", exact=True).click()
-    page.wait_for_load_state("networkidle")
-    page.screenshot(path=f"{SHOTS}/surveys-staff-draw.png", full_page=True)
-    assert page.locator("[data-testid=call-table] tbody tr").count() == 3
+    expect(page.locator("[data-testid=call-table] tbody tr")).to_have_count(3)
+    shot(page, "staff-draw")
 
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_back_after_sending_shows_the_questions_of_the_chosen_answer(campaign, phone_page):
+def test_back_after_sending_shows_the_questions_of_the_chosen_answer(campaign, phone_page, shot):
     page = phone_page
     page.goto(f"{page.base_url}/s/{campaign.public_code}")
     page.get_by_text("Ya", exact=True).click()
@@ -195,12 +203,12 @@ def test_back_after_sending_shows_the_questions_of_the_chosen_answer(campaign, p
         assert served.get_attribute("value") == "yes" and page.locator("#questions").is_visible()
     else:
         assert not page.locator("#questions").is_visible()
-    page.screenshot(path=f"{SHOTS}/surveys-public-phone-back.png", full_page=True)
+    shot(page, "public-phone-back")
 
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_layouts_tooltips_and_numbers(world, campaign, instruments, page, phone_page, login):
+def test_layouts_tooltips_and_numbers(world, campaign, instruments, page, phone_page, login, shot):
     from zona.surveys.models import InstrumentVersion
 
     from .conftest import submit
@@ -225,8 +233,7 @@ def test_layouts_tooltips_and_numbers(world, campaign, instruments, page, phone_
     # A 1366 px laptop screen less a desktop browser's 15 px scroll bar.
     page.set_viewport_size({"width": 1351, "height": 768})
     page.goto(f"{page.base_url}/surveys/{campaign.pk}/")
-    page.wait_for_load_state("networkidle")
-    page.screenshot(path=f"{SHOTS}/surveys-staff-detail-1366.png", full_page=True)
+    shot(page, "staff-detail-1366")
     # The last column of the progress table is inside the page at 1366 px.
     table = page.locator("[data-testid=progress-table]")
     box = table.locator("thead th").last.bounding_box()
@@ -238,23 +245,21 @@ def test_layouts_tooltips_and_numbers(world, campaign, instruments, page, phone_
     page.wait_for_selector(".zona-chart svg")
     chart = page.locator("[data-chart-kind=items]").first
     chart.hover(position={"x": 60, "y": 150})
-    page.wait_for_timeout(300)
+    expect(chart).to_contain_text(re.compile(r"5,33|6,00"))
     assert page.locator("#pwned").count() == 0
-    assert "5,33" in chart.inner_text() or "6,00" in chart.inner_text()
-    page.screenshot(path=f"{SHOTS}/surveys-staff-results-tooltip.png", full_page=False)
+    shot(page, "staff-results-tooltip", full_page=False)
     # Kiosks: opened with a place, listed with their share.
     page.goto(f"{page.base_url}/surveys/{campaign.pk}/kiosks/")
     page.get_by_label("Nama perangkat").fill("Tablet 1")
     page.get_by_label("Lokasi perangkat").fill("Loket paspor, lantai dasar")
     page.get_by_role("button", name="Buka kios", exact=True).click()
-    page.wait_for_load_state("networkidle")
-    assert page.locator("[data-testid=kiosk-table] tbody tr").count() == 1
-    page.screenshot(path=f"{SHOTS}/surveys-kiosks-1366.png", full_page=True)
+    expect(page.locator("[data-testid=kiosk-table] tbody tr")).to_have_count(1)
+    shot(page, "kiosks-1366")
     # The instrument page fits a phone, hash and all.
     login(phone_page, "operator", DEFAULT_PASSWORD)
     phone_page.goto(f"{phone_page.base_url}/surveys/{campaign.pk}/kiosks/")
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390
-    phone_page.screenshot(path=f"{SHOTS}/surveys-kiosks-phone.png", full_page=True)
+    shot(phone_page, "kiosks-phone")
     phone_page.goto(f"{phone_page.base_url}/surveys/instruments/{spak.pk}/")
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390
-    phone_page.screenshot(path=f"{SHOTS}/surveys-instrument-phone.png", full_page=True)
+    shot(phone_page, "instrument-phone")

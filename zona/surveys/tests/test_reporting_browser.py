@@ -2,12 +2,19 @@
 
 import pytest
 from django.core.cache import cache
+from playwright.sync_api import expect
 
 from zona.accounts.testing import DEFAULT_PASSWORD
 from zona.surveys.models import Response, Suggestion
+from zona.surveys.tasks import sealed_drops_flush
 from zona.surveys.tests.conftest import make_campaign, submit
 
-SHOTS = "/tmp/zona-shots"  # noqa: S108 (screenshots for review, never committed)
+
+@pytest.fixture
+def shot(screenshot):
+    return lambda page, name, full_page=True: screenshot(
+        page, f"surveys-{name}", full_page=full_page
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -21,7 +28,7 @@ def full(**extra):
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_profile_and_suggestion_on_a_phone(phone_page, world, instruments, settings):
+def test_profile_and_suggestion_on_a_phone(phone_page, world, instruments, settings, shot):
     settings.ZONA_SURVEY_SUGGESTION_BATCH = 1
     campaign = make_campaign(world, instruments, asks_profile=True, collects_suggestions=True)
     page = phone_page
@@ -36,18 +43,19 @@ def test_profile_and_suggestion_on_a_phone(phone_page, world, instruments, setti
     page.select_option("#p-sex", "f")
     page.fill("#suggestion", "Ruang tunggu perlu kipas angin.")
     page.locator("#h-profile").scroll_into_view_if_needed()
-    page.screenshot(path=f"{SHOTS}/surveys-profile-phone.png", full_page=True)
+    shot(page, "profile-phone")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.get_by_role("button", name="Kirim jawaban saya").click()
     page.wait_for_url("**/thanks/")
     response = Response.objects.get()
     assert (response.age_group, response.sex, response.education) == ("25-34", "f", "")
+    sealed_drops_flush.call()  # the worker, on its own clock
     assert Suggestion.objects.get().text == "Ruang tunggu perlu kipas angin."
 
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_results_profile_and_suggestions_pages(page, login, world, instruments, settings):
+def test_results_profile_and_suggestions_pages(page, login, world, instruments, settings, shot):
     settings.ZONA_SURVEY_SUGGESTION_BATCH = 1
     campaign = make_campaign(world, instruments, asks_profile=True, collects_suggestions=True)
     for _ in range(6):
@@ -60,6 +68,7 @@ def test_results_profile_and_suggestions_pages(page, login, world, instruments, 
             profile={"sex": "m"},
             suggestion=f"Saran {i}: Pak Budi di loket 2 lambat" if i else "Antrean rapi",
         )
+    sealed_drops_flush.call()
     login(page, "operator", DEFAULT_PASSWORD)
     page.goto(f"{page.base_url}/surveys/{campaign.pk}/results/")
     profile = page.locator("[data-profile=sex]")
@@ -67,32 +76,32 @@ def test_results_profile_and_suggestions_pages(page, login, world, instruments, 
     # 6 women shown would give away the 2 men as all minus 6: both hidden.
     assert "\u2013" in profile.inner_text()  # the hidden mark
     page.locator("[data-profile=sex]").scroll_into_view_if_needed()
-    page.screenshot(path=f"{SHOTS}/surveys-results-profile-desktop.png", full_page=True)
+    shot(page, "results-profile-desktop")
     assert page.evaluate("document.documentElement.scrollWidth") <= 1366
 
     page.goto(f"{page.base_url}/surveys/{campaign.pk}/suggestions/")
     assert "Antrean rapi" in page.content()
-    page.screenshot(path=f"{SHOTS}/surveys-suggestions-moderate-desktop.png", full_page=True)
+    shot(page, "suggestions-moderate-desktop")
     item = page.locator("li.list-group-item", has_text="Pak Budi")
     item.locator("input[name=reason]").fill("Menyebut nama petugas")
-    item.get_by_role("button", name="Sembunyikan").click()
-    page.wait_for_load_state("networkidle")
-    page.locator("li.list-group-item", has_text="Antrean rapi").get_by_role(
-        "button", name="Setujui"
-    ).click()
-    page.wait_for_load_state("networkidle")
-    page.screenshot(path=f"{SHOTS}/surveys-suggestions-desktop.png", full_page=True)
+    # Each decision posts the form and comes back to the list.
+    with page.expect_navigation():
+        item.get_by_role("button", name="Sembunyikan").click()
+    with page.expect_navigation():
+        page.locator("li.list-group-item", has_text="Antrean rapi").get_by_role(
+            "button", name="Setujui"
+        ).click()
+    shot(page, "suggestions-desktop")
     assert set(Suggestion.objects.values_list("status", flat=True)) == {"approved", "hidden"}
 
     page.goto(f"{page.base_url}/surveys/{campaign.pk}/edit/")
     assert page.locator("input[name=asks_profile]").is_checked()
     page.select_option("select[name=sample_method]", "krejcie-morgan-table")
     page.locator("input[name=collects_suggestions]").scroll_into_view_if_needed()
-    page.screenshot(path=f"{SHOTS}/surveys-campaign-form-desktop.png")
+    shot(page, "campaign-form-desktop", full_page=False)
     page.get_by_role("button", name="Simpan").click()
-    page.wait_for_load_state("networkidle")
-    assert "tabel cetak Krejcie & Morgan" in page.inner_text("body")
-    page.screenshot(path=f"{SHOTS}/surveys-campaign-table-method-desktop.png", full_page=True)
+    expect(page.locator("body")).to_contain_text("tabel cetak Krejcie & Morgan")
+    shot(page, "campaign-table-method-desktop")
 
     reviewer = page.context.browser.new_context(
         viewport={"width": 390, "height": 844}, locale="id-ID"
@@ -102,7 +111,7 @@ def test_results_profile_and_suggestions_pages(page, login, world, instruments, 
     reviewer.goto(f"{page.base_url}/surveys/{campaign.pk}/suggestions/")
     html = reviewer.content()
     assert "Antrean rapi" in html and "Pak Budi" not in html and "Menyebut nama" in html
-    reviewer.screenshot(path=f"{SHOTS}/surveys-suggestions-reviewer-phone.png", full_page=True)
+    shot(reviewer, "suggestions-reviewer-phone")
     assert reviewer.evaluate("document.documentElement.scrollWidth") <= 390
 
 
@@ -136,13 +145,16 @@ def test_kiosk_keeps_the_suggestion_apart(phone_page, world, instruments, settin
     assert len(stored) == 1 and "kursi roda" not in json.dumps(stored)
     apart = json.loads(page.evaluate(f"localStorage.getItem('{queue}:contacts')"))
     assert apart == [[["suggestion", "Tolong sediakan kursi roda."]]]
-    page.context.set_offline(False)
-    page.evaluate("window.dispatchEvent(new Event('online'))")
-    for _ in range(120):  # the page's CSP forbids wait_for_function's eval; poll instead
-        if not json.loads(page.evaluate(f"localStorage.getItem('{queue}')") or "[]") and not (
-            json.loads(page.evaluate(f"localStorage.getItem('{queue}:contacts')") or "[]")
-        ):
-            break
-        page.wait_for_timeout(250)
+    # The answers go first, then the suggestion on its own.
+    status = page.locator("#kiosk-status")
+    with page.expect_response(
+        lambda r: r.ok and "contact_only=1" in (r.request.post_data or ""), timeout=30_000
+    ):
+        page.context.set_offline(False)
+        page.evaluate("window.dispatchEvent(new Event('online'))")
+        expect(status.locator("[data-kiosk-queue]")).to_have_text(
+            status.get_attribute("data-sent") or "", timeout=30_000
+        )
     assert Response.objects.get().sex == "m"
+    sealed_drops_flush.call()
     assert Suggestion.objects.get().text == "Tolong sediakan kursi roda."
