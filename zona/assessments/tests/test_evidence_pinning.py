@@ -19,7 +19,7 @@ from zona.assessments.tests.factories import pdf_file
 from zona.core.errors import PermissionDenied
 
 
-def _attach(world, assessment, code="A.I.1.i.a", name="sk.pdf", extra=b""):
+def _attach(world, assessment, code="A.p.m.1.a", name="sk.pdf", extra=b""):
     uploaded = evidence_upload(
         actor=world["operator"], unit=world.bandung, file=pdf_file(name, extra=extra)
     )
@@ -43,8 +43,8 @@ def test_reviewers_see_the_revision_and_title_that_were_submitted(client_for, wo
     evidence_update(actor=world["operator"], evidence=evidence, title="SK palsu", archived=True)
 
     reviewer = client_for(world["tpi_reviewer"])
-    html = reviewer.get(reverse("assessments:review", args=[assessment.pk]) + "?s=A.I.1")
-    card = _card(html.content.decode(), "A-I-1-i-a")
+    html = reviewer.get(reverse("assessments:review", args=[assessment.pk]) + "?s=A.p.m")
+    card = _card(html.content.decode(), "A-p-m-1-a")
     assert reverse("assessments:evidence_file", args=[first.pk]) in card
     assert reverse("assessments:evidence_file", args=[newer.pk]) not in card
     assert ">sk<" in card and "SK palsu" in card.split('data-testid="changed-after-submission"')[1]
@@ -57,7 +57,7 @@ def test_reviewers_see_the_revision_and_title_that_were_submitted(client_for, wo
 
 def test_a_change_enters_the_sheet_only_at_resubmission_after_a_return(world, assessment):
     evidence, first = _attach(world, assessment)
-    other, other_first = _attach(world, assessment, code="A.I.2.i.a", name="b.pdf", extra=b"b")
+    other, other_first = _attach(world, assessment, code="A.p.t.1.a", name="b.pdf", extra=b"b")
     assessment_submit(actor=world["unit_head"], assessment=assessment)
     newer = evidence_add_revision(
         actor=world["operator"], evidence=evidence, file=pdf_file(extra=b"v2")
@@ -66,21 +66,21 @@ def test_a_change_enters_the_sheet_only_at_resubmission_after_a_return(world, as
         actor=world["operator"], evidence=other, file=pdf_file(extra=b"b2")
     )
     assessment_return(
-        actor=world["tpi_reviewer"], assessment=assessment, items=["A.I.1.i.a"], reason="SK"
+        actor=world["tpi_reviewer"], assessment=assessment, items=["A.p.m.1.a"], reason="SK"
     )
-    link = EvidenceLink.objects.get(item_code="A.I.1.i.a")
+    link = EvidenceLink.objects.get(item_code="A.p.m.1.a")
     assert link.pinned_revision_id == first.pk
     assessment_submit(actor=world["unit_head"], assessment=assessment)
     link.refresh_from_db()
     assert link.pinned_revision_id == newer.pk
-    # A.I.2.i.a was not returned: it stays as first submitted.
-    kept = EvidenceLink.objects.get(item_code="A.I.2.i.a")
+    # A.p.t.1.a was not returned: it stays as first submitted.
+    kept = EvidenceLink.objects.get(item_code="A.p.t.1.a")
     assert kept.pinned_revision_id == other_first.pk != other_newer.pk
 
 
 def test_a_member_cannot_replace_a_document_of_another_members_area(world, assessment):
-    # B.I.a is area B; the working-group member holds areas 1 and 2.
-    evidence, first = _attach(world, assessment, code="B.I.a")
+    # B.1.a is area B; the working-group member holds areas 1 and 2.
+    evidence, first = _attach(world, assessment, code="B.1.a")
     with pytest.raises(PermissionDenied):
         evidence_add_revision(
             actor=world["wg_member"], evidence=evidence, file=pdf_file(extra=b"v2")
@@ -90,12 +90,12 @@ def test_a_member_cannot_replace_a_document_of_another_members_area(world, asses
     evidence.refresh_from_db()
     assert evidence.current_revision_id == first.pk and not evidence.archived
     # Her own area's document she may revise.
-    own, _first = _attach(world, assessment, code="A.I.1.i.a", name="own.pdf", extra=b"own")
+    own, _first = _attach(world, assessment, code="A.p.m.1.a", name="own.pdf", extra=b"own")
     evidence_add_revision(actor=world["wg_member"], evidence=own, file=pdf_file(extra=b"own2"))
 
 
 def test_the_page_refuses_a_member_outside_the_area(client_for, world, assessment):
-    evidence, first = _attach(world, assessment, code="B.I.a")
+    evidence, first = _attach(world, assessment, code="B.1.a")
     client_for(world["wg_member"]).post(
         reverse("assessments:evidence_detail", args=[evidence.pk]),
         {"action": "revision", "file": pdf_file(extra=b"v2")},

@@ -23,13 +23,13 @@ from zona.assessments.tests.factories import confirmed_counts
 from zona.audit.models import AuditEvent
 from zona.core.errors import PermissionDenied, StateError
 
-ITEM = "A.I.1.i.a"
+ITEM = "A.p.m.1.a"
 
 
 @pytest.fixture
 def submitted(world, assessment):
     """Bandung's sheet with two unit answers, submitted by the unit head."""
-    for code, value in ((ITEM, "Ya"), ("A.I.1.i.b", "A")):
+    for code, value in ((ITEM, "Ya"), ("A.p.m.1.b", "A")):
         answer_save(
             actor=world["operator"],
             assessment=assessment,
@@ -77,7 +77,7 @@ def test_a_reviewer_answers_in_their_own_layer_and_sees_the_difference(
     body = response.content.decode()
     assert 'data-state="saved"' in body
     # The comparison shows the difference and which answer counts; the scores follow.
-    compare = body.split('id="compare-A-I-1-i-a"')[1].split("</ul>")[0]
+    compare = body.split('id="compare-A-p-m-1-a"')[1].split("</ul>")[0]
     assert "berbeda dengan unit" in compare and "SK belum ada" in compare
     assert 'data-testid="layer-score-tpi"' in body and 'data-testid="effective-score"' in body
     tpi = Answer.objects.get(layer__tier=world.tier_tpi, item_code=ITEM)
@@ -95,7 +95,7 @@ def test_a_reviewer_answers_in_their_own_layer_and_sees_the_difference(
     compare = card_html(html, ITEM)
     assert 'data-layer="tpi" data-differs' in compare
     assert 'data-layer="unit" data-differs' not in compare
-    effective = compare.split('data-testid="effective-A.I.1.i.a"')[1]
+    effective = compare.split('data-testid="effective-A.p.m.1.a"')[1]
     assert "Tidak" in effective and "dari TPI" in effective
 
 
@@ -119,7 +119,7 @@ def test_a_lower_tier_is_overridden_by_a_higher_one(client_for, world, submitted
     client = client_for(world["tpi_reviewer"])
     client.post(item_path(submitted, "tpi"), {"value": "Ya", "revision": 0})
     html = client.get(review_path(submitted)).content.decode()
-    effective = card_html(html, ITEM).split('data-testid="effective-A.I.1.i.a"')[1]
+    effective = card_html(html, ITEM).split('data-testid="effective-A.p.m.1.a"')[1]
     assert "dari TPI" in effective
     rows = client.get(review_path(submitted)).context["panel"]["rows"]
     assert [row["code"] for row in rows] == ["unit", "kanwil", "tpi"]
@@ -261,7 +261,7 @@ def test_returning_chosen_items_reopens_exactly_those(client_for, world, submitt
     form = reviewer.get(return_path(submitted, f"?items={ITEM}"))
     assert form.status_code == 200
     html = form.content.decode()
-    assert f'value="{ITEM}" id="ret-A-I-1-i-a" checked' in html
+    assert f'value="{ITEM}" id="ret-A-p-m-1-a" checked' in html
     r = reviewer.post(
         return_path(submitted),
         {"scope": "items", "items": [ITEM], "reason": "Lampirkan SK tim", "tier": "tpi"},
@@ -276,16 +276,16 @@ def test_returning_chosen_items_reopens_exactly_those(client_for, world, submitt
     operator = client_for(world["operator"])
     page = operator.get(reverse("assessments:worksheet", args=[submitted.pk])).content.decode()
     assert 'data-testid="returned-banner"' in page and "Lampirkan SK tim" in page
-    assert 'data-testid="returned-A.I.1.i.a"' in card_html(page, ITEM)
+    assert 'data-testid="returned-A.p.m.1.a"' in card_html(page, ITEM)
     assert "data-zona-autosave" in card_html(page, ITEM)
-    assert "data-zona-autosave" not in card_html(page, "A.I.1.i.b")
+    assert "data-zona-autosave" not in card_html(page, "A.p.m.1.b")
     ok = operator.post(
         reverse("assessments:item", args=[submitted.pk, ITEM]),
         {"value": "Ya", "note": "SK terlampir", "revision": 1},
     )
     assert ok.status_code == 200
     refused = operator.post(
-        reverse("assessments:item", args=[submitted.pk, "A.I.1.i.b"]),
+        reverse("assessments:item", args=[submitted.pk, "A.p.m.1.b"]),
         {"value": "B", "revision": 1},
     )
     assert refused.status_code == 409
@@ -317,7 +317,7 @@ def test_returning_the_whole_sheet(client_for, world, submitted):
         .get(reverse("assessments:worksheet", args=[submitted.pk]))
         .content.decode()
     )
-    assert "data-zona-autosave" in card_html(page, "A.I.1.i.b")
+    assert "data-zona-autosave" in card_html(page, "A.p.m.1.b")
     assert "Seluruh lembar kerja dikembalikan" in page
 
 
@@ -327,7 +327,7 @@ def test_a_return_needs_items_or_the_whole_sheet_and_a_reason(client_for, world,
     assert r.status_code == 200 and "Pilih butir yang dikembalikan" in r.content.decode()
     r = client.post(return_path(submitted), {"scope": "items", "items": [ITEM], "reason": " "})
     assert r.status_code == 200
-    assert "checked" in r.content.decode().split('id="ret-A-I-1-i-a"')[1][:20]
+    assert "checked" in r.content.decode().split('id="ret-A-p-m-1-a"')[1][:20]
     submitted.refresh_from_db()
     assert submitted.status == AssessmentStatus.SUBMITTED
 

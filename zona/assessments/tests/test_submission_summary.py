@@ -49,7 +49,7 @@ def test_a_stale_confirmation_is_refused(client_for, world, assessment):
     answer_save(
         actor=world["operator"],
         assessment=assessment,
-        item_code="A.I.1.i.a",
+        item_code="A.p.m.1.a",
         revision=0,
         value="Ya",
     )

@@ -121,7 +121,7 @@ def test_progress_counts_answered_items(world, client, period):
 
     a = make_assessment(period, world.bandung)
     answer_save(
-        actor=world["operator"], assessment=a, item_code="A.I.1.i.a", revision=None, value="Ya"
+        actor=world["operator"], assessment=a, item_code="A.p.m.1.a", revision=None, value="Ya"
     )
     client.force_login(world["operator"])
     [task] = client.get(HOME).context["tasks"]
