@@ -78,14 +78,14 @@ def shown_services(services: Sequence[ServiceIndex], *, k: int = 0) -> set[str]:
     return {code for code, n in counts.items() if n and code not in hidden}
 
 
-@dataclass
+@dataclass(frozen=True)
 class BandCount:
     code: str
     label: str
     respondents: int | None  # None: hidden, a group under k
 
 
-@dataclass
+@dataclass(frozen=True)
 class ProfileBreakdown:
     field: str
     label: str
@@ -137,7 +137,7 @@ def profile_breakdown(
     return out
 
 
-@dataclass
+@dataclass(frozen=True)
 class BandResult:
     field: str
     code: str

@@ -66,7 +66,7 @@ def _wants_json(request: HttpRequest) -> bool:
 # --- the form as the template sees it ------------------------------------------------------
 
 
-@dataclass
+@dataclass(frozen=True)
 class Option:
     value: int
     label: str
@@ -74,7 +74,7 @@ class Option:
     id: str
 
 
-@dataclass
+@dataclass(frozen=True)
 class Item:
     number: int
     name: str
@@ -85,7 +85,7 @@ class Item:
     required: bool = True
 
 
-@dataclass
+@dataclass(frozen=True)
 class FormInstrument:
     abbreviation: str
     title: str
@@ -100,7 +100,7 @@ class FormInstrument:
     scale_max: int
 
 
-@dataclass
+@dataclass(frozen=True)
 class PublicForm:
     instruments: list[FormInstrument]
     services: list[tuple[int, str]]
