@@ -13,13 +13,14 @@ from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from zona.accounts.models import Role
 
 OBJECT_LABELS: dict[str, Promise] = {
     "account": gettext_lazy("Own account"),
-    "agency": gettext_lazy("Agency"),
+    # "Agency" alone is the unit kind (Lembaga) in accounts' catalogue; here it is the instansi.
+    "agency": pgettext_lazy("audit object", "Agency"),
     "assessment": gettext_lazy("Self-assessment"),
     "evidence": gettext_lazy("Evidence"),
     "framework": gettext_lazy("LKE framework"),
@@ -33,7 +34,7 @@ OBJECT_LABELS: dict[str, Promise] = {
 
 VERB_LABELS: dict[str, Promise] = {
     "created": gettext_lazy("created"),
-    "updated": gettext_lazy("changed"),
+    "updated": pgettext_lazy("audit verb", "changed"),
     "deleted": gettext_lazy("deleted"),
     "moved": gettext_lazy("moved"),
     "assigned": gettext_lazy("given"),
