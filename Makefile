@@ -47,6 +47,8 @@ lint: .venv/.installed
 	.venv/bin/ruff format --check .
 	.venv/bin/mypy .
 	.venv/bin/lint-imports
+	.venv/bin/djlint zona --lint --quiet
+	$(PY) scripts/check_frameworks.py
 	$(PY) scripts/check_rules.py
 
 test: deps system-deps-test messages lint test-sqlite test-postgres
