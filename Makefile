@@ -65,5 +65,11 @@ test-postgres:
 worker:
 	$(MANAGE) db_worker
 
+# The production stack on loopback (PostgreSQL, Redis, S3 server, gunicorn x4, task workers
+# x2), checked through the web server; ends with `lost=0 duplicated=0` (docs/deploy.md).
+.PHONY: prod-check
+prod-check: deps messages
+	@scripts/prod-check.sh
+
 clean:
 	rm -rf .venv node_modules staticfiles var db.sqlite3

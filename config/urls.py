@@ -4,6 +4,8 @@ from django.urls import include, path
 from zona.accounts.views.auth import EmailView, admin_login
 
 urlpatterns = [
+    # /healthz and /readyz for the proxy and monitoring (no login, no data); before home's.
+    path("", include("zona.ops.urls")),
     path("", include("zona.home.urls")),
     # Before allauth's own: e-mail changes only through confirmation (see EmailView).
     path("accounts/email/", EmailView.as_view(), name="account_email"),

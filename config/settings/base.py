@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "zona.frameworks",
     "zona.assessments",
     "zona.surveys",
+    "zona.ops",
 ]
 
 MIDDLEWARE = [

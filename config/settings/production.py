@@ -1,9 +1,13 @@
-"""Production settings: refuses to start without a secret key and allowed hosts."""
+"""Production settings: refuses to start without a secret key and allowed hosts.
+
+Everything comes from the environment (docs/deploy.md lists each variable): PostgreSQL
+(DATABASE_URL), the shared Redis cache (ZONA_REDIS_URL), S3 storage (ZONA_S3_*), JSON logs.
+"""
 
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import STORAGES, env
+from .base import LOGGING, MIDDLEWARE, STORAGES, env
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="")
@@ -29,6 +33,56 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_AGE = 8 * 60 * 60
 X_FRAME_OPTIONS = "DENY"
+STATIC_ROOT = env.path("ZONA_STATIC_ROOT", default=STATIC_ROOT)  # noqa: F405
+# Hashed names (cached for a year by browsers), compressed once at collectstatic so
+# WhiteNoise sends gzip/brotli without work per request. Compressing takes minutes on a small
+# machine; a throw-away stack (make prod-check) turns it off.
 STORAGES["staticfiles"] = {
-    "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
+    "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    if env.bool("ZONA_STATIC_COMPRESS", default=True)
+    else "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
 }
+
+# Health checks come from the proxy or a monitor on plain HTTP; they must not be redirected.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+
+# Persistent database connections: one per web thread or worker, reused between requests.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)  # noqa: F405
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
+
+# One cache for every web process and worker: login throttles, the public survey limits
+# (zona.surveys.throttle) and the compiled-framework cache count once, not once per process.
+ZONA_REDIS_URL = env("ZONA_REDIS_URL", default="")
+if ZONA_REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": ZONA_REDIS_URL,
+            "KEY_PREFIX": env("ZONA_CACHE_PREFIX", default="zona"),
+        }
+    }
+    # Sessions in Redis, written through to the database: a Redis restart signs no one out.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+MIDDLEWARE = ["zona.ops.requestid.RequestIdMiddleware", *MIDDLEWARE]
+
+# One JSON object per line on stderr (journald keeps it), each with the request id.
+if env.bool("ZONA_LOG_JSON", default=True):
+    LOGGING = {
+        **LOGGING,
+        "filters": {"request_id": {"()": "zona.ops.requestid.RequestIdFilter"}},
+        "formatters": {
+            "json": {
+                "()": "pythonjsonlogger.json.JsonFormatter",
+                "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+                "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            }
+        },
+        "handlers": {
+            "console": {
+                "class": "logging.StreamHandler",
+                "formatter": "json",
+                "filters": ["request_id"],
+            }
+        },
+    }

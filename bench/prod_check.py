@@ -1,0 +1,268 @@
+"""The checks of `make prod-check`, run against the stack scripts/prod-check.sh started.
+
+    scripts/prod-check.sh      (or: make prod-check)
+
+Everything goes through the real web server (gunicorn on loopback, as behind the proxy: each
+request says X-Forwarded-Proto: https) except where a check says otherwise:
+1. /healthz and /readyz answer; readiness sees PostgreSQL, Redis and S3.
+2. 50 survey clients (bench/surveys.py's clients: own idempotency keys, retries until
+   confirmed, double taps) post complete responses while background probe tasks run; one
+   web worker and one task worker are killed (SIGKILL) mid-load. Every confirmed response is
+   stored once; every probe task completes exactly once (a killed one is retried).
+3. One browser posts past the device limit: exactly ZONA_SURVEY_DEVICE_REFUSE_AFTER responses
+   are stored whichever of the web processes takes each post (one counter in Redis).
+4. A file goes to S3 through Django's default storage (the backend evidence uses), is seen in
+   the bucket with boto3, read back, and its SHA-256 compared.
+The figures are printed as JSON; the last line is `lost=<n> duplicated=<n>`, and the exit
+status is non-zero if any check failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import http.client
+import importlib.util
+import json
+import os
+import secrets
+import signal
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def _survey_bench() -> Any:
+    spec = importlib.util.spec_from_file_location("bench_surveys", ROOT / "bench" / "surveys.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _request(
+    port: int, method: str, path: str, body: str = "", cookie: str = "", timeout: float = 10
+) -> tuple[int, bytes]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    headers = {
+        "X-Forwarded-Proto": "https",  # the proxy terminated TLS
+        "Accept": "application/json",
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Cookie": cookie or f"zona_sd={uuid.uuid4().hex}",
+    }
+    try:
+        conn.request(method, path, body=body or None, headers=headers)
+        response = conn.getresponse()
+        return response.status, response.read()
+    finally:
+        conn.close()
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return sorted(found)
+
+
+def check_health(port: int) -> dict[str, Any]:
+    live, _ = _request(port, "GET", "/healthz")
+    ready, body = _request(port, "GET", "/readyz")
+    return {"healthz": live, "readyz": ready, "readyz_checks": json.loads(body).get("checks")}
+
+
+def check_load(bench: Any, campaign: Any, args: argparse.Namespace) -> dict[str, Any]:
+    from django.core.cache import cache
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    from zona.ops.tasks import completions_key, probe
+    from zona.surveys.models import Answer, Response
+
+    port, run = args.port, Path(args.run)
+    keys = [secrets.token_hex(8) for _ in range(args.tasks)]
+    task_ids = [str(probe.enqueue(key, args.task_seconds).id) for key in keys]
+    killed: dict[str, int] = {}
+
+    def kill_mid_load() -> None:
+        time.sleep(args.kill_after)
+        master = int((run / "gunicorn.pid").read_text())
+        web = _children(master)
+        os.kill(web[0], signal.SIGKILL)
+        killed["web_worker_pid"] = web[0]
+        worker = int((run / "worker1.pid").read_text())
+        os.kill(worker, signal.SIGKILL)
+        killed["task_worker_pid"] = worker
+
+    bench._post = lambda p, path, body, timeout: _request(p, "POST", path, body, timeout=timeout)
+    killer = threading.Thread(target=kill_mid_load, daemon=True)
+    killer.start()
+    stats, elapsed = bench.run_clients(
+        port,
+        f"/s/{campaign.public_code}",
+        bench.survey_body_maker(campaign),
+        clients=args.clients,
+        seconds=args.seconds,
+        timeout=10.0,
+    )
+    killer.join()
+
+    stored_keys = list(
+        Response.objects.filter(campaign=campaign).values_list("idempotency_key", flat=True)
+    )
+    stored = set(stored_keys)
+    items = sum(len(v.item_codes) for v in campaign.ordered_versions())
+    answers = Answer.objects.filter(campaign=campaign).count()
+    deadline = time.monotonic() + 90
+    done: list[DBTaskResult] = []
+    while time.monotonic() < deadline:
+        done = list(
+            DBTaskResult.objects.filter(id__in=task_ids, status__in=["SUCCESSFUL", "FAILED"])
+        )
+        if len(done) == len(task_ids):
+            break
+        time.sleep(0.5)
+    completions = [cache.get(completions_key(k), 0) for k in keys]
+    results = DBTaskResult.objects.filter(id__in=task_ids)
+    return {
+        "survey": bench._summary(stats, elapsed),
+        "stored": len(stored_keys),
+        "lost": len(stats.confirmed - stored) + len(stats.unconfirmed),
+        "duplicated": len(stored_keys) - len(stored) + (answers - items * len(stored_keys)),
+        "killed": killed,
+        "tasks": {
+            "queued": len(task_ids),
+            "successful": results.filter(status=TaskResultStatus.SUCCESSFUL).count(),
+            "retried_after_a_dead_worker": sum(1 for r in results if len(r.worker_ids) > 1),
+            "completed_once": sum(1 for c in completions if c == 1),
+            "completed_twice_or_more": sum(1 for c in completions if c > 1),
+            "never_completed": sum(1 for c in completions if c == 0),
+        },
+    }
+
+
+def check_device_limit(bench: Any, campaign: Any, port: int) -> dict[str, Any]:
+    from django.conf import settings
+
+    from zona.surveys.models import Response
+
+    limit = settings.ZONA_SURVEY_DEVICE_REFUSE_AFTER
+    make = bench.survey_body_maker(campaign)
+    cookie = f"zona_sd={uuid.uuid4().hex}"
+    rng = __import__("random").Random(7)
+    before = Response.objects.filter(campaign=campaign).count()
+    statuses: dict[int, int] = {}
+    for _ in range(limit + 10):
+        status, _ = _request(
+            port, "POST", f"/s/{campaign.public_code}", make(rng, uuid.uuid4().hex), cookie
+        )
+        statuses[status] = statuses.get(status, 0) + 1
+    stored = Response.objects.filter(campaign=campaign).count() - before
+    # Four processes counting on their own would each let `limit` through.
+    return {"limit": limit, "posted": limit + 10, "stored": stored, "statuses": statuses}
+
+
+def check_storage() -> dict[str, Any]:
+    import boto3
+    from django.conf import settings
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    payload = os.urandom(256 * 1024)
+    digest = hashlib.sha256(payload).hexdigest()
+    name = default_storage.save(f"prod-check/{uuid.uuid4().hex}.bin", ContentFile(payload))
+    options = settings.STORAGES["default"]["OPTIONS"]
+    s3 = boto3.client(
+        "s3",
+        endpoint_url=options["endpoint_url"],
+        aws_access_key_id=options["access_key"],
+        aws_secret_access_key=options["secret_key"],
+        region_name=options["region_name"],
+    )
+    in_bucket = s3.get_object(Bucket=options["bucket_name"], Key=name)["Body"].read()
+    with default_storage.open(name) as f:
+        back = f.read()
+    return {
+        "backend": settings.STORAGES["default"]["BACKEND"],
+        "bytes": len(payload),
+        "bucket_hash_equal": hashlib.sha256(in_bucket).hexdigest() == digest,
+        "read_back_hash_equal": hashlib.sha256(back).hexdigest() == digest,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--run", required=True, help="the run folder of scripts/prod-check.sh")
+    parser.add_argument("--deploy-check", type=int, default=0, help="exit status of check --deploy")
+    parser.add_argument("--started", type=float, default=time.time())
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--kill-after", type=float, default=3)
+    parser.add_argument("--tasks", type=int, default=40)
+    parser.add_argument("--task-seconds", type=float, default=0.3)
+    args = parser.parse_args()
+
+    bench = _survey_bench()
+    import django
+
+    django.setup()
+    campaign = bench.prepare()[bench.BENCH_UNIT]
+
+    figures: dict[str, Any] = {"health": check_health(args.port)}
+    figures["load"] = check_load(bench, campaign, args)
+    figures["device_limit"] = check_device_limit(bench, campaign, args.port)
+    figures["storage"] = check_storage()
+    figures["check_deploy_clean"] = args.deploy_check == 0
+    figures["wall_seconds"] = round(time.time() - args.started, 1)
+    print(json.dumps(figures, indent=2))
+
+    load, tasks = figures["load"], figures["load"]["tasks"]
+    failures = [
+        name
+        for name, ok in (
+            ("readyz", figures["health"]["readyz"] == 200 and figures["health"]["healthz"] == 200),
+            ("responses lost", load["lost"] == 0),
+            ("responses duplicated", load["duplicated"] == 0),
+            ("a web worker and a task worker killed", len(load["killed"]) == 2),
+            ("every task completed exactly once", tasks["completed_once"] == tasks["queued"]),
+            (
+                "device limit held across workers",
+                figures["device_limit"]["stored"] == figures["device_limit"]["limit"],
+            ),
+            (
+                "S3 hashes",
+                figures["storage"]["bucket_hash_equal"]
+                and figures["storage"]["read_back_hash_equal"],
+            ),
+            ("check --deploy", figures["check_deploy_clean"]),
+        )
+        if not ok
+    ]
+    survey = load["survey"]
+    print(
+        f"submissions_per_second={survey['per_second']} p50_ms={survey['latency_ms_p50']} "
+        f"p95_ms={survey['latency_ms_p95']} tasks={tasks['queued']} "
+        f"tasks_retried={tasks['retried_after_a_dead_worker']}"
+    )
+    for name in failures:
+        print(f"FAILED: {name}")
+    lost = load["lost"] + tasks["never_completed"]
+    duplicated = load["duplicated"] + tasks["completed_twice_or_more"]
+    print(f"lost={lost} duplicated={duplicated}")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
