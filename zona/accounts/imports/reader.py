@@ -60,8 +60,8 @@ def cell_text(value: object) -> str:
     return str(value).strip()
 
 
-def _fail(message: str) -> ValidationFailed:
-    return ValidationFailed(message, problems=[Problem("unreadable_file", message, "", None)])
+def _fail(message: str, code: str = "unreadable_file") -> ValidationFailed:
+    return ValidationFailed(message, problems=[Problem(code, message, "", None)])
 
 
 def read_table(content: bytes, filename: str) -> RawTable:
@@ -81,7 +81,7 @@ def read_table(content: bytes, filename: str) -> RawTable:
         return _xlsx_table(content, limits)
     if name.endswith(".csv"):
         return _table(_csv_cells(content, limits), limits)
-    raise _fail(_("Upload an Excel (.xlsx) or CSV (.csv) file."))
+    raise _fail(_("Upload an Excel (.xlsx) or CSV (.csv) file."), "unsupported_type")
 
 
 def _xlsx_table(content: bytes, limits: SheetLimits) -> RawTable:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.functional import Promise
@@ -114,14 +115,18 @@ def import_start(request: AuthedHttpRequest, kind: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         if upload.size > MAX_BYTES:
-            form.add_error("file", _("The file is larger than 10 MB."))
+            form.add_error(
+                "file", ValidationError(_("The file is larger than 10 MB."), code="too_large")
+            )
         else:
             content = upload.read()
             digest = hashlib.sha256(content).hexdigest()
             try:
                 table = imports.read_table(content, upload.name)
             except ValidationFailed as exc:
-                form.add_error("file", exc.message)
+                # The reader's code (unreadable_file, unsupported_type) stays on the form error.
+                code = exc.problems[0].code if exc.problems else exc.code
+                form.add_error("file", ValidationError(exc.message, code=code))
             else:
                 plan = _validate(request, k, table.headers, table.rows)
                 request.session.pop(SESSION_KEY, None)
