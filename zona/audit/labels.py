@@ -11,6 +11,8 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
@@ -105,6 +107,8 @@ FIELD_LABELS: dict[str, Promise] = {
     "file": gettext_lazy("file"),
     "flags": gettext_lazy("flags"),
     "from": gettext_lazy("from"),
+    "to": gettext_lazy("to"),
+    "population": gettext_lazy("service users"),
     "full_name": gettext_lazy("full name"),
     "home_unit": gettext_lazy("home unit"),
     "is_active": gettext_lazy("active"),
@@ -168,9 +172,22 @@ def group_label(prefix: str) -> str:
     return _("%(object)s: all actions") % {"object": OBJECT_LABELS.get(obj) or _humanize(obj)}
 
 
-def field_label(key: str) -> str:
+def field_label(key: str, target_type: str = "") -> str:
+    """A detail's name: our own label, else the changed model's field name, else the key."""
     label = FIELD_LABELS.get(key)
+    if label is None and target_type:
+        label = _model_field_name(target_type, key)
     return str(label) if label is not None else key.replace("_", " ").replace(".", " · ")
+
+
+def _model_field_name(target_type: str, key: str) -> Any:
+    # Every app names its fields with translated verbose names; events about its rows (a
+    # campaign created, a period changed) read them, so a new field never shows as a code.
+    try:
+        model = apps.get_model(target_type)
+        return model._meta.get_field(key).verbose_name
+    except (LookupError, ValueError, FieldDoesNotExist, AttributeError):
+        return None
 
 
 def _humanize(code: str) -> str:
@@ -200,7 +217,7 @@ def show_value(value: Any, key: str = "") -> str:
     return text
 
 
-def details_rows(details: dict[str, Any] | None) -> list[tuple[str, str]]:
+def details_rows(details: dict[str, Any] | None, target_type: str = "") -> list[tuple[str, str]]:
     """The event's details as (label, text) rows a person can read.
 
     `{"old": a, "new": b}` reads "a → b"; a `before`/`after` pair of dicts reads one row per
@@ -215,13 +232,14 @@ def details_rows(details: dict[str, Any] | None) -> list[tuple[str, str]]:
         for key in _ordered(before, after):
             old, new = before.get(key), after.get(key)
             if old != new:
-                rows.append((field_label(key), f"{show_value(old, key)} → {show_value(new, key)}"))
+                text = f"{show_value(old, key)} → {show_value(new, key)}"
+                rows.append((field_label(key, target_type), text))
     for key, value in details.items():
         if isinstance(value, dict) and set(value) == {"old", "new"}:
             text = f"{show_value(value['old'], key)} → {show_value(value['new'], key)}"
         else:
             text = show_value(value, key)
-        rows.append((field_label(key), text))
+        rows.append((field_label(key, target_type), text))
     return rows
 
 

@@ -22,5 +22,6 @@ def audit_action(action: str) -> str:
 
 
 @register.filter
-def audit_details(details: dict[str, Any] | None) -> list[tuple[str, str]]:
-    return details_rows(details)
+def audit_details(event: Any) -> list[tuple[str, str]]:
+    """An event's details as rows; field names come from the changed model where we have none."""
+    return details_rows(event.details, event.target_type)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.db import transaction
 from django.urls import reverse
+from django.utils import translation
 
 from zona.audit.labels import action_label, details_rows
 from zona.audit.services import audit_record
@@ -96,3 +97,25 @@ def test_filter_unit_by_name(world, client, typed, settings):
         account_forms.SELECT_LIMIT = old
     assert not response.context["form"].errors
     assert [e.unit for e in response.context["page"]] == [world.bandung]
+
+
+def test_fields_we_have_no_label_for_take_the_changed_models_field_name(world, client):
+    # A campaign event names the campaign's fields as the campaign form does, in Indonesian,
+    # and nested values read as words too: never `opens_on` or `is_test`.
+    from zona.surveys.models import Campaign
+
+    with transaction.atomic():
+        audit_record(
+            actor=world["agency_admin"],
+            action="survey.campaign_created",
+            target=Campaign(pk=1, unit=world.bandung),
+            unit=world.bandung,
+            details={"opens_on": "2026-10-15", "services": {"ITAS": {"population": 800}}},
+        )
+    client.force_login(world["agency_admin"])
+    html = client.get(reverse("audit:event_list")).content.decode()
+    assert "opens on" not in html and "opens_on" not in html
+    assert "population" not in html
+    assert details_rows({"opens_on": "x"}, "surveys.campaign")[0][0] == "dibuka pada"
+    with translation.override("en"):
+        assert details_rows({"opens_on": "x"}, "surveys.campaign")[0][0] == "opens on"
