@@ -1,5 +1,5 @@
 """In Chromium: a large Excel import runs in the background while its page shows progress,
-then says what changed; problems are listed. Screenshots go to /tmp/zona-shots/.
+then says what changed; problems are listed. Screenshots: set ZONA_SCREENSHOTS (conftest.py).
 
 Run with `DJANGO_ALLOW_ASYNC_UNSAFE=true .venv/bin/pytest -m browser <this file>`.
 """
@@ -19,15 +19,14 @@ from zona.assessments.excel import COL_ANSWER, COL_CODE, FIRST_ROW
 from zona.assessments.models import Answer, ImportJob, ImportJobStatus
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-SHOTS = Path("/tmp/zona-shots")  # noqa: S108 (screenshots for review, never committed)
 
 
-def shot(page, name: str) -> None:
-    SHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"import-{name}.png"), full_page=True)
+@pytest.fixture
+def shot(screenshot):
+    return lambda page, name: screenshot(page, f"import-{name}")
 
 
-def changed_export(user, assessment, changes: dict[str, str]) -> Path:
+def changed_export(user, assessment, changes: dict[str, str], folder: Path) -> Path:
     client = Client()
     client.force_login(user)
     data = client.get(reverse("assessments:export", args=[assessment.pk])).content
@@ -38,13 +37,12 @@ def changed_export(user, assessment, changes: dict[str, str]) -> Path:
         ws.cell(row=index[code], column=COL_ANSWER, value=value)
     out = io.BytesIO()
     book.save(out)
-    SHOTS.mkdir(exist_ok=True)
-    path = SHOTS / f"lke-{assessment.pk}.xlsx"
+    path = folder / f"lke-{len(list(folder.iterdir()))}.xlsx"
     path.write_bytes(out.getvalue())
     return path
 
 
-def test_progress_is_polled_until_the_import_is_done(page, login, world, assessment):
+def test_progress_is_polled_until_the_import_is_done(page, login, world, assessment, shot):
     job = ImportJob.objects.create(
         assessment=assessment,
         created_by=world["operator"],
@@ -60,33 +58,34 @@ def test_progress_is_polled_until_the_import_is_done(page, login, world, assessm
     shot(page, "progress-1366")
     # The worker finishes; the page notices by itself (htmx polling), no reload.
     ImportJob.objects.filter(pk=job.pk).update(
-        status=ImportJobStatus.DONE, changed=["A.I.1.i.a", "A.I.1.i.b"]
+        status=ImportJobStatus.DONE, changed=["A.p.m.1.a", "A.p.m.1.b"]
     )
     page.wait_for_selector("[data-testid=import-job][data-status=done]", timeout=5000)
     text = page.locator("[data-testid=import-job]").inner_text()
-    assert "Impor selesai" in text and "A.I.1.i.a" in text and "2 butir" in text
+    assert "Impor selesai" in text and "A.p.m.1.a" in text and "2 butir" in text
 
 
 def test_a_large_file_goes_to_the_background_and_reports_its_problems(
-    page, phone_page, login, world, assessment, settings
+    page, phone_page, login, world, assessment, settings, shot, tmp_path
 ):
     settings.ZONA_IMPORT_BACKGROUND_BYTES = 1000
     login(page, "operator", DEFAULT_PASSWORD)
     page.goto(f"{page.base_url}/assessments/{assessment.pk}/import/")
-    bad = changed_export(world["operator"], assessment, {"A.I.1.i.b": "A", "A.I.1.ii.a": "Z"})
+    changes = {"A.p.m.1.b": "A", "A.p.m.2.a": "Z"}
+    bad = changed_export(world["operator"], assessment, changes, tmp_path)
     page.set_input_files("#import-file", str(bad))
     page.click("main form button[type=submit], form[enctype] button[type=submit]")
     page.wait_for_selector("[data-testid=import-job][data-status=failed]")
-    assert "A.I.1.ii.a" in page.locator("[data-testid=import-errors]").inner_text()
-    assert not Answer.objects.filter(item_code="A.I.1.i.b").exists()
+    assert "A.p.m.2.a" in page.locator("[data-testid=import-errors]").inner_text()
+    assert not Answer.objects.filter(item_code="A.p.m.1.b").exists()
     shot(page, "failed-1366")
 
-    good = changed_export(world["operator"], assessment, {"A.I.1.i.b": "A"})
+    good = changed_export(world["operator"], assessment, {"A.p.m.1.b": "A"}, tmp_path)
     page.goto(f"{page.base_url}/assessments/{assessment.pk}/import/")
     page.set_input_files("#import-file", str(good))
     page.click("main form button[type=submit], form[enctype] button[type=submit]")
     page.wait_for_selector("[data-testid=import-job][data-status=done]")
-    assert Answer.objects.get(item_code="A.I.1.i.b").value == "A"
+    assert Answer.objects.get(item_code="A.p.m.1.b").value == "A"
     shot(page, "done-1366")
 
     login(phone_page, "operator", DEFAULT_PASSWORD)

@@ -2,29 +2,28 @@
 revises it and resubmits.
 
 Run with `DJANGO_ALLOW_ASYNC_UNSAFE=true .venv/bin/pytest -m browser zona/assessments`.
-Screenshots for review go to /tmp/zona-shots/review-*.png.
+Screenshots for review: set ZONA_SCREENSHOTS to a folder (see conftest.py).
 """
 
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from zona.accounts.testing import DEFAULT_PASSWORD
 from zona.assessments.models import Answer, AssessmentStatus
 from zona.assessments.services import answer_save, assessment_submit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-SHOTS = Path("/tmp/zona-shots")  # noqa: S108 (screenshots for review, never committed)
 
-ITEM = "A.I.1.i.a"
+ITEM = "A.p.m.1.a"
 
 
-def shot(page, name: str, *, full: bool = False) -> None:
-    SHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"review-{name}.png"), full_page=full)
+@pytest.fixture
+def shot(screenshot):
+    return lambda page, name: screenshot(page, f"review-{name}", full_page=False)
 
 
 def card(page, code: str):
@@ -52,8 +51,8 @@ def new_page(browser, live_server, *, phone: bool = False):
 def submitted(world, assessment):
     for code, value, note in (
         (ITEM, "Ya", "Tim ZI ditetapkan dengan SK Kepala Kantor."),
-        ("A.I.1.i.b", "A", "Anggota dipilih melalui seleksi terbuka."),
-        ("A.I.1.ii.a", "B", ""),
+        ("A.p.m.1.b", "A", "Anggota dipilih melalui seleksi terbuka."),
+        ("A.p.m.2.a", "B", ""),
     ):
         answer_save(
             actor=world["operator"],
@@ -67,14 +66,13 @@ def submitted(world, assessment):
 
 
 def test_a_reviewer_answers_returns_an_item_and_the_unit_resubmits(
-    page, browser, live_server, login, world, submitted
+    page, browser, live_server, login, world, submitted, shot
 ):
     # The reviewer lands on the review page from the list.
     login(page, "tpi_reviewer", DEFAULT_PASSWORD)
     page.goto(page.base_url + "/assessments/")
     page.get_by_role("link", name="Satker Bandung").click()
-    page.wait_for_load_state("networkidle")
-    assert page.locator("[data-testid=my-tier]").inner_text() == "TPI"
+    expect(page.locator("[data-testid=my-tier]")).to_have_text("TPI")
     side = page.locator("#zona-side")
     # 10 for the team sub-area, plus B (0,67) on one of the three work-plan items.
     assert side.locator("[data-testid=effective-score]").inner_text() == "12,23"
@@ -88,10 +86,10 @@ def test_a_reviewer_answers_returns_an_item_and_the_unit_resubmits(
     note.fill("SK tim belum ditandatangani kepala kantor.")
     note.blur()
     wait_saved(page, ITEM)
-    compare = page.locator("#compare-A-I-1-i-a")
+    compare = page.locator("#compare-A-p-m-1-a")
     assert compare.locator("[data-layer=tpi][data-differs]").count() == 1
     assert compare.locator("[data-layer=unit]").inner_text().count("Ya") == 1
-    assert "dari TPI" in compare.locator("[data-testid='effective-A.I.1.i.a']").inner_text()
+    assert "dari TPI" in compare.locator("[data-testid='effective-A.p.m.1.a']").inner_text()
     assert side.locator("[data-testid=effective-score]").inner_text() == "7,23"
     assert side.locator("[data-testid=layer-total-unit]").inner_text() == "12,23"
     assert side.locator("[data-testid=layer-total-tpi]").inner_text() == "0,00"
@@ -103,14 +101,12 @@ def test_a_reviewer_answers_returns_an_item_and_the_unit_resubmits(
 
     # Return that one item with a reason.
     item.locator(f"[data-testid='return-{ITEM}']").click()
-    page.wait_for_load_state("networkidle")
-    assert page.locator("#ret-A-I-1-i-a").is_checked()
+    expect(page.locator("#ret-A-p-m-1-a")).to_be_checked()
     assert page.locator("[data-zona-return-count]").inner_text() == "1"
     page.get_by_label(re.compile("^Alasan")).fill("Lampirkan SK tim yang sudah ditandatangani.")
     shot(page, "laptop-return-form")
     page.locator("[data-testid=return-submit]").click()
-    page.wait_for_load_state("networkidle")
-    assert page.locator("[data-testid=sheet-status]").inner_text() == "Dikembalikan untuk perbaikan"
+    expect(page.locator("[data-testid=sheet-status]")).to_have_text("Dikembalikan untuk perbaikan")
     assert page.locator("form[data-zona-autosave]").count() == 0
     shot(page, "laptop-reviewer-after-return")
     submitted.refresh_from_db()
@@ -120,13 +116,12 @@ def test_a_reviewer_answers_returns_an_item_and_the_unit_resubmits(
     operator = new_page(browser, live_server)
     login(operator, "operator", DEFAULT_PASSWORD)
     operator.goto(f"{operator.base_url}/assessments/{submitted.pk}/")
-    operator.wait_for_load_state("networkidle")
     banner = operator.locator("[data-testid=returned-banner]")
     assert "Lampirkan SK tim" in banner.inner_text() and ITEM in banner.inner_text()
     returned = card(operator, ITEM)
     assert returned.locator(f"[data-testid='returned-{ITEM}']").is_visible()
     assert "SK tim belum ditandatangani" in returned.inner_text()  # the reviewer's note
-    other = card(operator, "A.I.1.i.b")
+    other = card(operator, "A.p.m.1.b")
     assert other.get_attribute("data-zona-autosave") is None
     assert other.locator("input[type=radio]").first.is_disabled()
     unit_note = returned.get_by_label("Uraian kondisi (catatan)")
@@ -136,8 +131,8 @@ def test_a_reviewer_answers_returns_an_item_and_the_unit_resubmits(
     shot(operator, "laptop-unit-returned-item")
     # The unit compares the layers too, read-only.
     operator.locator("[data-testid=layers-link]").click()
-    operator.wait_for_load_state("networkidle")
-    assert operator.locator("form[data-zona-autosave]").count() == 0
+    # The worksheet has the returned item's autosave form; the comparison has none.
+    expect(operator.locator("form[data-zona-autosave]")).to_have_count(0)
     assert card(operator, ITEM).locator("[data-layer=tpi][data-differs]").count() == 1
     shot(operator, "laptop-unit-compare")
     operator.context.close()
@@ -149,8 +144,7 @@ def test_a_reviewer_answers_returns_an_item_and_the_unit_resubmits(
     assert "Lampirkan SK tim" in head.locator("[data-testid=workflow-events]").inner_text()
     head.get_by_label(re.compile("Saya mengonfirmasi jumlah")).check()
     head.locator("[data-testid=submit-button]").click()
-    head.wait_for_load_state("networkidle")
-    assert head.locator("[data-testid=sheet-status]").inner_text() == "Sudah dikirim"
+    expect(head.locator("[data-testid=sheet-status]")).to_have_text("Sudah dikirim")
     head.context.close()
     submitted.refresh_from_db()
     assert submitted.status == AssessmentStatus.SUBMITTED
@@ -159,7 +153,6 @@ def test_a_reviewer_answers_returns_an_item_and_the_unit_resubmits(
 
     # The reviewer may answer again; the history shows both submissions and the return.
     page.reload()
-    page.wait_for_load_state("networkidle")
     assert card(page, ITEM).get_attribute("data-zona-autosave") is not None
     page.locator(".zona-events-card > summary").click()
     events = page.locator("[data-testid=workflow-events] li")
@@ -168,11 +161,10 @@ def test_a_reviewer_answers_returns_an_item_and_the_unit_resubmits(
     shot(page, "laptop-reviewer-resubmitted")
 
 
-def test_the_review_works_on_a_phone(phone_page, login, world, submitted):
+def test_the_review_works_on_a_phone(phone_page, login, world, submitted, shot):
     page = phone_page
     login(page, "tpi_reviewer", DEFAULT_PASSWORD)
     page.goto(f"{page.base_url}/assessments/{submitted.pk}/review/")
-    page.wait_for_load_state("networkidle")
     shot(page, "phone-review")
     item = card(page, ITEM)
     item.get_by_label(re.compile("^Tidak")).check()
@@ -182,18 +174,17 @@ def test_the_review_works_on_a_phone(phone_page, login, world, submitted):
     shot(page, "phone-review-answered")
     page.get_by_role("button", name=re.compile("Area dan nilai")).click()
     page.wait_for_selector("#zona-sheet-side.show")
-    page.wait_for_timeout(400)
+    expect(page.locator("#zona-sheet-side [data-testid=effective-score]")).to_be_visible()
     shot(page, "phone-review-scores")
     page.goto(f"{page.base_url}/assessments/{submitted.pk}/return/?items={ITEM}")
-    page.wait_for_load_state("networkidle")
     shot(page, "phone-return-form")
     page.get_by_role("button", name=re.compile("Centang 1 butir")).click()
     assert page.locator("[data-zona-return-count]").inner_text() == "1"
     page.get_by_label(re.compile("^Seluruh lembar kerja")).check()
-    assert page.locator("#ret-A-I-1-i-a").is_disabled()
+    assert page.locator("#ret-A-p-m-1-a").is_disabled()
 
 
-def test_the_unit_takes_the_skm_rounds_with_one_click(page, login, world, monkeypatch):
+def test_the_unit_takes_the_skm_rounds_with_one_click(page, login, world, monkeypatch, shot):
     from zona.assessments.tests.factories import REAL, make_assessment, make_period
     from zona.frameworks.services import framework_load_file
 
@@ -205,7 +196,6 @@ def test_the_unit_takes_the_skm_rounds_with_one_click(page, login, world, monkey
     )
     login(page, "operator", DEFAULT_PASSWORD)
     page.goto(f"{page.base_url}/assessments/{sheet.pk}/?s=A.I.6")
-    page.wait_for_load_state("networkidle")
     item = card(page, "A.I.6.iv.a")
     offer = item.locator("[data-testid=survey-suggestion]")
     assert "3 kali pada 2026" in offer.inner_text()
