@@ -1,4 +1,4 @@
-"""B.I.a (IPAK) and B.II.a (IPKP) come from the unit's surveys in Zona when it runs them."""
+"""B.1.a (IPAK) and B.2.a (IPKP) come from the unit's surveys in Zona when it runs them."""
 
 from decimal import Decimal
 
@@ -30,12 +30,12 @@ def test_without_surveys_in_zona_the_unit_types_the_index(world, assessment):
     answer_save(
         actor=world["operator"],
         assessment=assessment,
-        item_code="A.I.1.i.a",
+        item_code="A.p.m.1.a",
         revision=0,
         value="Ya",
     )
     assessment_submit(actor=world["unit_head"], assessment=assessment)
-    assert not Answer.objects.filter(item_code="B.I.a").exists()
+    assert not Answer.objects.filter(item_code="B.1.a").exists()
 
 
 def _snapshot():
@@ -49,25 +49,25 @@ def _read_everything(client, assessment, *, tier=None):
     pk = assessment.pk
     urls = [
         reverse("assessments:worksheet", args=[pk]) + "?s=all",
-        reverse("assessments:worksheet", args=[pk]) + "?s=B.I",
+        reverse("assessments:worksheet", args=[pk]) + "?s=B.1",
         reverse("assessments:review", args=[pk]) + "?s=all",
         reverse("assessments:submit", args=[pk]),
-        reverse("assessments:item", args=[pk, "B.I.a"]),
-        reverse("assessments:history", args=[pk, "B.I.a"]),
+        reverse("assessments:item", args=[pk, "B.1.a"]),
+        reverse("assessments:history", args=[pk, "B.1.a"]),
         reverse("assessments:export", args=[pk]),
         reverse("assessments:list"),
         reverse("assessments:working_group", args=[pk]),
-        reverse("assessments:item_evidence", args=[pk, "B.I.a"]),
+        reverse("assessments:item_evidence", args=[pk, "B.1.a"]),
         reverse("assessments:import", args=[pk]),
         f"/api/v1/assessments/{pk}/",
         f"/api/v1/assessments/{pk}/answers/",
-        f"/api/v1/assessments/{pk}/answers/B.I.a/",
+        f"/api/v1/assessments/{pk}/answers/B.1.a/",
         f"/api/v1/assessments/{pk}/scores/",
         f"/api/v1/assessments/{pk}/layers/",
     ]
     if tier is not None:
         urls.append(reverse("assessments:review_tier", args=[pk, tier]) + "?s=all")
-        urls.append(reverse("assessments:review_item", args=[pk, tier, "B.I.a"]))
+        urls.append(reverse("assessments:review_item", args=[pk, tier, "B.1.a"]))
         urls.append(reverse("assessments:return", args=[pk]))
     for url in urls:
         # Some pages are not for every role (404); none may fail or write.
@@ -77,7 +77,7 @@ def _read_everything(client, assessment, *, tier=None):
 def test_reading_never_writes_the_survey_index(client_for, world, assessment, surveys):
     # The unit's own IPAK, from a survey report; Zona's survey says otherwise.
     answer_save(
-        actor=world["operator"], assessment=assessment, item_code="B.I.a", revision=0, value="3,61"
+        actor=world["operator"], assessment=assessment, item_code="B.1.a", revision=0, value="3,61"
     )
     surveys["ipak"] = Decimal("3.39")
     surveys["ipkp"] = Decimal("3.10")
@@ -88,7 +88,7 @@ def test_reading_never_writes_the_survey_index(client_for, world, assessment, su
     answer_save(
         actor=world["operator"],
         assessment=assessment,
-        item_code="A.I.1.i.a",
+        item_code="A.p.m.1.a",
         revision=0,
         value="Ya",
     )
@@ -108,31 +108,31 @@ def test_the_index_is_offered_beside_the_item_and_taken_with_one_click(
 ):
     client = client_for(world["operator"])
     page = client.get(
-        reverse("assessments:worksheet", args=[assessment.pk]) + "?s=B.I"
+        reverse("assessments:worksheet", args=[assessment.pk]) + "?s=B.1"
     ).content.decode()
-    card = page.split('id="item-B-I-a"')[1].split("</form>")[0]
+    card = page.split('id="item-B-1-a"')[1].split("</form>")[0]
     assert 'data-testid="survey-suggestion"' in card and "IPAK 3,51" in card
     assert 'data-testid="take-survey-suggestion"' in card and "data-zona-autosave" in card
-    assert not Answer.objects.filter(item_code="B.I.a").exists()
+    assert not Answer.objects.filter(item_code="B.1.a").exists()
     # Read again when taken, not trusted from the page.
     surveys["ipak"] = Decimal("3.6")
     response = client.post(
-        reverse("assessments:accept_survey_suggestion", args=[assessment.pk, "B.I.a"]),
-        {"revision": 0, "s": "B.I"},
+        reverse("assessments:accept_survey_suggestion", args=[assessment.pk, "B.1.a"]),
+        {"revision": 0, "s": "B.1"},
         HTTP_HX_REQUEST="true",
     )
     assert response.status_code == 200
-    answer = Answer.objects.get(item_code="B.I.a")
+    answer = Answer.objects.get(item_code="B.1.a")
     assert answer.value == "3.6" and answer.source == "survey"
     assert answer.updated_by == world["operator"]
-    change = AnswerChange.objects.get(item_code="B.I.a")
+    change = AnswerChange.objects.get(item_code="B.1.a")
     assert change.via == "survey" and change.changed_by == world["operator"]
     assert 'value="3,60"' in response.content.decode()
     # Taken, it is still the unit's to change: typing over it makes it the unit's own.
     answer_save(
         actor=world["operator"],
         assessment=assessment,
-        item_code="B.I.a",
+        item_code="B.1.a",
         revision=answer.revision,
         value="3,7",
     )
@@ -142,32 +142,32 @@ def test_the_index_is_offered_beside_the_item_and_taken_with_one_click(
 
 def test_submission_takes_the_index_only_where_the_item_is_empty(world, assessment, surveys):
     answer_save(
-        actor=world["operator"], assessment=assessment, item_code="B.I.a", revision=0, value="3,61"
+        actor=world["operator"], assessment=assessment, item_code="B.1.a", revision=0, value="3,61"
     )
     surveys["ipak"] = Decimal("3.39")
     surveys["ipkp"] = Decimal("3.10")
     assessment_submit(actor=world["unit_head"], assessment=assessment)
-    own = Answer.objects.get(item_code="B.I.a")
+    own = Answer.objects.get(item_code="B.1.a")
     assert own.value == "3.61" and own.source == "manual"
-    filled = Answer.objects.get(item_code="B.II.a")
+    filled = Answer.objects.get(item_code="B.2.a")
     assert filled.value == "3.1" and filled.source == "survey"
-    change = AnswerChange.objects.get(item_code="B.II.a")
+    change = AnswerChange.objects.get(item_code="B.2.a")
     assert change.via == "survey" and change.changed_by == world["unit_head"]
 
 
 def test_reviewers_see_the_unit_value_and_the_survey_figure(client_for, world, assessment, surveys):
     answer_save(
-        actor=world["operator"], assessment=assessment, item_code="B.I.a", revision=0, value="3,61"
+        actor=world["operator"], assessment=assessment, item_code="B.1.a", revision=0, value="3,61"
     )
     surveys["ipak"] = Decimal("3.39")
     assessment_submit(actor=world["unit_head"], assessment=assessment)
     html = (
         client_for(world["tpi_reviewer"])
-        .get(reverse("assessments:review", args=[assessment.pk]) + "?s=B.I")
+        .get(reverse("assessments:review", args=[assessment.pk]) + "?s=B.1")
         .content.decode()
     )
-    card = html.split('id="item-B-I-a"')[1].split("</form>")[0]
-    assert 'data-testid="answer-unit-B.I.a">3,61<' in card
+    card = html.split('id="item-B-1-a"')[1].split("</form>")[0]
+    assert 'data-testid="answer-unit-B.1.a">3,61<' in card
     info = card.split('data-testid="survey-info"')[1].split("</p>")[0]
     assert "IPAK 3,39" in info and "text-warning-emphasis" in card
 
@@ -177,33 +177,36 @@ def test_a_reviewer_layer_may_give_its_own_index(world, assessment, surveys):
     answer_save(
         actor=world["tpi_reviewer"],
         assessment=assessment,
-        item_code="B.I.a",
+        item_code="B.1.a",
         revision=0,
         value="3.2",
         tier=world.tier_tpi,
     )
+    # The reviewer's index stands in their layer; the unit's, filled from its surveys, stays.
+    assert Answer.objects.get(layer__tier=world.tier_tpi, item_code="B.1.a").value == "3.2"
+    assert Answer.objects.get(layer__tier__isnull=True, item_code="B.1.a").value == "3.51"
 
 
 def test_after_a_return_of_chosen_items_only_those_are_filled(world, assessment, surveys):
     surveys["ipkp"] = None
     assessment_submit(actor=world["unit_head"], assessment=assessment)
-    assert Answer.objects.get(item_code="B.I.a").value == "3.51"
+    assert Answer.objects.get(item_code="B.1.a").value == "3.51"
     assessment_return(
-        actor=world["tpi_reviewer"], assessment=assessment, items=["A.I.1.i.a"], reason="SK"
+        actor=world["tpi_reviewer"], assessment=assessment, items=["A.p.m.1.a"], reason="SK"
     )
     surveys["ipak"] = Decimal("2.00")
     surveys["ipkp"] = Decimal("3.00")
     assessment_submit(actor=world["unit_head"], assessment=assessment)
-    # B.I.a and B.II.a were not returned: the submitted values stay, nothing is added.
-    assert Answer.objects.get(item_code="B.I.a").value == "3.51"
-    assert not Answer.objects.filter(item_code="B.II.a").exists()
+    # B.1.a and B.2.a were not returned: the submitted values stay, nothing is added.
+    assert Answer.objects.get(item_code="B.1.a").value == "3.51"
+    assert not Answer.objects.filter(item_code="B.2.a").exists()
     assessment_return(actor=world["tpi_reviewer"], assessment=assessment, reason="semua")
     with pytest.raises(StateError):
         # Whole sheet back with the unit: still the unit's own index until it changes it.
         assessment_return(actor=world["tpi_reviewer"], assessment=assessment, reason="lagi")
     assessment_submit(actor=world["unit_head"], assessment=assessment)
-    assert Answer.objects.get(item_code="B.I.a").value == "3.51"
-    assert Answer.objects.get(item_code="B.II.a").value == "3"
+    assert Answer.objects.get(item_code="B.1.a").value == "3.51"
+    assert Answer.objects.get(item_code="B.2.a").value == "3"
 
 
 # --- A.I.6.iv.a: the number of SKM rounds, offered and never applied by itself ----------------
@@ -315,7 +318,7 @@ def test_no_suggestion_for_other_items_or_frameworks_without_the_item(world, ass
 
     with pytest.raises(ValidationFailed):
         answer_accept_survey_suggestion(
-            actor=world["operator"], assessment=assessment, item_code="A.I.1.i.a", revision=0
+            actor=world["operator"], assessment=assessment, item_code="A.p.m.1.a", revision=0
         )
 
 
@@ -341,15 +344,15 @@ def test_api_offers_the_index_beside_the_unit_value(client_for, world, assessmen
     client = client_for(world["operator"])
     assert client.get(f"/api/v1/assessments/{assessment.pk}/answers/").json() == []
     answer_save(
-        actor=world["operator"], assessment=assessment, item_code="B.I.a", revision=0, value="3,61"
+        actor=world["operator"], assessment=assessment, item_code="B.1.a", revision=0, value="3,61"
     )
     detail = client.get(f"/api/v1/assessments/{assessment.pk}/").json()
-    assert detail["survey_suggestions"]["B.I.a"] == {
+    assert detail["survey_suggestions"]["B.1.a"] == {
         "value": "3.51",
         "unit_value": "3.61",
         "index": "ipak",
     }
-    assert Answer.objects.get(item_code="B.I.a").value == "3.61"
+    assert Answer.objects.get(item_code="B.1.a").value == "3.61"
 
 
 def test_api_detail_offers_the_skm_suggestion(client_for, world, real_sheet, surveys):

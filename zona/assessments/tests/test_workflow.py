@@ -40,7 +40,10 @@ def test_a_submission_after_the_level_deadline_is_refused_with_the_reason(world,
 def test_a_deadline_for_another_level_does_not_apply(world, assessment):
     yesterday = timezone.localdate() - dt.timedelta(days=1)
     PeriodDeadline.objects.create(period=assessment.period, level=2, fill_deadline=yesterday)
-    assessment_submit(actor=world["unit_head"], assessment=assessment)
+    # Bandung is deeper than level 2: that level's deadline does not stop its submission.
+    assert assessment.unit.depth != 2
+    submitted = assessment_submit(actor=world["unit_head"], assessment=assessment)
+    assert submitted.status == AssessmentStatus.SUBMITTED
 
 
 def test_a_submission_before_the_period_opens_is_refused(world, assessment):
@@ -84,7 +87,7 @@ def test_return_and_resubmit_within_the_revision_deadline(world, assessment):
     with pytest.raises(ValidationFailed):
         assessment_return(actor=world["tpi_reviewer"], assessment=assessment, reason=" ")
     returned = assessment_return(
-        actor=world["tpi_reviewer"], assessment=assessment, items=["A.I.1.i.a"], reason="SK kurang"
+        actor=world["tpi_reviewer"], assessment=assessment, items=["A.p.m.1.a"], reason="SK kurang"
     )
     assert returned.status == AssessmentStatus.RETURNED
     later = timezone.now() + dt.timedelta(days=3)
@@ -106,14 +109,14 @@ def _feed_pinned(assessment) -> bool:
 def test_submission_pins_the_survey_feed_and_a_return_of_the_indices_unpins_it(world, assessment):
     assessment_submit(actor=world["unit_head"], assessment=assessment)
     assert _feed_pinned(assessment)
-    # A return of other items leaves B.I.a/B.II.a as submitted: the feed stays pinned.
+    # A return of other items leaves B.1.a/B.2.a as submitted: the feed stays pinned.
     assessment_return(
-        actor=world["tpi_reviewer"], assessment=assessment, items=["A.I.1.i.a"], reason="SK"
+        actor=world["tpi_reviewer"], assessment=assessment, items=["A.p.m.1.a"], reason="SK"
     )
     assert _feed_pinned(assessment)
     assessment_submit(actor=world["unit_head"], assessment=assessment)
     assessment_return(
-        actor=world["tpi_reviewer"], assessment=assessment, items=["B.I.a"], reason="IPAK"
+        actor=world["tpi_reviewer"], assessment=assessment, items=["B.1.a"], reason="IPAK"
     )
     assert not _feed_pinned(assessment)
     assessment_submit(actor=world["unit_head"], assessment=assessment)
