@@ -19,9 +19,7 @@ INDICES = {"ipak": Decimal("3.51"), "ipkp": None, "skm_rounds": 1}
 @pytest.fixture
 def surveys(monkeypatch):
     indices = dict(INDICES)
-    monkeypatch.setattr(
-        "zona.surveys.feed.survey_indices_for", lambda unit, year: indices
-    )
+    monkeypatch.setattr("zona.surveys.feed.survey_indices_for", lambda unit, year: indices)
     return indices
 
 
