@@ -5,10 +5,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Substr
 
-from zona.accounts.access import AnyUser, assignments_of, manageable_units, manageable_users
-from zona.accounts.models import Role, RoleAssignment, Unit, User
+from zona.accounts.access import (
+    AnyUser,
+    Perm,
+    assignments_of,
+    manageable_units,
+    manageable_users,
+    units_with_subtree_where,
+)
+from zona.accounts.models import ReviewTier, Role, RoleAssignment, ServiceType, Unit, User
 
 REVIEW_ROLES = frozenset({Role.REVIEWER, Role.NATIONAL_EVALUATOR})
 # Roles an agency's MFA switch covers: its reviewers and its administrators.
@@ -72,6 +80,44 @@ def parents_of(units: Iterable[Unit]) -> dict[int, Unit]:
     }
 
 
+def parent_of(unit: Unit) -> Unit | None:
+    return Unit.objects.get_parent(unit)
+
+
+def parent_choices(user: AnyUser, *, keep: Unit | None = None) -> QuerySet[Unit]:
+    """Units under which the user may add or move a unit: their whole-subtree scope.
+
+    `keep` (a unit's current parent) stays selectable even when it lies above that scope.
+    """
+    units = units_with_subtree_where(user, Perm.UNIT_MANAGE)
+    if keep is not None:
+        units = units | Unit.objects.filter(pk=keep.pk)
+    return units
+
+
+def with_parent_id(units: QuerySet[Unit]) -> QuerySet[Unit]:
+    """The units annotated with `parent_id` for the API."""
+    # The parent's path is the unit's path minus one step: a correlated subquery, no N+1.
+    parent = Unit.objects.filter(
+        path=Substr(OuterRef("path"), 1, (OuterRef("depth") - 1) * Unit.steplen)
+    ).values("pk")[:1]
+    return units.annotate(parent_id=Subquery(parent))
+
+
+def unit_with_parent_id(unit: Unit) -> Unit:
+    """An already-authorised unit again, annotated like `with_parent_id`."""
+    return with_parent_id(Unit.objects.filter(pk=unit.pk)).get()
+
+
+def service_types_of(unit: Unit) -> list[ServiceType]:
+    return list(ServiceType.objects.filter(unit=unit).order_by("code"))
+
+
+def national_review_tiers() -> QuerySet[ReviewTier]:
+    """The review tiers above every agency, in rank order."""
+    return ReviewTier.objects.filter(agency__isnull=True).order_by("rank")
+
+
 def ancestors_of(unit: Unit) -> list[Unit]:
     """The unit's ancestors from the agency down, in one query (for breadcrumbs)."""
     paths = [unit.path[:i] for i in range(Unit.steplen, len(unit.path), Unit.steplen)]
@@ -104,6 +150,15 @@ def users_for_admin(
             )
         )
         .order_by("username")
+    )
+
+
+def working_group_of(unit: Unit) -> list[RoleAssignment]:
+    """The unit's working-group assignments with their people, by name."""
+    return list(
+        RoleAssignment.objects.filter(unit=unit, role=Role.WORKING_GROUP)
+        .select_related("user")
+        .order_by("user__full_name", "user__username")
     )
 
 

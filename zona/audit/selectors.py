@@ -9,6 +9,16 @@ from zona.accounts.models import Unit
 from zona.audit.models import AuditEvent
 
 
+def audit_actions_seen(user: AnyUser) -> set[str]:
+    """The action codes of the events the user may read (for the filter's choices)."""
+    return set(
+        filter_by_unit_scope(AuditEvent.objects.all(), user, Perm.AUDIT_VIEW)
+        .order_by()
+        .values_list("action", flat=True)
+        .distinct()
+    )
+
+
 def audit_events_for(
     user: AnyUser,
     *,

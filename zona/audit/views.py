@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
@@ -11,7 +12,6 @@ from django.utils.translation import pgettext_lazy
 from zona.accounts.access import (
     AnyUser,
     Perm,
-    filter_by_unit_scope,
     has_perm_anywhere,
     units_where,
 )
@@ -20,7 +20,7 @@ from zona.accounts.http import AuthedHttpRequest
 from zona.accounts.models import Unit
 from zona.audit.labels import ACTION_LABELS, OBJECT_LABELS, action_label, group_label
 from zona.audit.models import AuditEvent
-from zona.audit.selectors import audit_events_for
+from zona.audit.selectors import audit_actions_seen, audit_events_for
 
 
 class AuditFilterForm(forms.Form):
@@ -50,12 +50,7 @@ class AuditFilterForm(forms.Form):
 
 def action_choices(user: AnyUser) -> list:
     """Actions by name, grouped by what they act on; each group can be taken whole."""
-    seen = set(
-        filter_by_unit_scope(AuditEvent.objects.all(), user, Perm.AUDIT_VIEW)
-        .order_by()
-        .values_list("action", flat=True)
-        .distinct()
-    )
+    seen = audit_actions_seen(user)
     codes = seen | set(ACTION_LABELS)
     groups: dict[str, list[str]] = {}
     for code in codes:
@@ -84,6 +79,8 @@ def event_list(request: AuthedHttpRequest) -> HttpResponse:
             "date_to": data["date_to"],
         }
     # An invalid filter (e.g. a unit outside the scope) shows nothing rather than everything.
-    events = AuditEvent.objects.none() if form.errors else audit_events_for(request.user, **filters)
+    events: list[AuditEvent] | QuerySet[AuditEvent] = (
+        [] if form.errors else audit_events_for(request.user, **filters)
+    )
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     return render(request, "audit/event_list.html", {"form": form, "page": page})

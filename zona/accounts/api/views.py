@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import cast
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Substr
+from django.db.models import Q, QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
 from rest_framework.request import Request
@@ -15,16 +14,13 @@ from rest_framework.views import APIView
 from zona.accounts.access import Perm, access_unit_by_id, units_visible_to
 from zona.accounts.api.serializers import MeSerializer, UnitSerializer
 from zona.accounts.models import Unit, User
-from zona.accounts.selectors import mfa_required_for, role_assignments_of
+from zona.accounts.selectors import (
+    mfa_required_for,
+    role_assignments_of,
+    unit_with_parent_id,
+    with_parent_id,
+)
 from zona.core.api.params import query_id
-
-
-def _with_parent_id(qs: QuerySet[Unit]) -> QuerySet[Unit]:
-    # The parent's path is the unit's path minus one step: a correlated subquery, no N+1.
-    parent = Unit.objects.filter(
-        path=Substr(OuterRef("path"), 1, (OuterRef("depth") - 1) * Unit.steplen)
-    ).values("pk")[:1]
-    return qs.annotate(parent_id=Subquery(parent))
 
 
 @extend_schema(
@@ -51,7 +47,7 @@ class UnitListView(generics.ListAPIView):
             qs = qs.filter(Q(name__icontains=q) | Q(code__icontains=q))
         if params.get("kind"):
             qs = qs.filter(kind=params["kind"])
-        return _with_parent_id(qs).order_by("path")
+        return with_parent_id(qs).order_by("path")
 
 
 class UnitDetailView(generics.RetrieveAPIView):
@@ -59,7 +55,7 @@ class UnitDetailView(generics.RetrieveAPIView):
 
     def get_object(self) -> Unit:
         unit = access_unit_by_id(self.request.user, self.kwargs["pk"])
-        return _with_parent_id(Unit.objects.filter(pk=unit.pk)).get()
+        return unit_with_parent_id(unit)
 
 
 class MeView(APIView):

@@ -18,6 +18,7 @@ from zona.accounts.access import (
 from zona.accounts.forms import AgencySettingsForm, ReviewTierForm, add_problems
 from zona.accounts.http import AuthedHttpRequest
 from zona.accounts.models import ReviewTier, Unit
+from zona.accounts.selectors import national_review_tiers
 from zona.accounts.views._common import require_perm_anywhere
 from zona.core.errors import PermissionDenied, ValidationFailed
 
@@ -31,9 +32,7 @@ def agency_list(request: AuthedHttpRequest) -> HttpResponse:
         "accounts/agency_list.html",
         {
             "agencies": manageable_agencies(request.user).order_by("name"),
-            "national_tiers": ReviewTier.objects.filter(agency__isnull=True).order_by("rank")
-            if system_admin
-            else None,
+            "national_tiers": national_review_tiers() if system_admin else None,
             "tier_form": ReviewTierForm() if system_admin else None,
         },
     )
@@ -114,7 +113,7 @@ def tier_create(request: AuthedHttpRequest) -> HttpResponse:
             "accounts/agency_list.html",
             {
                 "agencies": manageable_agencies(request.user).order_by("name"),
-                "national_tiers": ReviewTier.objects.filter(agency__isnull=True).order_by("rank"),
+                "national_tiers": national_review_tiers(),
                 "tier_form": form,
             },
         )

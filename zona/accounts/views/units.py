@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -13,11 +12,10 @@ from zona.accounts.access import (
     Perm,
     access_unit_by_id,
     is_system_admin,
-    units_with_subtree_where,
 )
 from zona.accounts.forms import ServiceTypeFormSet, UnitFilterForm, UnitForm, add_problems
 from zona.accounts.http import AuthedHttpRequest
-from zona.accounts.models import ServiceType, Unit
+from zona.accounts.models import Unit
 from zona.accounts.views._common import paginate, require_perm_anywhere
 from zona.core.errors import PermissionDenied, ValidationFailed
 
@@ -63,11 +61,6 @@ def unit_list(request: AuthedHttpRequest) -> HttpResponse:
     )
 
 
-def _parents_for(request: AuthedHttpRequest) -> QuerySet[Unit]:
-    # Units under which the admin may add or move a unit: their whole-subtree scope.
-    return units_with_subtree_where(request.user, Perm.UNIT_MANAGE)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def unit_create(request: AuthedHttpRequest) -> HttpResponse:
@@ -79,7 +72,7 @@ def unit_create(request: AuthedHttpRequest) -> HttpResponse:
     form = UnitForm(
         request.POST or None,
         initial=initial,
-        parents=_parents_for(request),
+        parents=selectors.parent_choices(request.user),
         root_allowed=is_system_admin(request.user),
     )
     if request.method == "POST" and form.is_valid():
@@ -107,7 +100,7 @@ def unit_create(request: AuthedHttpRequest) -> HttpResponse:
 def _service_initial(unit: Unit) -> list[dict]:
     return [
         {"code": s.code, "name": s.name, "is_active": s.is_active}
-        for s in ServiceType.objects.filter(unit=unit).order_by("code")
+        for s in selectors.service_types_of(unit)
     ]
 
 
@@ -115,7 +108,7 @@ def _service_initial(unit: Unit) -> list[dict]:
 @require_http_methods(["GET", "POST"])
 def unit_edit(request: AuthedHttpRequest, unit_id: int) -> HttpResponse:
     unit = access_unit_by_id(request.user, unit_id, for_change=True)
-    parent = Unit.objects.get_parent(unit)
+    parent = selectors.parent_of(unit)
     initial = {
         "parent": parent,
         "code": unit.code,
@@ -126,10 +119,7 @@ def unit_edit(request: AuthedHttpRequest, unit_id: int) -> HttpResponse:
         "region": unit.region,
         "is_active": unit.is_active,
     }
-    parents = _parents_for(request)
-    if parent is not None:
-        # The current parent stays selectable even when it lies above the admin's scope.
-        parents = parents | Unit.objects.filter(pk=parent.pk)
+    parents = selectors.parent_choices(request.user, keep=parent)
     form = UnitForm(
         request.POST or None,
         initial=initial,
