@@ -33,11 +33,13 @@ from zona.assessments.models import (
     Evidence,
     EvidenceLink,
     EvidenceRevision,
+    ImportJob,
     Period,
     PeriodStatus,
 )
 from zona.assessments.selectors import deadline_for
 from zona.assessments.sheet import ItemSpec
+from zona.core.api.params import int_or_none
 from zona.core.errors import PermissionDenied
 
 
@@ -304,6 +306,27 @@ def access_evidence_link_by_id(user: User, assessment_id: object, link_id: objec
         raise Http404
     link.assessment = assessment  # the one fetched above, with its unit and period
     return link
+
+
+def access_import_job_by_id(user: User, assessment: Assessment, job_id: object) -> ImportJob:
+    """An import of an already-authorised sheet, its data left behind; else 404.
+
+    Only the person who started an import follows it (the same 404 as a missing job).
+    """
+    job = (
+        ImportJob.objects.defer("data")
+        .filter(pk=_int(job_id), assessment=assessment, created_by=user)
+        .first()
+    )
+    if job is None:
+        raise Http404
+    return job
+
+
+def units_of_agency_by_ids(agency: Unit, ids: Sequence[object]) -> dict[int, Unit]:
+    """The units (by id) among `ids` that lie in the agency's tree; others are left out."""
+    wanted = [i for i in map(int_or_none, ids) if i is not None]
+    return {u.pk: u for u in Unit.objects.filter(pk__in=wanted, path__startswith=agency.path)}
 
 
 def units_for_evidence(user: User) -> QuerySet[Unit]:

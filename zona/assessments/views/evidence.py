@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -29,9 +28,13 @@ from zona.assessments.access import (
     sheet_rights,
     units_for_evidence,
 )
-from zona.assessments.models import Evidence, EvidenceLink
 from zona.assessments.presenters import SheetView, slug
 from zona.assessments.selectors import PREVIEWABLE_TYPES, load_sheet_state
+from zona.assessments.selectors.library import (
+    evidence_library,
+    evidence_to_pick,
+    links_of_evidence,
+)
 from zona.assessments.services import (
     evidence_add_link,
     evidence_add_revision,
@@ -116,20 +119,7 @@ def library(request: AuthedRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     kind = request.GET.get("kind", "")
     archived = request.GET.get("archived") == "1"
-    qs = (
-        Evidence.objects.filter(unit=unit, archived=archived)
-        .select_related("current_revision", "current_revision__uploaded_by")
-        .annotate(link_count=Count("links", filter=Q(links__unlinked_at__isnull=True)))
-        .order_by("title", "id")
-    )
-    if query:
-        qs = qs.filter(
-            Q(title__icontains=query)
-            | Q(description__icontains=query)
-            | Q(current_revision__original_name__icontains=query)
-        )
-    if kind in ("file", "link"):
-        qs = qs.filter(kind=kind)
+    qs = evidence_library(unit, archived=archived, query=query, kind=kind)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
@@ -232,11 +222,7 @@ def evidence_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             flash_error(request, exc)
         return redirect("assessments:evidence_detail", pk=pk)
     revisions = list(evidence.revisions.select_related("uploaded_by").order_by("-number"))
-    links = list(
-        EvidenceLink.objects.filter(evidence=evidence)
-        .select_related("assessment__period", "linked_by", "unlinked_by", "pinned_revision")
-        .order_by("-linked_at")
-    )
+    links = links_of_evidence(evidence)
     return render(
         request,
         "assessments/evidence_detail.html",
@@ -388,19 +374,7 @@ def item_evidence(request: AuthedRequest, pk: int, code: str) -> HttpResponse:
 def evidence_picker(request: AuthedRequest, pk: int, code: str) -> HttpResponse:
     assessment = access_assessment_by_id(request.user, pk)
     query = request.GET.get("q", "").strip()
-    linked = EvidenceLink.objects.filter(
-        assessment=assessment, item_code=code, unlinked_at__isnull=True
-    ).values("evidence_id")
-    qs = (
-        Evidence.objects.filter(unit=assessment.unit, archived=False)
-        .exclude(pk__in=linked)
-        .select_related("current_revision")
-        .order_by("title", "id")
-    )
-    if query:
-        qs = qs.filter(
-            Q(title__icontains=query) | Q(current_revision__original_name__icontains=query)
-        )
+    qs = evidence_to_pick(assessment, code, query)
     return render(
         request,
         "assessments/_evidence_picker.html",

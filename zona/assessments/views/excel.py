@@ -13,9 +13,12 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from zona.assessments.access import access_assessment_by_id, sheet_rights
+from zona.assessments.access import (
+    access_assessment_by_id,
+    access_import_job_by_id,
+    sheet_rights,
+)
 from zona.assessments.excel import XLSX_CONTENT_TYPE, export_workbook
-from zona.assessments.models import ImportJob
 from zona.assessments.selectors import load_sheet_state
 from zona.assessments.services import answers_import
 from zona.assessments.services.excel_import import import_job_create
@@ -97,14 +100,7 @@ def import_view(request: AuthedRequest, pk: int) -> HttpResponse:
 def import_job(request: AuthedRequest, pk: int, job_id: int) -> HttpResponse:
     """A background import's progress and outcome; htmx polls it until it is finished."""
     assessment = access_assessment_by_id(request.user, pk)
-    # Only the person who started an import follows it (same 404 as a missing job).
-    job = (
-        ImportJob.objects.defer("data")
-        .filter(pk=job_id, assessment=assessment, created_by=request.user)
-        .first()
-    )
-    if job is None:
-        raise Http404
+    job = access_import_job_by_id(request.user, assessment, job_id)
     items = sheet_spec(assessment.period.framework).items
     changed = [(code, text(items[code].question) if code in items else "") for code in job.changed]
     context = {"assessment": assessment, "job": job, "changed": changed}

@@ -18,9 +18,18 @@ from django.views.decorators.http import require_http_methods
 
 from zona.accounts.access import Perm, has_perm_anywhere, units_where
 from zona.accounts.models import Unit, UnitKind
-from zona.assessments.access import access_period_by_id, periods_managed_by
-from zona.assessments.models import Assessment, Period, PeriodStatus, Target
+from zona.assessments.access import (
+    access_period_by_id,
+    periods_managed_by,
+    units_of_agency_by_ids,
+)
+from zona.assessments.models import Period, PeriodStatus, Target
 from zona.assessments.selectors import assessments_with_progress
+from zona.assessments.selectors.periods import (
+    period_assessments,
+    period_candidates,
+    unit_kinds_by_depth,
+)
 from zona.assessments.services import (
     DeadlineInput,
     assessment_create_many,
@@ -28,7 +37,6 @@ from zona.assessments.services import (
     period_update,
 )
 from zona.assessments.views._common import AuthedRequest, error_text
-from zona.core.api.params import int_or_none
 from zona.core.errors import ValidationFailed, ZonaError
 from zona.frameworks.models import Framework
 
@@ -76,21 +84,9 @@ class PeriodForm(forms.Form):
 
 def _levels(agencies: list[Unit]) -> list[dict[str, Any]]:
     """Tree levels below the agencies, labelled with the kinds of unit found there."""
-    rows = (
-        Unit.objects.filter(
-            Q(*[Q(path__startswith=a.path) for a in agencies], _connector=Q.OR), depth__gt=1
-        )
-        .values("depth", "kind")
-        .distinct()
-        if agencies
-        else []
-    )
-    kinds: dict[int, set[str]] = {}
-    for row in rows:
-        kinds.setdefault(row["depth"], set()).add(str(UnitKind(row["kind"]).label))
     return [
-        {"level": depth, "label": ", ".join(sorted(labels))}
-        for depth, labels in sorted(kinds.items())
+        {"level": depth, "label": ", ".join(sorted(str(UnitKind(k).label) for k in kinds))}
+        for depth, kinds in sorted(unit_kinds_by_depth(agencies).items())
     ]
 
 
@@ -249,14 +245,7 @@ def period_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 def period_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     period = access_period_by_id(request.user, pk)
     if request.method == "POST":
-        ids = request.POST.getlist("units")
-        units = {
-            u.pk: u
-            for u in Unit.objects.filter(
-                pk__in=[i for i in map(int_or_none, ids) if i is not None],
-                path__startswith=period.agency.path,
-            )
-        }
+        units = units_of_agency_by_ids(period.agency, request.POST.getlist("units"))
         targets = {
             unit: request.POST.get(f"target-{unit.pk}", Target.WBK) for unit in units.values()
         }
@@ -282,22 +271,11 @@ def period_detail(request: AuthedRequest, pk: int) -> HttpResponse:
                     % {"units": ", ".join(u.name for u in result.existing)},
                 )
         return redirect("assessments:period_detail", pk=pk)
-    assessments = (
-        Assessment.objects.filter(period=period)
-        .select_related("unit", "period", "period__framework")
-        .order_by("unit__path")
-    )
-    rows = assessments_with_progress(assessments)
+    rows = assessments_with_progress(period_assessments(period))
     have = {row.assessment.unit_id for row in rows}
     query = request.GET.get("q", "").strip()
     kind = request.GET.get("kind", UnitKind.SATKER if "kind" not in request.GET else "")
-    candidates = Unit.objects.filter(path__startswith=period.agency.path, depth__gt=1).exclude(
-        pk__in=have
-    )
-    if kind:
-        candidates = candidates.filter(kind=kind)
-    if query:
-        candidates = candidates.filter(Q(name__icontains=query) | Q(code__icontains=query))
+    candidates = period_candidates(period, exclude=have, kind=kind, query=query)
     return render(
         request,
         "assessments/period_detail.html",
@@ -305,7 +283,7 @@ def period_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "period": period,
             "rows": rows,
             "deadlines": list(period.deadlines.all()),
-            "candidates": list(candidates.order_by("path")[:500]),
+            "candidates": list(candidates[:500]),
             "query": query,
             "kind": kind,
             "kinds": UnitKind.choices,

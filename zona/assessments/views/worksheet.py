@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from zona.accounts.access import Perm, review_tiers_for, user_can
-from zona.accounts.models import Role, RoleAssignment, User
+from zona.accounts.models import User
+from zona.accounts.selectors import working_group_of
 from zona.assessments.access import (
     access_assessment_by_id,
     assessments_visible_to,
@@ -414,11 +415,7 @@ def working_group(request: AuthedRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The areas were saved."))
         return redirect("assessments:working_group", pk=pk)
-    members = list(
-        RoleAssignment.objects.filter(unit=assessment.unit, role=Role.WORKING_GROUP)
-        .select_related("user")
-        .order_by("user__full_name", "user__username")
-    )
+    members = working_group_of(assessment.unit)
     state = load_sheet_state(assessment)
     areas = []
     for area in state.spec.areas:

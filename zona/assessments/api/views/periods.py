@@ -12,8 +12,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from zona.accounts.access import Perm, access_unit_by_id
-from zona.accounts.models import Unit
-from zona.assessments.access import access_period_by_id, periods_visible_to
+from zona.assessments.access import (
+    access_period_by_id,
+    periods_visible_to,
+    units_of_agency_by_ids,
+)
 from zona.assessments.api import serializers as s
 from zona.assessments.api.views._common import actor
 from zona.assessments.services import DeadlineInput, assessment_create_many, period_create
@@ -69,7 +72,7 @@ class PeriodAssessmentListView(APIView):
         data = s.BulkCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         wanted = {row["unit"]: row["target"] for row in data.validated_data["units"]}
-        units = {u.pk: u for u in Unit.objects.filter(pk__in=list(wanted))}
+        units = units_of_agency_by_ids(period.agency, list(wanted))
         missing = [pk for pk in wanted if pk not in units]
         if missing:
             raise ValidationFailed(f"unknown units: {missing}")
