@@ -86,3 +86,16 @@ if env.bool("ZONA_LOG_JSON", default=True):
             }
         },
     }
+
+# A PostgreSQL read replica for pages that read a lot (docs/scaling.md): GET requests under
+# ZONA_REPLICA_PATHS, and code inside zona.ops.replica.replica_reads(), read it.
+if env("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")  # noqa: F405
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]  # noqa: F405
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
+    DATABASE_ROUTERS = ["zona.ops.replica.ReplicaRouter"]
+    # Regular expressions over the path: survey results and exports, the audit log.
+    ZONA_REPLICA_PATHS = env.list(
+        "ZONA_REPLICA_PATHS", default=[r"^/surveys/\d+/(results|export)/", r"^/audit/"]
+    )
+    MIDDLEWARE = [*MIDDLEWARE, "zona.ops.replica.ReplicaPathsMiddleware"]
