@@ -16,9 +16,11 @@ from zona.accounts.access import Perm, has_perm_anywhere, units_where, user_can
 from zona.accounts.models import Unit
 from zona.surveys.models import (
     Campaign,
+    CodeBatch,
     InstrumentVersion,
     Kiosk,
     Response,
+    Suggestion,
     ValidationCall,
     ValidationDraw,
 )
@@ -87,6 +89,30 @@ def access_call_by_id(user: Any, draw: ValidationDraw, call_id: Any) -> Validati
         raise Http404
     call.draw = draw
     return call
+
+
+def access_code_batch_by_id(user: Any, campaign: Campaign, batch_id: Any) -> CodeBatch:
+    """A batch of one-time codes of `campaign`, for its managers (SURVEY_MANAGE)."""
+    try:
+        batch = CodeBatch.objects.get(pk=int(batch_id), campaign=campaign)
+    except (CodeBatch.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if not user_can(user, Perm.SURVEY_MANAGE, campaign.unit):
+        raise Http404
+    batch.campaign = campaign
+    return batch
+
+
+def access_suggestion_by_id(user: Any, campaign: Campaign, suggestion_id: Any) -> Suggestion:
+    """A suggestion of `campaign`, for its managers (SURVEY_MANAGE), who moderate it."""
+    try:
+        suggestion = Suggestion.objects.get(pk=int(suggestion_id), campaign=campaign)
+    except (Suggestion.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if not user_can(user, Perm.SURVEY_MANAGE, campaign.unit):
+        raise Http404
+    suggestion.campaign = campaign
+    return suggestion
 
 
 def instrument_versions_visible_to(user: Any) -> list[InstrumentVersion]:

@@ -8,7 +8,9 @@ modules:
 - `results`: indices per instrument, item, service and over time, computed in SQL;
 - `lke`: the round feeding the unit's LKE, its IPAK and IPKP, the SKM rounds, the audited
   history of that choice;
-- `exports`: the response export's rows.
+- `exports`: the response export's rows;
+- `review`: flagged responses, validation calls, code batches and suggestions of a
+  campaign, as the staff pages page through them (imported from the module itself).
 """
 
 from zona.surveys.selectors.campaigns import (

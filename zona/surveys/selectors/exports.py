@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 from zona.surveys.models import Answer, Campaign, InstrumentVersion, Response
 
@@ -13,6 +14,16 @@ def export_columns(versions: list[InstrumentVersion], *, prefixed: bool) -> list
         for v in versions
         for code in v.item_codes
     ]
+
+
+def response_times_and_profiles(campaign: Campaign, fields: list[str]) -> Iterator[Any]:
+    """(id, submitted hour, *fields) of every response, by id, read in chunks."""
+    return (
+        Response.objects.filter(campaign=campaign)
+        .order_by("pk")
+        .values_list("pk", "submitted_hour", *fields)
+        .iterator(chunk_size=5000)
+    )
 
 
 def export_rows(

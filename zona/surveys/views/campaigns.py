@@ -13,7 +13,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -35,7 +35,6 @@ from zona.surveys.forms import (
 from zona.surveys.indices import rounded
 from zona.surveys.models import (
     Campaign,
-    CodeBatch,
 )
 from zona.surveys.profile import min_group
 from zona.surveys.reporting import figures_from_k, profile_breakdown, shown_services, trend_from_k
@@ -50,6 +49,7 @@ from zona.surveys.selectors import (
     unit_trend,
     with_instruments,
 )
+from zona.surveys.selectors.review import code_batches_of
 from zona.surveys.services import (
     campaign_create,
     campaign_publish_results,
@@ -349,9 +349,7 @@ def code_batches(request: HttpRequest, campaign_id: int) -> HttpResponse:
         else:
             messages.success(request, _("%(n)s codes were created.") % {"n": batch.size})
             return redirect("surveys:codes", campaign.pk)
-    batches = CodeBatch.objects.filter(campaign=campaign).annotate(
-        used_n=Count("codes", filter=Q(codes__used=True))
-    )
+    batches = code_batches_of(campaign)
     return render(
         request, "surveys/codes.html", campaign_page(request, campaign, form=form, batches=batches)
     )

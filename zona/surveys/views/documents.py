@@ -13,8 +13,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from zona.surveys.access import access_campaign_by_id
-from zona.surveys.models import CodeBatch
+from zona.surveys.access import access_campaign_by_id, access_code_batch_by_id
 
 
 def _qr(url: str, scale: int) -> str:
@@ -66,10 +65,7 @@ def poster(request: HttpRequest, campaign_id: int) -> HttpResponse:
 @login_required
 def code_slips(request: HttpRequest, campaign_id: int, batch_id: int) -> HttpResponse:
     campaign = access_campaign_by_id(request.user, campaign_id, for_change=True)
-    try:
-        batch = CodeBatch.objects.get(pk=int(batch_id), campaign=campaign)
-    except (CodeBatch.DoesNotExist, ValueError):
-        raise Http404 from None
+    batch = access_code_batch_by_id(request.user, campaign, batch_id)
     link = request.build_absolute_uri(reverse("survey_public:form", args=[campaign.public_code]))
     slips = [
         {

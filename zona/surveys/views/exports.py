@@ -25,7 +25,7 @@ from zona.accounts.access import Perm, user_can
 from zona.core.spreadsheets import clean_text, csv_cell, looks_like_formula, xlsx_literal
 from zona.surveys.access import access_campaign_by_id
 from zona.surveys.anonymity import Shown, generalise
-from zona.surveys.models import Campaign, InstrumentVersion, Response
+from zona.surveys.models import Campaign, InstrumentVersion
 from zona.surveys.profile import PROFILE_FIELDS, min_group
 from zona.surveys.reporting import figures_from_k, profile_results, shown_services
 from zona.surveys.selectors import (
@@ -35,6 +35,7 @@ from zona.surveys.selectors import (
     export_rows,
     results_by_service,
 )
+from zona.surveys.selectors.exports import response_times_and_profiles
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 RESPONSE_HEADER = [
@@ -138,12 +139,7 @@ def shown_rows(campaign: Campaign, *, k: int) -> dict[int, Shown]:
     tz = timezone.get_current_timezone()
     ids: list[int] = []
     rows: list[tuple[Any, tuple[str, ...]]] = []
-    for pk, hour, *attributes in (
-        Response.objects.filter(campaign=campaign)
-        .order_by("pk")
-        .values_list("pk", "submitted_hour", *_QUASI)
-        .iterator(chunk_size=5000)
-    ):
+    for pk, hour, *attributes in response_times_and_profiles(campaign, list(_QUASI)):
         ids.append(pk)
         rows.append((hour.astimezone(tz), tuple(str(a or "") for a in attributes)))
     return {

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,8 +13,13 @@ from django.views.decorators.http import require_POST
 
 from zona.accounts.access import Perm, user_can
 from zona.core.errors import ZonaError
-from zona.surveys.access import access_campaign_by_id
-from zona.surveys.models import Campaign, Suggestion, SuggestionStatus
+from zona.surveys.access import access_campaign_by_id, access_suggestion_by_id
+from zona.surveys.models import Campaign
+from zona.surveys.selectors.review import (
+    hidden_suggestion_reasons,
+    suggestion_counts,
+    suggestions_with_status,
+)
 from zona.surveys.services.feedback import (
     suggestion_moderate,
     suggestion_open_rest,
@@ -43,24 +47,10 @@ def suggestion_list(request: HttpRequest, campaign_id: int) -> HttpResponse:
         show = "pending" if can_moderate else "approved"
     if not can_moderate:
         show = "approved"
-    counts = dict(
-        Suggestion.objects.filter(campaign=campaign)
-        .values("status")
-        .annotate(n=Count("pk"))
-        .order_by()
-        .values_list("status", "n")
-    )
-    rows = Suggestion.objects.filter(campaign=campaign, status=show).select_related("moderated_by")
+    counts = suggestion_counts(campaign)
+    rows = suggestions_with_status(campaign, show)
     # Reviewers see why suggestions were hidden (never their text), so hiding is accountable.
-    hidden_reasons = (
-        []
-        if can_moderate
-        else list(
-            Suggestion.objects.filter(campaign=campaign, status=SuggestionStatus.HIDDEN)
-            .values_list("moderation_reason", flat=True)
-            .order_by("moderation_reason")
-        )
-    )
+    hidden_reasons = [] if can_moderate else hidden_suggestion_reasons(campaign)
     return render(
         request,
         "surveys/suggestions.html",
@@ -97,10 +87,7 @@ def suggestion_moderate_view(
     request: HttpRequest, campaign_id: int, suggestion_id: int
 ) -> HttpResponse:
     campaign = access_campaign_by_id(request.user, campaign_id, for_change=True)
-    suggestion = Suggestion.objects.filter(pk=suggestion_id, campaign=campaign).first()
-    if suggestion is None:
-        raise Http404
-    suggestion.campaign = campaign
+    suggestion = access_suggestion_by_id(request.user, campaign, suggestion_id)
     action = request.POST.get("action", "")
     if action not in ("approve", "hide"):
         messages.error(request, _("Choose to approve or to hide the suggestion."))

@@ -31,12 +31,15 @@ from zona.surveys.forms import (
     ExcludeForm,
 )
 from zona.surveys.models import (
-    Answer,
     CallOutcome,
-    Response,
-    ValidationCall,
 )
 from zona.surveys.selectors import channel_share, lke_feed_state
+from zona.surveys.selectors.review import (
+    answers_by_response,
+    calls_of_draw,
+    flagged_counts,
+    flagged_responses,
+)
 from zona.surveys.services import (
     contact_pool,
     draw_cap,
@@ -57,22 +60,15 @@ from zona.surveys.views.common import campaign_page, show_problems
 def flagged_list(request: HttpRequest, campaign_id: int) -> HttpResponse:
     campaign = access_campaign_by_id(request.user, campaign_id, perm=Perm.SURVEY_VALIDATE)
     show = request.GET.get("show", "pending")
-    responses = Response.objects.filter(campaign=campaign, flagged=True).select_related(
-        "service_type"
-    )
-    if show == "excluded":
-        responses = responses.filter(excluded=True)
-    elif show != "all":
+    if show not in ("excluded", "all"):
         show = "pending"
-        responses = responses.filter(excluded=False)
-    page = Paginator(responses.order_by("pk"), 50).get_page(request.GET.get("page"))
+    excluded = {"excluded": True, "pending": False}.get(show)
+    page = Paginator(flagged_responses(campaign, excluded=excluded), 50).get_page(
+        request.GET.get("page")
+    )
     # Answers of the page in one query, shown as "SPAK 6 6 6 6 6" so a reviewer can judge.
     versions = {v.pk: v for v in campaign.ordered_versions()}
-    answers: dict[int, dict[int, dict[int, int]]] = {}
-    for response_id, version_id, item, value in Answer.objects.filter(
-        response_id__in=[r.pk for r in page.object_list]
-    ).values_list("response_id", "instrument_version_id", "item", "value"):
-        answers.setdefault(response_id, {}).setdefault(version_id, {})[item] = value
+    answers = answers_by_response([r.pk for r in page.object_list])
     rows = []
     for response in page.object_list:
         given = answers.get(response.pk, {})
@@ -91,9 +87,7 @@ def flagged_list(request: HttpRequest, campaign_id: int) -> HttpResponse:
                 ],
             }
         )
-    counts = Response.objects.filter(campaign=campaign, flagged=True).aggregate(
-        pending=Count("pk", filter=Q(excluded=False)), excluded=Count("pk", filter=Q(excluded=True))
-    )
+    counts = flagged_counts(campaign)
     return render(
         request,
         "surveys/flagged_list.html",
@@ -191,7 +185,7 @@ def validation(request: HttpRequest, campaign_id: int) -> HttpResponse:
 def draw_detail(request: HttpRequest, campaign_id: int, draw_id: int) -> HttpResponse:
     campaign = access_campaign_by_id(request.user, campaign_id, perm=Perm.SURVEY_VALIDATE)
     draw = access_draw_by_id(request.user, campaign, draw_id)
-    calls = list(ValidationCall.objects.filter(draw=draw).select_related("contact", "called_by"))
+    calls = calls_of_draw(draw)
     summary = dict.fromkeys(CallOutcome.values, 0)
     for call in calls:
         summary[call.outcome] += 1
