@@ -6,6 +6,14 @@
    rewritten) and fails on any msgid without an Indonesian msgstr.
 3. Views and API modules fetch protected objects through access functions, never
    `get_object_or_404`.
+4. Views and API modules never query a protected model themselves (`Model.objects`,
+   `Model._default_manager`): one object by id comes from an access function (the
+   same 404 for missing and forbidden), anything else from a selector. Protected means
+   every model in a zona app's models module except the reference data in REFERENCE
+   (frameworks and survey instruments, the same for every unit). The one exception is
+   `Model.objects.none()` as a form field's empty queryset, filled in by the form.
+   A view module is any module in a `views` or `api` folder or named `views.py`;
+   tests are exempt.
 """
 
 from __future__ import annotations
@@ -22,8 +30,40 @@ ROOT = Path(__file__).resolve().parent.parent
 APPS = sorted(p.parent for p in (ROOT / "zona").glob("*/apps.py"))
 problems: list[str] = []
 
+# Reference data: the same rows for every unit, so views may read them directly.
+REFERENCE = {"Framework", "Node", "Instrument", "InstrumentVersion"}
+MODEL_FILES = [*(ROOT / "zona").glob("*/models.py"), *(ROOT / "zona").glob("*/models/*.py")]
+MODEL_CLASS = re.compile(r"^class (\w+)\((?:[\w.]*Model|MP_Node|AbstractUser)\b", re.M)
+PROTECTED = {
+    name for f in MODEL_FILES for name in MODEL_CLASS.findall(f.read_text(encoding="utf-8"))
+} - REFERENCE
+MODEL_QUERY = re.compile(
+    r"\b(" + "|".join(sorted(PROTECTED)) + r")\s*\.\s*(?:objects|_default_manager)\b"
+)
+# What a form field's empty queryset is preceded by: `queryset=` or `...Field(`.
+FIELD_NONE = re.compile(r"(?:queryset\s*=\s*|Field\(\s*)$")
+
+
+def is_view_module(path: Path) -> bool:
+    rel = path.relative_to(ROOT)
+    if "tests" in rel.parts or rel.name.startswith("test_"):
+        return False
+    return rel.name == "views.py" or "views" in rel.parts or "api" in rel.parts
+
+
 for path in (ROOT / "zona").rglob("*.py"):
     text = path.read_text(encoding="utf-8")
+    if is_view_module(path):
+        for m in MODEL_QUERY.finditer(text):
+            rest = text[m.end() :]
+            before = text[max(0, m.start() - 40) : m.start()]
+            if re.match(r"\s*\.\s*none\(\)", rest) and FIELD_NONE.search(before):
+                continue
+            line = text.count("\n", 0, m.start()) + 1
+            problems.append(
+                f"{path.relative_to(ROOT)}:{line}: queries {m.group(1)} directly; "
+                "use an access function or a selector"
+            )
     if re.search(r"\bos\.(environ|getenv)\b", text) and "tests" not in path.parts:
         problems.append(f"{path.relative_to(ROOT)}: reads the environment; use config/env.py")
     if (path.name == "views.py" or "api" in path.parts or "views" in path.parts) and (

@@ -8,7 +8,9 @@ the Excel export never touch the ORM per item. The modules:
 - `submission`: the submission window, refusals and the counts the unit confirms;
 - `history`: changes per item, activity per person, submissions and returns;
 - `tasks`: lists of sheets with their progress, the home page's task list;
-- `surveys`: what the unit's surveys give the sheet.
+- `surveys`: what the unit's surveys give the sheet;
+- `library`, `periods`: the querysets the evidence library's and a period's pages page
+  through (imported from their modules, not re-exported here).
 """
 
 from zona.assessments.selectors.history import (
