@@ -14,26 +14,27 @@ DB_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "live_serv
 
 
 def pytest_collection_modifyitems(config, items):
-    """On PostgreSQL, run only what touches the database.
+    """Each test runs in the pass where it says something.
 
     `make test` runs the whole suite on SQLite first; the second pass on PostgreSQL is there
     for what the database decides (locks, constraints, SQL). Pure tests, and tests marked
     `sqlite_pass_only` (a subprocess with its own database, a settings check), would only
-    repeat themselves there.
+    repeat themselves there. Tests marked `postgres_only` (pg_dump, PostgreSQL's own SQL) are
+    left out of the SQLite pass rather than skipped: a skip would read as a hidden failure.
     """
     from django.conf import settings
 
-    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
-        return
+    on_postgres = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
     keep, drop = [], []
     for item in items:
-        needs_db = bool(DB_FIXTURES & set(getattr(item, "fixturenames", ()))) or (
-            item.get_closest_marker("django_db") is not None
-        )
-        if needs_db and item.get_closest_marker("sqlite_pass_only") is None:
-            keep.append(item)
+        if on_postgres:
+            needs_db = bool(DB_FIXTURES & set(getattr(item, "fixturenames", ()))) or (
+                item.get_closest_marker("django_db") is not None
+            )
+            wanted = needs_db and item.get_closest_marker("sqlite_pass_only") is None
         else:
-            drop.append(item)
+            wanted = item.get_closest_marker("postgres_only") is None
+        (keep if wanted else drop).append(item)
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep
