@@ -114,5 +114,6 @@ for i in $(seq 1 "$TASK_WORKERS"); do
 done
 wait_port "$WEB_PORT" gunicorn
 
-$PY bench/prod_check.py --port "$WEB_PORT" --run "$RUN" --deploy-check "$deploy_check" \
+# Bounded, so a hung check still ends (and cleans up) within CI's time.
+timeout 600 $PY bench/prod_check.py --port "$WEB_PORT" --run "$RUN" --deploy-check "$deploy_check" \
   --started "$started"

@@ -49,6 +49,10 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 # Persistent database connections: one per web thread or worker, reused between requests.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)  # noqa: F405
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
+# Behind PgBouncer in transaction mode a cursor cannot outlive its transaction (scaling.md).
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool(  # noqa: F405
+    "DATABASE_DISABLE_SERVER_SIDE_CURSORS", default=False
+)
 
 # One cache for every web process and worker: login throttles, the public survey limits
 # (zona.surveys.throttle) and the compiled-framework cache count once, not once per process.
