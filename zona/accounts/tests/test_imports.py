@@ -215,7 +215,8 @@ def test_unit_import_creates_the_tree_then_a_second_import_changes_nothing(admin
     assert Unit.objects.get_parent(child) == parent
     assert Unit.objects.get(code="KC-SBY").name == "Satker Surabaya (baru)"
     assert Unit.objects.get_tree().count() == Unit.objects.count()  # tree stays consistent
-    assert not Unit.objects.find_problems()[0] and not any(Unit.objects.find_problems())
+    assert not Unit.objects.find_problems()[0]
+    assert not any(Unit.objects.find_problems())
     assert AuditEvent.objects.filter(action="unit.created").count() == 2
     assert AuditEvent.objects.filter(action="unit.updated").count() == 1
     summary = AuditEvent.objects.get(action="import.units")

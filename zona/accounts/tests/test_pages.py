@@ -42,7 +42,8 @@ def test_unit_form_errors_are_indonesian_and_keep_the_input(admin, world):
     # Shown in Indonesian: the catalogue's translation, whatever its wording.
     with translation.override("id"):
         shown = gettext("Another unit already uses this code.")
-    assert shown != "Another unit already uses this code." and shown in html
+    assert shown != "Another unit already uses this code."
+    assert shown in html
     assert 'value="Pos Pelayanan Dago"' in html
     assert 'value="Kota Bandung"' in html
     assert "is-invalid" in html
@@ -90,9 +91,12 @@ def test_unit_create_under_a_parent_then_edit_service_types(admin, world):
 def test_unit_list_tree_search_and_subtree(admin, world):
     response = admin.get(reverse("accounts:unit_list"))
     codes = [r["unit"].code for r in response.context["rows"]]
-    assert codes[0] == "KC" and "KL" not in codes and len(codes) == 8
+    assert codes[0] == "KC"
+    assert "KL" not in codes
+    assert len(codes) == 8
     indents = {r["unit"].code: r["indent"] for r in response.context["rows"]}
-    assert indents["KC"] == 0 and indents["KC-BDG"] == 3
+    assert indents["KC"] == 0
+    assert indents["KC-BDG"] == 3
     response = admin.get(reverse("accounts:unit_list"), {"q": "satker"})
     rows = response.context["rows"]
     assert [r["unit"].code for r in rows] == ["KC-BDG", "KC-BGR", "KC-SBY"]
@@ -122,7 +126,9 @@ def test_user_list_queries_do_not_grow_with_users(admin, world, django_assert_ma
         response = admin.get(reverse("accounts:user_list"))
     assert response.status_code == 200
     names = [u.username for u in response.context["page"]]
-    assert "outsider" not in names and "tpn" not in names and "sysadmin" not in names
+    assert "outsider" not in names
+    assert "tpn" not in names
+    assert "sysadmin" not in names
     response = admin.get(reverse("accounts:user_list"), {"role": "working_group"})
     assert [u.username for u in response.context["page"]] == ["wg_member"]
 
@@ -193,7 +199,8 @@ def test_user_edit_errors_keep_the_input(admin, world):
     assert response.status_code == 200
     assert error_codes(response) == {"email": ["duplicate_email"]}
     html = response.content.decode()
-    assert 'value="Nama Baru"' in html and 'value="1975"' in html
+    assert 'value="Nama Baru"' in html
+    assert 'value="1975"' in html
     user.refresh_from_db()
     assert user.full_name != "Nama Baru"
 

@@ -335,10 +335,18 @@ def test_review_tiers(world):
 
 
 def test_audit_event_rolls_back_with_the_change(world):
-    with pytest.raises(RuntimeError), transaction.atomic():
-        services.unit_create(
-            actor=world["agency_admin"], parent=world.bandung, code="KC-Q", name="Q", kind="other"
-        )
-        raise RuntimeError("boom")
+    def create_then_fail() -> None:
+        with transaction.atomic():
+            services.unit_create(
+                actor=world["agency_admin"],
+                parent=world.bandung,
+                code="KC-Q",
+                name="Q",
+                kind="other",
+            )
+            raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError, match="boom"):
+        create_then_fail()
     assert not Unit.objects.filter(code="KC-Q").exists()
     assert not AuditEvent.objects.exists()

@@ -46,8 +46,7 @@ def assessment_carry_forward(
     if source is None:
         raise invalid(_("This unit has no earlier assessment to start from."), code="no_source")
     with transaction.atomic():
-        result = _carry(actor=actor, assessment=lock_assessment(assessment), source=source)
-    return result
+        return _carry(actor=actor, assessment=lock_assessment(assessment), source=source)
 
 
 def carry_forward_into(*, actor: User, assessment: Assessment) -> bool:

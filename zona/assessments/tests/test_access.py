@@ -82,14 +82,18 @@ def test_evidence_of_another_unit_is_hidden(world, assessment):
 
 def test_sheet_rights_per_persona(world, assessment):
     operator = sheet_rights(world["operator"], assessment)
-    assert operator.can_edit and operator.areas is None and operator.can_assign
+    assert operator.can_edit
+    assert operator.areas is None
+    assert operator.can_assign
     assert not operator.can_submit
     member = sheet_rights(world["wg_member"], assessment)
     assert member.areas == frozenset({"1", "2"})
-    assert member.may_edit_area("1") and not member.may_edit_area("B")
+    assert member.may_edit_area("1")
+    assert not member.may_edit_area("B")
     head = sheet_rights(world["unit_head"], assessment)
     assert head.can_submit
     viewer = sheet_rights(world["viewer"], assessment)
-    assert not viewer.can_edit and not viewer.may_edit_area("1")
+    assert not viewer.can_edit
+    assert not viewer.may_edit_area("1")
     reviewer = sheet_rights(world["tpi_reviewer"], assessment)
     assert [t.code for t in reviewer.review_tiers] == ["tpi"]

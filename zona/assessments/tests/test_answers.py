@@ -31,10 +31,12 @@ def save(world, assessment, code, value=None, *, who="operator", revision=0, **k
 
 def test_a_saved_answer_is_scored_and_recorded(world, assessment):
     saved = save(world, assessment, "A.p.m.1.a", "Ya", note="SK tim nomor 1")
-    assert saved.revision == 1 and set(saved.changed) == {"value", "note"}
+    assert saved.revision == 1
+    assert set(saved.changed) == {"value", "note"}
     state = load_sheet_state(assessment)
     row = state.unit_answers["A.p.m.1.a"]
-    assert row.value == "Ya" and row.note == "SK tim nomor 1"
+    assert row.value == "Ya"
+    assert row.note == "SK tim nomor 1"
     scores = sheet_scores(state)
     # (1 + 0) / 2 x 10 for the team sub-area
     assert scores.unit.nodes["A.p.m.1"].score == Decimal(5)
@@ -75,7 +77,8 @@ def test_answers_are_normalised(world, assessment):
 def test_invalid_answers_are_refused_and_change_nothing(world, assessment, code, value):
     with pytest.raises(ValidationFailed) as exc:
         save(world, assessment, code, value)
-    assert exc.value.problems and exc.value.problems[0].message
+    assert exc.value.problems
+    assert exc.value.problems[0].message
     assert not load_sheet_state(assessment).unit_answers
     assert not AnswerChange.objects.exists()
 
@@ -106,7 +109,8 @@ def test_the_second_of_two_concurrent_saves_gets_a_conflict(world, assessment):
 def test_a_save_that_changes_nothing_never_conflicts(world, assessment):
     save(world, assessment, "A.p.m.1.b", "A", revision=0)
     saved = save(world, assessment, "A.p.m.1.b", "A", who="wg_member", revision=0)
-    assert saved.changed == () and saved.revision == 1
+    assert saved.changed == ()
+    assert saved.revision == 1
 
 
 def test_note_only_saves_keep_the_answer(world, assessment):
@@ -115,7 +119,9 @@ def test_note_only_saves_keep_the_answer(world, assessment):
         actor=world["operator"], assessment=assessment, item_code="A.p.m.1.b", revision=1, note="x"
     )
     row = load_sheet_state(assessment).unit_answers["A.p.m.1.b"]
-    assert row.value == "A" and row.note == "x" and row.revision == 2
+    assert row.value == "A"
+    assert row.note == "x"
+    assert row.revision == 2
 
 
 def test_working_group_members_edit_only_their_areas(world, assessment):

@@ -29,7 +29,8 @@ def test_periods_and_assessments_are_scoped(client_for, world, period, assessmen
     body = client_for(world["outsider"]).get(f"{API}/assessments/{assessment.pk}/answers/").json()
     assert body["error"]["code"] == "not_found"
     detail = client.get(f"{API}/assessments/{assessment.pk}/").json()
-    assert detail["layers"][0]["code"] == "unit" and detail["window"]["kind"] == "fill"
+    assert detail["layers"][0]["code"] == "unit"
+    assert detail["window"]["kind"] == "fill"
 
 
 def test_anonymous_requests_are_refused(client, assessment):
@@ -42,16 +43,19 @@ def test_answers_put_with_revision_and_conflict_shape(client_for, world, assessm
     r = client.put(
         path, {"value": "A", "note": "x", "revision": 0}, content_type="application/json"
     )
-    assert r.status_code == 200 and r.json()["revision"] == 1
+    assert r.status_code == 200
+    assert r.json()["revision"] == 1
     r = client_for(world["wg_member"]).put(
         path, {"value": "C", "revision": 0}, content_type="application/json"
     )
     assert r.status_code == 409
     error = r.json()["error"]
-    assert error["code"] == "conflict" and error["current"]["value"] == "A"
+    assert error["code"] == "conflict"
+    assert error["current"]["value"] == "A"
     assert error["changed_by"] == world["operator"].display_name
     r = client.put(path, {"value": "Q", "revision": 1}, content_type="application/json")
-    assert r.status_code == 400 and r.json()["error"]["problems"][0]["field"] == "value"
+    assert r.status_code == 400
+    assert r.json()["error"]["problems"][0]["field"] == "value"
     r = client.put(path, {"revision": 1}, content_type="application/json")
     assert r.status_code == 400
     r = client.put(
@@ -65,7 +69,8 @@ def test_answers_put_with_revision_and_conflict_shape(client_for, world, assessm
         {"value": 3.61, "revision": 0},
         content_type="application/json",
     )
-    assert r.status_code == 200 and r.json()["value"] == "3.61"
+    assert r.status_code == 200
+    assert r.json()["value"] == "3.61"
     rows = client.get(f"{API}/assessments/{assessment.pk}/answers/").json()
     assert {row["item"] for row in rows} == {"A.p.m.1.b", "A.r.m.1.a", "B.1.a"}
     history = client.get(f"{API}/assessments/{assessment.pk}/answers/A.p.m.1.b/history/").json()
@@ -77,7 +82,8 @@ def test_api_enforces_areas_and_roles(client_for, world, assessment):
     r = client_for(world["wg_member"]).put(
         path, {"value": "A", "revision": 0}, content_type="application/json"
     )
-    assert r.status_code == 403 and r.json()["error"]["code"] == "forbidden"
+    assert r.status_code == 403
+    assert r.json()["error"]["code"] == "forbidden"
     r = client_for(world["viewer"]).put(
         path, {"value": "A", "revision": 0}, content_type="application/json"
     )
@@ -85,13 +91,15 @@ def test_api_enforces_areas_and_roles(client_for, world, assessment):
     r = client_for(world["operator"]).post(f"{API}/assessments/{assessment.pk}/submit/")
     assert r.status_code == 403
     r = client_for(world["unit_head"]).post(f"{API}/assessments/{assessment.pk}/submit/")
-    assert r.status_code == 200 and r.json()["status"] == "submitted"
+    assert r.status_code == 200
+    assert r.json()["status"] == "submitted"
     r = client_for(world["operator"]).put(
         f"{API}/assessments/{assessment.pk}/answers/A.p.m.1.a/",
         {"value": "Ya", "revision": 0},
         content_type="application/json",
     )
-    assert r.status_code == 409 and r.json()["error"]["code"] == "state"
+    assert r.status_code == 409
+    assert r.json()["error"]["code"] == "state"
 
 
 def test_reviewer_layers_through_the_api(client_for, world, assessment):
@@ -172,11 +180,13 @@ def test_evidence_upload_link_and_unlink(client_for, world, assessment):
     )
     assert r.status_code == 201, r.content
     evidence = r.json()
-    assert evidence["current_revision"]["sha256"] and evidence["kind"] == "file"
+    assert evidence["current_revision"]["sha256"]
+    assert evidence["kind"] == "file"
     r = client.post(
         f"{API}/evidence/", {"unit": world.bandung.pk, "url": "https://drive.google.com/x"}
     )
-    assert r.status_code == 201 and r.json()["kind"] == "link"
+    assert r.status_code == 201
+    assert r.json()["kind"] == "link"
     bad = client.post(
         f"{API}/evidence/", {"unit": world.bandung.pk, "file": io.BytesIO(b"MZ" * 20)}
     )
@@ -229,7 +239,8 @@ def test_period_creation_and_bulk_assessments_through_the_api(client_for, world,
         {"units": [{"unit": world.bandung.pk, "target": "wbbm"}]},
         content_type="application/json",
     )
-    assert r.status_code == 201 and r.json()[0]["target"] == "wbbm"
+    assert r.status_code == 201
+    assert r.json()[0]["target"] == "wbbm"
     r = client_for(world["operator"]).post(
         f"{API}/periods/{period_id}/assessments/",
         {"units": [{"unit": world.bandung.pk}]},
@@ -311,7 +322,8 @@ def test_reviewer_layer_writes_follow_the_page_rules(client_for, world, assessme
     r = client_for(world["tpi_reviewer"]).put(
         path, {"value": "Ya", "revision": 0}, content_type="application/json"
     )
-    assert r.status_code == 409 and r.json()["error"]["code"] == "state"
+    assert r.status_code == 409
+    assert r.json()["error"]["code"] == "state"
     assessment_submit(actor=world["unit_head"], assessment=assessment)
     # A unit user never writes a reviewer layer; a reviewer never the unit's.
     r = client_for(world["operator"]).put(
@@ -353,16 +365,19 @@ def test_return_through_the_api(client_for, world, submitted):
     r = client_for(world["tpi_reviewer"]).post(
         path, {"items": ["X.9"], "reason": "x"}, content_type="application/json"
     )
-    assert r.status_code == 400 and r.json()["error"]["problems"][0]["field"] == "items"
+    assert r.status_code == 400
+    assert r.json()["error"]["problems"][0]["field"] == "items"
     r = client_for(world["tpi_reviewer"]).post(path, payload, content_type="application/json")
     assert r.status_code == 200, r.content
     body = r.json()
-    assert body["status"] == "returned" and body["returned_items"] == ["A.p.m.1.a"]
+    assert body["status"] == "returned"
+    assert body["returned_items"] == ["A.p.m.1.a"]
     r = client_for(world["tpi_reviewer"]).post(path, payload, content_type="application/json")
     assert r.status_code == 409
     detail = client_for(world["operator"]).get(f"{API}/assessments/{submitted.pk}/").json()
     assert [e["action"] for e in detail["events"]] == ["submitted", "returned"]
-    assert detail["events"][1]["reason"] == "Lampirkan SK" and detail["events"][1]["tier"] == "TPI"
+    assert detail["events"][1]["reason"] == "Lampirkan SK"
+    assert detail["events"][1]["tier"] == "TPI"
     r = client_for(world["unit_head"]).post(f"{API}/assessments/{submitted.pk}/submit/")
     assert r.status_code == 200
     detail = client_for(world["tpi_reviewer"]).get(f"{API}/assessments/{submitted.pk}/").json()

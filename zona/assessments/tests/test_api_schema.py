@@ -17,9 +17,7 @@ API = "/api/v1"
 def indices(monkeypatch):
     """The unit's surveys give an index, so the detail offers it (`survey_suggestions`)."""
     given = {"ipak": Decimal("3.51"), "ipkp": Decimal("3.2"), "skm_rounds": 2}
-    monkeypatch.setattr(
-        "zona.surveys.feed.survey_indices_for", lambda unit, year: given
-    )
+    monkeypatch.setattr("zona.surveys.feed.survey_indices_for", lambda unit, year: given)
     return given
 
 
@@ -52,7 +50,8 @@ def test_sheet_endpoints_match_the_schema(client_for, world, assessment, indices
         data={"value": first, "note": "SK tim", "revision": 0},
         content_type="application/json",
     )
-    assert saved.json()["value"] == first and saved.json()["updated_by"]
+    assert saved.json()["value"] == first
+    assert saved.json()["updated_by"]
     check(
         "put",
         "/api/v1/assessments/{id}/answers/{code}/",
@@ -97,10 +96,12 @@ def test_sheet_endpoints_match_the_schema(client_for, world, assessment, indices
         data={"evidence": doc["id"], "item": code},
         content_type="application/json",
     ).json()
-    assert link["item"] == code and link["changed_after_submission"] is False
+    assert link["item"] == code
+    assert link["changed_after_submission"] is False
 
     detail = check("get", "/api/v1/assessments/{id}/", f"{base}/", 200).json()
-    assert detail["survey_suggestions"] and detail["submission_counts"]["unanswered"] >= 0
+    assert detail["survey_suggestions"]
+    assert detail["submission_counts"]["unanswered"] >= 0
     check(
         "post",
         "/api/v1/assessments/{id}/submit/",
@@ -124,7 +125,8 @@ def test_sheet_endpoints_match_the_schema(client_for, world, assessment, indices
         "get", "/api/v1/assessments/{id}/layers/", f"{base}/layers/", 200, client=reviewer
     ).json()
     row = next(row for row in layers["items"] if row["item"] == code)
-    assert row["differs"] and row["effective"]["layer"] == "tpi"
+    assert row["differs"]
+    assert row["effective"]["layer"] == "tpi"
     check("get", "/api/v1/assessments/{id}/scores/", f"{base}/scores/", 200, client=reviewer)
     check(
         "post",

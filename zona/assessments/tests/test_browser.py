@@ -123,7 +123,8 @@ def test_operator_fills_every_answer_type_with_evidence_and_the_head_submits(
     shot(page, "laptop-upload-result")
     page.locator("#evidence-modal .btn-close").click()
     evidence = index.locator("[data-testid='evidence-B.1.a']")
-    assert "laporan-spak" in evidence.inner_text() and "foto-survei" in evidence.inner_text()
+    assert "laporan-spak" in evidence.inner_text()
+    assert "foto-survei" in evidence.inner_text()
     # An image previews inline next to the item.
     index.locator("li", has_text="foto-survei").get_by_role("button", name="Pratinjau").click()
     page.wait_for_selector("#preview-B-1-a img")
@@ -206,7 +207,8 @@ def test_two_people_saving_the_same_item_get_a_conflict_not_a_silent_overwrite(
     item.get_by_label(re.compile("^A ")).check()
     page.wait_for_selector("[data-testid=conflict]")
     conflict = item.locator("[data-testid=conflict]").inner_text()
-    assert "Wg Member" in conflict and "Pendapat Wg" in conflict
+    assert "Wg Member" in conflict
+    assert "Pendapat Wg" in conflict
     shot(page, "laptop-conflict")
     assert Answer.objects.get(item_code="A.p.m.1.b").value == "B"
     item.get_by_role("button", name="Simpan jawaban saya").click()

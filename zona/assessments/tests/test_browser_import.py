@@ -62,7 +62,9 @@ def test_progress_is_polled_until_the_import_is_done(page, login, world, assessm
     )
     page.wait_for_selector("[data-testid=import-job][data-status=done]", timeout=5000)
     text = page.locator("[data-testid=import-job]").inner_text()
-    assert "Impor selesai" in text and "A.p.m.1.a" in text and "2 butir" in text
+    assert "Impor selesai" in text
+    assert "A.p.m.1.a" in text
+    assert "2 butir" in text
 
 
 def test_a_large_file_goes_to_the_background_and_reports_its_problems(

@@ -94,7 +94,8 @@ def test_a_reviewer_answers_returns_an_item_and_the_unit_resubmits(
     assert side.locator("[data-testid=layer-total-unit]").inner_text() == "12,23"
     assert side.locator("[data-testid=layer-total-tpi]").inner_text() == "0,00"
     tpi = Answer.objects.get(layer__tier=world.tier_tpi, item_code=ITEM)
-    assert tpi.value == "Tidak" and tpi.note.startswith("SK tim")
+    assert tpi.value == "Tidak"
+    assert tpi.note.startswith("SK tim")
     assert Answer.objects.get(layer__tier__isnull=True, item_code=ITEM).value == "Ya"
     item.scroll_into_view_if_needed()
     shot(page, "laptop-reviewer-answered")
@@ -110,14 +111,16 @@ def test_a_reviewer_answers_returns_an_item_and_the_unit_resubmits(
     assert page.locator("form[data-zona-autosave]").count() == 0
     shot(page, "laptop-reviewer-after-return")
     submitted.refresh_from_db()
-    assert submitted.status == AssessmentStatus.RETURNED and submitted.returned_items == [ITEM]
+    assert submitted.status == AssessmentStatus.RETURNED
+    assert submitted.returned_items == [ITEM]
 
     # The operator sees what came back and why, and may change exactly that item.
     operator = new_page(browser, live_server)
     login(operator, "operator", DEFAULT_PASSWORD)
     operator.goto(f"{operator.base_url}/assessments/{submitted.pk}/")
     banner = operator.locator("[data-testid=returned-banner]")
-    assert "Lampirkan SK tim" in banner.inner_text() and ITEM in banner.inner_text()
+    assert "Lampirkan SK tim" in banner.inner_text()
+    assert ITEM in banner.inner_text()
     returned = card(operator, ITEM)
     assert returned.locator(f"[data-testid='returned-{ITEM}']").is_visible()
     assert "SK tim belum ditandatangani" in returned.inner_text()  # the reviewer's note
@@ -207,7 +210,8 @@ def test_the_unit_takes_the_skm_rounds_with_one_click(page, login, world, monkey
     assert card(page, "A.I.6.iv.a").locator("[data-testid=survey-suggestion]").count() == 0
     assert page.locator("#zona-side [data-testid=total-score]").inner_text() != "0,00"
     answer = Answer.objects.get(item_code="A.I.6.iv.a")
-    assert answer.value == "B" and answer.updated_by == world["operator"]
+    assert answer.value == "B"
+    assert answer.updated_by == world["operator"]
     # The card still autosaves after the swap: the unit may change its mind.
     card(page, "A.I.6.iv.a").get_by_label(re.compile("^A ")).check()
     wait_saved(page, "A.I.6.iv.a")

@@ -46,10 +46,14 @@ def fresh(world, framework, previous):
 
 def test_answers_come_as_suggestions_and_links_are_kept(world, previous, fresh):
     carried = assessment_carry_forward(actor=world["operator"], assessment=fresh)
-    assert carried.source == previous and carried.suggestions == 3 and carried.links == 1
+    assert carried.source == previous
+    assert carried.suggestions == 3
+    assert carried.links == 1
     state = load_sheet_state(fresh)
     row = state.unit_answers["A.p.m.1.a"]
-    assert row.value is None and row.suggested_value == "Ya" and row.suggested_note == "SK 2025"
+    assert row.value is None
+    assert row.suggested_value == "Ya"
+    assert row.suggested_note == "SK 2025"
     assert sheet_scores(state).unit.total == 0
     assert [link.title for link in state.links["A.p.m.1.a"]] == ["sk-tim"]
     # Running it again adds nothing twice.
@@ -63,7 +67,8 @@ def test_a_suggestion_is_taken_item_by_item_or_all_at_once(world, previous, fres
     )
     assert saved.revision == 1
     row = load_sheet_state(fresh).unit_answers["A.p.m.1.a"]
-    assert row.value == "Ya" and row.note == "SK 2025"
+    assert row.value == "Ya"
+    assert row.note == "SK 2025"
     # The working group member takes only the ones in their areas (1 and 2).
     assert answers_accept_suggestions(actor=world["wg_member"], assessment=fresh) == 1
     assert Answer.objects.get(layer__assessment=fresh, item_code="B.1.b").value is None

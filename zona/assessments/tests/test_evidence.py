@@ -87,7 +87,8 @@ def test_files_are_checked_on_their_content(world, name, content, code):
         upload(world, SimpleUploadedFile(name, content, content_type="application/pdf"))
     assert exc.value.problems[0].code == code
     assert name in exc.value.problems[0].message or code == "empty"
-    assert not Evidence.objects.exists() and not EvidenceRevision.objects.exists()
+    assert not Evidence.objects.exists()
+    assert not EvidenceRevision.objects.exists()
 
 
 @override_settings(ZONA_EVIDENCE_MAX_BYTES=100)
@@ -107,7 +108,8 @@ def test_a_text_file_is_accepted(world):
 def test_the_same_content_is_stored_once(world):
     first = upload(world, pdf_file("a.pdf"))
     second = upload(world, pdf_file("b.pdf"))
-    assert second.duplicate and second.evidence == first.evidence
+    assert second.duplicate
+    assert second.evidence == first.evidence
     assert EvidenceRevision.objects.count() == 1
 
 
@@ -119,7 +121,8 @@ def test_new_revisions_keep_the_old_ones(world):
         actor=world["operator"], evidence=doc, file=png_file(color="blue")
     )
     doc.refresh_from_db()
-    assert revision.number == 2 and doc.current_revision == revision
+    assert revision.number == 2
+    assert doc.current_revision == revision
     assert doc.revisions.count() == 2
 
 
@@ -130,7 +133,8 @@ def test_links_are_marked_as_links_and_checked(world):
         url="https://drive.google.com/x",
         title="Folder",
     )
-    assert doc.kind == "link" and doc.current_revision is not None
+    assert doc.kind == "link"
+    assert doc.current_revision is not None
     assert doc.current_revision.url == "https://drive.google.com/x"
     for bad in ("javascript:alert(1)", "drive", "ftp://x.y/z"):
         with pytest.raises(ValidationFailed):
@@ -171,7 +175,8 @@ def test_link_and_unlink_keep_history(world, assessment):
     state = load_sheet_state(assessment)
     assert "A.p.m.1.a" not in state.links
     link.refresh_from_db()
-    assert link.unlinked_by == world["operator"] and link.unlinked_at
+    assert link.unlinked_by == world["operator"]
+    assert link.unlinked_at
     history = AnswerChange.objects.filter(item_code="A.p.m.1.a", field="evidence").order_by("id")
     assert [(h.before is None, h.after is None) for h in history] == [(True, False), (False, True)]
 
@@ -216,6 +221,7 @@ def test_archive_and_rename(world):
     doc = upload(world, pdf_file()).evidence
     evidence_update(actor=world["operator"], evidence=doc, title="SK 2026", archived=True)
     doc.refresh_from_db()
-    assert doc.title == "SK 2026" and doc.archived
+    assert doc.title == "SK 2026"
+    assert doc.archived
     with pytest.raises(ValidationFailed):
         evidence_update(actor=world["operator"], evidence=doc, title="")

@@ -47,11 +47,13 @@ def test_reviewers_see_the_revision_and_title_that_were_submitted(client_for, wo
     card = _card(html.content.decode(), "A-p-m-1-a")
     assert reverse("assessments:evidence_file", args=[first.pk]) in card
     assert reverse("assessments:evidence_file", args=[newer.pk]) not in card
-    assert ">sk<" in card and "SK palsu" in card.split('data-testid="changed-after-submission"')[1]
+    assert ">sk<" in card
+    assert "SK palsu" in card.split('data-testid="changed-after-submission"')[1]
     assert 'data-testid="changed-after-submission"' in card
     # The API says the same.
     links = reviewer.get(f"/api/v1/assessments/{assessment.pk}/evidence-links/").json()
-    assert links[0]["revision"] == first.pk and links[0]["title"] == "sk"
+    assert links[0]["revision"] == first.pk
+    assert links[0]["title"] == "sk"
     assert links[0]["changed_after_submission"] is True
 
 
@@ -88,7 +90,8 @@ def test_a_member_cannot_replace_a_document_of_another_members_area(world, asses
     with pytest.raises(PermissionDenied):
         evidence_update(actor=world["wg_member"], evidence=evidence, title="x", archived=True)
     evidence.refresh_from_db()
-    assert evidence.current_revision_id == first.pk and not evidence.archived
+    assert evidence.current_revision_id == first.pk
+    assert not evidence.archived
     # Her own area's document she may revise.
     own, _first = _attach(world, assessment, code="A.p.m.1.a", name="own.pdf", extra=b"own")
     evidence_add_revision(actor=world["wg_member"], evidence=own, file=pdf_file(extra=b"own2"))
@@ -133,7 +136,8 @@ def test_parallel_uploads_of_one_file_make_one_document():
     for t in threads:
         t.join()
     assert not errors
-    assert Evidence.objects.count() == 1 and EvidenceRevision.objects.count() == 1
+    assert Evidence.objects.count() == 1
+    assert EvidenceRevision.objects.count() == 1
     assert len({r.evidence.pk for r in results}) == 1
     assert sum(not r.duplicate for r in results) == 1
 
@@ -152,7 +156,8 @@ def test_an_upload_that_passed_the_first_check_meets_the_unique_content(world, m
 
     monkeypatch.setattr(module, "_same_content", missing_once)
     second = evidence_upload(actor=world["operator"], unit=world.bandung, file=pdf_file())
-    assert second.duplicate and second.evidence.pk == first.evidence.pk
+    assert second.duplicate
+    assert second.evidence.pk == first.evidence.pk
     assert Evidence.objects.count() == 1
 
 
@@ -160,7 +165,8 @@ def test_a_long_file_name_is_shortened_not_refused(world):
     name = "Laporan " + "sangat panjang " * 20 + ".pdf"
     result = evidence_upload(actor=world["operator"], unit=world.bandung, file=pdf_file(name))
     stored = result.revision.original_name
-    assert len(stored) <= 150 and stored.endswith(".pdf")
+    assert len(stored) <= 150
+    assert stored.endswith(".pdf")
     assert result.revision.content_type == "application/pdf"
 
 
@@ -177,6 +183,7 @@ def test_the_document_page_says_which_version_a_sheet_was_submitted_with(
         .content.decode()
     )
     pinned = html.split(f'data-testid="pinned-{link.pk}"')[1].split("</span>")[0]
-    assert "v1" in pinned and "v2" not in pinned
+    assert "v1" in pinned
+    assert "v2" not in pinned
     other = client_for(world["other_operator"])
     assert other.get(reverse("assessments:evidence_detail", args=[evidence.pk])).status_code == 404

@@ -122,7 +122,8 @@ def test_import_applies_answers_notes_and_counts(client_for, world, filled):
     result = answers_import(actor=world["operator"], assessment=filled, data=save_wb(ws))
     assert set(result.changed) == {"A.p.m.1.b", "A.r.m.1.b", "B.1.a", "A.p.m.1.a"}
     answers = load_sheet_state(filled).unit_answers
-    assert answers["A.p.m.1.b"].value == "B" and answers["A.p.m.1.b"].note == "dari Excel"
+    assert answers["A.p.m.1.b"].value == "B"
+    assert answers["A.p.m.1.b"].note == "dari Excel"
     assert answers["A.r.m.1.b"].value == {"violations_last_year": 3, "violations_this_year": 1}
     assert answers["B.1.a"].value == "3.7"
     assert answers["A.p.m.1.a"].value is None
@@ -160,7 +161,8 @@ def test_a_change_made_in_zona_since_the_export_is_a_conflict(client_for, world,
     ws.cell(row=index["A.p.m.1.a"], column=COL_NOTE, value="catatan baru")
     with pytest.raises(ValidationFailed) as exc:
         answers_import(actor=world["operator"], assessment=filled, data=save_wb(ws))
-    assert exc.value.problems[0].code == "conflict" and "Wg Member" in exc.value.problems[0].message
+    assert exc.value.problems[0].code == "conflict"
+    assert "Wg Member" in exc.value.problems[0].message
     # Rows nobody touched in the file do not conflict.
     ws2, index2 = rows(export(client_for(world["operator"]), filled))
     assert ws2.cell(row=index2["A.p.m.1.a"], column=COL_REVISION).value == 2
@@ -210,11 +212,9 @@ def test_import_page_lists_problems(client_for, world, filled):
     )
     assert r.status_code == 400
     body = r.content.decode()
-    assert (
-        'data-testid="import-errors"' in body
-        and "A.p.m.2.a" in body
-        and str(index["A.p.m.2.a"]) in body
-    )
+    assert 'data-testid="import-errors"' in body
+    assert "A.p.m.2.a" in body
+    assert str(index["A.p.m.2.a"]) in body
     ws.cell(row=index["A.p.m.2.a"], column=COL_ANSWER, value="B")
     r = client.post(
         reverse("assessments:import", args=[filled.pk]),
@@ -279,7 +279,9 @@ def test_formula_like_text_is_exported_as_text(client_for, world, filled):
     ws, index = rows(data)
     for code, note in TRICKY_NOTES.items():
         cell = ws.cell(row=index[code], column=COL_NOTE)
-        assert cell.value == note and cell.data_type == "s" and cell.quotePrefix
+        assert cell.value == note
+        assert cell.data_type == "s"
+        assert cell.quotePrefix
 
 
 def test_untouched_export_with_equals_notes_and_line_breaks_changes_nothing(
@@ -443,7 +445,8 @@ def test_count_bounds_apply_on_the_worksheet_and_the_import(client_for, world, b
     ws.cell(row=index["A.r.m.1.b#sanctioned"], column=COL_ANSWER, value=2)
     answers_import(actor=op, assessment=bounded_assessment, data=save_wb(ws))
     stored = Answer.objects.get(item_code="A.r.m.1.b").value
-    assert stored is not None and stored["sanctioned"] == 2
+    assert stored is not None
+    assert stored["sanctioned"] == 2
 
 
 # --- large imports in the background ----------------------------------------------------------
@@ -470,18 +473,20 @@ def test_a_large_import_runs_in_the_background_and_says_what_changed(
     assert r.status_code == 302
     assert r["Location"] == reverse("assessments:import_job", args=[filled.pk, job.pk])
     # The test settings run tasks at once; the worker does the same with the database backend.
-    assert job.status == ImportJobStatus.DONE and job.changed == ["A.p.m.1.b"]
+    assert job.status == ImportJobStatus.DONE
+    assert job.changed == ["A.p.m.1.b"]
     assert bytes(job.data) == b""  # the file is not kept once applied
     assert Answer.objects.get(item_code="A.p.m.1.b").value == "A"
     assert AuditEvent.objects.filter(action="assessment.import_queued").count() == 1
     page = client.get(r["Location"])
     body = page.content.decode()
-    assert page.status_code == 200 and 'data-status="done"' in body and "A.p.m.1.b" in body
+    assert page.status_code == 200
+    assert 'data-status="done"' in body
+    assert "A.p.m.1.b" in body
     assert "hx-trigger" not in body  # finished: no more polling
     partial = client.get(r["Location"], HTTP_HX_REQUEST="true")
-    assert (
-        "<html" not in partial.content.decode() and 'data-status="done"' in partial.content.decode()
-    )
+    assert "<html" not in partial.content.decode()
+    assert 'data-status="done"' in partial.content.decode()
 
 
 def test_a_background_import_with_a_bad_row_changes_nothing_and_lists_it(
@@ -498,7 +503,8 @@ def test_a_background_import_with_a_bad_row_changes_nothing_and_lists_it(
     assert [(p["row"], p["field"]) for p in job.problems] == [(index["A.p.m.2.a"], "A.p.m.2.a")]
     assert not Answer.objects.filter(item_code="A.p.m.1.b").exists()
     body = client.get(r["Location"]).content.decode()
-    assert 'data-testid="import-errors"' in body and "A.p.m.2.a" in body
+    assert 'data-testid="import-errors"' in body
+    assert "A.p.m.2.a" in body
 
 
 def test_a_running_import_is_polled_with_its_progress(client_for, world, filled):
@@ -512,7 +518,8 @@ def test_a_running_import_is_polled_with_its_progress(client_for, world, filled)
     )
     url = reverse("assessments:import_job", args=[filled.pk, job.pk])
     body = client_for(world["operator"]).get(url).content.decode()
-    assert f'hx-get="{url}"' in body and 'hx-trigger="every 1s"' in body
+    assert f'hx-get="{url}"' in body
+    assert 'hx-trigger="every 1s"' in body
     assert 'aria-valuenow="25"' in body
 
 

@@ -27,7 +27,8 @@ def test_an_agency_tier_reusing_the_national_code_does_not_replace_its_answers(w
     scores = sheet_scores(state)
     national = next(info for info in state.layers if info.tier_id == world.tier_tpn.pk)
     fake = next(info for info in state.layers if info.tier_id == rogue.pk)
-    assert national.code == fake.code == "tpn" and national.key != fake.key
+    assert national.code == fake.code == "tpn"
+    assert national.key != fake.key
     assert len(scores.layers) == 3
     assert scores.layers[national.key].items["A.p.m.1.a"] == 1
     assert scores.layers[fake.key].items["A.p.m.1.a"] == 0
@@ -38,5 +39,6 @@ def test_an_agency_tier_reusing_the_national_code_does_not_replace_its_answers(w
     item = state.spec.items["A.p.m.1.a"]
     card = view.review_card(item)
     mine = [row for row in card["layers"] if row["mine"]]
-    assert [row["name"] for row in mine] == ["TPN"] and mine[0]["text"] == "Ya"
+    assert [row["name"] for row in mine] == ["TPN"]
+    assert mine[0]["text"] == "Ya"
     assert card["effective"]["layer"] == "TPN"

@@ -62,7 +62,8 @@ def test_the_migration_backfills_digests_and_pins():
     assert Evidence.objects.get(pk=docs[0][0].pk).sha256 == "f" * 64
     assert Evidence.objects.get(pk=docs[1][0].pk).sha256 == ""
     pinned = Link.objects.get(pk=link.pk)
-    assert pinned.pinned_revision_id == docs[0][1].pk and pinned.pinned_title == "a"
+    assert pinned.pinned_revision_id == docs[0][1].pk
+    assert pinned.pinned_title == "a"
     # Back to the latest state for the tests that follow.
     executor = MigrationExecutor(connection)
     executor.migrate(executor.loader.graph.leaf_nodes())

@@ -79,7 +79,8 @@ def test_operator_assigns_areas_and_sees_who_did_what(client_for, world, assessm
     )
     client = client_for(world["operator"])
     page = client.get(url("working_group", assessment.pk)).content.decode()
-    assert "Wg Member" in page and 'data-testid="activity"' in page
+    assert "Wg Member" in page
+    assert 'data-testid="activity"' in page
     assignment = RoleAssignment.objects.get(user=world["wg_member"])
     r = client.post(
         url("working_group", assessment.pk), {"assignment": assignment.pk, "areas": ["2", "B"]}
@@ -119,7 +120,8 @@ def test_admin_opens_a_period_and_creates_assessments_in_bulk(client_for, world,
     period = Period.objects.get()
     assert period.deadlines.get().fill_deadline == dt.date(2026, 11, 21)
     detail = client.get(url("period_detail", period.pk)).content.decode()
-    assert "Satker Bandung" in detail and "Satker Lain" not in detail
+    assert "Satker Bandung" in detail
+    assert "Satker Lain" not in detail
     r = client.post(
         url("period_detail", period.pk),
         {
@@ -144,9 +146,8 @@ def test_admin_opens_a_period_and_creates_assessments_in_bulk(client_for, world,
     )
     assert r.status_code == 302
     period.refresh_from_db()
-    assert period.status == "closed" and period.deadlines.get().fill_deadline == dt.date(
-        2026, 11, 25
-    )
+    assert period.status == "closed"
+    assert period.deadlines.get().fill_deadline == dt.date(2026, 11, 25)
 
 
 def test_period_pages_are_for_admins(client_for, world, period):
@@ -169,5 +170,6 @@ def test_invalid_period_shows_problems(client_for, world, framework):
             "closes_on": "2026-04-01",
         },
     )
-    assert r.status_code == 200 and not Period.objects.exists()
+    assert r.status_code == 200
+    assert not Period.objects.exists()
     assert "alert-danger" in r.content.decode()

@@ -82,7 +82,8 @@ def test_period_update_replaces_deadlines(world, period):
         status="closed",
     )
     period.refresh_from_db()
-    assert period.title == "PMPZI 2026 (revisi)" and period.status == "closed"
+    assert period.title == "PMPZI 2026 (revisi)"
+    assert period.status == "closed"
     assert period.deadlines.get().level == 4
 
 
@@ -92,7 +93,8 @@ def test_bulk_creation_skips_existing_sheets_and_makes_unit_layers(world, period
         period=period,
         targets={world.bandung: "wbk", world.bogor: "wbbm"},
     )
-    assert len(result.created) == 2 and not result.existing
+    assert len(result.created) == 2
+    assert not result.existing
     assert AnswerLayer.objects.filter(tier__isnull=True).count() == 2
     again = assessment_create_many(
         actor=world["agency_admin"],
@@ -142,9 +144,7 @@ def test_bulk_creation_can_carry_forward(world, framework):
     new = Assessment.objects.get(period=new_period, unit=world.bandung)
     assert new.carried_from == old
     answer = new.layers.get(tier=None).answers.get(item_code="A.p.m.1.a")
-    assert (
-        answer.value is None
-        and answer.suggested_value == "Ya"
-        and answer.suggested_note == "ada SK"
-    )
+    assert answer.value is None
+    assert answer.suggested_value == "Ya"
+    assert answer.suggested_note == "ada SK"
     assert new.evidence_links.get().evidence == doc

@@ -78,15 +78,21 @@ def test_a_reviewer_answers_in_their_own_layer_and_sees_the_difference(
     assert 'data-state="saved"' in body
     # The comparison shows the difference and which answer counts; the scores follow.
     compare = body.split('id="compare-A-p-m-1-a"')[1].split("</ul>")[0]
-    assert "berbeda dengan unit" in compare and "SK belum ada" in compare
-    assert 'data-testid="layer-score-tpi"' in body and 'data-testid="effective-score"' in body
+    assert "berbeda dengan unit" in compare
+    assert "SK belum ada" in compare
+    assert 'data-testid="layer-score-tpi"' in body
+    assert 'data-testid="effective-score"' in body
     tpi = Answer.objects.get(layer__tier=world.tier_tpi, item_code=ITEM)
-    assert tpi.value == "Tidak" and tpi.note == "SK belum ada" and tpi.revision == 1
+    assert tpi.value == "Tidak"
+    assert tpi.note == "SK belum ada"
+    assert tpi.revision == 1
     # The unit's answer is untouched; the history names the layer.
     unit = Answer.objects.get(layer__tier__isnull=True, item_code=ITEM)
-    assert unit.value == "Ya" and unit.revision == 1
+    assert unit.value == "Ya"
+    assert unit.revision == 1
     change = AnswerChange.objects.filter(item_code=ITEM, layer__tier=world.tier_tpi).first()
-    assert change is not None and change.changed_by == world["tpi_reviewer"]
+    assert change is not None
+    assert change.changed_by == world["tpi_reviewer"]
     event = AuditEvent.objects.filter(action="assessment.answer_saved").latest("id")
     assert event.details["layer"] == "tpi"
 
@@ -96,7 +102,8 @@ def test_a_reviewer_answers_in_their_own_layer_and_sees_the_difference(
     assert 'data-layer="tpi" data-differs' in compare
     assert 'data-layer="unit" data-differs' not in compare
     effective = compare.split('data-testid="effective-A.p.m.1.a"')[1]
-    assert "Tidak" in effective and "dari TPI" in effective
+    assert "Tidak" in effective
+    assert "dari TPI" in effective
 
 
 def test_layer_scores_and_the_effective_score(client_for, world, submitted):
@@ -109,7 +116,8 @@ def test_layer_scores_and_the_effective_score(client_for, world, submitted):
     assert totals == {"unit": "10,00", "tpi": "0,00"}
     # The effective sheet takes TPI's "Tidak" and the unit's other answer: (0 + 1) / 2 x 10.
     assert panel["total"] == "5,00"
-    assert panel["verdict"] is not None and panel["passed"] is False
+    assert panel["verdict"] is not None
+    assert panel["passed"] is False
 
 
 def test_a_lower_tier_is_overridden_by_a_higher_one(client_for, world, submitted):
@@ -209,7 +217,8 @@ def test_the_review_deadline_is_respected_with_its_reason(client_for, world, sub
     assert "Batas waktu reviu untuk tingkat ini sudah lewat" in html
     assert "data-zona-autosave" not in html
     r = client.post(item_path(submitted, "tpi"), {"value": "Tidak", "revision": 0})
-    assert r.status_code == 409 and "Batas waktu reviu" in r.content.decode()
+    assert r.status_code == 409
+    assert "Batas waktu reviu" in r.content.decode()
     with pytest.raises(StateError):
         assessment_return(actor=world["tpi_reviewer"], assessment=submitted, reason="x")
     # The national tier evaluates after the agency's review: its deadline does not bind TPN.
@@ -266,16 +275,20 @@ def test_returning_chosen_items_reopens_exactly_those(client_for, world, submitt
         return_path(submitted),
         {"scope": "items", "items": [ITEM], "reason": "Lampirkan SK tim", "tier": "tpi"},
     )
-    assert r.status_code == 302 and r["Location"] == review_path(submitted, "tpi")
+    assert r.status_code == 302
+    assert r["Location"] == review_path(submitted, "tpi")
     submitted.refresh_from_db()
     assert submitted.status == AssessmentStatus.RETURNED
-    assert submitted.returned_items == [ITEM] and submitted.return_reason == "Lampirkan SK tim"
+    assert submitted.returned_items == [ITEM]
+    assert submitted.return_reason == "Lampirkan SK tim"
     event = AuditEvent.objects.get(action="assessment.returned")
-    assert event.details["tier"] == "tpi" and event.actor == world["tpi_reviewer"]
+    assert event.details["tier"] == "tpi"
+    assert event.actor == world["tpi_reviewer"]
 
     operator = client_for(world["operator"])
     page = operator.get(reverse("assessments:worksheet", args=[submitted.pk])).content.decode()
-    assert 'data-testid="returned-banner"' in page and "Lampirkan SK tim" in page
+    assert 'data-testid="returned-banner"' in page
+    assert "Lampirkan SK tim" in page
     assert 'data-testid="returned-A.p.m.1.a"' in card_html(page, ITEM)
     assert "data-zona-autosave" in card_html(page, ITEM)
     assert "data-zona-autosave" not in card_html(page, "A.p.m.1.b")
@@ -295,7 +308,8 @@ def test_returning_chosen_items_reopens_exactly_those(client_for, world, submitt
     # The unit head resubmits; the summary lists the returned item and the history.
     summary = client_for(world["unit_head"]).get(reverse("assessments:submit", args=[submitted.pk]))
     body = summary.content.decode()
-    assert 'data-testid="workflow-events"' in body and "Lampirkan SK tim" in body
+    assert 'data-testid="workflow-events"' in body
+    assert "Lampirkan SK tim" in body
     client_for(world["unit_head"]).post(
         reverse("assessments:submit", args=[submitted.pk]),
         {"confirm": "1", **confirmed_counts(body)},
@@ -311,7 +325,8 @@ def test_returning_the_whole_sheet(client_for, world, submitted):
     )
     assert r.status_code == 302
     submitted.refresh_from_db()
-    assert submitted.status == AssessmentStatus.RETURNED and submitted.returned_items == []
+    assert submitted.status == AssessmentStatus.RETURNED
+    assert submitted.returned_items == []
     page = (
         client_for(world["operator"])
         .get(reverse("assessments:worksheet", args=[submitted.pk]))
@@ -324,7 +339,8 @@ def test_returning_the_whole_sheet(client_for, world, submitted):
 def test_a_return_needs_items_or_the_whole_sheet_and_a_reason(client_for, world, submitted):
     client = client_for(world["tpi_reviewer"])
     r = client.post(return_path(submitted), {"scope": "items", "reason": "x"})
-    assert r.status_code == 200 and "Pilih butir yang dikembalikan" in r.content.decode()
+    assert r.status_code == 200
+    assert "Pilih butir yang dikembalikan" in r.content.decode()
     r = client.post(return_path(submitted), {"scope": "items", "items": [ITEM], "reason": " "})
     assert r.status_code == 200
     assert "checked" in r.content.decode().split('id="ret-A-p-m-1-a"')[1][:20]

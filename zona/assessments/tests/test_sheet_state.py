@@ -63,7 +63,8 @@ def test_a_document_expires_the_day_after_its_last_valid_day():
 
 
 def test_what_changed_after_submission():
-    assert _link().changed == [] and not _link().changed_after_submission
+    assert _link().changed == []
+    assert not _link().changed_after_submission
     assert _link(pinned=False, current_revision_id=11, archived=True).changed == []
     changed = _link(current_revision_id=11, current_number=2, current_title="SK baru").changed
     assert changed == [

@@ -27,7 +27,8 @@ def test_the_unit_head_confirms_the_counts_and_the_submission_records_them(
     page = client.get(url).content.decode()
     counts = _counts(page)
     # The mini framework has 14 items, none answered, none with evidence.
-    assert counts["count_unanswered"] == "14" and counts["count_no_evidence"] == "14"
+    assert counts["count_unanswered"] == "14"
+    assert counts["count_no_evidence"] == "14"
     assert int(counts["count_failing"]) > 0
     client.post(url, {"confirm": "1", **counts})
     assessment.refresh_from_db()
@@ -38,7 +39,8 @@ def test_the_unit_head_confirms_the_counts_and_the_submission_records_them(
         "failing": int(counts["count_failing"]),
     }
     event = AuditEvent.objects.get(action="assessment.submitted")
-    assert event.details["counts"] == assessment.submitted_counts and event.details["confirmed"]
+    assert event.details["counts"] == assessment.submitted_counts
+    assert event.details["confirmed"]
 
 
 def test_a_stale_confirmation_is_refused(client_for, world, assessment):
@@ -107,7 +109,8 @@ def test_a_period_may_require_complete_sheets(client_for, world, assessment):
         assessment_submit(actor=world["unit_head"], assessment=assessment)
     page = client_for(world["unit_head"]).get(reverse("assessments:submit", args=[assessment.pk]))
     html = page.content.decode()
-    assert 'data-testid="submit-refusal"' in html and 'data-testid="submit-button"' not in html
+    assert 'data-testid="submit-refusal"' in html
+    assert 'data-testid="submit-button"' not in html
     assessment.refresh_from_db()
     assert assessment.status == AssessmentStatus.DRAFT
     # Another agency's administrator cannot change the setting.
@@ -133,7 +136,8 @@ def test_after_submission_the_page_reads_as_what_was_submitted(client_for, world
         .content.decode()
     )
     assert 'data-testid="submitted-summary"' in html
-    assert 'name="confirm"' not in html and 'data-testid="confirm-counts"' not in html
+    assert 'name="confirm"' not in html
+    assert 'data-testid="confirm-counts"' not in html
 
 
 def test_the_api_submits_with_confirmed_counts_and_refuses_stale_ones(

@@ -98,7 +98,8 @@ def test_reading_never_writes_the_survey_index(client_for, world, assessment, su
 
 def test_reading_an_empty_sheet_creates_no_answer(client_for, world, assessment, surveys):
     _read_everything(client_for(world["operator"]), assessment)
-    assert not Answer.objects.exists() and not AnswerChange.objects.exists()
+    assert not Answer.objects.exists()
+    assert not AnswerChange.objects.exists()
 
 
 def test_the_index_is_offered_beside_the_item_and_taken_with_one_click(
@@ -109,8 +110,10 @@ def test_the_index_is_offered_beside_the_item_and_taken_with_one_click(
         reverse("assessments:worksheet", args=[assessment.pk]) + "?s=B.1"
     ).content.decode()
     card = page.split('id="item-B-1-a"')[1].split("</form>")[0]
-    assert 'data-testid="survey-suggestion"' in card and "IPAK 3,51" in card
-    assert 'data-testid="take-survey-suggestion"' in card and "data-zona-autosave" in card
+    assert 'data-testid="survey-suggestion"' in card
+    assert "IPAK 3,51" in card
+    assert 'data-testid="take-survey-suggestion"' in card
+    assert "data-zona-autosave" in card
     assert not Answer.objects.filter(item_code="B.1.a").exists()
     # Read again when taken, not trusted from the page.
     surveys["ipak"] = Decimal("3.6")
@@ -121,10 +124,12 @@ def test_the_index_is_offered_beside_the_item_and_taken_with_one_click(
     )
     assert response.status_code == 200
     answer = Answer.objects.get(item_code="B.1.a")
-    assert answer.value == "3.6" and answer.source == "survey"
+    assert answer.value == "3.6"
+    assert answer.source == "survey"
     assert answer.updated_by == world["operator"]
     change = AnswerChange.objects.get(item_code="B.1.a")
-    assert change.via == "survey" and change.changed_by == world["operator"]
+    assert change.via == "survey"
+    assert change.changed_by == world["operator"]
     assert 'value="3,60"' in response.content.decode()
     # Taken, it is still the unit's to change: typing over it makes it the unit's own.
     answer_save(
@@ -135,7 +140,8 @@ def test_the_index_is_offered_beside_the_item_and_taken_with_one_click(
         value="3,7",
     )
     answer.refresh_from_db()
-    assert answer.value == "3.7" and answer.source == "manual"
+    assert answer.value == "3.7"
+    assert answer.source == "manual"
 
 
 def test_submission_takes_the_index_only_where_the_item_is_empty(world, assessment, surveys):
@@ -146,11 +152,14 @@ def test_submission_takes_the_index_only_where_the_item_is_empty(world, assessme
     surveys["ipkp"] = Decimal("3.10")
     assessment_submit(actor=world["unit_head"], assessment=assessment)
     own = Answer.objects.get(item_code="B.1.a")
-    assert own.value == "3.61" and own.source == "manual"
+    assert own.value == "3.61"
+    assert own.source == "manual"
     filled = Answer.objects.get(item_code="B.2.a")
-    assert filled.value == "3.1" and filled.source == "survey"
+    assert filled.value == "3.1"
+    assert filled.source == "survey"
     change = AnswerChange.objects.get(item_code="B.2.a")
-    assert change.via == "survey" and change.changed_by == world["unit_head"]
+    assert change.via == "survey"
+    assert change.changed_by == world["unit_head"]
 
 
 def test_reviewers_see_the_unit_value_and_the_survey_figure(client_for, world, assessment, surveys):
@@ -167,7 +176,8 @@ def test_reviewers_see_the_unit_value_and_the_survey_figure(client_for, world, a
     card = html.split('id="item-B-1-a"')[1].split("</form>")[0]
     assert 'data-testid="answer-unit-B.1.a">3,61<' in card
     info = card.split('data-testid="survey-info"')[1].split("</p>")[0]
-    assert "IPAK 3,39" in info and "text-warning-emphasis" in card
+    assert "IPAK 3,39" in info
+    assert "text-warning-emphasis" in card
 
 
 def test_a_reviewer_layer_may_give_its_own_index(world, assessment, surveys):
@@ -253,7 +263,8 @@ def test_the_skm_rounds_are_offered_and_taken_with_one_click(
     client = client_for(world["operator"])
     card = skm_card(client, real_sheet)
     assert 'data-testid="survey-suggestion"' in card
-    assert "dilaksanakan 2 kali pada 2026" in card and "<strong>C</strong>" in card
+    assert "dilaksanakan 2 kali pada 2026" in card
+    assert "<strong>C</strong>" in card
     assert 'data-testid="take-survey-suggestion"' in card
     # Offered, not applied: nothing is stored until someone takes it.
     assert not Answer.objects.filter(item_code=SKM_ITEM).exists()
@@ -267,13 +278,16 @@ def test_the_skm_rounds_are_offered_and_taken_with_one_click(
     )
     assert response.status_code == 200
     swapped = response.content.decode()
-    assert 'id="item-A-I-6-iv-a"' in swapped and 'value="B" checked' in swapped
+    assert 'id="item-A-I-6-iv-a"' in swapped
+    assert 'value="B" checked' in swapped
     assert 'data-testid="survey-suggestion"' not in swapped
     answer = Answer.objects.get(item_code=SKM_ITEM)
-    assert answer.value == "B" and answer.updated_by == world["operator"]
+    assert answer.value == "B"
+    assert answer.updated_by == world["operator"]
     assert answer.source == "survey"  # taken from the survey; the unit may still change it
     change = AnswerChange.objects.get(item_code=SKM_ITEM)
-    assert change.via == "survey" and change.changed_by == world["operator"]
+    assert change.via == "survey"
+    assert change.changed_by == world["operator"]
     # Taken: no longer offered.
     assert 'data-testid="survey-suggestion"' not in skm_card(client, real_sheet)
     answer_save(
@@ -332,7 +346,8 @@ def test_reviewers_see_the_rounds_beside_the_unit_answer(client_for, world, real
         .content.decode()
     )
     card = html.split('id="item-A-I-6-iv-a"')[1].split("</form>")[0]
-    assert 'data-testid="survey-info"' in card and "<strong>D</strong>" in card
+    assert 'data-testid="survey-info"' in card
+    assert "<strong>D</strong>" in card
 
 
 # --- the API reads what the pages read --------------------------------------------------------

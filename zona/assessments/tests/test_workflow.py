@@ -14,7 +14,8 @@ from zona.core.errors import PermissionDenied, StateError, ValidationFailed
 def test_the_unit_head_submits_within_the_window(world, assessment):
     submitted = assessment_submit(actor=world["unit_head"], assessment=assessment)
     assert submitted.status == AssessmentStatus.SUBMITTED
-    assert submitted.submitted_by == world["unit_head"] and submitted.submitted_at
+    assert submitted.submitted_by == world["unit_head"]
+    assert submitted.submitted_at
     assert AuditEvent.objects.filter(action="assessment.submitted").count() == 1
 
 

@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -177,7 +178,7 @@ def period_create_view(request: AuthedRequest) -> HttpResponse:
             messages.success(request, _("The period was opened. Now choose the units."))
             return redirect("assessments:period_detail", pk=period.pk)
     if not request.POST:
-        today = dt.date.today()
+        today = timezone.localdate()
         form.initial = {
             "year": today.year,
             "title": f"PMPZI {today.year}",

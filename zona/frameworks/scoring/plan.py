@@ -319,7 +319,8 @@ def _compile_item(
     set_values: Mapping[str, Mapping[str, Decimal]],
     count_max: int | None = None,
 ) -> CompiledItem:
-    assert node.type is not None and parent is not None
+    assert node.type is not None
+    assert parent is not None
     options: dict[str, Decimal] = {}
     defaults = set_values.get(node.type, {})
     for option in node.options:
@@ -338,7 +339,8 @@ def _compile_item(
             )
             required = tuple(dict.fromkeys((*f.numerator, *f.denominator)))
         else:
-            assert f.previous is not None and f.current is not None
+            assert f.previous is not None
+            assert f.current is not None
             formula = Formula(kind="decrease", previous=f.previous, current=f.current)
             required = (f.previous, f.current)
     return CompiledItem(

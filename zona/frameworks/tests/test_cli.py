@@ -62,7 +62,8 @@ def fail(text: str, tmp_path: Path) -> list[str]:
 def test_one_object(tmp_path: Path) -> None:
     [result], err = run(json.dumps(SHEET, indent=2), tmp_path)
     assert err == ""
-    assert result["framework"] == "tiny" and result["version"] == 1
+    assert result["framework"] == "tiny"
+    assert result["version"] == 1
     assert result["total_before_penalties"] == 30.29  # 7.5 + 7.0 + 15.79375
     assert result["total"] == 27.26  # x 0.9 = 27.264375
     assert result["nodes"]["A"] == {"score": 14.5, "weight": 60, "percent": 24.17}

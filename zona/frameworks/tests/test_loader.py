@@ -82,7 +82,8 @@ def test_a_changed_file_under_a_loaded_version_is_refused(write_framework: Write
     raw["version"] = 2
     assert framework_load_file(path=write_framework(raw)).status == "created"
     latest = latest_framework("tiny")
-    assert latest is not None and latest.version == 2
+    assert latest is not None
+    assert latest.version == 2
     assert Framework.objects.count() == 2
 
 
@@ -198,7 +199,8 @@ def test_is_in_use_looks_at_relations_from_other_apps(monkeypatch: pytest.Monkey
 def test_compiled_framework_is_cached_per_content() -> None:
     framework = framework_load_file(path=TINY_PATH).framework
     compiled = compiled_framework(framework)
-    assert compiled.key == "tiny" and compiled.content_hash == framework.content_hash
+    assert compiled.key == "tiny"
+    assert compiled.content_hash == framework.content_hash
     assert compiled_framework(Framework.objects.get()) is compiled
 
 

@@ -146,7 +146,8 @@ def test_pct_counts(fw: CompiledFramework) -> None:
     pct = {code: item for code, item in fw.items.items() if item.answer_type == "PCT"}
     assert {code: set(item.counts) for code, item in pct.items()} == PCT_COUNTS
     decrease = pct["A.II.3.iii.a"].formula
-    assert decrease is not None and decrease.kind == "decrease"
+    assert decrease is not None
+    assert decrease.kind == "decrease"
     filed = pct["A.II.5.iii.a"].formula
     assert filed is not None
     assert set(filed.denominator) == {"head_of_unit", "officials_obliged", "others_obliged"}

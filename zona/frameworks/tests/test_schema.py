@@ -339,7 +339,8 @@ def test_the_example_in_the_format_doc_is_valid() -> None:
         "B.a": "hasil",
         "B.b": "hasil",
     }
-    assert doc.skm_rounds is not None and doc.skm_rounds.option_for(1) == "B"
+    assert doc.skm_rounds is not None
+    assert doc.skm_rounds.option_for(1) == "B"
     assert [p.requires_predicate for p in doc.predicates] == [None, "wbk"]
 
 

@@ -87,7 +87,7 @@ ITEM_VALUES: list[tuple[str, Any, Decimal | None]] = [
         {"violations_last_year": 5, "violations_this_year": 0, "sanctioned": 2},
         D(1),
     ),
-    # NUM4: index / 4
+    # NUM4 items score the index over four.
     ("B.1.a", D(0), D(0)),
     ("B.1.a", D(4), D(1)),
     ("B.1.a", 4, D(1)),
@@ -283,8 +283,10 @@ def test_worked_example_of_docs_scoring_md(tiny: CompiledFramework) -> None:
         "passed": False,
         "gap": D("10.33"),
     }
-    assert wbk["ipak"]["passed"] and wbk["ipak"]["gap"] == 0
-    assert wbk["total"]["value"] == D("57.01") and wbk["total"]["gap"] == D("17.99")
+    assert wbk["ipak"]["passed"]
+    assert wbk["ipak"]["gap"] == 0
+    assert wbk["total"]["value"] == D("57.01")
+    assert wbk["total"]["gap"] == D("17.99")
     assert not shown["verdicts"]["wbk"]["passed"]
 
 
@@ -329,7 +331,7 @@ def test_apply_penalties(penalties: list[Penalty], expected: str) -> None:
     ],
 )
 def test_invalid_penalties(kwargs: dict[str, Any]) -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="penalty"):
         Penalty(**kwargs)
 
 

@@ -108,7 +108,9 @@ def test_deadline_of_the_units_level_and_days_left(world, client, period):
     client.force_login(world["kanwil_reviewer"])
     response = client.get(HOME)
     [task] = response.context["tasks"]
-    assert task.review and task.deadline == today - dt.timedelta(days=2) and task.overdue
+    assert task.review
+    assert task.deadline == today - dt.timedelta(days=2)
+    assert task.overdue
     assert "terlambat 2 hari" in response.content.decode()
     # The national tier is not bound by the agency's review deadline.
     client.force_login(world["tpn"])
@@ -154,7 +156,9 @@ def test_running_survey_rounds_with_progress_against_the_sample(world, client):
     client.force_login(world["operator"])
     response = client.get(HOME)
     [row] = response.context["campaign_rows"]
-    assert row["campaign"] == campaign and row["counted"] == 1 and row["target"] > 1
+    assert row["campaign"] == campaign
+    assert row["counted"] == 1
+    assert row["target"] > 1
     assert reverse("surveys:campaign_detail", args=[campaign.pk]) in response.content.decode()
     client.force_login(world["other_operator"])
     assert client.get(HOME).context["campaign_rows"] == []

@@ -69,7 +69,8 @@ def respondent(client, campaign):
     )
     assert response.status_code == 302
     assert open_contacts() == 1  # the worker's run
-    assert Response.objects.count() == 1 and Contact.objects.count() == 1
+    assert Response.objects.count() == 1
+    assert Contact.objects.count() == 1
     return Response.objects.get()
 
 
@@ -137,7 +138,8 @@ def test_validation_shows_contacts_but_never_answers(client_for, world, campaign
         .get(reverse("surveys:draw", args=[campaign.pk, draw.pk]))
         .content.decode()
     )
-    assert SECRET_CONTACT in html and SECRET_NAME in html
+    assert SECRET_CONTACT in html
+    assert SECRET_NAME in html
     assert respondent.reference not in html
     assert not re.search(r"\bQ\d\b|SPAK|SPKP|IKM|Layanan Paspor", html.split('id="main"')[1])
     assert ValidationDraw.objects.count() == 1
@@ -173,9 +175,11 @@ def test_contacts_are_written_in_shuffled_batches_apart_from_responses(campaign,
     for i in range(4):
         submit(campaign, spak=[5] * 5, contact=f"0812{i:07d}", contact_name=SECRET_NAME)
     # Waiting for the worker, and sealed: nothing readable sits next to the responses.
-    assert Contact.objects.count() == 0 and ContactDrop.objects.count() == 4
+    assert Contact.objects.count() == 0
+    assert ContactDrop.objects.count() == 4
     dump = serializers.serialize("json", ContactDrop.objects.all())
-    assert "0812" not in dump and SECRET_NAME not in dump
+    assert "0812" not in dump
+    assert SECRET_NAME not in dump
     # The request queued no task either: a task row would date the response to the second.
     assert not DBTaskResult.objects.exists()
     sealed_drops_flush.call()  # a run of the worker: fewer than a batch wait, nothing opens
@@ -215,7 +219,8 @@ def test_a_draw_cannot_take_the_whole_pool_and_is_audited(campaign, world, setti
         validation_draw_create(actor=world["tpi_reviewer"], campaign=campaign, size=4)
     events = AuditEvent.objects.filter(action="survey.validation_drawn")
     assert events.count() == 1
-    assert events.get().details["pool_size"] == 20 and events.get().details["cap"] == 5
+    assert events.get().details["pool_size"] == 20
+    assert events.get().details["cap"] == 5
 
 
 def test_the_worker_keeps_its_own_clock(campaign, settings):
@@ -230,7 +235,8 @@ def test_the_worker_keeps_its_own_clock(campaign, settings):
     assert schedule_sealed_drops_flush() is False  # one pending run is enough
     sealed_drops_flush.call()
     pending = DBTaskResult.objects.filter(status="READY")
-    assert pending.count() == 1 and pending.get().run_after is not None
+    assert pending.count() == 1
+    assert pending.get().run_after is not None
 
 
 def test_the_flush_command_opens_waiting_contacts(campaign):
@@ -242,6 +248,7 @@ def test_the_flush_command_opens_waiting_contacts(campaign):
         submit(campaign, spak=[5] * 5, contact=f"0814{i:07d}")
     out = io.StringIO()
     call_command("survey_contacts_flush", stdout=out)
-    assert out.getvalue().strip() == "0" and Contact.objects.count() == 0  # under a batch
+    assert out.getvalue().strip() == "0"
+    assert Contact.objects.count() == 0
     call_command("survey_contacts_flush", "--all", stdout=out)
     assert Contact.objects.count() == 2

@@ -15,7 +15,8 @@ def test_campaign_list_is_scoped(client_for, world, instruments, campaign):
     assert data["count"] == 1
     row = data["results"][0]
     assert row["unit"]["code"] == "KC-BDG"
-    assert row["responses"] == 1 and row["sample_target"] == 358
+    assert row["responses"] == 1
+    assert row["sample_target"] == 358
     assert [i["key"] for i in row["instruments"]] == ["spak", "spkp", "skm"]
     assert row["public_url"].endswith(f"/s/{campaign.public_code}")
     assert client_for(world["agency_admin"]).get("/api/v1/surveys/campaigns/").json()["count"] == 2
@@ -72,7 +73,8 @@ def test_unit_indices_for_the_lke(client_for, world, campaign):
         "skm_rounds": 1,
     }
     bad = client.get(f"/api/v1/surveys/units/{world.bandung.pk}/indices/?year=abc")
-    assert bad.status_code == 400 and bad.json()["error"]["problems"][0]["field"] == "year"
+    assert bad.status_code == 400
+    assert bad.json()["error"]["problems"][0]["field"] == "year"
 
 
 def test_anonymous_api_is_refused(client, campaign):

@@ -58,7 +58,8 @@ def test_public_form_on_a_phone(phone_page, campaign, shot):
     assert "Terima kasih" in page.content()
     shot(page, "public-phone-thanks")
     response = Response.objects.get()
-    assert response.channel == Channel.WEB and response.answers.count() == 22
+    assert response.channel == Channel.WEB
+    assert response.answers.count() == 22
 
 
 @pytest.mark.browser
@@ -103,7 +104,8 @@ def test_kiosk_keeps_answers_through_a_network_loss(phone_page, campaign, world,
         # Reset for the next person.
         assert page.locator("input[name=served]:checked").count() == 0
     stored = json.loads(page.evaluate(f"localStorage.getItem('{queue}')"))
-    assert len(stored) == 2 and Response.objects.count() == 0
+    assert len(stored) == 2
+    assert Response.objects.count() == 0
     # The contact waits in its own queue, with no key: nothing ties it to the answers.
     assert "0812-5555-0001" not in json.dumps(stored)
     contacts = json.loads(page.evaluate(f"localStorage.getItem('{queue}:contacts')"))
@@ -200,7 +202,8 @@ def test_back_after_sending_shows_the_questions_of_the_chosen_answer(campaign, p
     served = page.locator("input[name=served]:checked")
     # Either nothing is chosen (a fresh form) or what is chosen shows its questions.
     if served.count():
-        assert served.get_attribute("value") == "yes" and page.locator("#questions").is_visible()
+        assert served.get_attribute("value") == "yes"
+        assert page.locator("#questions").is_visible()
     else:
         assert not page.locator("#questions").is_visible()
     shot(page, "public-phone-back")
@@ -238,7 +241,8 @@ def test_layouts_tooltips_and_numbers(world, campaign, instruments, page, phone_
     table = page.locator("[data-testid=progress-table]")
     box = table.locator("thead th").last.bounding_box()
     wrapper = table.locator("xpath=..").bounding_box()
-    assert box is not None and wrapper is not None
+    assert box is not None
+    assert wrapper is not None
     assert box["x"] + box["width"] <= wrapper["x"] + wrapper["width"] + 1
     # Results: tooltips show instrument texts as text, numbers with a decimal comma.
     page.goto(f"{page.base_url}/surveys/{campaign.pk}/results/")

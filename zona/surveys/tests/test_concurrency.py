@@ -36,7 +36,8 @@ def test_concurrent_retries_store_each_response_once(campaign):
     for t in threads:
         t.join()
     assert not errors
-    assert created.count(True) == 5 and len(created) == 20
+    assert created.count(True) == 5
+    assert len(created) == 20
     assert Response.objects.count() == 5
     assert Answer.objects.count() == 5 * 13
     assert set(Response.objects.values_list("idempotency_key", flat=True)) == set(keys)
@@ -57,6 +58,7 @@ def test_a_copy_that_passed_the_first_check_meets_the_unique_key(campaign, monke
 
     monkeypatch.setattr(Response.objects, "filter", filter_missing_once)
     second = submit(campaign, key="z" * 32, spak=[1, 1, 1, 1, 1])
-    assert not second.created and second.response.pk == first.response.pk
+    assert not second.created
+    assert second.response.pk == first.response.pk
     assert Response.objects.count() == 1
     assert sorted(Answer.objects.values_list("value", flat=True)) == [4, 5, 6, 6, 6]

@@ -23,7 +23,8 @@ def test_demo_data_is_idempotent_and_plausible():
     counts = (Campaign.objects.count(), Response.objects.count(), Contact.objects.count())
     load_demo_data(ctx)
     assert (Campaign.objects.count(), Response.objects.count(), Contact.objects.count()) == counts
-    assert counts[0] == 2 and 400 <= counts[1] <= 500
+    assert counts[0] == 2
+    assert 400 <= counts[1] <= 500
     current = Campaign.objects.get(public_code="kanimbdg")
     for result in campaign_results(current):
         assert result.value is not None
@@ -31,5 +32,6 @@ def test_demo_data_is_idempotent_and_plausible():
         assert low <= result.value <= high
     first = Campaign.objects.get(feeds_lke=True)
     indices = survey_indices_for(unit, first.year)
-    assert indices["ipak"] is not None and indices["skm_rounds"] >= 1
+    assert indices["ipak"] is not None
+    assert indices["skm_rounds"] >= 1
     assert Response.objects.filter(flagged=True).exists()

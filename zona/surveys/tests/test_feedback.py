@@ -81,7 +81,8 @@ def test_a_suggestion_queues_no_task_and_its_row_carries_no_time(collecting, set
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     submit(collecting, **full(), suggestion="Loket kurang")
     assert not DBTaskResult.objects.exists()
-    assert SuggestionDrop.objects.count() == 1 and not Suggestion.objects.exists()
+    assert SuggestionDrop.objects.count() == 1
+    assert not Suggestion.objects.exists()
     sealed_drops_flush.call()  # a run of the worker, on its clock
     suggestion = Suggestion.objects.get()
     assert suggestion.text == "Loket kurang"
@@ -120,7 +121,8 @@ def test_not_collected_when_the_campaign_does_not_ask(world, instruments):
     campaign = make_campaign(world, instruments)
     submit(campaign, **full(), suggestion="Tidak diminta")
     assert leave(campaign=campaign, text="x") is None
-    assert not Suggestion.objects.exists() and not SuggestionDrop.objects.exists()
+    assert not Suggestion.objects.exists()
+    assert not SuggestionDrop.objects.exists()
 
 
 @pytest.mark.django_db
@@ -150,7 +152,9 @@ def test_managers_read_all_and_reviewers_only_the_approved(client_for, world, co
     approved = suggestion_leave(campaign=collecting, text="Ruang tunggu nyaman")
     pending = suggestion_leave(campaign=collecting, text="Parkir sempit")
     hidden = suggestion_leave(campaign=collecting, text="Pak Budi lambat")
-    assert approved and pending and hidden
+    assert approved
+    assert pending
+    assert hidden
     suggestion_moderate(actor=world["operator"], suggestion=approved, approve=True)
     suggestion_moderate(
         actor=world["operator"], suggestion=hidden, approve=False, reason="Menyebut nama"
@@ -165,7 +169,8 @@ def test_managers_read_all_and_reviewers_only_the_approved(client_for, world, co
     html = reviewer.content.decode()
     assert reviewer.status_code == 200
     assert "Ruang tunggu nyaman" in html
-    assert "Parkir sempit" not in html and "Pak Budi lambat" not in html
+    assert "Parkir sempit" not in html
+    assert "Pak Budi lambat" not in html
     assert "Menyebut nama" in html  # why one was hidden, without its text
 
 

@@ -53,7 +53,8 @@ def test_perception_index_is_mean_of_item_means_on_0_to_4():
 def test_perception_index_all_best_is_4_and_all_worst_is_a_sixth_of_4():
     assert perception_index([ItemStat("Q1", 60, 10)], scale_max=6) == 4
     worst = perception_index([ItemStat("Q1", 10, 10)], scale_max=6)
-    assert worst is not None and rounded(worst, 4) == Decimal("0.6667")
+    assert worst is not None
+    assert rounded(worst, 4) == Decimal("0.6667")
 
 
 def test_items_nobody_answered_are_left_out_and_no_answers_give_none():
@@ -149,9 +150,9 @@ def test_slovin_rounds_up(population, margin, expected):
 def test_sample_size_edges():
     assert krejcie_morgan(0) == 0
     assert krejcie_morgan(1) == 1
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="population"):
         krejcie_morgan(-1)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="margin"):
         slovin(100, margin=Decimal(0))
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="unknown sample method"):
         sample_size(100, method="guess")  # type: ignore[arg-type]

@@ -57,14 +57,17 @@ def test_rapid_kiosk_posts_do_not_move_the_index(client, world, campaign, kiosk)
     for _ in range(4):
         submit(campaign, spak=[5] * 5)
     before = survey_indices_for(world.bandung, campaign.year)["ipak"]
-    assert before is not None and before < Decimal("3.50")
+    assert before is not None
+    assert before < Decimal("3.50")
     codes = [kiosk_post(client, campaign, kiosk, [6] * 5).status_code for _ in range(100)]
-    assert codes[0] == 201 and codes.count(429) == 99
+    assert codes[0] == 201
+    assert codes.count(429) == 99
     refused = kiosk_post(client, campaign, kiosk, [6] * 5)
     assert refused.json()["error"]["code"] == "kiosk_pace"
     assert 0 < int(refused["Retry-After"]) <= 45
     after = survey_indices_for(world.bandung, campaign.year)["ipak"]
-    assert after is not None and after < Decimal("3.50")
+    assert after is not None
+    assert after < Decimal("3.50")
     assert Response.objects.filter(channel=Channel.KIOSK).count() == 1
     kiosk.refresh_from_db()
     assert kiosk.responses == 1
@@ -88,7 +91,8 @@ def test_a_kiosk_at_human_pace_is_counted_and_flagged_past_its_hourly_share(
 def test_a_closed_kiosk_is_refused(client, world, campaign, kiosk):
     kiosk_close(actor=world["operator"], kiosk=kiosk)
     response = kiosk_post(client, campaign, kiosk, [5] * 5)
-    assert response.status_code == 403 and response.json()["error"]["code"] == "kiosk_retired"
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "kiosk_retired"
     page = client.get(reverse("survey_public:kiosk", args=[campaign.public_code, kiosk.key]))
     assert page.status_code == 404
     assert AuditEvent.objects.filter(action="survey.kiosk_opened").count() == 1
@@ -107,11 +111,14 @@ def test_kiosk_page_for_managers_reviewers_and_others(client_for, world, campaig
     submit(campaign, spak=[5] * 5, channel=Channel.KIOSK)
     submit(campaign, spak=[6, 5, 6, 5, 6])
     html = client_for(world["operator"]).get(url).content.decode()
-    assert "Tablet 1" in html and kiosk.key in html
+    assert "Tablet 1" in html
+    assert kiosk.key in html
     reviewer = client_for(world["tpi_reviewer"]).get(url)
     text = reviewer.content.decode()
     assert reviewer.status_code == 200
-    assert "Tablet 1" in text and "Loket paspor" in text and kiosk.key not in text
+    assert "Tablet 1" in text
+    assert "Loket paspor" in text
+    assert kiosk.key not in text
     assert 'data-testid="channel-share"' in text
     share = reviewer.context["share"]
     assert (share.kiosk, share.counted, share.kiosk_percent) == (1, 2, Decimal("50.0"))

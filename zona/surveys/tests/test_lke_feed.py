@@ -68,7 +68,8 @@ def test_switching_is_refused_while_the_sheet_is_submitted(world, instruments, f
     ]
     last = AuditEvent.objects.filter(action="survey.lke_source_switched").order_by("pk").last()
     assert last is not None
-    assert last.details["from"] and last.details["to"] is None
+    assert last.details["from"]
+    assert last.details["to"] is None
 
 
 def test_another_round_cannot_start_feeding_a_pinned_year(world, instruments, campaign):

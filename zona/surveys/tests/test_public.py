@@ -55,7 +55,8 @@ def test_form_is_public_small_and_indonesian(client, campaign):
     assert '<html lang="id">' in html
     assert "Apakah Anda baru saja menyelesaikan layanan" in html
     assert "Petugas memperlakukan setiap pengguna layanan sama" in html  # SPAK Q1 text
-    assert "bootstrap" not in html and "htmx" not in html
+    assert "bootstrap" not in html
+    assert "htmx" not in html
     assert re.search(r"<script(?![^>]*\bsrc=)", html) is None  # no inline script
     assert "<style" not in html
     assert len(response.content) < 60_000
@@ -63,7 +64,8 @@ def test_form_is_public_small_and_indonesian(client, campaign):
     # Every radio has a label.
     radios = re.findall(r'<input type="radio"[^>]*id="([^"]+)"', html)
     labels = set(re.findall(r'<label for="([^"]+)"', html))
-    assert radios and set(radios) <= labels
+    assert radios
+    assert set(radios) <= labels
 
 
 def test_english_switch(client, campaign):
@@ -71,7 +73,8 @@ def test_english_switch(client, campaign):
     assert '<html lang="en">' in html
     assert "Staff treated every service user the same" in html
     assert "Did you just complete a service at" in html
-    assert 'href="/s/' in html and "Bahasa Indonesia" in html
+    assert 'href="/s/' in html
+    assert "Bahasa Indonesia" in html
     # A phone set to English still gets Indonesian unless the respondent switches.
     html = client.get(url(campaign), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert '<html lang="id">' in html
@@ -118,7 +121,8 @@ def test_errors_keep_the_answers_and_point_to_the_field(client, campaign):
     response = client.post(url(campaign), data)
     assert response.status_code == 400
     html = response.content.decode()
-    assert 'role="alert"' in html and "Pilih layanan yang Anda gunakan." in html
+    assert 'role="alert"' in html
+    assert "Pilih layanan yang Anda gunakan." in html
     spak = next(v for v in campaign.ordered_versions() if v.instrument.key == "spak")
     assert re.search(rf'name="a-{spak.pk}-Q1" id="a-{spak.pk}-Q1-6" value="6"\s+checked', html)
     assert f'value="{data["key"]}"' in html  # same key: a corrected send is still one response
@@ -150,7 +154,8 @@ def test_closed_campaign(client, campaign):
     campaign.save()
     assert "Survei ini belum atau tidak lagi dibuka" in client.get(url(campaign)).content.decode()
     response = client.post(url(campaign), post_data(campaign))
-    assert response.status_code == 400 and not Response.objects.exists()
+    assert response.status_code == 400
+    assert not Response.objects.exists()
 
 
 def test_unknown_code_is_404(client, campaign):
@@ -178,9 +183,11 @@ def test_kiosk(client, campaign, world, instruments):
     page = client.get(url(campaign, "kiosk", kiosk.key))
     assert page.status_code == 200
     html = page.content.decode()
-    assert "kiosk.js" in html and "data-kiosk" in html
+    assert "kiosk.js" in html
+    assert "data-kiosk" in html
     assert client.get(url(campaign, "kiosk", "wrong")).status_code == 404
-    assert "Tablet 1" in html and "Loket paspor" in html
+    assert "Tablet 1" in html
+    assert "Loket paspor" in html
     # A kiosk opens only on its own campaign.
     other = make_campaign(world, instruments, period_label="Semester II")
     assert client.get(url(other, "kiosk", kiosk.key)).status_code == 404
@@ -188,7 +195,8 @@ def test_kiosk(client, campaign, world, instruments):
     response = client.post(url(campaign), data, HTTP_ACCEPT="application/json")
     assert response.status_code == 201
     stored = Response.objects.get()
-    assert stored.channel == Channel.KIOSK and stored.flags == []
+    assert stored.channel == Channel.KIOSK
+    assert stored.flags == []
     kiosk.refresh_from_db()
     assert kiosk.responses == 1
     retired = client.post(
@@ -196,7 +204,8 @@ def test_kiosk(client, campaign, world, instruments):
         post_data(campaign, kiosk="old-key", elapsed="95"),
         HTTP_ACCEPT="application/json",
     )
-    assert retired.status_code == 403 and retired.json()["error"]["code"] == "kiosk_retired"
+    assert retired.status_code == 403
+    assert retired.json()["error"]["code"] == "kiosk_retired"
 
 
 def test_public_results_only_when_published(client, campaign):
@@ -222,7 +231,8 @@ def test_the_form_is_a_few_kilobytes_on_the_wire(client, campaign):
     # The kiosk page carries the kiosk key and is never compressed (no BREACH oracle).
     device = Kiosk.objects.create(campaign=campaign, name="T", location="L")
     kiosk = client.get(url(campaign, "kiosk", device.key), HTTP_ACCEPT_ENCODING="gzip")
-    assert kiosk.status_code == 200 and "Content-Encoding" not in kiosk
+    assert kiosk.status_code == 200
+    assert "Content-Encoding" not in kiosk
 
 
 def test_a_changed_campaign_shows_at_once_despite_the_form_cache(client, campaign, world):
@@ -255,7 +265,8 @@ def test_a_form_token_serves_one_submission(client, campaign):
     # The same token with a new response key is refused: a token names its one response.
     again = dict(data, key=uuid.uuid4().hex)
     response = client.post(url(campaign), again, HTTP_ACCEPT="application/json")
-    assert response.status_code == 400 and response.json()["error"]["code"] == "expired"
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "expired"
     # Sending the same form again stores nothing new.
     assert client.post(url(campaign), data).status_code == 302
     assert Response.objects.count() == 1
@@ -317,4 +328,5 @@ def test_the_refusal_keeps_the_answers_and_says_what_to_do(client, campaign, set
     html = refused.content.decode()
     spak = next(v for v in campaign.ordered_versions() if v.instrument.key == "spak")
     assert re.search(rf'name="a-{spak.pk}-Q1" id="a-{spak.pk}-Q1-4" value="4"\s+checked', html)
-    assert 'role="alert"' in html and 'value="{}"'.format(data["key"]) in html
+    assert 'role="alert"' in html
+    assert 'value="{}"'.format(data["key"]) in html

@@ -110,7 +110,9 @@ def test_results_profile_and_suggestions_pages(page, login, world, instruments, 
     login(reviewer, "kanwil_reviewer", DEFAULT_PASSWORD)
     reviewer.goto(f"{page.base_url}/surveys/{campaign.pk}/suggestions/")
     html = reviewer.content()
-    assert "Antrean rapi" in html and "Pak Budi" not in html and "Menyebut nama" in html
+    assert "Antrean rapi" in html
+    assert "Pak Budi" not in html
+    assert "Menyebut nama" in html
     shot(reviewer, "suggestions-reviewer-phone")
     assert reviewer.evaluate("document.documentElement.scrollWidth") <= 390
 
@@ -142,7 +144,8 @@ def test_kiosk_keeps_the_suggestion_apart(phone_page, world, instruments, settin
     page.fill("#suggestion", "Tolong sediakan kursi roda.")
     page.get_by_role("button", name="Kirim jawaban saya").click()
     stored = json.loads(page.evaluate(f"localStorage.getItem('{queue}')"))
-    assert len(stored) == 1 and "kursi roda" not in json.dumps(stored)
+    assert len(stored) == 1
+    assert "kursi roda" not in json.dumps(stored)
     apart = json.loads(page.evaluate(f"localStorage.getItem('{queue}:contacts')"))
     assert apart == [[["suggestion", "Tolong sediakan kursi roda."]]]
     # The answers go first, then the suggestion on its own.

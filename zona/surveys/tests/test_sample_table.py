@@ -47,15 +47,16 @@ def test_table_rows(population, expected):
 def test_every_row_of_the_table_file_agrees_with_the_formula():
     rows = krejcie_morgan_rows()
     assert len(rows) > 80
-    assert rows[0] == (10, 10) and rows[-1] == (1_000_000, 384)
+    assert rows[0] == (10, 10)
+    assert rows[-1] == (1_000_000, 384)
     for population, sample in rows:
         assert krejcie_morgan(population) == sample, population
 
 
 def test_the_table_is_only_for_its_margin():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="margin"):
         krejcie_morgan_table(100, margin=Decimal("0.1"))
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="population"):
         krejcie_morgan_table(-1)
 
 

@@ -166,13 +166,15 @@ def test_submission_stores_answers_tied_to_versions(campaign, instruments):
     result = submit(campaign, spak=[6, 5, 5, 4, 6], skm=[3, 3, 4, 2, 3, 3, 4, 3, 3])
     assert result.created
     response = result.response
-    assert response.submitted_hour.minute == 0 and response.submitted_hour.second == 0
+    assert response.submitted_hour.minute == 0
+    assert response.submitted_hour.second == 0
     rows = set(
         Answer.objects.filter(response=response).values_list(
             "instrument_version__instrument__key", "item", "value"
         )
     )
-    assert ("spak", 3, 5) in rows and ("spak", 4, 4) in rows
+    assert ("spak", 3, 5) in rows
+    assert ("spak", 4, 4) in rows
     assert len(rows) == 5 + 9
     assert {
         a.instrument_version.content_hash for a in Answer.objects.filter(response=response)
@@ -185,7 +187,8 @@ def test_submission_stores_answers_tied_to_versions(campaign, instruments):
 def test_same_key_is_stored_once(campaign):
     first = submit(campaign, key="k" * 32, spak=[6, 6, 6, 6, 6])
     second = submit(campaign, key="k" * 32, spak=[1, 1, 1, 1, 1])
-    assert first.created and not second.created
+    assert first.created
+    assert not second.created
     assert second.response.pk == first.response.pk
     assert Response.objects.count() == 1
     assert set(Answer.objects.values_list("value", flat=True)) == {6}
@@ -231,7 +234,8 @@ def test_quality_flags(campaign):
     assert fast.flags == [Flag.TOO_FAST]
     assert same.flags == [Flag.STRAIGHT_LINE]
     assert burst.flags == [Flag.BURST]
-    assert fine.flags == [] and not fine.flagged
+    assert fine.flags == []
+    assert not fine.flagged
 
 
 def test_one_time_codes(campaign, world):
@@ -276,7 +280,8 @@ def test_indices_from_the_database_match_the_hand_checked_case(campaign):
     assert str(results["spak"].shown) == "3.56"
     assert rounded(results["spak"].value or Decimal(0), 4) == Decimal("3.5556")
     assert results["spak"].respondents == 3
-    assert str(results["skm"].shown) == "79.17" and results["skm"].grade == "B"
+    assert str(results["skm"].shown) == "79.17"
+    assert results["skm"].grade == "B"
     assert results["spkp"].value is None
     paspor = campaign_results(campaign, service_type_id=service_id(campaign, "PASPOR"))
     assert paspor[0].respondents == 2
@@ -296,12 +301,14 @@ def test_exclusion_of_flagged_responses(campaign, world):
     before = campaign_results(campaign)[0].value
     response_exclude(actor=world["tpi_reviewer"], response=fast, reason="2 seconds for 5 items")
     after = campaign_results(campaign)[0]
-    assert after.value != before and after.respondents == 1
+    assert after.value != before
+    assert after.respondents == 1
     assert str(after.shown) == str(round(Decimal(27) / 5 * 4 / 6, 2))
     progress = campaign_progress(campaign)
     assert (progress.counted, progress.excluded) == (1, 1)
     fast.refresh_from_db()
-    assert fast.excluded and fast.exclusion_reason == "2 seconds for 5 items"
+    assert fast.excluded
+    assert fast.exclusion_reason == "2 seconds for 5 items"
     assert Response.objects.count() == 2  # kept
     response_restore(actor=world["tpi_reviewer"], response=fast, reason="checked")
     assert campaign_results(campaign)[0].value == before
@@ -321,7 +328,8 @@ def test_validation_draw_is_repeatable_from_its_seed(campaign, world):
     )
     drawn = list(draw.calls.order_by("position").values_list("contact_id", flat=True))
     again = [cid for cid, _ in draw_sample(contact_pool(campaign), 5, 12345)]
-    assert drawn == again and len(set(drawn)) == 5
+    assert drawn == again
+    assert len(set(drawn)) == 5
     other = validation_draw_create(actor=world["tpi_reviewer"], campaign=campaign, size=5)
     assert other.seed != 12345
     call = draw.calls.order_by("position")[0]
@@ -329,7 +337,8 @@ def test_validation_draw_is_repeatable_from_its_seed(campaign, world):
         actor=world["tpi_reviewer"], call=call, outcome=CallOutcome.CONFIRMED, note="ok"
     )
     call.refresh_from_db()
-    assert call.outcome == CallOutcome.CONFIRMED and call.called_by == world["tpi_reviewer"]
+    assert call.outcome == CallOutcome.CONFIRMED
+    assert call.called_by == world["tpi_reviewer"]
     with pytest.raises(ValidationFailed):
         validation_call_record(actor=world["tpi_reviewer"], call=call, outcome="pending")
     event = AuditEvent.objects.get(action="survey.validation_call_recorded")

@@ -63,7 +63,8 @@ def test_who_sees_what(client_for, world, campaign, name, ok):
 
 def test_anonymous_is_sent_to_login(client, campaign):
     response = client.get(reverse("surveys:campaign_detail", args=[campaign.pk]))
-    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
 
 
 def test_list_shows_only_campaigns_in_scope_without_n_plus_1(
@@ -71,9 +72,11 @@ def test_list_shows_only_campaigns_in_scope_without_n_plus_1(
 ):
     make_campaign(world, instruments, unit=world.bogor)
     html = page(client_for, world["operator"], "campaign_list").content.decode()
-    assert "Satker Bandung" in html and "Satker Bogor" not in html
+    assert "Satker Bandung" in html
+    assert "Satker Bogor" not in html
     html = page(client_for, world["other_operator"], "campaign_list").content.decode()
-    assert "Satker Bogor" in html and "Satker Bandung" not in html
+    assert "Satker Bogor" in html
+    assert "Satker Bandung" not in html
     client = client_for(world["agency_admin"])
     url = reverse("surveys:campaign_list")
     client.get(url)
@@ -92,7 +95,8 @@ def test_create_campaign_through_the_form(client_for, world, instruments):
     client = client_for(world["operator"])
     url = reverse("surveys:campaign_create")
     form = client.get(url)
-    assert form.status_code == 200 and "Layanan Paspor" in form.content.decode()
+    assert form.status_code == 200
+    assert "Layanan Paspor" in form.content.decode()
     services = {s.code: s.pk for s in world.bandung.service_types.all()}
     today = timezone.localdate()
     data = {
@@ -157,7 +161,8 @@ def test_results_page_and_chart_data(client_for, world, campaign, settings):
     submit(campaign, spak=[5, 5, 6, 4, 5], skm=[4, 3, 3, 3, 3, 4, 4, 2, 3])
     response = page(client_for, world["viewer"], "campaign_results", campaign.pk)
     html = response.content.decode()
-    assert "echarts.min.js" in html and "results.js" in html
+    assert "echarts.min.js" in html
+    assert "results.js" in html
     # Item means 5.5, 5, 6, 4, 5.5 -> 5.2 x 4/6 = 3.4667
     assert "<strong>3,47</strong>" in html
     assert "<strong>79,17</strong>" in html
@@ -192,7 +197,9 @@ def test_response_export_csv_and_excel(client_for, world, campaign, settings):
         "status",
         "exclusion_reason",
     ]
-    assert "spak.Q1" in rows[0] and "skm.Q9" in rows[0] and "spkp.Q8" in rows[0]
+    assert "spak.Q1" in rows[0]
+    assert "skm.Q9" in rows[0]
+    assert "spkp.Q8" in rows[0]
     paspor = next(r for r in rows if r["service"] == "PASPOR")
     assert (paspor["spak.Q1"], paspor["spak.Q3"], paspor["skm.Q9"], paspor["spkp.Q1"]) == (
         "6",
@@ -206,7 +213,8 @@ def test_response_export_csv_and_excel(client_for, world, campaign, settings):
     xlsx = client.get(url, {"format": "xlsx"})
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
     assert sheet is not None
-    assert sheet.max_row == 3 and sheet.cell(1, 16).value == "spak.Q1"
+    assert sheet.max_row == 3
+    assert sheet.cell(1, 16).value == "spak.Q1"
 
 
 def test_summary_export(client_for, world, campaign, settings):
@@ -228,7 +236,8 @@ def test_summary_export(client_for, world, campaign, settings):
 def test_poster_and_code_slips_are_pdfs(client_for, world, campaign):
     client = client_for(world["operator"])
     poster = client.get(reverse("surveys:poster", args=[campaign.pk]), {"service": "PASPOR"})
-    assert poster["Content-Type"] == "application/pdf" and poster.content.startswith(b"%PDF")
+    assert poster["Content-Type"] == "application/pdf"
+    assert poster.content.startswith(b"%PDF")
     assert (
         client.get(reverse("surveys:poster", args=[campaign.pk]), {"service": "NOPE"}).status_code
         == 404
@@ -254,13 +263,15 @@ def test_reviewer_excludes_and_restores_a_flagged_response(client_for, world, ca
     flagged = submit(campaign, spak=[1] * 5, duration_seconds=1).response
     client = client_for(world["tpi_reviewer"])
     html = client.get(reverse("surveys:flagged", args=[campaign.pk])).content.decode()
-    assert flagged.reference in html and "diisi terlalu cepat" in html
+    assert flagged.reference in html
+    assert "diisi terlalu cepat" in html
     url = reverse("surveys:response_exclude", args=[campaign.pk, flagged.pk])
     assert client_for(world["operator"]).post(url, {"reason": "x"}).status_code == 404
     client = client_for(world["tpi_reviewer"])
     assert client.post(url, {"reason": "1 detik"}).status_code == 302
     flagged.refresh_from_db()
-    assert flagged.excluded and flagged.exclusion_reason == "1 detik"
+    assert flagged.excluded
+    assert flagged.exclusion_reason == "1 detik"
     client.post(reverse("surveys:response_restore", args=[campaign.pk, flagged.pk]))
     flagged.refresh_from_db()
     assert not flagged.excluded
@@ -292,7 +303,8 @@ def test_validation_draw_and_calls(client_for, world, campaign):
 def test_instrument_pages_and_agency_upload(client_for, world, instruments):
     client = client_for(world["viewer"])
     html = client.get(reverse("surveys:instruments")).content.decode()
-    assert "SPAK" in html and instruments["spak"].content_hash[:14] in html
+    assert "SPAK" in html
+    assert instruments["spak"].content_hash[:14] in html
     assert "Tambahkan instrumen" not in html
     detail = client.get(
         reverse("surveys:instrument", args=[instruments["skm"].pk])
@@ -361,4 +373,5 @@ def test_contacts_waiting_for_the_worker_can_be_drawn(client_for, world, campaig
     response = client.post(url, {"size": 1})
     assert response.status_code == 302
     draw = ValidationDraw.objects.get()
-    assert draw.pool_size == 3 and draw.calls.count() == 1
+    assert draw.pool_size == 3
+    assert draw.calls.count() == 1
