@@ -11,8 +11,10 @@ request says X-Forwarded-Proto: https) except where a check says otherwise:
    stored once; every probe task completes exactly once (a killed one is retried).
 3. One browser posts past the device limit: exactly ZONA_SURVEY_DEVICE_REFUSE_AFTER responses
    are stored whichever of the web processes takes each post (one counter in Redis).
-4. A file goes to S3 through Django's default storage (the backend evidence uses), is seen in
-   the bucket with boto3, read back, and its SHA-256 compared.
+4. A unit operator signs in, uploads a PDF on the evidence library page and downloads it
+   from the evidence file view; its SHA-256 is compared in the download and in the bucket
+   (boto3), and the link without a session must not serve it. A file also goes through
+   Django's default storage to the bucket and back.
 5. A backup (zona/ops/backup.py, as `manage.py backup`) is restored into a new database and
    a new bucket: every table's row count and every file's SHA-256 are equal.
 The figures are printed as JSON; the last line is `lost=<n> duplicated=<n>`, and the exit
@@ -32,6 +34,7 @@ import signal
 import sys
 import threading
 import time
+import urllib.parse
 import uuid
 from pathlib import Path
 from typing import Any
@@ -42,7 +45,8 @@ sys.path.insert(0, str(ROOT))
 
 def _survey_bench() -> Any:
     spec = importlib.util.spec_from_file_location("bench_surveys", ROOT / "bench" / "surveys.py")
-    assert spec and spec.loader
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -76,6 +80,104 @@ def _children(pid: int) -> list[int]:
         if int(fields[1]) == pid:
             found.append(int(stat.parent.name))
     return sorted(found)
+
+
+class Browser:
+    """A signed-in browser over http.client: cookies kept, CSRF token and Referer sent."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.cookies: dict[str, str] = {}
+
+    def request(
+        self, method: str, path: str, body: bytes = b"", content_type: str = ""
+    ) -> tuple[int, dict[str, str], bytes]:
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        headers = {
+            "X-Forwarded-Proto": "https",
+            "Referer": f"https://127.0.0.1:{self.port}{path}",
+            "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()),
+        }
+        if content_type:
+            headers["Content-Type"] = content_type
+        if "csrftoken" in self.cookies:
+            headers["X-CSRFToken"] = self.cookies["csrftoken"]
+        try:
+            conn.request(method, path, body=body or None, headers=headers)
+            response = conn.getresponse()
+            for name, value in response.getheaders():
+                if name.lower() == "set-cookie":
+                    key, _, rest = value.partition("=")
+                    self.cookies[key] = rest.split(";", 1)[0]
+            return response.status, dict(response.getheaders()), response.read()
+        finally:
+            conn.close()
+
+    def login(self, username: str, password: str) -> int:
+        self.request("GET", "/accounts/login/")
+        body = urllib.parse.urlencode({"login": username, "password": password}).encode()
+        status, _, _ = self.request(
+            "POST", "/accounts/login/", body, "application/x-www-form-urlencoded"
+        )
+        return status
+
+
+def check_evidence_web(port: int) -> dict[str, Any]:
+    """A unit operator uploads a PDF on the library page and downloads it: through S3."""
+    import boto3
+    from django.conf import settings
+
+    from zona.accounts.testing import DEFAULT_PASSWORD, build_world
+    from zona.assessments.models import EvidenceRevision
+
+    world = build_world()
+    browser = Browser(port)
+    login = browser.login("operator", DEFAULT_PASSWORD)
+    content = (
+        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+        b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+        b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\n"
+        b"trailer<</Root 1 0 R>>\n%%EOF\n%" + secrets.token_hex(2048).encode() + b"\n"
+    )
+    digest = hashlib.sha256(content).hexdigest()
+    boundary = uuid.uuid4().hex
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="unit"\r\n\r\n'
+        f"{world.bandung.pk}\r\n".encode(),
+        f'--{boundary}\r\nContent-Disposition: form-data; name="files"; '
+        f'filename="sk-prod-check.pdf"\r\nContent-Type: application/pdf\r\n\r\n'.encode()
+        + content
+        + b"\r\n",
+        f"--{boundary}--\r\n".encode(),
+    ]
+    upload, _, _ = browser.request(
+        "POST",
+        "/assessments/evidence/upload/",
+        b"".join(parts),
+        f"multipart/form-data; boundary={boundary}",
+    )
+    revision = EvidenceRevision.objects.filter(sha256=digest).first()
+    result: dict[str, Any] = {"login": login, "upload": upload, "stored": revision is not None}
+    if revision is None:
+        return result
+    download, _headers, body = browser.request("GET", f"/assessments/evidence/files/{revision.pk}/")
+    options = settings.STORAGES["default"]["OPTIONS"]
+    s3 = boto3.client(
+        "s3",
+        endpoint_url=options["endpoint_url"],
+        aws_access_key_id=options["access_key"],
+        aws_secret_access_key=options["secret_key"],
+        region_name=options["region_name"],
+    )
+    in_bucket = s3.get_object(Bucket=options["bucket_name"], Key=revision.file.name)["Body"].read()
+    anonymous, _, _ = Browser(port).request("GET", f"/assessments/evidence/files/{revision.pk}/")
+    result.update(
+        download=download,
+        download_hash_equal=hashlib.sha256(body).hexdigest() == digest,
+        bucket_hash_equal=hashlib.sha256(in_bucket).hexdigest() == digest,
+        anonymous_download=anonymous,
+    )
+    return result
 
 
 def check_health(port: int) -> dict[str, Any]:
@@ -280,6 +382,7 @@ def main() -> int:
     figures["load"] = check_load(bench, campaign, args)
     figures["device_limit"] = check_device_limit(bench, campaign, args.port)
     figures["storage"] = check_storage()
+    figures["evidence_through_web"] = check_evidence_web(args.port)
     figures["backup_restore"] = check_backup(Path(args.run))
     figures["check_deploy_clean"] = args.deploy_check == 0
     figures["wall_seconds"] = round(time.time() - args.started, 1)
@@ -305,6 +408,12 @@ def main() -> int:
                 and figures["storage"]["read_back_hash_equal"],
             ),
             ("check --deploy", figures["check_deploy_clean"]),
+            (
+                "evidence uploaded and downloaded through the web, via S3",
+                figures["evidence_through_web"].get("download_hash_equal") is True
+                and figures["evidence_through_web"].get("bucket_hash_equal") is True
+                and figures["evidence_through_web"].get("anonymous_download") != 200,
+            ),
             ("backup restored equal", figures["backup_restore"]["counts_and_hashes_equal"]),
         )
         if not ok
