@@ -25,7 +25,8 @@ def pytest_collection_modifyitems(config, items):
     from django.conf import settings
 
     on_postgres = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
-    keep, drop = [], []
+    keep: list[pytest.Item] = []
+    drop: list[pytest.Item] = []
     for item in items:
         if on_postgres:
             needs_db = bool(DB_FIXTURES & set(getattr(item, "fixturenames", ()))) or (
