@@ -11,7 +11,7 @@ class AppendOnlyError(RuntimeError):
     pass
 
 
-class AppendOnlyQuerySet(models.QuerySet):
+class AppendOnlyQuerySet(models.QuerySet[Any]):
     """Refuses bulk update and delete, which would bypass the model's own guard."""
 
     def _refuse(self) -> NoReturn:

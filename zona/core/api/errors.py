@@ -30,7 +30,9 @@ def _problems_from_detail(detail: Any, field: str = "") -> list[dict[str, Any]]:
     return [problem]
 
 
-def error_body(code: str, message: str, problems: list[dict[str, Any]] | None = None) -> dict:
+def error_body(
+    code: str, message: str, problems: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
     return {"error": {"code": code, "message": message, "problems": problems or []}}
 
 

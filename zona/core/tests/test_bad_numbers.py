@@ -8,10 +8,15 @@ superscript and Arabic-Indic digits (`'²'.isdigit()` is True but `int('²')` fa
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from typing import Any
 
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from pytest_django.fixtures import Settings
+
+from zona.accounts.testing import World
 
 BAD_NUMBERS = ["²", "١٢", "99999999999999999999", "-1", "1e3", "0x10", " 7", "9" * 400]
 NUMERIC_PARAMS = ["limit", "offset", "unit", "period", "under", "page", "campaign", "year"]
@@ -22,7 +27,7 @@ def _api_patterns() -> list[str]:
     """Every route under /api/v1/ as a regex-free template like `assessments/<pk>/answers/`."""
     out: list[str] = []
 
-    def walk(patterns, prefix: str) -> None:
+    def walk(patterns: Sequence[URLPattern | URLResolver], prefix: str) -> None:
         for p in patterns:
             route = str(p.pattern)
             if isinstance(p, URLResolver):
@@ -42,20 +47,20 @@ def _fill(route: str, number: str) -> str:
 
 
 @pytest.fixture
-def api(world):
+def api(world: World) -> Client:
     client = Client(raise_request_exception=False)
     client.force_login(world["sysadmin"])
     return client
 
 
-def test_the_walk_finds_the_api(world):
+def test_the_walk_finds_the_api(world: World) -> None:
     routes = _api_patterns()
     assert "/api/v1/units/" in routes
     assert any("<int:" in r for r in routes)
 
 
 @pytest.mark.parametrize("value", BAD_NUMBERS)
-def test_bad_numbers_in_query_parameters_never_give_a_500(api, value):
+def test_bad_numbers_in_query_parameters_never_give_a_500(api: Client, value: str) -> None:
     failures = []
     for route in _api_patterns():
         url = _fill(route, "1")
@@ -66,7 +71,7 @@ def test_bad_numbers_in_query_parameters_never_give_a_500(api, value):
     assert failures == [], "\n".join(map(str, failures))
 
 
-def test_huge_ids_in_paths_never_give_a_500(api):
+def test_huge_ids_in_paths_never_give_a_500(api: Client) -> None:
     failures = []
     for route in _api_patterns():
         if "<int:" not in route:
@@ -94,14 +99,16 @@ def test_huge_ids_in_paths_never_give_a_500(api):
         ("/api/v1/surveys/campaigns/", {"unit": "99999999999999999999"}, "unit"),
     ],
 )
-def test_bad_numbers_are_a_400_naming_the_parameter(api, url, params, field):
+def test_bad_numbers_are_a_400_naming_the_parameter(
+    api: Client, url: str, params: dict[str, Any], field: str
+) -> None:
     response = api.get(url, params)
     assert response.status_code == 400
     [problem] = response.json()["error"]["problems"]
     assert (problem["code"], problem["field"]) == ("invalid_number", field)
 
 
-def test_good_limits_still_page(api, settings):
+def test_good_limits_still_page(api: Client, settings: Settings) -> None:
     assert api.get("/api/v1/units/", {"limit": "2"}).json()["results"].__len__() == 2
     settings.ZONA_API_MAX_LIMIT = 5
     assert api.get("/api/v1/units/", {"limit": "5"}).status_code == 200
@@ -111,7 +118,7 @@ def test_good_limits_still_page(api, settings):
 def _page_patterns() -> list[str]:
     out: list[str] = []
 
-    def walk(patterns, prefix: str) -> None:
+    def walk(patterns: Sequence[URLPattern | URLResolver], prefix: str) -> None:
         for p in patterns:
             route = str(p.pattern)
             if isinstance(p, URLResolver):
@@ -135,7 +142,7 @@ PAGE_PARAMS = ["page", "year", "unit", "service", "period", "tier", "s", "items"
 
 
 @pytest.mark.parametrize("value", ["²", "99999999999999999999"])
-def test_pages_with_bad_numbers_never_give_a_500(world, value):
+def test_pages_with_bad_numbers_never_give_a_500(world: World, value: str) -> None:
     client = Client(raise_request_exception=False)
     client.force_login(world["sysadmin"])
     failures, shown = [], 0

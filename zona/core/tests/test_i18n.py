@@ -13,7 +13,7 @@ CATALOGUES = ["zona/core", "zona/home", "zona/accounts", "zona/audit", "zona"]
 
 
 @pytest.mark.parametrize("app", CATALOGUES)
-def test_our_translations_are_not_shadowed_by_other_apps(app):
+def test_our_translations_are_not_shadowed_by_other_apps(app: str) -> None:
     """Catalogues of apps listed earlier in INSTALLED_APPS (admin, allauth ...) win for the
     same msgid; a shared msgid would show their wording instead of ours. Use a context or
     another msgid when this fails."""
@@ -34,7 +34,7 @@ def test_our_translations_are_not_shadowed_by_other_apps(app):
     assert not shadowed
 
 
-def test_samples_of_the_shell_and_admin_pages():
+def test_samples_of_the_shell_and_admin_pages() -> None:
     with translation.override("id"):
         assert translation.gettext("Units") == "Unit kerja"
         assert translation.gettext("Audit log") == "Log audit"

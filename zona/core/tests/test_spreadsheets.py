@@ -10,7 +10,7 @@ RISKY = ['=HYPERLINK("http://x")', "+1", "-2+3", "@SUM(A1)", "\tx", "\rx"]
 
 
 @pytest.mark.parametrize("value", RISKY)
-def test_xlsx_keeps_formula_like_text_as_text(value):
+def test_xlsx_keeps_formula_like_text_as_text(value: str) -> None:
     wb = openpyxl.Workbook()
     ws = wb.worksheets[0]
     xlsx_append(ws, [value, 5])
@@ -26,7 +26,7 @@ def test_xlsx_keeps_formula_like_text_as_text(value):
     assert back.cell(row=1, column=2).value == 5
 
 
-def test_control_characters_do_not_break_a_workbook():
+def test_control_characters_do_not_break_a_workbook() -> None:
     wb = openpyxl.Workbook()
     xlsx_append(wb.worksheets[0], ["line\x0bbreak\x01 end"])
     buf = io.BytesIO()
@@ -36,7 +36,7 @@ def test_control_characters_do_not_break_a_workbook():
 
 
 @pytest.mark.parametrize("value", [*RISKY, "plain", "'quoted", "a=b"])
-def test_csv_round_trip(value):
+def test_csv_round_trip(value: str) -> None:
     out = io.StringIO()
     csv.writer(out).writerow([csv_cell(value), csv_cell(3)])
     field = next(csv.reader(io.StringIO(out.getvalue())))[0]
@@ -44,7 +44,7 @@ def test_csv_round_trip(value):
     assert csv_uncell(field) == clean_text(value)
 
 
-def test_xlsx_append_in_a_write_only_workbook():
+def test_xlsx_append_in_a_write_only_workbook() -> None:
     wb = openpyxl.Workbook(write_only=True)
     ws = wb.create_sheet()
     for i in range(3):

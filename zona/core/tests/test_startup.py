@@ -11,7 +11,7 @@ HEAVY = ("weasyprint", "openpyxl", "segno")
 
 
 @pytest.mark.sqlite_pass_only
-def test_loading_the_urls_imports_no_pdf_or_spreadsheet_library():
+def test_loading_the_urls_imports_no_pdf_or_spreadsheet_library() -> None:
     # A fresh interpreter: this test process has long imported them for other tests.
     probe = (
         "import sys, django; django.setup(); import config.urls; "
