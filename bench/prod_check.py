@@ -9,8 +9,10 @@ request says X-Forwarded-Proto: https) except where a check says otherwise:
    confirmed, double taps) post complete responses while background probe tasks run; one
    web worker and one task worker are killed (SIGKILL) mid-load. Every confirmed response is
    stored once; every probe task completes exactly once (a killed one is retried).
-3. One browser posts past the device limit: exactly ZONA_SURVEY_DEVICE_REFUSE_AFTER responses
-   are stored whichever of the web processes takes each post (one counter in Redis).
+3. Five failed logins for one account, then the right password: refused (allauth's counter
+   in the shared cache). One browser posts past the device limit: exactly
+   ZONA_SURVEY_DEVICE_REFUSE_AFTER responses are stored whichever of the web processes takes
+   each post (one counter in Redis).
 4. A unit operator signs in, uploads a PDF on the evidence library page and downloads it
    from the evidence file view; its SHA-256 is compared in the download and in the bucket
    (boto3), and the link without a session must not serve it. A file also goes through
@@ -178,6 +180,30 @@ def check_evidence_web(port: int) -> dict[str, Any]:
         anonymous_download=anonymous,
     )
     return result
+
+
+def check_login_throttle(port: int) -> dict[str, Any]:
+    """Five failed logins for one account from one address, then the right password: refused
+    (5/5m/key), whichever web process took each attempt. Four counters of their own would
+    have let the sixth in."""
+    from zona.accounts.testing import DEFAULT_PASSWORD
+
+    def attempt(password: str) -> tuple[int, bytes]:
+        browser = Browser(port)
+        browser.request("GET", "/accounts/login/")
+        body = urllib.parse.urlencode({"login": "viewer", "password": password}).encode()
+        status, _, page = browser.request(
+            "POST", "/accounts/login/", body, "application/x-www-form-urlencoded"
+        )
+        return status, page
+
+    failed = [attempt("wrong-password")[0] for _ in range(5)]
+    status, page = attempt(DEFAULT_PASSWORD)
+    return {
+        "failed_attempts": failed,
+        "right_password_after": status,
+        "refused_as_too_many": status == 200 and "Terlalu banyak" in page.decode(),
+    }
 
 
 def check_health(port: int) -> dict[str, Any]:
@@ -383,6 +409,7 @@ def main() -> int:
     figures["device_limit"] = check_device_limit(bench, campaign, args.port)
     figures["storage"] = check_storage()
     figures["evidence_through_web"] = check_evidence_web(args.port)
+    figures["login_throttle"] = check_login_throttle(args.port)
     figures["backup_restore"] = check_backup(Path(args.run))
     figures["check_deploy_clean"] = args.deploy_check == 0
     figures["wall_seconds"] = round(time.time() - args.started, 1)
@@ -413,6 +440,10 @@ def main() -> int:
                 figures["evidence_through_web"].get("download_hash_equal") is True
                 and figures["evidence_through_web"].get("bucket_hash_equal") is True
                 and figures["evidence_through_web"].get("anonymous_download") != 200,
+            ),
+            (
+                "login throttle held across workers",
+                figures["login_throttle"]["refused_as_too_many"],
             ),
             ("backup restored equal", figures["backup_restore"]["counts_and_hashes_equal"]),
         )
