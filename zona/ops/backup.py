@@ -19,8 +19,10 @@ import json
 import os
 import shutil
 import subprocess
+import tempfile
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -58,14 +60,32 @@ class Outcome:
     seconds: float
 
 
-def _pg_env(database: Database) -> tuple[list[str], dict[str, str]]:
+def _tool(name: str) -> str:
+    path = shutil.which(name)
+    if path is None:
+        raise BackupError(f"{name} is missing: install postgresql-client.")
+    return path
+
+
+@contextmanager
+def _pg_target(database: Database) -> Iterator[str]:
+    """A libpq connection string for pg_dump/pg_restore. The password goes in a passfile
+    readable by us only, never on the command line (where `ps` would show it)."""
     db = _connection(database).settings_dict
     if db["ENGINE"] != "django.db.backends.postgresql":
         raise BackupError("Backups need PostgreSQL (DATABASE_URL).")
-    args = ["-h", db.get("HOST") or "127.0.0.1", "-p", str(db.get("PORT") or 5432)]
-    args += ["-U", db["USER"]]
-    env = {**os.environ, "PGPASSWORD": db.get("PASSWORD") or ""}
-    return args, env
+    host, port = db.get("HOST") or "127.0.0.1", str(db.get("PORT") or 5432)
+    name, user = db["NAME"], db["USER"]
+
+    def esc(value: str) -> str:
+        return value.replace("\\", "\\\\").replace(":", "\\:")
+
+    with tempfile.NamedTemporaryFile("w", prefix="zona-pgpass-", delete=True) as passfile:
+        os.chmod(passfile.name, 0o600)
+        passfile.write(":".join(esc(v) for v in (host, port, name, user, db.get("PASSWORD") or "")))
+        passfile.write("\n")
+        passfile.flush()
+        yield f"host={host} port={port} user={user} dbname={name} passfile={passfile.name}"
 
 
 def _walk(storage: Storage, folder: str = "") -> Iterator[str]:
@@ -106,15 +126,20 @@ def backup(
     started = time.monotonic()
     storage = storage or default_storage
     dest.mkdir(parents=True, exist_ok=False)
-    args, env = _pg_env(database)
     counts = table_counts(database)
-    name = _connection(database).settings_dict["NAME"]
-    command = ["pg_dump", "--format=custom", "--no-owner", "--no-acl", *args]
-    subprocess.run(  # noqa: S603 (our own arguments, no shell)
-        [*command, "-f", str(dest / DUMP), name],
-        env=env,
-        check=True,
-    )
+    with _pg_target(database) as conninfo:
+        subprocess.run(  # noqa: S603 (our own arguments, no shell)
+            [
+                _tool("pg_dump"),
+                "--format=custom",
+                "--no-owner",
+                "--no-acl",
+                "-f",
+                str(dest / DUMP),
+                conninfo,
+            ],
+            check=True,
+        )
     objects: list[dict[str, Any]] = []
     for key in _walk(storage):
         target = dest / OBJECTS / key
@@ -151,14 +176,19 @@ def restore(
         raise BackupError("The target database is not empty: restore into a fresh one.")
     if next(_walk(storage), None) is not None:
         raise BackupError("The target storage is not empty: restore into a fresh bucket.")
-    args, env = _pg_env(database)
-    name = _connection(database).settings_dict["NAME"]
-    command = ["pg_restore", "--no-owner", "--no-acl", "--exit-on-error", *args]
-    subprocess.run(  # noqa: S603 (our own arguments, no shell)
-        [*command, "-d", name, str(src / DUMP)],
-        env=env,
-        check=True,
-    )
+    with _pg_target(database) as conninfo:
+        subprocess.run(  # noqa: S603 (our own arguments, no shell)
+            [
+                _tool("pg_restore"),
+                "--no-owner",
+                "--no-acl",
+                "--exit-on-error",
+                "-d",
+                conninfo,
+                str(src / DUMP),
+            ],
+            check=True,
+        )
     _connection(database).close()  # the restored tables are seen by a fresh connection
     written = 0
     for entry in manifest["objects"]:
