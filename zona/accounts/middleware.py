@@ -13,7 +13,15 @@ from zona.accounts.selectors import mfa_required_for
 
 
 class MFARequiredMiddleware:
-    EXEMPT_PREFIXES = ("/accounts/", "/i18n/", "/static/", "/healthz", "/s/", "/admin/logout")
+    EXEMPT_PREFIXES = (
+        "/accounts/",
+        "/i18n/",
+        "/static/",
+        "/healthz",
+        "/readyz",
+        "/s/",
+        "/admin/logout",
+    )
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response

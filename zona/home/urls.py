@@ -5,7 +5,6 @@ from zona.home import views
 app_name = "home"
 urlpatterns = [
     path("", views.home, name="home"),
-    path("healthz", views.healthz, name="healthz"),
     # Browsers ask for /favicon.ico whatever the page says; send them to the SVG icon.
     path("favicon.ico", views.FaviconRedirect.as_view(), name="favicon"),
 ]

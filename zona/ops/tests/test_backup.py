@@ -1,6 +1,7 @@
 """A backup restored into a new database and a new bucket holds the same rows and files.
 
-Needs PostgreSQL (pg_dump, pg_restore): `make test-postgres` runs it; on SQLite it is skipped.
+Needs PostgreSQL (pg_dump, pg_restore): marked `postgres_only`, so the PostgreSQL pass of
+`make test` runs it and the SQLite pass leaves it out.
 The buckets are moto's in-process S3, reached through django-storages as in production.
 """
 
@@ -23,13 +24,7 @@ from zona.assessments.services.evidence import evidence_upload
 from zona.assessments.tests.factories import pdf_file
 from zona.ops.backup import BackupError, backup, restore, table_counts
 
-pytestmark = [
-    pytest.mark.skipif(
-        settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
-        reason="pg_dump and pg_restore need PostgreSQL",
-    ),
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
 
 S3 = {"access_key": "testing", "secret_key": "testing", "region_name": "us-east-1"}
 
