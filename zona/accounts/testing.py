@@ -30,12 +30,20 @@ Personas (username → role):
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import cast
+from typing import Any, cast
 
 import factory
 from factory.django import DjangoModelFactory
 
-from zona.accounts.models import ReviewTier, Role, RoleAssignment, ServiceType, Unit, User
+from zona.accounts.models import ReviewTier, Role, RoleAssignment, Unit, User
+from zona.accounts.services import (
+    ServiceTypeInput,
+    review_tier_create,
+    role_assign,
+    unit_create,
+    user_create,
+)
+from zona.audit.models import AuditEvent, AuditEventQuerySet
 
 DEFAULT_PASSWORD = "zona-test-Pa55"  # noqa: S105 (test personas only)
 
@@ -78,44 +86,72 @@ class World:
     tier_tpi: ReviewTier
     tier_tpn: ReviewTier
     users: dict[str, User]
+    # The last audit event of the build: the services that built the world wrote events, and
+    # a test that counts events counts those after this one (`new_events`).
+    audit_mark: int
+
+    def new_events(self) -> AuditEventQuerySet:
+        """The audit events written after the world was built."""
+        return AuditEvent.objects.filter(pk__gt=self.audit_mark)
 
     def __getitem__(self, username: str) -> User:
         return self.users[username]
 
 
 def build_world() -> World:
-    agency = add_unit(None, code="KC", name="Kementerian Contoh", kind="ministry")
-    es1 = add_unit(agency, code="KC-DJP", name="Ditjen Pelayanan", kind="echelon_i", echelon=1)
-    jabar = add_unit(
-        es1, code="KC-JABAR", name="Kanwil Jawa Barat", kind="regional_office", echelon=2
-    )
-    jatim = add_unit(
-        es1, code="KC-JATIM", name="Kanwil Jawa Timur", kind="regional_office", echelon=2
-    )
-    bandung = add_unit(
-        jabar, code="KC-BDG", name="Satker Bandung", kind="satker", echelon=3, region="Bandung"
-    )
-    bogor = add_unit(
-        jabar, code="KC-BGR", name="Satker Bogor", kind="satker", echelon=3, region="Bogor"
-    )
-    surabaya = add_unit(jatim, code="KC-SBY", name="Satker Surabaya", kind="satker", echelon=3)
-    itjen = add_unit(agency, code="KC-ITJ", name="Inspektorat Jenderal", kind="echelon_i")
-    other = add_unit(None, code="KL", name="Kementerian Lain", kind="ministry")
-    other_satker = add_unit(other, code="KL-SAT", name="Satker Lain", kind="satker", echelon=3)
-    for unit in (bandung, bogor, surabaya, other_satker):
-        ServiceType.objects.create(unit=unit, code="PASPOR", name="Layanan Paspor")
-        ServiceType.objects.create(unit=unit, code="IZIN", name="Layanan Izin Tinggal")
+    """Build the tree, tiers, accounts and roles through the services, as an admin would.
+
+    Two writes are direct: the first system administrator (no one could create it) and the
+    working-group role (see below). The services' audit events are part of the world: a test
+    counts its own with `new_events`.
+    """
+    sysadmin = cast(User, UserFactory(username="sysadmin", home_unit=None))
+    assign(sysadmin, Role.SYSTEM_ADMIN, None)
+    services = [
+        ServiceTypeInput("PASPOR", "Layanan Paspor"),
+        ServiceTypeInput("IZIN", "Layanan Izin Tinggal"),
+    ]
+
+    def unit(parent: Unit | None, code: str, name: str, kind: str, **extra: Any) -> Unit:
+        return unit_create(actor=sysadmin, parent=parent, code=code, name=name, kind=kind, **extra)
+
+    agency = unit(None, "KC", "Kementerian Contoh", "ministry")
+    es1 = unit(agency, "KC-DJP", "Ditjen Pelayanan", "echelon_i", echelon=1)
+    jabar = unit(es1, "KC-JABAR", "Kanwil Jawa Barat", "regional_office", echelon=2)
+    jatim = unit(es1, "KC-JATIM", "Kanwil Jawa Timur", "regional_office", echelon=2)
+
+    def satker(parent: Unit, code: str, name: str, region: str = "") -> Unit:
+        return unit(parent, code, name, "satker", echelon=3, region=region, service_types=services)
+
+    bandung = satker(jabar, "KC-BDG", "Satker Bandung", region="Bandung")
+    bogor = satker(jabar, "KC-BGR", "Satker Bogor", region="Bogor")
+    surabaya = satker(jatim, "KC-SBY", "Satker Surabaya")
+    itjen = unit(agency, "KC-ITJ", "Inspektorat Jenderal", "echelon_i")
+    other = unit(None, "KL", "Kementerian Lain", "ministry")
+    other_satker = satker(other, "KL-SAT", "Satker Lain")
     # Refresh: adding children changes the parents' numchild.
-    agency.refresh_from_db()
-    tier_kanwil = ReviewTier.objects.create(agency=agency, code="kanwil", name="Kanwil", rank=10)
-    tier_tpi = ReviewTier.objects.create(agency=agency, code="tpi", name="TPI", rank=30)
-    tier_tpn = ReviewTier.objects.create(agency=None, code="tpn", name="TPN", rank=90)
+    for parent in (agency, es1, jabar, jatim, other):
+        parent.refresh_from_db()
+    # The national tier first: an agency's tiers rank below it.
+    tier_tpn = review_tier_create(actor=sysadmin, agency=None, code="tpn", name="TPN", rank=90)
+    tier_kanwil = review_tier_create(
+        actor=sysadmin, agency=agency, code="kanwil", name="Kanwil", rank=10
+    )
+    tier_tpi = review_tier_create(actor=sysadmin, agency=agency, code="tpi", name="TPI", rank=30)
 
     def user(username: str, home: Unit | None) -> User:
-        return cast(User, UserFactory(username=username, home_unit=home))
+        return user_create(
+            actor=sysadmin,
+            username=username,
+            email=f"{username}@example.go.id",
+            full_name=username.replace("_", " ").title(),
+            home_unit=home,
+            password=DEFAULT_PASSWORD,
+            send_welcome=False,
+        )
 
     users = {
-        "sysadmin": user("sysadmin", None),
+        "sysadmin": sysadmin,
         "agency_admin": user("agency_admin", agency),
         "operator": user("operator", bandung),
         "wg_member": user("wg_member", bandung),
@@ -127,23 +163,24 @@ def build_world() -> World:
         "other_operator": user("other_operator", bogor),
         "outsider": user("outsider", other_satker),
     }
-    assign(users["sysadmin"], Role.SYSTEM_ADMIN, None)
-    assign(users["agency_admin"], Role.AGENCY_ADMIN, agency, covers_subtree=True)
-    assign(users["operator"], Role.UNIT_OPERATOR, bandung)
+
+    def role(username: str, name: str, on: Unit | None, **extra: Any) -> None:
+        role_assign(actor=sysadmin, user=users[username], role=name, unit=on, **extra)
+
+    role("agency_admin", Role.AGENCY_ADMIN, agency, covers_subtree=True)
+    role("operator", Role.UNIT_OPERATOR, bandung)
+    # Written directly: the service accepts only areas a loaded framework declares, accounts
+    # sits below frameworks and cannot load one, and the world is also built where no
+    # framework is loaded (the backup test, the benches). test_working_group_areas proves
+    # role_assign accepts these areas once the tiny framework is loaded.
     assign(users["wg_member"], Role.WORKING_GROUP, bandung, lke_areas=["1", "2"])
-    assign(users["unit_head"], Role.UNIT_HEAD, bandung)
-    assign(
-        users["kanwil_reviewer"],
-        Role.REVIEWER,
-        jabar,
-        covers_subtree=True,
-        review_tier=tier_kanwil,
-    )
-    assign(users["tpi_reviewer"], Role.REVIEWER, agency, covers_subtree=True, review_tier=tier_tpi)
-    assign(users["tpn"], Role.NATIONAL_EVALUATOR, None, review_tier=tier_tpn)
-    assign(users["viewer"], Role.VIEWER, bandung)
-    assign(users["other_operator"], Role.UNIT_OPERATOR, bogor)
-    assign(users["outsider"], Role.UNIT_OPERATOR, other_satker)
+    role("unit_head", Role.UNIT_HEAD, bandung)
+    role("kanwil_reviewer", Role.REVIEWER, jabar, covers_subtree=True, review_tier=tier_kanwil)
+    role("tpi_reviewer", Role.REVIEWER, agency, covers_subtree=True, review_tier=tier_tpi)
+    role("tpn", Role.NATIONAL_EVALUATOR, None, review_tier=tier_tpn)
+    role("viewer", Role.VIEWER, bandung)
+    role("other_operator", Role.UNIT_OPERATOR, bogor)
+    role("outsider", Role.UNIT_OPERATOR, other_satker)
     return World(
         agency=agency,
         eselon1=es1,
@@ -159,4 +196,5 @@ def build_world() -> World:
         tier_tpi=tier_tpi,
         tier_tpn=tier_tpn,
         users=users,
+        audit_mark=AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0,
     )

@@ -217,9 +217,9 @@ def test_unit_import_creates_the_tree_then_a_second_import_changes_nothing(admin
     assert Unit.objects.get_tree().count() == Unit.objects.count()  # tree stays consistent
     assert not Unit.objects.find_problems()[0]
     assert not any(Unit.objects.find_problems())
-    assert AuditEvent.objects.filter(action="unit.created").count() == 2
-    assert AuditEvent.objects.filter(action="unit.updated").count() == 1
-    summary = AuditEvent.objects.get(action="import.units")
+    assert world.new_events().filter(action="unit.created").count() == 2
+    assert world.new_events().filter(action="unit.updated").count() == 1
+    summary = world.new_events().get(action="import.units")
     assert summary.details["created"] == 2
 
     before = state()
@@ -363,9 +363,9 @@ def test_unit_import_adds_service_types_and_a_second_import_changes_nothing(admi
         "ITAS": ("Izin Tinggal Terbatas", True),
     }
     assert services_of("KC-NEW") == {"PASPOR": ("Penerbitan Paspor", True)}
-    updated = AuditEvent.objects.get(action="unit.updated")
+    updated = world.new_events().get(action="unit.updated")
     assert updated.details == {"service_types": ["ITAS"]}
-    created = AuditEvent.objects.get(action="unit.created")
+    created = world.new_events().get(action="unit.created")
     assert created.details["service_types"] == ["PASPOR"]
 
     before = (state(), list(ServiceType.objects.order_by("pk").values_list()))
@@ -396,7 +396,7 @@ def test_unit_import_renames_a_service_type_by_its_code(admin, world):
         "IZIN": ("Layanan Izin Tinggal", True),
     }
     assert Unit.objects.get(code="KC-BGR").name == "Satker Bogor"
-    event = AuditEvent.objects.get(action="unit.updated")
+    event = world.new_events().get(action="unit.updated")
     assert event.details == {"service_types": ["PASPOR"]}
 
 
@@ -604,7 +604,7 @@ def test_user_import_widens_an_existing_role_without_revoking_others(admin, worl
     confirm(admin, "users", dry)
     assignment = world["wg_member"].role_assignments.get()
     assert assignment.lke_areas == ["1", "2", "B"]
-    event = AuditEvent.objects.get(action="role.updated")
+    event = world.new_events().get(action="role.updated")
     assert event.details["lke_areas"] == {"old": ["1", "2"], "new": ["1", "2", "B"]}
 
 

@@ -11,7 +11,6 @@ from zona.accounts import services
 from zona.accounts.access import Perm, manageable_users, units_visible_to, user_can
 from zona.accounts.models import Role, RoleAssignment, Unit, User
 from zona.accounts.testing import UserFactory, assign
-from zona.audit.models import AuditEvent
 from zona.core.errors import PermissionDenied, ValidationFailed
 
 
@@ -29,7 +28,7 @@ def test_unit_create_writes_the_unit_and_its_audit_event(world):
     )
     assert unit.code == "KC-BDG-01"
     assert Unit.objects.get_parent(unit) == world.bandung
-    event = AuditEvent.objects.get(action="unit.created")
+    event = world.new_events().get(action="unit.created")
     assert (event.unit, event.actor, event.target_id) == (unit, world["agency_admin"], str(unit.pk))
 
 
@@ -48,7 +47,7 @@ def test_unit_create_refuses_a_parent_outside_the_whole_subtree_scope(world):
     with pytest.raises(PermissionDenied):
         services.unit_create(actor=admin, parent=world.bandung, code="X", name="X", kind="satker")
     assert not Unit.objects.filter(code="X").exists()
-    assert not AuditEvent.objects.exists()
+    assert not world.new_events().exists()
 
 
 def test_unit_rules(world):
@@ -89,7 +88,7 @@ def test_unit_move_keeps_the_tree_and_scope_right(world):
     assert user_can(world["other_operator"], Perm.UNIT_VIEW, unit)
     assert unit not in units_visible_to(world["kanwil_reviewer"])
     assert not any(Unit.objects.find_problems())
-    assert AuditEvent.objects.filter(action="unit.moved").count() == 1
+    assert world.new_events().filter(action="unit.moved").count() == 1
     with pytest.raises(ValidationFailed) as exc:
         services.unit_update(
             actor=world["sysadmin"],
@@ -122,7 +121,7 @@ def test_unit_update_without_changes_writes_no_event(world):
         echelon=world.bandung.echelon,
         region=world.bandung.region,
     )
-    assert not AuditEvent.objects.exists()
+    assert not world.new_events().exists()
 
 
 def test_service_types_are_upserted_by_code(world):
@@ -142,7 +141,7 @@ def test_service_types_are_upserted_by_code(world):
     )
     types = {s.code: s.is_active for s in world.bandung.service_types.all()}
     assert types == {"PASPOR": False, "IZIN": True, "VISA": True}
-    event = AuditEvent.objects.get(action="unit.updated")
+    event = world.new_events().get(action="unit.updated")
     assert event.details == {"service_types": ["PASPOR", "VISA"]}
 
 
@@ -152,7 +151,7 @@ def test_mfa_setting_only_on_agencies_by_their_admins(world):
     )
     world.agency.refresh_from_db()
     assert world.agency.mfa_required_for_reviewers
-    assert AuditEvent.objects.filter(action="agency.mfa_required_changed").count() == 1
+    assert world.new_events().filter(action="agency.mfa_required_changed").count() == 1
     with pytest.raises(PermissionDenied):
         services.agency_set_mfa_required(
             actor=world["agency_admin"], agency=world.other_agency, required=True
@@ -212,13 +211,13 @@ def test_user_create_and_update(world):
     )
     user.refresh_from_db()
     assert user.check_password("Kata-sandi-yang-kuat-2026")
-    event = AuditEvent.objects.get(action="user.updated")
+    event = world.new_events().get(action="user.updated")
     assert event.details == {
         "full_name": {"old": "Rina W", "new": "Rina Wulandari"},
         "home_unit": {"old": "KC-BDG", "new": "KC-BGR"},
     }
-    assert "Kata-sandi" not in str(list(AuditEvent.objects.values_list("details", flat=True)))
-    assert AuditEvent.objects.filter(action="user.password_set").count() == 1
+    assert "Kata-sandi" not in str(list(world.new_events().values_list("details", flat=True)))
+    assert world.new_events().filter(action="user.password_set").count() == 1
 
 
 def test_admins_cannot_deactivate_themselves(world):
@@ -271,7 +270,7 @@ def test_role_rules(world):
     assert problems(role=Role.UNIT_OPERATOR, unit=world.bandung) == {("role", "duplicate_role")}
     assert problems(role=Role.VIEWER, unit=world.other_satker) == {("unit", "out_of_scope")}
     assert problems(role=Role.NATIONAL_EVALUATOR, unit=None) == {("unit", "out_of_scope")}
-    assert not AuditEvent.objects.exists()
+    assert not world.new_events().exists()
 
     a = services.role_assign(
         actor=admin,
@@ -281,7 +280,7 @@ def test_role_rules(world):
         lke_areas=["b", "3", "1"],
     )
     assert a.lke_areas == ["1", "3", "B"]
-    event = AuditEvent.objects.get(action="role.assigned")
+    event = world.new_events().get(action="role.assigned")
     assert (event.target_id, event.unit) == (str(user.pk), world.bandung)
 
 
@@ -306,7 +305,7 @@ def test_role_revoke(world):
     assignment = world["operator"].role_assignments.get()
     services.role_revoke(actor=admin, assignment=assignment)
     assert not RoleAssignment.objects.filter(pk=assignment.pk).exists()
-    assert AuditEvent.objects.get(action="role.revoked").details["role"] == Role.UNIT_OPERATOR
+    assert world.new_events().get(action="role.revoked").details["role"] == Role.UNIT_OPERATOR
     own = admin.role_assignments.get()
     with pytest.raises(ValidationFailed):
         services.role_revoke(actor=admin, assignment=own)
@@ -330,7 +329,7 @@ def test_review_tiers(world):
     with pytest.raises(ValidationFailed):
         services.review_tier_delete(actor=admin, tier=world.tier_kanwil)  # still assigned
     services.review_tier_delete(actor=admin, tier=tier)
-    actions = list(AuditEvent.objects.order_by("id").values_list("action", flat=True))
+    actions = list(world.new_events().order_by("id").values_list("action", flat=True))
     assert actions == ["review_tier.created", "review_tier.updated", "review_tier.deleted"]
 
 
@@ -349,4 +348,4 @@ def test_audit_event_rolls_back_with_the_change(world):
     with pytest.raises(RuntimeError, match="boom"):
         create_then_fail()
     assert not Unit.objects.filter(code="KC-Q").exists()
-    assert not AuditEvent.objects.exists()
+    assert not world.new_events().exists()

@@ -6,7 +6,8 @@ import pytest
 import yaml
 
 from zona.accounts.areas import lke_areas, split_areas
-from zona.accounts.models import RoleAssignment
+from zona.accounts.models import Role, RoleAssignment
+from zona.accounts.services import role_assign
 from zona.assessments.services import working_group_set_areas
 from zona.assessments.sheet import sheet_spec
 from zona.assessments.tests.factories import MINI
@@ -97,3 +98,19 @@ def test_the_working_group_page_names_areas_as_the_framework_does(client_for, wo
         assert f">{name}</label>" in html
     # The member's change counts under her area's name.
     assert "Area 1 · Manajemen Perubahan: 1" in html
+
+
+def test_the_worlds_working_group_areas_pass_the_service_once_a_framework_is_loaded(
+    world, framework
+):
+    # build_world writes the working-group role directly (it runs before any framework is
+    # loaded); these are areas role_assign accepts as soon as the tiny framework is.
+    areas = _member(world).lke_areas
+    given = role_assign(
+        actor=world["sysadmin"],
+        user=world["viewer"],
+        role=Role.WORKING_GROUP,
+        unit=world.bandung,
+        lke_areas=areas,
+    )
+    assert given.lke_areas == areas == ["1", "2"]
