@@ -138,6 +138,16 @@ def _page_patterns() -> list[str]:
     return out
 
 
+LIST_PAGES = {
+    "/",
+    "/assessments/",
+    "/assessments/periods/",
+    "/audit/",
+    "/manage/agencies/",
+    "/manage/users/",
+    "/surveys/",
+    "/surveys/instruments/",
+}
 PAGE_PARAMS = ["page", "year", "unit", "service", "period", "tier", "s", "items", "under"]
 
 
@@ -145,12 +155,15 @@ PAGE_PARAMS = ["page", "year", "unit", "service", "period", "tier", "s", "items"
 def test_pages_with_bad_numbers_never_give_a_500(world: World, value: str) -> None:
     client = Client(raise_request_exception=False)
     client.force_login(world["sysadmin"])
-    failures, shown = [], 0
+    failures, shown = [], set()
     for route in _page_patterns():
         for path in {_fill(route, "1"), _fill(route, HUGE_ID)}:
             response = client.get(path, dict.fromkeys(PAGE_PARAMS, value))
             if response.status_code >= 500:
                 failures.append((path, response.status_code))
-            shown += response.status_code == 200
+            if response.status_code == 200:
+                shown.add(path)
     assert failures == [], "\n".join(map(str, failures))
-    assert shown >= 15  # the walk reached the list pages that read these parameters
+    # The walk reached the list pages that read these parameters (detail pages named by id
+    # depend on the database's sequences, so they are not counted on).
+    assert shown >= LIST_PAGES, LIST_PAGES - shown
