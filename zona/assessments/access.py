@@ -40,7 +40,7 @@ from zona.assessments.models import (
 from zona.assessments.selectors import deadline_for
 from zona.assessments.sheet import ItemSpec
 from zona.core.api.params import int_or_none
-from zona.core.errors import PermissionDenied
+from zona.core.errors import PermissionDenied, Refusal
 
 
 def _int(value: object) -> int:
@@ -208,36 +208,43 @@ def sheet_rights(user: User, assessment: Assessment) -> SheetRights:
     )
 
 
-def sheet_lock_reason(assessment: Assessment) -> str | None:
+def sheet_lock_reason(assessment: Assessment) -> Refusal | None:
     """Why the unit layer is read-only for everyone right now, or None."""
     if assessment.period.status == PeriodStatus.CLOSED:
-        return _("The period is closed; the sheet can no longer be changed.")
+        return Refusal(
+            "period_closed", _("The period is closed; the sheet can no longer be changed.")
+        )
     if assessment.status == AssessmentStatus.SUBMITTED:
-        return _("The sheet was submitted. It stays read-only until a reviewer returns items.")
+        return Refusal(
+            "submitted",
+            _("The sheet was submitted. It stays read-only until a reviewer returns items."),
+        )
     return None
 
 
 def unit_item_lock_reason(
     rights: SheetRights, assessment: Assessment, item: ItemSpec
-) -> str | None:
+) -> Refusal | None:
     """Why this user may not change this item of the unit layer, or None if they may."""
     if not rights.can_edit:
-        return _("You can view this sheet but not change it.")
+        return Refusal("view_only", _("You can view this sheet but not change it."))
     if not rights.may_edit_area(item.area):
-        return _("This item belongs to area %(area)s, which is assigned to other members.") % {
-            "area": item.area
-        }
+        return Refusal(
+            "other_area",
+            _("This item belongs to area %(area)s, which is assigned to other members.")
+            % {"area": item.area},
+        )
     reason = sheet_lock_reason(assessment)
     if reason:
         return reason
     if not assessment.item_reopened(item.code):
-        return _("Only the items the reviewer returned can be changed.")
+        return Refusal("not_returned", _("Only the items the reviewer returned can be changed."))
     return None
 
 
 def review_lock_reason(
     assessment: Assessment, tier: ReviewTier, *, today: dt.date | None = None
-) -> str | None:
+) -> Refusal | None:
     """Why the layer of `tier` cannot be changed now (for anyone), or None.
 
     Reviewers answer while the sheet is submitted: not before the unit submits, and not while
@@ -246,22 +253,33 @@ def review_lock_reason(
     agency's deadline does not apply to it. A closed period locks every layer.
     """
     if assessment.period.status == PeriodStatus.CLOSED:
-        return _("The period is closed; the sheet can no longer be changed.")
+        return Refusal(
+            "period_closed", _("The period is closed; the sheet can no longer be changed.")
+        )
     if assessment.status == AssessmentStatus.DRAFT:
-        return _("Reviewers answer once the unit has submitted its sheet.")
+        return Refusal(
+            "not_submitted", _("Reviewers answer once the unit has submitted its sheet.")
+        )
     if assessment.status == AssessmentStatus.RETURNED:
-        return _(
-            "The sheet is back with the unit for revision; reviewers answer again once the "
-            "unit resubmits it."
+        return Refusal(
+            "returned",
+            _(
+                "The sheet is back with the unit for revision; reviewers answer again once the "
+                "unit resubmits it."
+            ),
         )
     if tier.agency_id is not None:
         deadline = deadline_for(assessment.period, assessment.unit.depth)
         due = deadline.review_deadline if deadline else None
         if due is not None and (today or timezone.localdate()) > due:
-            return _(
-                "The review deadline for this level was %(date)s; ask your agency "
-                "administrator to extend it."
-            ) % {"date": date_format(due, "j F Y")}
+            return Refusal(
+                "review_deadline_passed",
+                _(
+                    "The review deadline for this level was %(date)s; ask your agency "
+                    "administrator to extend it."
+                )
+                % {"date": date_format(due, "j F Y")},
+            )
     return None
 
 

@@ -22,6 +22,25 @@ class Problem:
         return data
 
 
+@dataclass(frozen=True)
+class Refusal:
+    """Why an action is not allowed now: a code for programs and tests, a message for people.
+
+    It renders as its message, so a page shows it where it showed the sentence before.
+    """
+
+    code: str
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
+
+    def problems(self, message: str = "") -> list[Problem]:
+        """The refusal as the problem of an error whose message is `message` (or its own):
+        the same text, so pages show it once, and the code beside the error's class code."""
+        return [Problem(self.code, message or self.message)]
+
+
 class ZonaError(Exception):
     code = "error"
     status = 400

@@ -29,6 +29,7 @@ from zona.assessments.selectors import (
     sheet_scores,
 )
 from zona.assessments.sheet import ItemSpec, display_value, is_incomplete
+from zona.core.errors import Refusal
 from zona.frameworks.scoring import Scorecard, round_half_up
 
 
@@ -77,10 +78,12 @@ class ReviewView(SheetView):
         return next(layer for layer in self.state.layers if layer.tier_id == self.tier.pk)
 
     @cached_property
-    def edit_lock(self) -> str | None:
+    def edit_lock(self) -> Refusal | None:
         """Why the user cannot answer in their layer now, or None."""
         if self.tier is None:
-            return _("You can compare the layers of this sheet but not answer in one.")
+            return Refusal(
+                "no_layer", _("You can compare the layers of this sheet but not answer in one.")
+            )
         return review_lock_reason(self.state.assessment, self.tier)
 
     def card(self, item: ItemSpec) -> dict[str, Any]:

@@ -35,6 +35,7 @@ from zona.assessments.sheet import (
     survey_index_answer,
     text,
 )
+from zona.core.errors import Refusal
 from zona.frameworks.scoring import Scorecard, round_half_up
 
 
@@ -254,5 +255,5 @@ class SheetView:
             "target": scores.target,
         }
 
-    def lock_reason(self) -> str | None:
+    def lock_reason(self) -> Refusal | None:
         return sheet_lock_reason(self.state.assessment)

@@ -21,6 +21,7 @@ from zona.assessments.models import (
 from zona.assessments.selectors.scores import held_predicates
 from zona.assessments.selectors.state import SheetState
 from zona.assessments.sheet import score_value, survey_index_answer
+from zona.core.errors import Refusal
 from zona.frameworks.scoring import score
 
 
@@ -52,24 +53,30 @@ def submission_window(assessment: Assessment) -> Window:
     return Window(period.opens_on, closes, "fill")
 
 
-def submission_refusal(assessment: Assessment, *, now: dt.datetime | None = None) -> str | None:
+def submission_refusal(assessment: Assessment, *, now: dt.datetime | None = None) -> Refusal | None:
     """Why the unit cannot submit now, or None."""
     if assessment.period.status == PeriodStatus.CLOSED:
-        return _("The period is closed.")
+        return Refusal("period_closed", _("The period is closed."))
     if assessment.status == AssessmentStatus.SUBMITTED:
-        return _("The sheet was already submitted.")
+        return Refusal("already_submitted", _("The sheet was already submitted."))
     today = timezone.localdate(now) if now else timezone.localdate()
     window = submission_window(assessment)
     if today < window.opens_on:
-        return _("Submission opens on %(date)s.") % {"date": _date(window.opens_on)}
+        return Refusal(
+            "not_open_yet", _("Submission opens on %(date)s.") % {"date": _date(window.opens_on)}
+        )
     if today > window.closes_on:
         if window.kind == "revision":
-            return _("The revision deadline was %(date)s; ask the reviewer for more time.") % {
-                "date": _date(window.closes_on)
-            }
-        return _("The deadline for this level was %(date)s; ask your agency administrator.") % {
-            "date": _date(window.closes_on)
-        }
+            return Refusal(
+                "revision_deadline_passed",
+                _("The revision deadline was %(date)s; ask the reviewer for more time.")
+                % {"date": _date(window.closes_on)},
+            )
+        return Refusal(
+            "deadline_passed",
+            _("The deadline for this level was %(date)s; ask your agency administrator.")
+            % {"date": _date(window.closes_on)},
+        )
     return None
 
 

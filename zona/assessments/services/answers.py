@@ -100,8 +100,8 @@ def check_unit_edit(
     reason = unit_item_lock_reason(rights, assessment, item)
     if reason:
         if not rights.may_edit_area(item.area):
-            raise PermissionDenied(reason)
-        raise StateError(reason)
+            raise PermissionDenied(str(reason), problems=reason.problems())
+        raise StateError(str(reason), problems=reason.problems())
     return rights
 
 
@@ -110,7 +110,7 @@ def check_review_edit(actor: User, assessment: Assessment, tier: ReviewTier) -> 
     reviewer_tier(actor, assessment.unit, tier)
     reason = review_lock_reason(assessment, tier)
     if reason:
-        raise StateError(reason)
+        raise StateError(str(reason), problems=reason.problems())
 
 
 def answer_save(

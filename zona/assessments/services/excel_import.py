@@ -135,7 +135,7 @@ def answers_import(
                 continue
             reason = unit_item_lock_reason(rights, locked, item)
             if reason:
-                problems.append(Problem("locked", reason, field=code, row=row.row))
+                problems.append(Problem("locked", str(reason), field=code, row=row.row))
                 continue
             current = answer.revision if answer else 0
             if (row.revision or 0) != current and answer is not None:

@@ -78,7 +78,8 @@ def assessment_submit(
         target = _transition(locked, "submit")
         reason = submission_refusal(locked, now=now)
         if reason:
-            raise StateError(_("The sheet was not submitted: %(reason)s") % {"reason": reason})
+            message = _("The sheet was not submitted: %(reason)s") % {"reason": reason}
+            raise StateError(message, problems=reason.problems(message))
         indices = survey_indices(locked) or {}
         counts = submission_counts(load_sheet_state(locked), indices)
         if confirmed is not None and not counts.matches(confirmed):
@@ -152,7 +153,9 @@ def assessment_return(
         reasons = [review_lock_reason(locked, t) for t in candidates]
         acting = next((t for t, r in zip(candidates, reasons, strict=True) if r is None), None)
         if acting is None:
-            raise StateError(_("The sheet was not returned: %(reason)s") % {"reason": reasons[0]})
+            refusal = reasons[0]
+            message = _("The sheet was not returned: %(reason)s") % {"reason": refusal}
+            raise StateError(message, problems=refusal.problems(message) if refusal else None)
         locked.status = target
         locked.returned_items = list(dict.fromkeys(items))
         locked.returned_at = timezone.now()

@@ -63,10 +63,10 @@ def test_a_late_submission_shows_the_reason(client_for, world, assessment):
     )
     head = client_for(world["unit_head"])
     page = head.get(url("submit", assessment.pk)).content.decode()
-    assert 'data-testid="submit-refusal"' in page
+    assert 'data-testid="submit-refusal" data-error="deadline_passed"' in page
     r = head.post(url("submit", assessment.pk), {"confirm": "1"}, follow=True)
     assert Assessment.objects.get(pk=assessment.pk).status == "draft"
-    assert "Batas waktu untuk tingkat ini sudah lewat" in r.content.decode()
+    assert 'role="alert" data-error="deadline_passed"' in r.content.decode()
 
 
 def test_operator_assigns_areas_and_sees_who_did_what(client_for, world, assessment):

@@ -199,7 +199,7 @@ def test_reviewers_wait_for_the_submission(client_for, world, assessment):
     client = client_for(world["tpi_reviewer"])
     html = client.get(review_path(assessment)).content.decode()
     assert "data-zona-autosave" not in html
-    assert "Penilai baru dapat mengisi setelah unit mengirim" in html
+    assert 'data-testid="review-lock" data-error="not_submitted"' in html
     r = client.post(item_path(assessment, "tpi"), {"value": "Ya", "revision": 0})
     assert r.status_code == 409
 
@@ -214,13 +214,14 @@ def test_the_review_deadline_is_respected_with_its_reason(client_for, world, sub
     )
     client = client_for(world["tpi_reviewer"])
     html = client.get(review_path(submitted)).content.decode()
-    assert "Batas waktu reviu untuk tingkat ini sudah lewat" in html
+    assert 'data-testid="review-lock" data-error="review_deadline_passed"' in html
     assert "data-zona-autosave" not in html
     r = client.post(item_path(submitted, "tpi"), {"value": "Tidak", "revision": 0})
     assert r.status_code == 409
-    assert "Batas waktu reviu" in r.content.decode()
-    with pytest.raises(StateError):
+    assert 'data-error="review_deadline_passed"' in r.content.decode()
+    with pytest.raises(StateError) as refused:
         assessment_return(actor=world["tpi_reviewer"], assessment=submitted, reason="x")
+    assert [p.code for p in refused.value.problems] == ["review_deadline_passed"]
     # The national tier evaluates after the agency's review: its deadline does not bind TPN.
     r = client_for(world["tpn"]).post(item_path(submitted, "tpn"), {"value": "Tidak"})
     assert r.status_code == 200
@@ -340,7 +341,7 @@ def test_a_return_needs_items_or_the_whole_sheet_and_a_reason(client_for, world,
     client = client_for(world["tpi_reviewer"])
     r = client.post(return_path(submitted), {"scope": "items", "reason": "x"})
     assert r.status_code == 200
-    assert "Pilih butir yang dikembalikan" in r.content.decode()
+    assert 'role="alert" data-error="no_items"' in r.content.decode()
     r = client.post(return_path(submitted), {"scope": "items", "items": [ITEM], "reason": " "})
     assert r.status_code == 200
     assert "checked" in r.content.decode().split('id="ret-A-p-m-1-a"')[1][:20]

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from zona.assessments.models import AssessmentStatus, PeriodDeadline, PeriodStatus
 from zona.assessments.services import assessment_return, assessment_submit
@@ -32,8 +33,9 @@ def test_a_submission_after_the_level_deadline_is_refused_with_the_reason(world,
     )
     with pytest.raises(StateError) as exc:
         assessment_submit(actor=world["unit_head"], assessment=assessment)
-    # The reason names the date that passed (messages are in Indonesian by default).
-    assert "Batas waktu untuk tingkat ini sudah lewat" in exc.value.message
+    assert [p.code for p in exc.value.problems] == ["deadline_passed"]
+    # The reason names the date that passed.
+    assert date_format(yesterday, "j F Y") in exc.value.message
     assessment.refresh_from_db()
     assert assessment.status == AssessmentStatus.DRAFT
 
@@ -54,7 +56,7 @@ def test_a_submission_before_the_period_opens_is_refused(world, assessment):
     period.save()
     with pytest.raises(StateError) as exc:
         assessment_submit(actor=world["unit_head"], assessment=assessment)
-    assert "Pengiriman dibuka pada" in exc.value.message
+    assert [p.code for p in exc.value.problems] == ["not_open_yet"]
 
 
 def test_a_closed_period_refuses_submission(world, assessment):
@@ -98,7 +100,7 @@ def test_return_and_resubmit_within_the_revision_deadline(world, assessment):
     too_late = timezone.now() + dt.timedelta(days=8)
     with pytest.raises(StateError) as exc:
         assessment_submit(actor=world["unit_head"], assessment=again, now=too_late)
-    assert "Batas waktu perbaikan sudah lewat" in exc.value.message
+    assert [p.code for p in exc.value.problems] == ["revision_deadline_passed"]
 
 
 def _feed_pinned(assessment) -> bool:

@@ -171,7 +171,7 @@ def test_a_submitted_sheet_refuses_saves(client_for, world, assessment):
     client = client_for(world["operator"])
     r = post_item(client, assessment, "A.p.m.1.a", {"value": "Ya", "revision": 0})
     assert r.status_code == 409
-    assert "Lembar kerja sudah dikirim" in r.content.decode()
+    assert 'data-error="submitted"' in r.content.decode()
 
 
 def test_history_shows_who_changed_what(client_for, world, assessment):

@@ -29,7 +29,10 @@ def error_text(exc: ZonaError) -> str:
 
 
 def flash_error(request: HttpRequest, exc: ZonaError) -> None:
-    messages.error(request, error_text(exc))
+    # The problems' codes ride as the message's extra tags: base.html puts them on the
+    # message as data-error, for programs and tests (the text is translated).
+    codes = " ".join(dict.fromkeys(p.code for p in exc.problems))
+    messages.error(request, error_text(exc), extra_tags=codes)
 
 
 def section_param(sections: tuple[str, ...], raw: str | None, default: str = "") -> str:
@@ -63,7 +66,8 @@ def item_refused(
         )
         return render(request, "assessments/_item_status.html", context, status=409)
     if isinstance(exc, (PermissionDenied, StateError)):
-        context.update(state="refused", message=error_text(exc))
+        codes = " ".join(dict.fromkeys(p.code for p in exc.problems))
+        context.update(state="refused", message=error_text(exc), error_codes=codes)
         return render(request, "assessments/_item_status.html", context, status=exc.status)
     context.update(state="invalid", message=error_text(exc))
     return render(request, "assessments/_item_status.html", context, status=400)

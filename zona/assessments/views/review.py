@@ -182,7 +182,11 @@ def return_sheet(request: AuthedRequest, pk: int) -> HttpResponse:
         items = [c for c in request.POST.getlist("items") if c in spec.items]
         reason = request.POST.get("reason", "")
         if scope != "all" and not items:
-            messages.error(request, _("Choose the items to return, or return the whole sheet."))
+            messages.error(
+                request,
+                _("Choose the items to return, or return the whole sheet."),
+                extra_tags="no_items",  # the code, as data-error (see flash_error)
+            )
         else:
             try:
                 assessment_return(

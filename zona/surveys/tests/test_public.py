@@ -122,7 +122,7 @@ def test_errors_keep_the_answers_and_point_to_the_field(client, campaign):
     assert response.status_code == 400
     html = response.content.decode()
     assert 'role="alert"' in html
-    assert "Pilih layanan yang Anda gunakan." in html
+    assert re.search(r'role="alert"[^>]*data-error="required"', html)
     spak = next(v for v in campaign.ordered_versions() if v.instrument.key == "spak")
     assert re.search(rf'name="a-{spak.pk}-Q1" id="a-{spak.pk}-Q1-6" value="6"\s+checked', html)
     assert f'value="{data["key"]}"' in html  # same key: a corrected send is still one response
@@ -139,7 +139,7 @@ def test_not_served_stores_nothing(client, campaign):
 def test_expired_or_forged_token_asks_to_send_again(client, campaign):
     response = client.post(url(campaign), post_data(campaign, t="forged"))
     assert response.status_code == 400
-    assert "Formulir sudah kedaluwarsa" in response.content.decode()
+    assert 'data-error="expired"' in response.content.decode()
     assert not Response.objects.exists()
 
 
@@ -152,9 +152,10 @@ def test_closed_campaign(client, campaign):
     campaign.opens_on = timezone.localdate() + timedelta(days=1)
     campaign.closes_on = timezone.localdate() + timedelta(days=5)
     campaign.save()
-    assert "Survei ini belum atau tidak lagi dibuka" in client.get(url(campaign)).content.decode()
+    assert 'data-error="closed"' in client.get(url(campaign)).content.decode()
     response = client.post(url(campaign), post_data(campaign))
     assert response.status_code == 400
+    assert re.search(r'data-error="[^"]*\bclosed\b', response.content.decode())
     assert not Response.objects.exists()
 
 

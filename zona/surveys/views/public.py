@@ -109,6 +109,8 @@ class PublicForm:
     when: str
     errors: dict[str, str] = field(default_factory=dict)
     general_errors: list[str] = field(default_factory=list)
+    # The problems' codes, on the error summary for programs and tests (the text is translated).
+    error_codes: tuple[str, ...] = ()
 
 
 def _field_names(campaign: Campaign) -> dict[str, str]:
@@ -196,6 +198,7 @@ def build_form(
         when=values.get("when", ""),
         errors=errors,
         general_errors=general,
+        error_codes=tuple(dict.fromkeys(p.code for p in problems or [])),
     )
 
 
@@ -359,7 +362,12 @@ def _submit(request: HttpRequest, campaign: Campaign, lang: str) -> HttpResponse
             return render(
                 request,
                 "surveys/public/message.html",
-                {"campaign": campaign, "lang": lang, "message": result.message},
+                {
+                    "campaign": campaign,
+                    "lang": lang,
+                    "message": result.message,
+                    "code": result.code,
+                },
                 status=result.status,
             )
         return _render_form(

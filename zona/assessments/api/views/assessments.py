@@ -102,7 +102,9 @@ class AssessmentDetailView(APIView):
             assessment=assessment,
             layers=state.layers,
             window=submission_window(assessment),
-            submission_refusal=submission_refusal(assessment),
+            submission_refusal=str(refusal)
+            if (refusal := submission_refusal(assessment))
+            else None,
             survey_suggestions=survey_offers(state, indices),
             submission_counts=submission_counts(state, indices),
             events=workflow_events(assessment),
