@@ -7,13 +7,14 @@ SURVEY_VALIDATE for assessors' work (flagged responses, contacts, validation cal
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db.models import Q
 from django.http import Http404
 
 from zona.accounts.access import Perm, has_perm_anywhere, units_where, user_can
 from zona.accounts.models import Unit
+from zona.core.api.params import int_or_none
 from zona.surveys.models import (
     Campaign,
     CodeBatch,
@@ -45,74 +46,59 @@ def access_campaign_by_id(
     return campaign
 
 
+_Child = TypeVar("_Child", Response, ValidationDraw, Kiosk, CodeBatch, Suggestion)
+
+
+def _child_of_campaign(
+    model: type[_Child], user: Any, campaign: Campaign, child_id: Any, perm: Perm
+) -> _Child:
+    """A row that belongs to an already-authorised campaign, for holders of `perm` on its unit.
+
+    The id is read with the bounded parser, so `²` or a 20-digit id is a 404, not a 500.
+    """
+    pk = int_or_none(child_id)
+    if pk is None or not user_can(user, perm, campaign.unit):
+        raise Http404
+    child = model._default_manager.filter(pk=pk, campaign=campaign).first()
+    if child is None:
+        raise Http404
+    child.campaign = campaign
+    return child
+
+
 def access_response_by_id(user: Any, campaign: Campaign, response_id: Any) -> Response:
     """A response of `campaign`, for assessors (SURVEY_VALIDATE on the campaign's unit)."""
-    try:
-        response = Response.objects.get(pk=int(response_id), campaign=campaign)
-    except (Response.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
-    if not user_can(user, Perm.SURVEY_VALIDATE, campaign.unit):
-        raise Http404
-    response.campaign = campaign
-    return response
+    return _child_of_campaign(Response, user, campaign, response_id, Perm.SURVEY_VALIDATE)
 
 
 def access_draw_by_id(user: Any, campaign: Campaign, draw_id: Any) -> ValidationDraw:
-    try:
-        draw = ValidationDraw.objects.get(pk=int(draw_id), campaign=campaign)
-    except (ValidationDraw.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
-    if not user_can(user, Perm.SURVEY_VALIDATE, campaign.unit):
-        raise Http404
-    draw.campaign = campaign
-    return draw
+    return _child_of_campaign(ValidationDraw, user, campaign, draw_id, Perm.SURVEY_VALIDATE)
 
 
 def access_kiosk_by_id(user: Any, campaign: Campaign, kiosk_id: Any) -> Kiosk:
     """A kiosk of `campaign` for its managers (SURVEY_MANAGE on the campaign's unit)."""
-    try:
-        kiosk = Kiosk.objects.get(pk=int(kiosk_id), campaign=campaign)
-    except (Kiosk.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
-    if not user_can(user, Perm.SURVEY_MANAGE, campaign.unit):
-        raise Http404
-    kiosk.campaign = campaign
-    return kiosk
-
-
-def access_call_by_id(user: Any, draw: ValidationDraw, call_id: Any) -> ValidationCall:
-    try:
-        call = ValidationCall.objects.select_related("contact").get(pk=int(call_id), draw=draw)
-    except (ValidationCall.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
-    if not user_can(user, Perm.SURVEY_VALIDATE, draw.campaign.unit):
-        raise Http404
-    call.draw = draw
-    return call
+    return _child_of_campaign(Kiosk, user, campaign, kiosk_id, Perm.SURVEY_MANAGE)
 
 
 def access_code_batch_by_id(user: Any, campaign: Campaign, batch_id: Any) -> CodeBatch:
     """A batch of one-time codes of `campaign`, for its managers (SURVEY_MANAGE)."""
-    try:
-        batch = CodeBatch.objects.get(pk=int(batch_id), campaign=campaign)
-    except (CodeBatch.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
-    if not user_can(user, Perm.SURVEY_MANAGE, campaign.unit):
-        raise Http404
-    batch.campaign = campaign
-    return batch
+    return _child_of_campaign(CodeBatch, user, campaign, batch_id, Perm.SURVEY_MANAGE)
 
 
 def access_suggestion_by_id(user: Any, campaign: Campaign, suggestion_id: Any) -> Suggestion:
     """A suggestion of `campaign`, for its managers (SURVEY_MANAGE), who moderate it."""
-    try:
-        suggestion = Suggestion.objects.get(pk=int(suggestion_id), campaign=campaign)
-    except (Suggestion.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
-    if not user_can(user, Perm.SURVEY_MANAGE, campaign.unit):
+    return _child_of_campaign(Suggestion, user, campaign, suggestion_id, Perm.SURVEY_MANAGE)
+
+
+def access_call_by_id(user: Any, draw: ValidationDraw, call_id: Any) -> ValidationCall:
+    pk = int_or_none(call_id)
+    if pk is None or not user_can(user, Perm.SURVEY_VALIDATE, draw.campaign.unit):
         raise Http404
-    suggestion.campaign = campaign
-    return suggestion
+    call = ValidationCall.objects.select_related("contact").filter(pk=pk, draw=draw).first()
+    if call is None:
+        raise Http404
+    call.draw = draw
+    return call
 
 
 def instrument_versions_visible_to(user: Any) -> list[InstrumentVersion]:
