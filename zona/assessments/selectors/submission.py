@@ -139,14 +139,18 @@ def submission_counts(
     )
 
 
-def completeness_refusal(counts: SubmissionCounts, period: Period) -> str | None:
+def completeness_refusal(counts: SubmissionCounts, period: Period) -> Refusal | None:
     """Why a period that requires complete sheets refuses this one, or None."""
     if not period.require_complete or (counts.unanswered == 0 and counts.no_evidence == 0):
         return None
-    return _(
-        "This period accepts complete sheets only: %(unanswered)d items are unanswered and "
-        "%(no_evidence)d items have no evidence."
-    ) % {"unanswered": counts.unanswered, "no_evidence": counts.no_evidence}
+    return Refusal(
+        "incomplete",
+        _(
+            "This period accepts complete sheets only: %(unanswered)d items are unanswered and "
+            "%(no_evidence)d items have no evidence."
+        )
+        % {"unanswered": counts.unanswered, "no_evidence": counts.no_evidence},
+    )
 
 
 def _date(value: dt.date) -> str:

@@ -93,7 +93,8 @@ def assessment_submit(
             )
         incomplete = completeness_refusal(counts, locked.period)
         if incomplete:
-            raise StateError(_("The sheet was not submitted: %(reason)s") % {"reason": incomplete})
+            message = _("The sheet was not submitted: %(reason)s") % {"reason": incomplete}
+            raise StateError(message, problems=incomplete.problems(message))
         # An index item the unit left empty goes out with its survey's index as it is now.
         answers_fill_from_surveys(assessment=locked, actor=actor, indices=indices)
         # The campaign that feeds B.I.a/B.II.a can no longer be switched for this year.

@@ -105,11 +105,12 @@ def test_a_period_may_require_complete_sheets(client_for, world, assessment):
     assert response.status_code == 302
     period.refresh_from_db()
     assert period.require_complete
-    with pytest.raises(StateError):
+    with pytest.raises(StateError) as refused:
         assessment_submit(actor=world["unit_head"], assessment=assessment)
+    assert [p.code for p in refused.value.problems] == ["incomplete"]
     page = client_for(world["unit_head"]).get(reverse("assessments:submit", args=[assessment.pk]))
     html = page.content.decode()
-    assert 'data-testid="submit-refusal"' in html
+    assert 'data-testid="submit-refusal" data-error="incomplete"' in html
     assert 'data-testid="submit-button"' not in html
     assessment.refresh_from_db()
     assert assessment.status == AssessmentStatus.DRAFT
