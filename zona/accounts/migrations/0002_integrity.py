@@ -1,5 +1,3 @@
-# Filled in by hand while several people change this app's models at once; regenerate
-# freely once the work has landed.
 """Repair review tiers that could override the national tier (issue 8, §1).
 
 An agency tier may neither share its code with a national tier nor rank at or above the

@@ -1,5 +1,3 @@
-# Filled in by hand while several people change this app's models at once; regenerate
-# freely once the work has landed.
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
