@@ -26,6 +26,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from i18n_fill import untranslated  # scripts/ is on sys.path when run as a script
+
 ROOT = Path(__file__).resolve().parent.parent
 APPS = sorted(p.parent for p in (ROOT / "zona").glob("*/apps.py"))
 problems: list[str] = []
@@ -66,9 +68,7 @@ for path in (ROOT / "zona").rglob("*.py"):
             )
     if re.search(r"\bos\.(environ|getenv)\b", text) and "tests" not in path.parts:
         problems.append(f"{path.relative_to(ROOT)}: reads the environment; use config/env.py")
-    if (path.name == "views.py" or "api" in path.parts or "views" in path.parts) and (
-        "get_object_or_404" in text
-    ):
+    if is_view_module(path) and "get_object_or_404" in text:
         problems.append(
             f"{path.relative_to(ROOT)}: uses get_object_or_404; "
             "use an access_<entity>_by_id function"
@@ -76,39 +76,6 @@ for path in (ROOT / "zona").rglob("*.py"):
 
 env = dict(os.environ, DJANGO_SETTINGS_MODULE="config.settings.test", PYTHONPATH=str(ROOT))
 django_admin = str(ROOT / ".venv" / "bin" / "django-admin")
-
-
-def untranslated(po: Path) -> list[str]:
-    missing: list[str] = []
-    entries = po.read_text(encoding="utf-8").split("\n\n")
-    for entry in entries[1:]:  # the first entry is the header
-        lines = [ln for ln in entry.splitlines() if ln and not ln.startswith("#~")]
-        if not lines:
-            continue
-        fuzzy = any(ln.startswith("#,") and "fuzzy" in ln for ln in lines)
-        msgid = "".join(re.findall(r'"(.*)"', "\n".join(_section(lines, "msgid "))))
-        strs = [
-            "".join(re.findall(r'"(.*)"', "\n".join(_section(lines, key))))
-            for key in ("msgstr ", "msgstr[0] ")
-        ]
-        if msgid and (fuzzy or not any(strs)):
-            missing.append(msgid)
-    return missing
-
-
-def _section(lines: list[str], key: str) -> list[str]:
-    out: list[str] = []
-    taking = False
-    for ln in lines:
-        if ln.startswith(key):
-            taking = True
-            out.append(ln[len(key) :])
-            continue
-        if taking and ln.startswith('"'):
-            out.append(ln)
-        elif taking:
-            break
-    return out
 
 
 # Each app's own catalogue, plus one for the project-wide templates in zona/templates

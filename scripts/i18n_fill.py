@@ -19,6 +19,7 @@ import os
 import re
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,12 +55,21 @@ def _without_guess(lines: list[str]) -> tuple[list[str], list[int]]:
     return kept, [i for i, ln in enumerate(kept) if re.match(r'msgstr(\[\d+\])? ""$', ln)]
 
 
-def fill(po: Path, translations: dict[str, str]) -> list[str]:
-    entries = po.read_text(encoding="utf-8").split("\n\n")
-    missing: list[str] = []
-    out = [entries[0]]
-    for entry in entries[1:]:
-        lines = entry.splitlines()
+@dataclass
+class Entry:
+    """One catalogue entry: its msgid, its lines, and which msgstr lines hold no text."""
+
+    msgid: str
+    lines: list[str]
+    empty: list[int]
+
+
+def parse(text: str) -> tuple[str, list[Entry]]:
+    """The header and the entries of a .po file; a fuzzy guess counts as no translation."""
+    header, *chunks = text.split("\n\n")
+    entries: list[Entry] = []
+    for chunk in chunks:
+        lines = chunk.splitlines()
         msgid_parts: list[str] = []
         taking = False
         for ln in lines:
@@ -70,7 +80,6 @@ def fill(po: Path, translations: dict[str, str]) -> list[str]:
                 msgid_parts.append(ln.strip()[1:-1])
             elif taking:
                 break
-        msgid = _unquote(msgid_parts)
         empty = [i for i, ln in enumerate(lines) if re.match(r'msgstr(\[\d+\])? ""$', ln)]
         # An entry whose msgstr continues on the next line is not empty.
         empty = [i for i in empty if i + 1 >= len(lines) or not lines[i + 1].startswith('"')]
@@ -78,14 +87,30 @@ def fill(po: Path, translations: dict[str, str]) -> list[str]:
             # A fuzzy guess from makemessages is not compiled: it counts as untranslated.
             # Drop the guess (its msgstr and the "#|" previous msgid), keep an empty msgstr.
             lines, empty = _without_guess(lines)
-        if msgid and empty:
-            if msgid in translations:
-                for i in empty:
+        entries.append(Entry(_unquote(msgid_parts), lines, empty))
+    return header, entries
+
+
+def untranslated(po: Path) -> list[str]:
+    """The msgids of `po` that have no Indonesian text (read only; nothing is written)."""
+    _header, entries = parse(po.read_text(encoding="utf-8"))
+    return [e.msgid for e in entries if e.msgid and e.empty]
+
+
+def fill(po: Path, translations: dict[str, str]) -> list[str]:
+    header, entries = parse(po.read_text(encoding="utf-8"))
+    missing: list[str] = []
+    out = [header]
+    for entry in entries:
+        lines = entry.lines
+        if entry.msgid and entry.empty:
+            if entry.msgid in translations:
+                for i in entry.empty:
                     key = lines[i].split(" ", 1)[0]
-                    lines[i] = f"{key} {_quote(translations[msgid])}"
+                    lines[i] = f"{key} {_quote(translations[entry.msgid])}"
                 lines = [ln for ln in lines if not (ln.startswith("#,") and "fuzzy" in ln)]
             else:
-                missing.append(msgid)
+                missing.append(entry.msgid)
         out.append("\n".join(lines))
     po.write_text("\n\n".join(out), encoding="utf-8")
     return missing
