@@ -7,4 +7,6 @@ urlpatterns = [
     path("", include("zona.accounts.api.urls")),
     path("", include("zona.assessments.api.urls")),
     path("", include("zona.surveys.api.urls")),
+    path("", include("zona.notifications.api.urls")),
+    path("", include("zona.workflow.api.urls")),
 ]

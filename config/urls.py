@@ -19,6 +19,8 @@ urlpatterns = [
     path("audit/", include("zona.audit.urls")),
     path("assessments/", include("zona.assessments.urls")),
     path("surveys/", include("zona.surveys.urls")),
+    path("inbox/", include("zona.notifications.urls")),
+    path("review/", include("zona.workflow.urls")),
     # Short public survey links (printed on posters): no login, exempt from the MFA redirect.
     path("s/", include("zona.surveys.public_urls")),
 ]

@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "zona.frameworks",
     "zona.assessments",
     "zona.surveys",
+    "zona.notifications",
+    "zona.workflow",
     "zona.ops",
 ]
 
