@@ -60,3 +60,49 @@ def register_survey_feed(feed: SurveyFeed) -> SurveyFeed:
 
 def survey_feed() -> SurveyFeed:
     return _survey_feed
+
+
+# --- the review chain ------------------------------------------------------------------------
+
+
+class ReviewGate(Protocol):
+    """What the sheet needs from the review chain (zona.workflow fills it; assessments never
+    imports zona.workflow): whether a tier's layer may change now, and why a sheet action
+    is refused for an actor (the one rule behind buttons, services and the API)."""
+
+    def layer_lock(self, assessment: Any, tier: Any, today: Any) -> Any:
+        """A `Refusal` when the layer of `tier` cannot be changed now (for anyone: the
+        tier's review is not open, its window is closed ...), else None. Called after the
+        sheet-level checks of `zona.assessments.access.review_lock_reason`."""
+        ...
+
+    def refusal(self, assessment: Any, action: str, actor: Any) -> Any:
+        """A `Refusal` when `actor` may not do the sheet action (`submit`, `return` ...)
+        now, else None; an action the workflow does not know is refused."""
+        ...
+
+
+class NoReviewChain:
+    """No workflow app: layers follow the sheet's own state; actions are not offered."""
+
+    def layer_lock(self, assessment: Any, tier: Any, today: Any) -> Any:
+        return None
+
+    def refusal(self, assessment: Any, action: str, actor: Any) -> Any:
+        from zona.core.errors import Refusal
+
+        return Refusal("no_workflow", "workflow not installed")
+
+
+_review_gate: ReviewGate = NoReviewChain()
+
+
+def register_review_gate(gate: ReviewGate) -> ReviewGate:
+    """Make `gate` the review chain for every sheet; returns the one it replaces."""
+    global _review_gate  # the registry is this one module-level slot
+    previous, _review_gate = _review_gate, gate
+    return previous
+
+
+def review_gate() -> ReviewGate:
+    return _review_gate

@@ -1,0 +1,19 @@
+"""The workflow's side of `zona.assessments.ports.ReviewGate`, registered in apps.ready()."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from zona.core.errors import Refusal
+
+
+class WorkflowGate:
+    def layer_lock(self, assessment: Any, tier: Any, today: Any) -> Refusal | None:
+        from zona.workflow.services.reviews import reviews_layer_lock
+
+        return reviews_layer_lock(assessment, tier, today)
+
+    def refusal(self, assessment: Any, action: str, actor: Any) -> Refusal | None:
+        from zona.workflow.tables.sheet import sheet_refusal
+
+        return sheet_refusal(assessment, action, actor)

@@ -1,0 +1,7 @@
+# Placeholder: filled in by the selection workstream.
+from django.db import migrations
+
+
+class Migration(migrations.Migration):
+    dependencies = [("workflow", "0007_koefisien")]
+    operations: list = []

@@ -1,0 +1,3 @@
+"""Placeholder: filled in by its workstream."""
+
+__all__: list[str] = []
