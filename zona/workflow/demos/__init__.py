@@ -1,0 +1,1 @@
+"""Demo data of each workflow part (see zona/workflow/demo.py)."""

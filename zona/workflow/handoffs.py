@@ -1,0 +1,48 @@
+"""Hand-offs: who is told what when a sheet moves (issue 10 §9).
+
+Every part of the workflow calls `handoff()` inside the transaction of the change it
+announces. It lands in the recipients' inbox and e-mail through `zona.notifications`
+(wired by the integrator); until then it only keeps the hand-offs of the running
+transaction for tests (`recorded()`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+_recorded: list[dict[str, Any]] = []
+
+
+def handoff(
+    *,
+    kind: str,
+    recipients: Iterable[Any],
+    params: Mapping[str, Any],
+    url: str,
+    key: str,
+    actor: Any = None,
+) -> None:
+    """Tell `recipients` (users) about a hand-off of `kind` (e.g. "sheet.submitted",
+    "review.opened", "sheet.returned", "sheet.resubmitted", "review.completed",
+    "selection.selected", "selection.not_selected", "koefisien.recorded").
+
+    `params` are plain JSON values the message is built from in each recipient's language
+    (unit name, tier name, reason ...); `url` the page to open; `key` makes it idempotent
+    (the same key and recipient are told once, e.g. f"review-opened:{review.pk}:{n}").
+    """
+    _recorded.append(
+        {
+            "kind": kind,
+            "recipients": [getattr(r, "pk", r) for r in recipients],
+            "params": dict(params),
+            "url": url,
+            "key": key,
+            "actor": getattr(actor, "pk", None),
+        }
+    )
+
+
+def recorded() -> list[dict[str, Any]]:
+    """The hand-offs made so far in this process (tests clear it with `recorded().clear()`)."""
+    return _recorded
