@@ -18,11 +18,9 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import Count, Sum
-
 from zona.surveys.anonymity import small_groups_hidden
 from zona.surveys.indices import ItemStat
-from zona.surveys.models import Answer, Campaign, Response
+from zona.surveys.models import Campaign
 from zona.surveys.profile import PROFILE_FIELDS, min_group, profile_questions
 from zona.surveys.selectors import (
     IndexResult,
@@ -30,6 +28,7 @@ from zona.surveys.selectors import (
     TrendPoint,
     index_result,
     progress_by_campaign,
+    tallies,
 )
 
 
@@ -95,14 +94,13 @@ class ProfileBreakdown:
 
 
 def _counts(campaign: Campaign, field: str) -> dict[str, int]:
-    rows = (
-        Response.objects.filter(campaign=campaign, excluded=False)
-        .values(field)
-        .annotate(n=Count("pk"))
-        .order_by()
-        .values_list(field, "n")
-    )
-    return dict(rows)
+    counts: dict[str, int] = {}
+    for (band, excluded), n in tallies.response_counts(
+        (field, "excluded"), campaign=campaign
+    ).items():
+        if not excluded:
+            counts[band] = counts.get(band, 0) + n
+    return counts
 
 
 def profile_breakdown(
@@ -162,17 +160,10 @@ def profile_results(campaign: Campaign, *, language: str = "id", k: int = 0) -> 
         if not visible:
             continue
         sums: dict[tuple[str, int], dict[int, tuple[int, int]]] = defaultdict(dict)
-        lookup = f"response__{question.key}"
-        for row in (
-            Answer.objects.filter(
-                campaign=campaign, counted=True, **{f"{lookup}__in": [c.code for c in visible]}
-            )
-            .values(lookup, "instrument_version_id", "item")
-            .annotate(total=Sum("value"), answered=Count("*"))
-            .order_by()
-        ):
-            key = (row[lookup], row["instrument_version_id"])
-            sums[key][row["item"]] = (row["total"], row["answered"])
+        for (_campaign, band, version_id, item), stat in tallies.band_sums(
+            question.key, [c.code for c in visible], campaign=campaign
+        ).items():
+            sums[(band, version_id)][item] = stat
         for choice in visible:
             n = counts[choice.code]
             out.append(

@@ -7,6 +7,12 @@ queues' batches that are ready (zona.surveys.services.sealed) and queues the nex
 ZONA_SURVEY_CONTACT_FLUSH_SECONDS later (one pending run at a time). Start the clock with
 `manage.py survey_contacts_flush` (`make run` does); a reviewer's draw opens the waiting
 contacts, and a manager the last suggestions of a closed campaign, in any case.
+
+`survey_tallies_fold` keeps the results' running totals (zona.surveys.services.tallies) on
+a clock of its own, ZONA_SURVEY_TALLY_FOLD_SECONDS (10 s unless set): each run folds the
+responses stored since the last one and queues the next. Until a response is folded the
+results read it from its answers, so a late or stopped worker makes pages slower, never
+wrong. `survey_contacts_flush` starts both clocks.
 """
 
 from __future__ import annotations
@@ -17,6 +23,9 @@ from django.conf import settings
 from django.utils import timezone
 from django_tasks import task
 from django_tasks.base import TaskResultStatus
+
+# How often the worker folds new responses into the results' totals, unless set.
+DEFAULT_TALLY_FOLD_SECONDS = 10
 
 
 @task()
@@ -44,4 +53,31 @@ def schedule_sealed_drops_flush() -> bool:
         return False
     run_after = timezone.now() + timedelta(seconds=settings.ZONA_SURVEY_CONTACT_FLUSH_SECONDS)
     sealed_drops_flush.using(run_after=run_after).enqueue()
+    return True
+
+
+@task()
+def survey_tallies_fold() -> int:
+    """Fold the responses stored since the last run into the results' running totals."""
+    from zona.surveys.services.tallies import tallies_fold
+
+    folded = tallies_fold()
+    schedule_tallies_fold()
+    return folded
+
+
+def schedule_tallies_fold() -> bool:
+    """Queue the next fold unless one is pending (database task backend only)."""
+    backend = survey_tallies_fold.get_backend()
+    if not backend.supports_defer:
+        return False
+    from django_tasks_db.models import DBTaskResult
+
+    pending = DBTaskResult.objects.filter(
+        task_path=survey_tallies_fold.module_path, status=TaskResultStatus.READY
+    )
+    if pending.exists():
+        return False
+    seconds = getattr(settings, "ZONA_SURVEY_TALLY_FOLD_SECONDS", DEFAULT_TALLY_FOLD_SECONDS)
+    survey_tallies_fold.using(run_after=timezone.now() + timedelta(seconds=seconds)).enqueue()
     return True

@@ -11,7 +11,8 @@ direction. See docs/surveys.md. The modules:
 - `campaigns`: rounds, their instruments and services, the LKE pin, kiosks;
 - `responses`: responses, answers, one-time codes;
 - `apart`: contacts and suggestions, and the sealed drops they wait in;
-- `validation`: reviewers' draws and calls.
+- `validation`: reviewers' draws and calls;
+- `tallies`: running totals the results and the LKE read instead of the answers.
 """
 
 from zona.surveys.models.apart import (
@@ -51,6 +52,7 @@ from zona.surveys.models.responses import (
     ResponseQuerySet,
     ServedWhen,
 )
+from zona.surveys.models.tallies import BandTally, ItemTally, ResponseTally
 from zona.surveys.models.validation import (
     CallOutcome,
     ValidationCall,
@@ -60,6 +62,7 @@ from zona.surveys.models.validation import (
 __all__ = [
     "SHORT_ALPHABET",
     "Answer",
+    "BandTally",
     "CallOutcome",
     "Campaign",
     "CampaignInstrument",
@@ -71,12 +74,14 @@ __all__ = [
     "Flag",
     "Instrument",
     "InstrumentVersion",
+    "ItemTally",
     "Kiosk",
     "LkeFeedPin",
     "Measure",
     "OneTimeCode",
     "Response",
     "ResponseQuerySet",
+    "ResponseTally",
     "ServedWhen",
     "Suggestion",
     "SuggestionDrop",

@@ -77,6 +77,9 @@ class Response(models.Model):
         verbose_name=_("excluded by"),
     )
     excluded_at = models.DateTimeField(_("excluded at"), null=True, blank=True)
+    # Folded into the running totals (models.tallies) by the worker; until then readers add
+    # it from its answers, found through the partial index below.
+    tallied = models.BooleanField(default=False, db_default=False, editable=False)
 
     objects = ResponseQuerySet.as_manager()
 
@@ -89,6 +92,9 @@ class Response(models.Model):
             ),
             models.Index(
                 fields=["campaign"], condition=Q(flagged=True), name="surveys_resp_flagged"
+            ),
+            models.Index(
+                fields=["campaign"], condition=Q(tallied=False), name="surveys_resp_untallied"
             ),
         ]
 

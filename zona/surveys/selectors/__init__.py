@@ -8,11 +8,14 @@ modules:
 - `results`: indices per instrument, item, service and over time, computed in SQL;
 - `lke`: the round feeding the unit's LKE, its IPAK and IPKP, the SKM rounds, the audited
   history of that choice;
+- `tallies`: the sums and counts of the results, from the running totals (and their
+  scanning twins);
 - `exports`: the response export's rows;
 - `review`: flagged responses, validation calls, code batches and suggestions of a
   campaign, as the staff pages page through them (imported from the module itself).
 """
 
+from zona.surveys.selectors import tallies
 from zona.surveys.selectors.campaigns import (
     campaign_with_details,
     campaigns_for,
@@ -80,6 +83,7 @@ __all__ = [
     "results_by_service",
     "skm_rounds",
     "survey_indices_for",
+    "tallies",
     "unit_trend",
     "with_instruments",
 ]

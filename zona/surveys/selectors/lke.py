@@ -7,20 +7,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, QuerySet, Sum
-
 from zona.accounts.models import Unit
 from zona.audit.models import AuditEvent
 from zona.surveys.indices import ItemStat, rounded
-from zona.surveys.models import Answer, Campaign, LkeFeedPin, Measure
+from zona.surveys.models import Campaign, LkeFeedPin, Measure
+from zona.surveys.selectors import tallies
 from zona.surveys.selectors.campaigns import with_instruments
 from zona.surveys.selectors.results import compute_index
-
-
-def _measure_answers(measure: str) -> QuerySet[Answer]:
-    return Answer.objects.filter(
-        campaign=OuterRef("pk"), counted=True, instrument_version__instrument__measures=measure
-    )
 
 
 def _campaign_index(campaign: Campaign, measure: str) -> Decimal | None:
@@ -29,13 +22,10 @@ def _campaign_index(campaign: Campaign, measure: str) -> Decimal | None:
         return None
     version = versions[0]
     sums = {
-        row["item"]: (row["total"], row["answered"])
-        for row in Answer.objects.filter(
-            campaign=campaign, instrument_version=version, counted=True
-        )
-        .values("item")
-        .annotate(total=Sum("value"), answered=Count("*"))
-        .order_by()
+        item: stat
+        for (item,), stat in tallies.item_sums(
+            ("item",), campaign=campaign, answer_filters={"instrument_version": version}
+        ).items()
     }
     stats = [
         ItemStat(code, *sums.get(position, (0, 0)))
@@ -66,7 +56,7 @@ def lke_source_campaign(
         return marked
     return (
         campaigns.filter(is_test=False)
-        .filter(Exists(_measure_answers(measure)))
+        .filter(tallies.has_counted_answers(measure))
         .order_by("-closes_on", "-pk")
         .first()
     )
@@ -103,7 +93,7 @@ def skm_rounds(unit: Unit, year: int) -> int:
     """
     spans = sorted(
         Campaign.objects.filter(unit=unit, year=year, is_test=False)
-        .filter(Exists(_measure_answers(Measure.IKM)))
+        .filter(tallies.has_counted_answers(Measure.IKM))
         .values_list("opens_on", "closes_on")
     )
     rounds = 0

@@ -6,12 +6,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Sum
 
 from zona.accounts.models import ServiceType
-from zona.surveys.models import Campaign, CampaignService, Channel, Response
+from zona.surveys.models import Campaign, CampaignService, Channel
+from zona.surveys.selectors import tallies
 
 
 @dataclass(frozen=True)
@@ -63,17 +63,17 @@ class Progress:
 
 def campaign_progress(campaign: Campaign) -> Progress:
     """Counted, excluded and still-flagged responses per service against its sample target."""
-    rows = (
-        Response.objects.filter(campaign=campaign)
-        .values("service_type_id")
-        .annotate(
-            counted=Count("pk", filter=Q(excluded=False)),
-            excluded_n=Count("pk", filter=Q(excluded=True)),
-            flagged_n=Count("pk", filter=Q(flagged=True, excluded=False)),
-        )
-        .order_by()
-    )
-    counts: dict[int, Any] = {row["service_type_id"]: row for row in rows}
+    counts: dict[int, dict[str, int]] = {}
+    for (sid, excluded, flagged), n in tallies.response_counts(
+        ("service_type_id", "excluded", "flagged"), campaign=campaign
+    ).items():
+        row = counts.setdefault(sid, {"counted": 0, "excluded_n": 0, "flagged_n": 0})
+        if excluded:
+            row["excluded_n"] += n
+        else:
+            row["counted"] += n
+            if flagged:
+                row["flagged_n"] += n
     services = []
     for service in campaign.services.all():
         row = counts.get(service.service_type_id, {})
@@ -93,13 +93,12 @@ def campaign_progress(campaign: Campaign) -> Progress:
 def progress_by_campaign(campaign_ids: Iterable[int]) -> dict[int, tuple[int, int]]:
     """campaign id -> (counted responses, total sample target), in two queries for a list."""
     ids = list(campaign_ids)
-    counted = dict(
-        Response.objects.filter(campaign_id__in=ids, excluded=False)
-        .values("campaign_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-        .values_list("campaign_id", "n")
-    )
+    counted: dict[int, int] = {}
+    for (cid, excluded), n in tallies.response_counts(
+        ("campaign_id", "excluded"), campaign_id__in=ids
+    ).items():
+        if not excluded:
+            counted[cid] = counted.get(cid, 0) + n
     targets = dict(
         CampaignService.objects.filter(campaign_id__in=ids)
         .values("campaign_id")
@@ -129,9 +128,14 @@ class ChannelShare:
 
 def channel_share(campaign: Campaign) -> ChannelShare:
     """Counted responses by channel: the kiosk share is shown apart from the public link's."""
-    row = Response.objects.filter(campaign=campaign, excluded=False).aggregate(
-        counted=Count("pk"),
-        kiosk=Count("pk", filter=Q(channel=Channel.KIOSK)),
-        kiosk_flagged=Count("pk", filter=Q(channel=Channel.KIOSK, flagged=True)),
-    )
-    return ChannelShare(row["counted"], row["kiosk"], row["kiosk_flagged"])
+    counted = kiosk = kiosk_flagged = 0
+    for (channel, flagged, excluded), n in tallies.response_counts(
+        ("channel", "flagged", "excluded"), campaign=campaign
+    ).items():
+        if excluded:
+            continue
+        counted += n
+        if channel == Channel.KIOSK:
+            kiosk += n
+            kiosk_flagged += n if flagged else 0
+    return ChannelShare(counted, kiosk, kiosk_flagged)

@@ -1,8 +1,9 @@
 """Indices computed in the database: per instrument, per item, per service and over time.
 
-Indices never load answers into Python: SQL sums and counts each item over the partial
-index on counted answers, and the pure functions of `indices` turn those into IPAK, IPKP and
-IKM. One query per page section, whatever the number of responses. What of them may be
+Indices never load answers into Python: each item's sum and count come from the running
+totals (selectors.tallies: the folded rows plus the responses not folded yet), and the pure
+functions of `indices` turn those into IPAK, IPKP and IKM. One query per page section,
+whatever the number of responses. What of them may be
 shown (groups of at least k) is decided in zona.surveys.reporting.
 """
 
@@ -12,11 +13,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Sum
-
 from zona.accounts.models import ServiceType, Unit
 from zona.surveys.indices import ItemStat, ikm, ikm_grade, perception_index, rounded
-from zona.surveys.models import Answer, Campaign, InstrumentVersion, Response
+from zona.surveys.models import Campaign, InstrumentVersion
+from zona.surveys.selectors import tallies
 from zona.surveys.selectors.campaigns import with_instruments
 
 
@@ -93,19 +93,15 @@ def campaign_results(
     campaign: Campaign, *, service_type_id: int | None = None, language: str = "id"
 ) -> list[IndexResult]:
     """Per instrument of the campaign: its items' means and its index, over counted answers."""
-    answers = Answer.objects.filter(campaign=campaign, counted=True)
-    responses = Response.objects.filter(campaign=campaign, excluded=False)
+    filters: dict[str, object] = {"campaign": campaign}
     if service_type_id is not None:
-        answers = answers.filter(service_type_id=service_type_id)
-        responses = responses.filter(service_type_id=service_type_id)
+        filters["service_type_id"] = service_type_id
     sums: dict[int, dict[int, tuple[int, int]]] = defaultdict(dict)
-    for row in (
-        answers.values("instrument_version_id", "item")
-        .annotate(total=Sum("value"), answered=Count("*"))
-        .order_by()
-    ):
-        sums[row["instrument_version_id"]][row["item"]] = (row["total"], row["answered"])
-    respondents = responses.count()
+    for (version_id, item), stat in tallies.item_sums(
+        ("instrument_version_id", "item"), **filters
+    ).items():
+        sums[version_id][item] = stat
+    respondents = tallies.response_counts(("excluded",), **filters).get((False,), 0)
     return [
         index_result(version, sums.get(version.pk, {}), respondents, language)
         for version in campaign.ordered_versions()
@@ -122,21 +118,17 @@ class ServiceIndex:
 def results_by_service(campaign: Campaign, *, language: str = "id") -> list[ServiceIndex]:
     """Every service of the campaign with each instrument's index: two queries in all."""
     sums: dict[tuple[int, int], dict[int, tuple[int, int]]] = defaultdict(dict)
-    for row in (
-        Answer.objects.filter(campaign=campaign, counted=True)
-        .values("instrument_version_id", "service_type_id", "item")
-        .annotate(total=Sum("value"), answered=Count("*"))
-        .order_by()
-    ):
-        key = (row["service_type_id"], row["instrument_version_id"])
-        sums[key][row["item"]] = (row["total"], row["answered"])
-    respondents = dict(
-        Response.objects.filter(campaign=campaign, excluded=False)
-        .values("service_type_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-        .values_list("service_type_id", "n")
-    )
+    for (sid, version_id, item), stat in tallies.item_sums(
+        ("service_type_id", "instrument_version_id", "item"), campaign=campaign
+    ).items():
+        sums[(sid, version_id)][item] = stat
+    respondents = {
+        sid: n
+        for (sid, excluded), n in tallies.response_counts(
+            ("service_type_id", "excluded"), campaign=campaign
+        ).items()
+        if not excluded
+    }
     versions = campaign.ordered_versions()
     out = []
     for service in campaign.services.all():
@@ -164,16 +156,10 @@ def unit_trend(unit: Unit) -> tuple[list[str], list[TrendPoint]]:
         with_instruments(Campaign.objects.filter(unit=unit)).order_by("opens_on", "pk")
     )
     sums: dict[tuple[int, int], dict[int, tuple[int, int]]] = defaultdict(dict)
-    for row in (
-        Answer.objects.filter(campaign__unit=unit, counted=True)
-        .values("campaign_id", "instrument_version_id", "item")
-        .annotate(total=Sum("value"), answered=Count("*"))
-        .order_by()
-    ):
-        sums[(row["campaign_id"], row["instrument_version_id"])][row["item"]] = (
-            row["total"],
-            row["answered"],
-        )
+    for (campaign_id, version_id, item), stat in tallies.item_sums(
+        ("campaign_id", "instrument_version_id", "item"), campaign__unit=unit
+    ).items():
+        sums[(campaign_id, version_id)][item] = stat
     keys: list[str] = []
     points = []
     for campaign in campaigns:

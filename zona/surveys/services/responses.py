@@ -36,6 +36,7 @@ from zona.surveys.profile import clean_profile
 from zona.surveys.services.common import check_perm, normalize_code
 from zona.surveys.services.contacts import contact_leave
 from zona.surveys.services.feedback import suggestion_leave
+from zona.surveys.services.tallies import tally_change
 
 # --- public submissions -------------------------------------------------------------------
 
@@ -245,12 +246,13 @@ def response_exclude(*, actor: Any, response: Response, reason: str) -> Response
             raise StateError(_("Only a flagged response can be excluded."))
         if response.excluded:
             raise StateError(_("The response is already excluded."))
-        response.excluded = True
-        response.exclusion_reason = reason.strip()
-        response.excluded_by = actor
-        response.excluded_at = timezone.now()
-        response.save()
-        Answer.objects.filter(response=response).update(counted=False)
+        with tally_change(response):
+            response.excluded = True
+            response.exclusion_reason = reason.strip()
+            response.excluded_by = actor
+            response.excluded_at = timezone.now()
+            response.save()
+            Answer.objects.filter(response=response).update(counted=False)
         audit_record(
             actor=actor,
             action="survey.response_excluded",
@@ -268,12 +270,13 @@ def response_restore(*, actor: Any, response: Response, reason: str = "") -> Res
         if not response.excluded:
             raise StateError(_("The response is not excluded."))
         previous = response.exclusion_reason
-        response.excluded = False
-        response.exclusion_reason = ""
-        response.excluded_by = None
-        response.excluded_at = None
-        response.save()
-        Answer.objects.filter(response=response).update(counted=True)
+        with tally_change(response):
+            response.excluded = False
+            response.exclusion_reason = ""
+            response.excluded_by = None
+            response.excluded_at = None
+            response.save()
+            Answer.objects.filter(response=response).update(counted=True)
         audit_record(
             actor=actor,
             action="survey.response_restored",
