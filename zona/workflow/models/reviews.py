@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+__all__ = ["Recommendation", "SignOffRole", "TierReview", "TierReviewStatus", "TierSignOff"]
+
 
 class TierReviewStatus(models.TextChoices):
     WAITING = "waiting", _("Waiting for the tier below")
@@ -73,3 +75,38 @@ class TierReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assessment_id}@{self.tier_id} {self.status}"
+
+
+class SignOffRole(models.TextChoices):
+    LEAD = "lead", _("Team lead")
+    CONTROLLER = "controller", _("Technical controller")
+
+
+class TierSignOff(models.Model):
+    """One sign-off of a tier's review: the team lead's, then (where the step uses one) the
+    technical controller's, which completes it. Kept when the review reopens (a send-back,
+    a stale completion): the sign-offs that count are those after its last opening."""
+
+    review = models.ForeignKey(
+        TierReview, on_delete=models.CASCADE, related_name="sign_offs", verbose_name=_("review")
+    )
+    role = models.CharField(_("signed as"), max_length=16, choices=SignOffRole)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("signed by"),
+    )
+    recommendation = models.CharField(
+        _("recommendation"), max_length=16, choices=Recommendation, blank=True
+    )
+    note = models.TextField(_("note"), blank=True)
+    at = models.DateTimeField(_("time"))
+
+    class Meta:
+        verbose_name = _("tier review sign-off")
+        verbose_name_plural = _("tier review sign-offs")
+        ordering = ["review_id", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.review_id} {self.role} {self.signed_by_id}"

@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
-from zona.assessments.models import Assessment
-from zona.workflow.models import TierReview, TierReviewStatus
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q
+
+from zona.assessments.models import AnswerChange, Assessment, EvidenceLink
+from zona.assessments.sheet import display_value, sheet_spec
+from zona.workflow.models import TierReview, TierReviewStatus, WorkflowEvent
 
 
 def holding_review(assessment: Assessment) -> TierReview | None:
@@ -19,3 +26,155 @@ def holding_review(assessment: Assessment) -> TierReview | None:
         .order_by("position")
         .first()
     )
+
+
+# --- the sheet's tier reviews -------------------------------------------------------------------
+
+
+def reviews_of(assessment: Assessment) -> list[TierReview]:
+    """The sheet's tier reviews in chain order (empty: the sheet has no chain)."""
+    return list(
+        TierReview.objects.select_related("tier", "step", "completed_by")
+        .filter(assessment=assessment)
+        .order_by("position")
+    )
+
+
+# --- return rounds ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RoundChange:
+    item_code: str
+    field: str  # "value", "note", "file_added", "file_removed"
+    before: str
+    after: str
+    by: str
+    at: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class ReturnRound:
+    """One return of the sheet to the unit and what the unit did until it resubmitted."""
+
+    number: int
+    returned_at: dt.datetime
+    returned_by: str
+    tier: str
+    items: tuple[str, ...]  # empty: the whole sheet
+    reason: str
+    resubmitted_at: dt.datetime | None
+    changes: tuple[RoundChange, ...] = ()
+
+    @property
+    def revised_items(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(change.item_code for change in self.changes))
+
+
+def _name(user: Any) -> str:
+    if user is None:
+        return ""
+    return str(getattr(user, "display_name", "") or user.get_username())
+
+
+def return_rounds(assessment: Assessment) -> list[ReturnRound]:
+    """Every return of the sheet (from its WorkflowEvents), oldest first, each with the
+    unit's answer and file changes between the return and the resubmission that followed.
+    Three queries whatever the number of rounds."""
+    spec = sheet_spec(assessment.period.framework)
+    events = list(
+        WorkflowEvent.objects.filter(
+            assessment=assessment, subject_kind="assessment", action__in=["submit", "return"]
+        )
+        .select_related("actor", "tier")
+        .order_by("at", "id")
+    )
+    returns = [e for e in events if e.action == "return"]
+    if not returns:
+        return []
+    start = returns[0].at
+    changes = list(
+        AnswerChange.objects.filter(
+            assessment=assessment, layer__tier__isnull=True, changed_at__gte=start
+        )
+        .select_related("changed_by")
+        .order_by("changed_at", "id")
+    )
+    links = list(
+        EvidenceLink.objects.filter(assessment=assessment)
+        .filter(Q(linked_at__gte=start) | Q(unlinked_at__gte=start))
+        .select_related("evidence", "linked_by", "unlinked_by")
+    )
+    rounds = []
+    for number, event in enumerate(returns, start=1):
+        resubmit = next((e for e in events if e.action == "submit" and e.at > event.at), None)
+        end = resubmit.at if resubmit else None
+
+        def within(at: dt.datetime | None, begin: dt.datetime = event.at, until: Any = end) -> bool:
+            return at is not None and at >= begin and (until is None or at <= until)
+
+        found: list[RoundChange] = []
+        for change in changes:
+            if within(change.changed_at):
+                item = spec.items.get(change.item_code)
+                show = (
+                    (lambda v, it=item: display_value(it, v) if it else str(v or ""))
+                    if change.field == "value"
+                    else (lambda v: str(v or ""))
+                )
+                found.append(
+                    RoundChange(
+                        change.item_code,
+                        str(change.field),
+                        show(change.before),
+                        show(change.after),
+                        _name(change.changed_by),
+                        change.changed_at,
+                    )
+                )
+        for link in links:
+            title = link.evidence.title
+            if within(link.linked_at):
+                found.append(
+                    RoundChange(
+                        link.item_code,
+                        "file_added",
+                        "",
+                        title,
+                        _name(link.linked_by),
+                        link.linked_at,
+                    )
+                )
+            if within(link.unlinked_at):
+                found.append(
+                    RoundChange(
+                        link.item_code,
+                        "file_removed",
+                        title,
+                        "",
+                        _name(link.unlinked_by),
+                        link.unlinked_at,
+                    )
+                )
+        found.sort(key=lambda c: (c.at or event.at, c.item_code))
+        rounds.append(
+            ReturnRound(
+                number=number,
+                returned_at=event.at,
+                returned_by=_name(event.actor),
+                tier=event.tier.name if event.tier else "",
+                items=tuple(event.items or ()),
+                reason=event.reason,
+                resubmitted_at=end,
+                changes=tuple(found),
+            )
+        )
+    return rounds
+
+
+def revised_since_return(rounds: list[ReturnRound]) -> frozenset[str]:
+    """The items the unit changed in the last return round, once it resubmitted (the
+    reviewer's "revised since return" markers)."""
+    if not rounds or rounds[-1].resubmitted_at is None:
+        return frozenset()
+    return frozenset(rounds[-1].revised_items)
