@@ -32,13 +32,6 @@ urlpatterns = [
     ),
     path("<int:pk>/carry-forward/", worksheet.carry_forward, name="carry_forward"),
     path("<int:pk>/submit/", submit.submit, name="submit"),
-    path("<int:pk>/review/", review.review, name="review"),
-    path("<int:pk>/review/<str:tier>/", review.review, name="review_tier"),
-    path(
-        "<int:pk>/review/<str:tier>/items/<str:code>/",
-        review.review_item,
-        name="review_item",
-    ),
     path("<int:pk>/return/", review.return_sheet, name="return"),
     path("<int:pk>/working-group/", worksheet.working_group, name="working_group"),
     path("<int:pk>/export.xlsx", excel.export, name="export"),
