@@ -81,6 +81,11 @@ class ReviewGate(Protocol):
         now, else None; an action the workflow does not know is refused."""
         ...
 
+    def layer_changed(self, assessment: Any, tier: Any) -> None:
+        """A value of the layer of `tier` (None: the unit's) changed, inside the save's
+        transaction: a tier that completed its review over that layer reopens (stale)."""
+        ...
+
 
 class NoReviewChain:
     """No workflow app: layers follow the sheet's own state; actions are not offered."""
@@ -92,6 +97,9 @@ class NoReviewChain:
         from zona.core.errors import Refusal
 
         return Refusal("no_workflow", "workflow not installed")
+
+    def layer_changed(self, assessment: Any, tier: Any) -> None:
+        return None
 
 
 _review_gate: ReviewGate = NoReviewChain()

@@ -17,3 +17,8 @@ class WorkflowGate:
         from zona.workflow.tables.sheet import sheet_refusal
 
         return sheet_refusal(assessment, action, actor)
+
+    def layer_changed(self, assessment: Any, tier: Any) -> None:
+        from zona.workflow.services.reviews import reviews_layer_changed
+
+        reviews_layer_changed(assessment, tier)

@@ -26,6 +26,7 @@ from zona.assessments.models import (
     Assessment,
     ChangeField,
 )
+from zona.assessments.ports import review_gate
 from zona.assessments.services._common import invalid
 from zona.assessments.sheet import AnswerInvalid, ItemSpec, parse_value, same_value, sheet_spec
 from zona.audit.services import audit_record
@@ -165,6 +166,9 @@ def answer_save(
             via=via,
             source=source,
         )
+        if ChangeField.VALUE in saved.changed:
+            # A completed review above this layer rested on the old value: it reopens.
+            review_gate().layer_changed(locked, tier)
         if saved.changed:
             audit_record(
                 actor=actor,
