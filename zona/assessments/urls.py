@@ -1,6 +1,6 @@
 from django.urls import path
 
-from zona.assessments.views import evidence, excel, periods, review, submit, worksheet
+from zona.assessments.views import evidence, excel, periods, worksheet
 
 app_name = "assessments"
 urlpatterns = [
@@ -31,8 +31,6 @@ urlpatterns = [
         name="accept_all_suggestions",
     ),
     path("<int:pk>/carry-forward/", worksheet.carry_forward, name="carry_forward"),
-    path("<int:pk>/submit/", submit.submit, name="submit"),
-    path("<int:pk>/return/", review.return_sheet, name="return"),
     path("<int:pk>/working-group/", worksheet.working_group, name="working_group"),
     path("<int:pk>/export.xlsx", excel.export, name="export"),
     path("<int:pk>/import/", excel.import_view, name="import"),

@@ -63,6 +63,10 @@ ACTION_LABELS: dict[str, Promise] = {
     "assessment.imported": gettext_lazy("Worksheet imported"),
     "assessment.period_created": gettext_lazy("Assessment period created"),
     "assessment.period_updated": gettext_lazy("Assessment period changed"),
+    # The sheet's transitions (zona/workflow/tables/sheet.py; before issue 10 they were
+    # recorded as assessment.submitted / assessment.returned, read by the composed labels).
+    "assessment.submit": gettext_lazy("Self-assessment submitted"),
+    "assessment.return": gettext_lazy("Self-assessment returned for revision"),
     "assessment.suggestions_accepted": gettext_lazy("Suggestions accepted"),
     "assessment.survey_indices_filled": gettext_lazy("Survey indices taken into the sheet"),
     "assessment.working_group_areas_set": gettext_lazy("Working-group areas set"),

@@ -135,15 +135,9 @@ class CountsSerializer(serializers.Serializer):
     failing = serializers.IntegerField(help_text="Failing conditions of the target's verdict")
 
 
-class EventSerializer(serializers.Serializer):
-    action = serializers.CharField(help_text="submitted, returned or resubmitted")
-    at = serializers.DateTimeField()
-    by = serializers.CharField(source="who")
-    tier = serializers.CharField(help_text="The review tier that returned (returns only)")
-    items = serializers.ListField(
-        child=serializers.CharField(), help_text="Items returned (empty: the whole sheet)"
-    )
-    reason = serializers.CharField()
+class RefusalSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField()
 
 
 class AssessmentDetailSerializer(AssessmentSerializer):
@@ -160,7 +154,12 @@ class AssessmentDetailSerializer(AssessmentSerializer):
         read_only=True,
         help_text="What submitting would record; send them back as `counts` to confirm.",
     )
-    events = EventSerializer(many=True, read_only=True)
+    allowed_actions = serializers.DictField(
+        child=RefusalSerializer(allow_null=True),
+        read_only=True,
+        help_text="Sheet action (`submit`, `return`) -> null when you may do it now, else why "
+        "not (`code`, `message`). The history is at `/assessments/{id}/timeline/`.",
+    )
     your_tiers = serializers.ListField(
         child=serializers.CharField(),
         read_only=True,
@@ -176,8 +175,8 @@ class AssessmentDetailSerializer(AssessmentSerializer):
             "submission_refusal",
             "survey_suggestions",
             "submission_counts",
-            "events",
             "your_tiers",
+            "allowed_actions",
         ]
 
 
@@ -208,18 +207,6 @@ class LayerItemSerializer(serializers.Serializer):
 class LayersSerializer(serializers.Serializer):
     layers = LayerSerializer(many=True, help_text="Lowest tier (the unit) first")
     items = LayerItemSerializer(many=True)
-
-
-class ReturnSerializer(serializers.Serializer):
-    items = serializers.ListField(
-        child=serializers.CharField(),
-        required=False,
-        help_text="Item codes to reopen; empty or missing returns the whole sheet",
-    )
-    reason = serializers.CharField(help_text="What the unit should revise")
-    tier = serializers.CharField(
-        required=False, help_text="The review tier you act in (default: your first)"
-    )
 
 
 class AnswerSerializer(serializers.Serializer):
@@ -352,16 +339,6 @@ class EvidenceLinkSerializer(serializers.Serializer):
     pinned_at = serializers.DateTimeField(allow_null=True)
     linked_at = serializers.DateTimeField()
     linked_by = serializers.IntegerField(source="linked_by_id", allow_null=True)
-
-
-class SubmitSerializer(serializers.Serializer):
-    counts = serializers.DictField(
-        child=serializers.IntegerField(min_value=0, max_value=100_000),
-        required=False,
-        help_text="The counts you confirm, as `submission_counts` in the sheet's detail "
-        "(unanswered, no_evidence, failing); if the sheet changed since, 409 and nothing "
-        "is submitted.",
-    )
 
 
 class EvidenceLinkCreateSerializer(serializers.Serializer):

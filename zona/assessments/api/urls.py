@@ -25,8 +25,6 @@ urlpatterns = [
         name="api-answer-history",
     ),
     path("assessments/<int:pk>/scores/", views.AssessmentScoresView.as_view(), name="api-scores"),
-    path("assessments/<int:pk>/submit/", views.AssessmentSubmitView.as_view(), name="api-submit"),
-    path("assessments/<int:pk>/return/", views.AssessmentReturnView.as_view(), name="api-return"),
     path("assessments/<int:pk>/layers/", views.AssessmentLayersView.as_view(), name="api-layers"),
     path(
         "assessments/<int:pk>/evidence-links/",

@@ -1,4 +1,5 @@
-"""A sheet's history: changes per item, who worked on which area, submissions and returns."""
+"""A sheet's history: changes per item and who worked on which area (submissions and returns
+are the workflow's: `WorkflowEvent`, read by zona/workflow/selectors/sheet.py)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,8 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Max
 
-from zona.assessments.models import AnswerChange, Assessment, AssessmentStatus
+from zona.assessments.models import AnswerChange, Assessment
 from zona.assessments.sheet import sheet_spec
-from zona.audit.models import AuditEvent
 
 
 def item_history(assessment: Assessment, item_code: str) -> list[AnswerChange]:
@@ -77,60 +77,3 @@ def previous_assessment(assessment: Assessment) -> Assessment | None:
         .order_by("-period__year", "-created_at")
         .first()
     )
-
-
-# --- submissions and returns -----------------------------------------------------------------
-
-WORKFLOW_ACTIONS = ("assessment.submitted", "assessment.returned")
-
-
-@dataclass(frozen=True)
-class WorkflowEvent:
-    """A submission or a return of the sheet."""
-
-    returned: bool
-    # A submission after a return (it names the items that had been reopened).
-    resubmitted: bool
-    at: dt.datetime
-    who: str
-    tier: str
-    reason: str
-    # The items returned or revised (empty: the whole sheet, or a first submission).
-    items: tuple[str, ...]
-
-    @property
-    def action(self) -> str:
-        if self.returned:
-            return "returned"
-        return "resubmitted" if self.resubmitted else "submitted"
-
-
-def workflow_events(assessment: Assessment) -> list[WorkflowEvent]:
-    """The sheet's submissions and returns, oldest first, from the audit log (one query)."""
-    rows = (
-        AuditEvent.objects.filter(
-            target_type=Assessment._meta.label_lower,
-            target_id=str(assessment.pk),
-            action__in=WORKFLOW_ACTIONS,
-        )
-        .order_by("created_at", "id")
-        .values("action", "created_at", "actor_repr", "details")
-    )
-    events = []
-    for row in rows:
-        details = row["details"] or {}
-        returned = row["action"] == "assessment.returned"
-        resubmitted = not returned and details.get("from") == AssessmentStatus.RETURNED
-        items = details.get("items") if returned else details.get("returned_items")
-        events.append(
-            WorkflowEvent(
-                returned=returned,
-                resubmitted=resubmitted,
-                at=row["created_at"],
-                who=row["actor_repr"],
-                tier=details.get("tier_name") or details.get("tier") or "",
-                reason=details.get("reason", ""),
-                items=tuple(items or ()) if returned or resubmitted else (),
-            )
-        )
-    return events

@@ -29,7 +29,6 @@ from zona.assessments.services.surveys import (
     answer_accept_survey_suggestion,
     answers_fill_from_surveys,
 )
-from zona.assessments.services.workflow import assessment_return, assessment_submit
 from zona.assessments.services.working_groups import working_group_set_areas
 
 __all__ = [
@@ -48,8 +47,6 @@ __all__ = [
     "answers_import",
     "assessment_carry_forward",
     "assessment_create_many",
-    "assessment_return",
-    "assessment_submit",
     "evidence_add_link",
     "evidence_add_revision",
     "evidence_link",

@@ -7,15 +7,12 @@ import pytest
 
 from zona.assessments.models import AnswerChange, Assessment, AssessmentStatus
 from zona.assessments.selectors import load_sheet_state, progress_by_section, sheet_scores
-from zona.assessments.services import (
-    answer_save,
-    assessment_return,
-    assessment_submit,
-)
+from zona.assessments.services import answer_save
 from zona.audit.models import AuditEvent
 from zona.core.errors import Conflict, PermissionDenied, StateError, ValidationFailed
 from zona.frameworks.scoring import score
 from zona.frameworks.selectors import compiled_framework
+from zona.workflow.services.sheet import sheet_return, sheet_submit
 
 
 def save(world, assessment, code, value=None, *, who="operator", revision=0, **kw):
@@ -146,10 +143,10 @@ def test_unknown_items_are_refused(world, assessment):
 
 def test_a_submitted_sheet_is_read_only_until_items_are_returned(world, assessment):
     save(world, assessment, "A.p.m.1.a", "Ya")
-    assessment_submit(actor=world["unit_head"], assessment=assessment)
+    sheet_submit(actor=world["unit_head"], assessment=assessment)
     with pytest.raises(StateError):
         save(world, assessment, "A.p.m.1.b", "A")
-    assessment_return(
+    sheet_return(
         actor=world["kanwil_reviewer"],
         assessment=assessment,
         items=["A.p.m.1.b"],
@@ -164,7 +161,7 @@ def test_a_submitted_sheet_is_read_only_until_items_are_returned(world, assessme
 def test_reviewer_layers_are_kept_apart_and_the_highest_wins(world, assessment):
     save(world, assessment, "A.p.m.1.a", "Ya")
     save(world, assessment, "A.p.m.1.b", "A")
-    assessment_submit(actor=world["unit_head"], assessment=assessment)
+    sheet_submit(actor=world["unit_head"], assessment=assessment)
     answer_save(
         actor=world["kanwil_reviewer"],
         assessment=assessment,
@@ -236,5 +233,5 @@ def test_scores_match_the_engine_for_the_same_answers(world, assessment):
 
 
 def test_assessment_status_is_refreshed_on_the_caller(world, assessment):
-    assessment_submit(actor=world["unit_head"], assessment=assessment)
+    sheet_submit(actor=world["unit_head"], assessment=assessment)
     assert Assessment.objects.get(pk=assessment.pk).status == AssessmentStatus.SUBMITTED

@@ -10,8 +10,9 @@ import pytest
 from django.core.management import call_command
 
 from zona.assessments.models import Answer, EvidenceLink
-from zona.assessments.services import answer_save, assessment_submit
+from zona.assessments.services import answer_save
 from zona.assessments.tests.factories import make_assessment, pdf_file
+from zona.workflow.services.sheet import sheet_submit
 
 API = "/api/v1"
 
@@ -110,7 +111,7 @@ def test_reviewer_layers_through_the_api(client_for, world, assessment):
         revision=0,
         value="Ya",
     )
-    assessment_submit(actor=world["unit_head"], assessment=assessment)
+    sheet_submit(actor=world["unit_head"], assessment=assessment)
     client = client_for(world["tpi_reviewer"])
     path = f"{API}/assessments/{assessment.pk}/answers/A.p.m.1.a/?layer=tpi"
     r = client.put(
@@ -286,7 +287,7 @@ def submitted(world, assessment):
         revision=0,
         value="Ya",
     )
-    return assessment_submit(actor=world["unit_head"], assessment=assessment)
+    return sheet_submit(actor=world["unit_head"], assessment=assessment)
 
 
 def test_layers_side_by_side(client_for, world, submitted):
@@ -324,7 +325,7 @@ def test_reviewer_layer_writes_follow_the_page_rules(client_for, world, assessme
     )
     assert r.status_code == 409
     assert r.json()["error"]["code"] == "state"
-    assessment_submit(actor=world["unit_head"], assessment=assessment)
+    sheet_submit(actor=world["unit_head"], assessment=assessment)
     # A unit user never writes a reviewer layer; a reviewer never the unit's.
     r = client_for(world["operator"]).put(
         path, {"value": "Ya", "revision": 0}, content_type="application/json"
@@ -374,15 +375,17 @@ def test_return_through_the_api(client_for, world, submitted):
     assert body["returned_items"] == ["A.p.m.1.a"]
     r = client_for(world["tpi_reviewer"]).post(path, payload, content_type="application/json")
     assert r.status_code == 409
-    detail = client_for(world["operator"]).get(f"{API}/assessments/{submitted.pk}/").json()
-    assert [e["action"] for e in detail["events"]] == ["submitted", "returned"]
-    assert detail["events"][1]["reason"] == "Lampirkan SK"
-    assert detail["events"][1]["tier"] == "TPI"
+    timeline = f"{API}/assessments/{submitted.pk}/timeline/"
+    events = client_for(world["operator"]).get(timeline).json()
+    assert [e["action"] for e in events] == ["submitted", "returned"]
+    assert events[1]["reason"] == "Lampirkan SK"
+    assert events[1]["tier"] == "TPI"
     r = client_for(world["unit_head"]).post(f"{API}/assessments/{submitted.pk}/submit/")
     assert r.status_code == 200
-    detail = client_for(world["tpi_reviewer"]).get(f"{API}/assessments/{submitted.pk}/").json()
-    assert detail["events"][-1]["action"] == "resubmitted"
-    assert detail["events"][-1]["items"] == ["A.p.m.1.a"]
+    events = client_for(world["tpi_reviewer"]).get(timeline).json()
+    assert events[-1]["action"] == "resubmitted"
+    assert events[-1]["items"] == ["A.p.m.1.a"]
+    assert client_for(world["other_operator"]).get(timeline).status_code == 404
 
 
 def test_the_review_endpoints_are_in_the_openapi_schema(client_for, world):

@@ -137,7 +137,11 @@ def test_sheet_endpoints_match_the_schema(client_for, world, assessment, indices
         data={"items": [code], "reason": "Lampirkan SK", "tier": "tpi"},
         content_type="application/json",
     )
-    events = check("get", "/api/v1/assessments/{id}/", f"{base}/", 200).json()["events"]
+    detail = check("get", "/api/v1/assessments/{id}/", f"{base}/", 200).json()
+    assert detail["allowed_actions"]["return"]["code"] == "wrong_state"
+    events = check(
+        "get", "/api/v1/assessments/{id}/timeline/", f"{base}/timeline/", 200, client=reviewer
+    ).json()
     assert [event["action"] for event in events] == ["submitted", "returned"]
     check("get", links, f"{base}/evidence-links/", 200)
     check(

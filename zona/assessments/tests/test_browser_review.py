@@ -14,7 +14,8 @@ from playwright.sync_api import expect
 
 from zona.accounts.testing import DEFAULT_PASSWORD
 from zona.assessments.models import Answer, AssessmentStatus
-from zona.assessments.services import answer_save, assessment_submit
+from zona.assessments.services import answer_save
+from zona.workflow.services.sheet import sheet_submit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -62,7 +63,7 @@ def submitted(world, assessment):
             value=value,
             note=note,
         )
-    return assessment_submit(actor=world["unit_head"], assessment=assessment)
+    return sheet_submit(actor=world["unit_head"], assessment=assessment)
 
 
 def test_a_reviewer_answers_returns_an_item_and_the_unit_resubmits(

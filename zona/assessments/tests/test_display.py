@@ -4,8 +4,9 @@ in Indonesian, translated sources in the item history."""
 from django.urls import reverse
 from django.utils import translation
 
-from zona.assessments.services import answer_save, assessment_submit
+from zona.assessments.services import answer_save
 from zona.assessments.sheet import display_value, sheet_spec
+from zona.workflow.services.sheet import sheet_submit
 
 PCT = "A.r.m.1.a"
 
@@ -22,7 +23,7 @@ def test_pct_items_show_their_count_labels_never_raw_keys(client_for, world, ass
         revision=0,
         value={"change_agents": 4, "changes_made": 2},
     )
-    assessment_submit(actor=world["unit_head"], assessment=assessment)
+    sheet_submit(actor=world["unit_head"], assessment=assessment)
     reviewer = client_for(world["tpi_reviewer"])
     review = reviewer.get(reverse("assessments:review", args=[assessment.pk]) + "?s=A.r.m")
     card = _card(review.content.decode(), PCT)
@@ -53,7 +54,7 @@ def test_indices_show_two_decimals_with_the_languages_separator(client_for, worl
         assert display_value(item, "3.6125") == "3,6125"
     with translation.override("en"):
         assert display_value(item, "3.5") == "3.50"
-    assessment_submit(actor=world["unit_head"], assessment=assessment)
+    sheet_submit(actor=world["unit_head"], assessment=assessment)
     review = client_for(world["tpi_reviewer"]).get(
         reverse("assessments:review", args=[assessment.pk]) + "?s=B.1"
     )

@@ -16,7 +16,6 @@ from zona.assessments.models import (
 )
 from zona.assessments.selectors import load_sheet_state
 from zona.assessments.services import (
-    assessment_submit,
     evidence_add_link,
     evidence_add_revision,
     evidence_link,
@@ -32,6 +31,7 @@ from zona.assessments.tests.factories import (
     xlsx_file,
 )
 from zona.core.errors import PermissionDenied, StateError, ValidationFailed
+from zona.workflow.services.sheet import sheet_submit
 
 
 def upload(world, file, who="operator", **kw):
@@ -207,7 +207,7 @@ def test_a_submitted_sheet_takes_no_new_links(world, assessment):
     link = evidence_link(
         actor=world["operator"], assessment=assessment, item_code="A.p.m.1.a", evidence=doc
     )
-    assessment_submit(actor=world["unit_head"], assessment=assessment)
+    sheet_submit(actor=world["unit_head"], assessment=assessment)
     with pytest.raises(StateError):
         evidence_link(
             actor=world["operator"], assessment=assessment, item_code="A.p.m.1.b", evidence=doc

@@ -8,8 +8,6 @@ from django.urls import reverse
 
 from zona.assessments.models import Evidence, EvidenceLink, EvidenceRevision
 from zona.assessments.services import (
-    assessment_return,
-    assessment_submit,
     evidence_add_revision,
     evidence_link,
     evidence_update,
@@ -17,6 +15,7 @@ from zona.assessments.services import (
 )
 from zona.assessments.tests.factories import pdf_file
 from zona.core.errors import PermissionDenied
+from zona.workflow.services.sheet import sheet_return, sheet_submit
 
 
 def _attach(world, assessment, code="A.p.m.1.a", name="sk.pdf", extra=b""):
@@ -35,7 +34,7 @@ def _card(html: str, slug: str) -> str:
 
 def test_reviewers_see_the_revision_and_title_that_were_submitted(client_for, world, assessment):
     evidence, first = _attach(world, assessment)
-    assessment_submit(actor=world["unit_head"], assessment=assessment)
+    sheet_submit(actor=world["unit_head"], assessment=assessment)
     # After submission the unit replaces the file, renames and archives the document.
     newer = evidence_add_revision(
         actor=world["operator"], evidence=evidence, file=pdf_file("sk-baru.pdf", extra=b"v2")
@@ -60,19 +59,19 @@ def test_reviewers_see_the_revision_and_title_that_were_submitted(client_for, wo
 def test_a_change_enters_the_sheet_only_at_resubmission_after_a_return(world, assessment):
     evidence, first = _attach(world, assessment)
     other, other_first = _attach(world, assessment, code="A.p.t.1.a", name="b.pdf", extra=b"b")
-    assessment_submit(actor=world["unit_head"], assessment=assessment)
+    sheet_submit(actor=world["unit_head"], assessment=assessment)
     newer = evidence_add_revision(
         actor=world["operator"], evidence=evidence, file=pdf_file(extra=b"v2")
     )
     other_newer = evidence_add_revision(
         actor=world["operator"], evidence=other, file=pdf_file(extra=b"b2")
     )
-    assessment_return(
+    sheet_return(
         actor=world["tpi_reviewer"], assessment=assessment, items=["A.p.m.1.a"], reason="SK"
     )
     link = EvidenceLink.objects.get(item_code="A.p.m.1.a")
     assert link.pinned_revision_id == first.pk
-    assessment_submit(actor=world["unit_head"], assessment=assessment)
+    sheet_submit(actor=world["unit_head"], assessment=assessment)
     link.refresh_from_db()
     assert link.pinned_revision_id == newer.pk
     # A.p.t.1.a was not returned: it stays as first submitted.
@@ -174,7 +173,7 @@ def test_the_document_page_says_which_version_a_sheet_was_submitted_with(
     client_for, world, assessment
 ):
     evidence, _first = _attach(world, assessment)
-    assessment_submit(actor=world["unit_head"], assessment=assessment)
+    sheet_submit(actor=world["unit_head"], assessment=assessment)
     evidence_add_revision(actor=world["operator"], evidence=evidence, file=pdf_file(extra=b"v2"))
     link = EvidenceLink.objects.get(evidence=evidence)
     html = (

@@ -21,7 +21,6 @@ from zona.assessments.selectors import load_sheet_state
 from zona.assessments.services import (
     answer_save,
     answers_import,
-    assessment_submit,
     evidence_link,
     evidence_upload,
 )
@@ -29,6 +28,7 @@ from zona.assessments.tests.factories import MINI, make_assessment, make_period,
 from zona.audit.models import AuditEvent
 from zona.core.errors import PermissionDenied, ValidationFailed
 from zona.frameworks.services import framework_load_file
+from zona.workflow.services.sheet import sheet_submit
 
 
 def export(client, assessment):
@@ -181,7 +181,7 @@ def test_working_group_import_is_limited_to_their_areas(client_for, world, fille
 
 def test_a_locked_sheet_imports_nothing_but_accepts_an_unchanged_file(client_for, world, filled):
     data = export(client_for(world["operator"]), filled)
-    assessment_submit(actor=world["unit_head"], assessment=filled)
+    sheet_submit(actor=world["unit_head"], assessment=filled)
     assert answers_import(actor=world["operator"], assessment=filled, data=data).changed == []
     ws, index = rows(data)
     ws.cell(row=index["A.p.m.1.b"], column=COL_ANSWER, value="A")
@@ -229,7 +229,7 @@ def test_import_page_lists_problems(client_for, world, filled):
 
 
 def test_reviewer_layers_have_their_column_groups(client_for, world, filled):
-    assessment_submit(actor=world["unit_head"], assessment=filled)
+    sheet_submit(actor=world["unit_head"], assessment=filled)
     answer_save(
         actor=world["tpi_reviewer"],
         assessment=filled,
@@ -333,7 +333,7 @@ def test_rows_changed_in_zona_after_the_export_but_untouched_in_the_file_are_lef
 
 
 def test_pct_rows_show_labels_and_reviewer_counts_never_raw_keys(client_for, world, filled):
-    assessment_submit(actor=world["unit_head"], assessment=filled)
+    sheet_submit(actor=world["unit_head"], assessment=filled)
     answer_save(
         actor=world["tpi_reviewer"],
         assessment=filled,

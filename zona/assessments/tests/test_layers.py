@@ -5,13 +5,14 @@ from zona.assessments.access import sheet_rights
 from zona.assessments.models import Answer, AnswerLayer
 from zona.assessments.presenters import ReviewView
 from zona.assessments.selectors import load_sheet_state, sheet_scores
-from zona.assessments.services import answer_save, assessment_submit
+from zona.assessments.services import answer_save
+from zona.workflow.services.sheet import sheet_submit
 
 
 def test_an_agency_tier_reusing_the_national_code_does_not_replace_its_answers(world, assessment):
     # Data as it could exist before tier codes were checked: an agency tier named "tpn".
     rogue = ReviewTier.objects.create(agency=world.agency, code="tpn", name="Palsu", rank=50)
-    assessment_submit(actor=world["unit_head"], assessment=assessment)
+    sheet_submit(actor=world["unit_head"], assessment=assessment)
     answer_save(
         actor=world["tpn"],
         assessment=assessment,

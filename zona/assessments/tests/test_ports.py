@@ -11,9 +11,9 @@ from django.urls import reverse
 from zona.assessments.models import Answer, AssessmentStatus
 from zona.assessments.ports import NoSurveys, register_survey_feed, survey_feed
 from zona.assessments.selectors import survey_indices
-from zona.assessments.services import assessment_return, assessment_submit
 from zona.surveys.feed import LkeSurveyFeed
 from zona.surveys.models import LkeFeedPin
+from zona.workflow.services.sheet import sheet_return, sheet_submit
 
 
 @pytest.fixture
@@ -52,14 +52,12 @@ def test_without_surveys_nothing_is_offered_filled_or_pinned(
     assert page.status_code == 200
     card = page.content.decode().split('id="item-B-1-a"')[1].split("</form>")[0]
     assert 'data-testid="survey-suggestion"' not in card
-    assessment_submit(actor=world["unit_head"], assessment=assessment)
+    sheet_submit(actor=world["unit_head"], assessment=assessment)
     assessment.refresh_from_db()
     assert assessment.status == AssessmentStatus.SUBMITTED
     assert not Answer.objects.filter(item_code__in=["B.1.a", "B.2.a"]).exists()
     assert not LkeFeedPin.objects.exists()
     # A return that reopens the index items has nothing to unpin and still goes through.
-    assessment_return(
-        actor=world["tpi_reviewer"], assessment=assessment, items=["B.1.a"], reason="IPAK"
-    )
+    sheet_return(actor=world["tpi_reviewer"], assessment=assessment, items=["B.1.a"], reason="IPAK")
     assessment.refresh_from_db()
     assert assessment.status == AssessmentStatus.RETURNED

@@ -96,11 +96,11 @@ PATHS = [
     ("assessments:worksheet", ""),
     ("assessments:worksheet", "?s=all"),
     ("assessments:worksheet", "?s={hasil}"),
-    ("assessments:submit", ""),
+    ("workflow:sheet_submit", ""),
     ("assessments:review", ""),
     ("assessments:review", "?s=all"),
     ("assessments:review", "?s={hasil}"),
-    ("assessments:return", ""),
+    ("workflow:sheet_return", ""),
 ]
 API_PATHS = ["", "answers/", "answers/?layer=tpi", "scores/", "layers/"]
 

@@ -18,10 +18,11 @@ from zona.assessments.models import (
     PeriodDeadline,
     PeriodStatus,
 )
-from zona.assessments.services import answer_save, assessment_return, assessment_submit
+from zona.assessments.services import answer_save
 from zona.assessments.tests.factories import confirmed_counts
 from zona.audit.models import AuditEvent
 from zona.core.errors import PermissionDenied, StateError
+from zona.workflow.services.sheet import sheet_return, sheet_submit
 
 ITEM = "A.p.m.1.a"
 
@@ -38,7 +39,7 @@ def submitted(world, assessment):
             value=value,
             note="catatan unit",
         )
-    return assessment_submit(actor=world["unit_head"], assessment=assessment)
+    return sheet_submit(actor=world["unit_head"], assessment=assessment)
 
 
 def review_path(assessment, tier: str | None = None, query: str = "") -> str:
@@ -181,7 +182,7 @@ def test_users_of_other_units_get_404(client_for, world, submitted, persona):
     client = client_for(world[persona])
     assert client.get(review_path(submitted)).status_code == 404
     assert client.post(item_path(submitted, "tpi"), {"value": "Ya"}).status_code == 404
-    assert client.get(reverse("assessments:return", args=[submitted.pk])).status_code == 404
+    assert client.get(reverse("workflow:sheet_return", args=[submitted.pk])).status_code == 404
 
 
 def test_a_reviewer_out_of_scope_gets_404(client_for, world, period):
@@ -192,7 +193,7 @@ def test_a_reviewer_out_of_scope_gets_404(client_for, world, period):
     assert client.get(review_path(surabaya)).status_code == 404
     assert client.get(review_path(surabaya, "kanwil")).status_code == 404
     assert client.post(item_path(surabaya, "kanwil"), {"value": "Ya"}).status_code == 404
-    assert client.get(reverse("assessments:return", args=[surabaya.pk])).status_code == 404
+    assert client.get(reverse("workflow:sheet_return", args=[surabaya.pk])).status_code == 404
 
 
 def test_reviewers_wait_for_the_submission(client_for, world, assessment):
@@ -220,7 +221,7 @@ def test_the_review_deadline_is_respected_with_its_reason(client_for, world, sub
     assert r.status_code == 409
     assert 'data-error="review_deadline_passed"' in r.content.decode()
     with pytest.raises(StateError) as refused:
-        assessment_return(actor=world["tpi_reviewer"], assessment=submitted, reason="x")
+        sheet_return(actor=world["tpi_reviewer"], assessment=submitted, reason="x")
     assert [p.code for p in refused.value.problems] == ["review_deadline_passed"]
     # The national tier evaluates after the agency's review: its deadline does not bind TPN.
     r = client_for(world["tpn"]).post(item_path(submitted, "tpn"), {"value": "Tidak"})
@@ -263,7 +264,7 @@ def test_the_unit_worksheet_links_reviewers_to_the_review(client_for, world, sub
 
 
 def return_path(assessment, query: str = "") -> str:
-    return reverse("assessments:return", args=[assessment.pk]) + query
+    return reverse("workflow:sheet_return", args=[assessment.pk]) + query
 
 
 def test_returning_chosen_items_reopens_exactly_those(client_for, world, submitted):
@@ -282,7 +283,7 @@ def test_returning_chosen_items_reopens_exactly_those(client_for, world, submitt
     assert submitted.status == AssessmentStatus.RETURNED
     assert submitted.returned_items == [ITEM]
     assert submitted.return_reason == "Lampirkan SK tim"
-    event = AuditEvent.objects.get(action="assessment.returned")
+    event = AuditEvent.objects.get(action="assessment.return")
     assert event.details["tier"] == "tpi"
     assert event.actor == world["tpi_reviewer"]
 
@@ -307,17 +308,17 @@ def test_returning_chosen_items_reopens_exactly_those(client_for, world, submitt
     r = reviewer.post(item_path(submitted, "tpi"), {"value": "Ya", "revision": 0})
     assert r.status_code == 409
     # The unit head resubmits; the summary lists the returned item and the history.
-    summary = client_for(world["unit_head"]).get(reverse("assessments:submit", args=[submitted.pk]))
+    summary = client_for(world["unit_head"]).get(reverse("workflow:sheet_submit", args=[submitted.pk]))
     body = summary.content.decode()
     assert 'data-testid="workflow-events"' in body
     assert "Lampirkan SK tim" in body
     client_for(world["unit_head"]).post(
-        reverse("assessments:submit", args=[submitted.pk]),
+        reverse("workflow:sheet_submit", args=[submitted.pk]),
         {"confirm": "1", **confirmed_counts(body)},
     )
     submitted.refresh_from_db()
     assert submitted.status == AssessmentStatus.SUBMITTED
-    assert AuditEvent.objects.filter(action="assessment.submitted").count() == 2
+    assert AuditEvent.objects.filter(action="assessment.submit").count() == 2
 
 
 def test_returning_the_whole_sheet(client_for, world, submitted):
@@ -371,7 +372,7 @@ def test_a_draft_cannot_be_returned(client_for, world, assessment):
 
 def test_a_reviewer_of_another_tier_cannot_return_in_a_tier_not_theirs(world, submitted):
     with pytest.raises(PermissionDenied):
-        assessment_return(
+        sheet_return(
             actor=world["kanwil_reviewer"],
             assessment=submitted,
             reason="x",

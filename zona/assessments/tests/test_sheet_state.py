@@ -94,7 +94,7 @@ def test_expired_evidence_reads_the_same_on_the_sheet_the_summary_and_the_librar
     assert [link.expired for link in state.links[code]] == [True]
     assert state.has_expired_evidence(code)
     client = client_for(world["unit_head"])
-    summary = client.get(reverse("assessments:submit", args=[assessment.pk])).content.decode()
+    summary = client.get(reverse("workflow:sheet_submit", args=[assessment.pk])).content.decode()
     assert _("Items with expired evidence") in summary
     operator = client_for(world["operator"])
     library = operator.get(reverse("assessments:evidence_library")).content.decode()

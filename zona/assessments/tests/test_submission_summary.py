@@ -6,10 +6,10 @@ import pytest
 from django.urls import reverse
 
 from zona.assessments.models import AssessmentStatus
-from zona.assessments.services import answer_save, assessment_submit, period_update
-from zona.assessments.services.workflow import StaleConfirmation
+from zona.assessments.services import answer_save, period_update
 from zona.audit.models import AuditEvent
 from zona.core.errors import StateError
+from zona.workflow.services.sheet import StaleConfirmation, sheet_submit
 
 
 def _counts(page: str) -> dict[str, str]:
@@ -23,7 +23,7 @@ def test_the_unit_head_confirms_the_counts_and_the_submission_records_them(
     client_for, world, assessment
 ):
     client = client_for(world["unit_head"])
-    url = reverse("assessments:submit", args=[assessment.pk])
+    url = reverse("workflow:sheet_submit", args=[assessment.pk])
     page = client.get(url).content.decode()
     counts = _counts(page)
     # The mini framework has 14 items, none answered, none with evidence.
@@ -38,14 +38,14 @@ def test_the_unit_head_confirms_the_counts_and_the_submission_records_them(
         "no_evidence": 14,
         "failing": int(counts["count_failing"]),
     }
-    event = AuditEvent.objects.get(action="assessment.submitted")
+    event = AuditEvent.objects.get(action="assessment.submit")
     assert event.details["counts"] == assessment.submitted_counts
     assert event.details["confirmed"]
 
 
 def test_a_stale_confirmation_is_refused(client_for, world, assessment):
     client = client_for(world["unit_head"])
-    url = reverse("assessments:submit", args=[assessment.pk])
+    url = reverse("workflow:sheet_submit", args=[assessment.pk])
     counts = _counts(client.get(url).content.decode())
     # Meanwhile the operator answers an item: the confirmed counts are no longer true.
     answer_save(
@@ -59,7 +59,7 @@ def test_a_stale_confirmation_is_refused(client_for, world, assessment):
     assessment.refresh_from_db()
     assert assessment.status == AssessmentStatus.DRAFT
     with pytest.raises(StaleConfirmation) as exc:
-        assessment_submit(
+        sheet_submit(
             actor=world["unit_head"],
             assessment=assessment,
             confirmed={k.removeprefix("count_"): v for k, v in counts.items()},
@@ -79,7 +79,7 @@ def test_an_index_the_survey_will_fill_counts_as_answered(
         lambda unit, year: {"ipak": Decimal("3.4"), "ipkp": None, "skm_rounds": None},
     )
     client = client_for(world["unit_head"])
-    url = reverse("assessments:submit", args=[assessment.pk])
+    url = reverse("workflow:sheet_submit", args=[assessment.pk])
     page = client.get(url).content.decode()
     assert _counts(page)["count_unanswered"] == "13"
     assert 'data-testid="count-from-surveys">1<' in page
@@ -106,9 +106,9 @@ def test_a_period_may_require_complete_sheets(client_for, world, assessment):
     period.refresh_from_db()
     assert period.require_complete
     with pytest.raises(StateError) as refused:
-        assessment_submit(actor=world["unit_head"], assessment=assessment)
+        sheet_submit(actor=world["unit_head"], assessment=assessment)
     assert [p.code for p in refused.value.problems] == ["incomplete"]
-    page = client_for(world["unit_head"]).get(reverse("assessments:submit", args=[assessment.pk]))
+    page = client_for(world["unit_head"]).get(reverse("workflow:sheet_submit", args=[assessment.pk]))
     html = page.content.decode()
     assert 'data-testid="submit-refusal" data-error="incomplete"' in html
     assert 'data-testid="submit-button"' not in html
@@ -126,14 +126,14 @@ def test_a_period_may_require_complete_sheets(client_for, world, assessment):
         deadlines=[],
         require_complete=False,
     )
-    assessment_submit(actor=world["unit_head"], assessment=assessment)
+    sheet_submit(actor=world["unit_head"], assessment=assessment)
 
 
 def test_after_submission_the_page_reads_as_what_was_submitted(client_for, world, assessment):
-    assessment_submit(actor=world["unit_head"], assessment=assessment)
+    sheet_submit(actor=world["unit_head"], assessment=assessment)
     html = (
         client_for(world["operator"])
-        .get(reverse("assessments:submit", args=[assessment.pk]))
+        .get(reverse("workflow:sheet_submit", args=[assessment.pk]))
         .content.decode()
     )
     assert 'data-testid="submitted-summary"' in html

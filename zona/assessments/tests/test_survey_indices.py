@@ -6,12 +6,9 @@ import pytest
 from django.urls import reverse
 
 from zona.assessments.models import Answer, AnswerChange
-from zona.assessments.services import (
-    answer_save,
-    assessment_return,
-    assessment_submit,
-)
+from zona.assessments.services import answer_save
 from zona.core.errors import StateError
+from zona.workflow.services.sheet import sheet_return, sheet_submit
 
 INDICES = {"ipak": Decimal("3.51"), "ipkp": None, "skm_rounds": 1}
 
@@ -32,7 +29,7 @@ def test_without_surveys_in_zona_the_unit_types_the_index(world, assessment):
         revision=0,
         value="Ya",
     )
-    assessment_submit(actor=world["unit_head"], assessment=assessment)
+    sheet_submit(actor=world["unit_head"], assessment=assessment)
     assert not Answer.objects.filter(item_code="B.1.a").exists()
 
 
@@ -49,7 +46,7 @@ def _read_everything(client, assessment, *, tier=None):
         reverse("assessments:worksheet", args=[pk]) + "?s=all",
         reverse("assessments:worksheet", args=[pk]) + "?s=B.1",
         reverse("assessments:review", args=[pk]) + "?s=all",
-        reverse("assessments:submit", args=[pk]),
+        reverse("workflow:sheet_submit", args=[pk]),
         reverse("assessments:item", args=[pk, "B.1.a"]),
         reverse("assessments:history", args=[pk, "B.1.a"]),
         reverse("assessments:export", args=[pk]),
@@ -66,7 +63,7 @@ def _read_everything(client, assessment, *, tier=None):
     if tier is not None:
         urls.append(reverse("assessments:review_tier", args=[pk, tier]) + "?s=all")
         urls.append(reverse("assessments:review_item", args=[pk, tier, "B.1.a"]))
-        urls.append(reverse("assessments:return", args=[pk]))
+        urls.append(reverse("workflow:sheet_return", args=[pk]))
     for url in urls:
         # Some pages are not for every role (404); none may fail or write.
         assert client.get(url).status_code in (200, 404), url
@@ -90,7 +87,7 @@ def test_reading_never_writes_the_survey_index(client_for, world, assessment, su
         revision=0,
         value="Ya",
     )
-    assessment_submit(actor=world["unit_head"], assessment=assessment)
+    sheet_submit(actor=world["unit_head"], assessment=assessment)
     before = _snapshot()
     _read_everything(client_for(world["tpi_reviewer"]), assessment, tier="tpi")
     assert _snapshot() == before
@@ -150,7 +147,7 @@ def test_submission_takes_the_index_only_where_the_item_is_empty(world, assessme
     )
     surveys["ipak"] = Decimal("3.39")
     surveys["ipkp"] = Decimal("3.10")
-    assessment_submit(actor=world["unit_head"], assessment=assessment)
+    sheet_submit(actor=world["unit_head"], assessment=assessment)
     own = Answer.objects.get(item_code="B.1.a")
     assert own.value == "3.61"
     assert own.source == "manual"
@@ -167,7 +164,7 @@ def test_reviewers_see_the_unit_value_and_the_survey_figure(client_for, world, a
         actor=world["operator"], assessment=assessment, item_code="B.1.a", revision=0, value="3,61"
     )
     surveys["ipak"] = Decimal("3.39")
-    assessment_submit(actor=world["unit_head"], assessment=assessment)
+    sheet_submit(actor=world["unit_head"], assessment=assessment)
     html = (
         client_for(world["tpi_reviewer"])
         .get(reverse("assessments:review", args=[assessment.pk]) + "?s=B.1")
@@ -181,7 +178,7 @@ def test_reviewers_see_the_unit_value_and_the_survey_figure(client_for, world, a
 
 
 def test_a_reviewer_layer_may_give_its_own_index(world, assessment, surveys):
-    assessment_submit(actor=world["unit_head"], assessment=assessment)
+    sheet_submit(actor=world["unit_head"], assessment=assessment)
     answer_save(
         actor=world["tpi_reviewer"],
         assessment=assessment,
@@ -197,22 +194,22 @@ def test_a_reviewer_layer_may_give_its_own_index(world, assessment, surveys):
 
 def test_after_a_return_of_chosen_items_only_those_are_filled(world, assessment, surveys):
     surveys["ipkp"] = None
-    assessment_submit(actor=world["unit_head"], assessment=assessment)
+    sheet_submit(actor=world["unit_head"], assessment=assessment)
     assert Answer.objects.get(item_code="B.1.a").value == "3.51"
-    assessment_return(
+    sheet_return(
         actor=world["tpi_reviewer"], assessment=assessment, items=["A.p.m.1.a"], reason="SK"
     )
     surveys["ipak"] = Decimal("2.00")
     surveys["ipkp"] = Decimal("3.00")
-    assessment_submit(actor=world["unit_head"], assessment=assessment)
+    sheet_submit(actor=world["unit_head"], assessment=assessment)
     # B.1.a and B.2.a were not returned: the submitted values stay, nothing is added.
     assert Answer.objects.get(item_code="B.1.a").value == "3.51"
     assert not Answer.objects.filter(item_code="B.2.a").exists()
-    assessment_return(actor=world["tpi_reviewer"], assessment=assessment, reason="semua")
+    sheet_return(actor=world["tpi_reviewer"], assessment=assessment, reason="semua")
     with pytest.raises(StateError):
         # Whole sheet back with the unit: still the unit's own index until it changes it.
-        assessment_return(actor=world["tpi_reviewer"], assessment=assessment, reason="lagi")
-    assessment_submit(actor=world["unit_head"], assessment=assessment)
+        sheet_return(actor=world["tpi_reviewer"], assessment=assessment, reason="lagi")
+    sheet_submit(actor=world["unit_head"], assessment=assessment)
     assert Answer.objects.get(item_code="B.1.a").value == "3.51"
     assert Answer.objects.get(item_code="B.2.a").value == "3"
 
@@ -339,7 +336,7 @@ def test_reviewers_see_the_rounds_beside_the_unit_answer(client_for, world, real
     answer_save(
         actor=world["operator"], assessment=real_sheet, item_code=SKM_ITEM, revision=0, value="A"
     )
-    assessment_submit(actor=world["unit_head"], assessment=real_sheet)
+    sheet_submit(actor=world["unit_head"], assessment=real_sheet)
     html = (
         client_for(world["tpi_reviewer"])
         .get(reverse("assessments:review", args=[real_sheet.pk]) + "?s=A.I.6")

@@ -4,8 +4,9 @@ import pytest
 from django.urls import reverse
 
 from zona.assessments.models import Answer, AnswerChange
-from zona.assessments.services import answer_save, assessment_carry_forward, assessment_submit
+from zona.assessments.services import answer_save, assessment_carry_forward
 from zona.assessments.tests.factories import make_assessment, make_period
+from zona.workflow.services.sheet import sheet_submit
 
 
 def url(name, *args):
@@ -167,7 +168,7 @@ def test_viewer_sees_a_read_only_sheet(client_for, world, assessment):
 
 
 def test_a_submitted_sheet_refuses_saves(client_for, world, assessment):
-    assessment_submit(actor=world["unit_head"], assessment=assessment)
+    sheet_submit(actor=world["unit_head"], assessment=assessment)
     client = client_for(world["operator"])
     r = post_item(client, assessment, "A.p.m.1.a", {"value": "Ya", "revision": 0})
     assert r.status_code == 409

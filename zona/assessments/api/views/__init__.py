@@ -2,7 +2,7 @@
 
 Views are named as in the other apps' APIs: `<Resource>ListView` for a collection,
 `<Resource>DetailView` for one member, `<Resource><Action>View` for an action on or an aspect
-of one member (`AssessmentSubmitView`, `AssessmentScoresView`); a nested collection takes its
+of one member (`AssessmentScoresView`); a nested collection takes its
 parent's name first (`PeriodAssessmentListView`, `EvidenceRevisionListView`). Responses are
 rendered by the serializers in `zona.assessments.api.serializers` from typed read models.
 """
@@ -16,9 +16,7 @@ from zona.assessments.api.views.assessments import (
     AssessmentDetailView,
     AssessmentLayersView,
     AssessmentListView,
-    AssessmentReturnView,
     AssessmentScoresView,
-    AssessmentSubmitView,
 )
 from zona.assessments.api.views.evidence import (
     EvidenceDetailView,
@@ -40,9 +38,7 @@ __all__ = [
     "AssessmentDetailView",
     "AssessmentLayersView",
     "AssessmentListView",
-    "AssessmentReturnView",
     "AssessmentScoresView",
-    "AssessmentSubmitView",
     "EvidenceDetailView",
     "EvidenceLinkDetailView",
     "EvidenceLinkListView",

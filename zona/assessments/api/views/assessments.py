@@ -1,4 +1,5 @@
-"""Assessments: the list, one sheet's detail, its scores and layers, submitting, returning."""
+"""Assessments: the list, one sheet's detail, its scores and layers (submitting and returning
+are the workflow's: zona/workflow/api/sheet.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
-from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -18,17 +18,16 @@ from zona.accounts.access import review_tiers_for
 from zona.assessments.access import (
     access_assessment_by_id,
     assessments_visible_to,
-    reviewer_tier,
 )
 from zona.assessments.api import serializers as s
 from zona.assessments.api.views._common import actor
 from zona.assessments.models import Assessment
+from zona.assessments.ports import review_gate
 from zona.assessments.selectors import (
     LayerInfo,
     SubmissionCounts,
     SurveyOffer,
     Window,
-    WorkflowEvent,
     item_layers,
     load_sheet_state,
     sheet_scores,
@@ -37,11 +36,14 @@ from zona.assessments.selectors import (
     submission_window,
     survey_indices,
     survey_offers,
-    workflow_events,
 )
-from zona.assessments.services import assessment_return, assessment_submit
 from zona.core.api.params import query_id
+from zona.core.errors import Refusal
 from zona.frameworks.scoring import Scorecard
+
+# The sheet's actions the workflow decides (zona/workflow/tables/sheet.py), asked through the
+# port for `allowed_actions`.
+SHEET_ACTIONS = ("submit", "return")
 
 
 class AssessmentListView(generics.ListAPIView):
@@ -85,8 +87,9 @@ class AssessmentDetail:
     submission_refusal: str | None
     survey_suggestions: dict[str, SurveyOffer]
     submission_counts: SubmissionCounts
-    events: list[WorkflowEvent]
     your_tiers: list[str]
+    # Sheet action -> None (the user may) or the refusal, from the workflow's table.
+    allowed_actions: dict[str, Refusal | None]
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.assessment, name)
@@ -107,8 +110,11 @@ class AssessmentDetailView(APIView):
             else None,
             survey_suggestions=survey_offers(state, indices),
             submission_counts=submission_counts(state, indices),
-            events=workflow_events(assessment),
             your_tiers=[t.code for t in review_tiers_for(actor(request), assessment.unit)],
+            allowed_actions={
+                action: review_gate().refusal(assessment, action, actor(request))
+                for action in SHEET_ACTIONS
+            },
         )
         return Response(s.AssessmentDetailSerializer(detail).data)
 
@@ -153,43 +159,3 @@ class AssessmentLayersView(APIView):
         state = load_sheet_state(assessment)
         out = SheetLayers(layers=state.layers, items=item_layers(state))
         return Response(s.LayersSerializer(out).data)
-
-
-class AssessmentReturnView(APIView):
-    parser_classes = [JSONParser]
-
-    @extend_schema(
-        request=s.ReturnSerializer,
-        responses=s.AssessmentSerializer,
-        description="A reviewer of the unit returns the whole sheet (`items` empty) or the "
-        "listed items for revision, with a reason. `tier`: the review tier acted in (default: "
-        "the reviewer's first that may act now); its review deadline applies.",
-    )
-    def post(self, request: Request, pk: int) -> Response:
-        assessment = access_assessment_by_id(actor(request), pk)
-        data = s.ReturnSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        v = data.validated_data
-        tier = reviewer_tier(actor(request), assessment.unit, v["tier"]) if v.get("tier") else None
-        returned = assessment_return(
-            actor=actor(request),
-            assessment=assessment,
-            items=v.get("items", []),
-            reason=v["reason"],
-            tier=tier,
-        )
-        return Response(s.AssessmentSerializer(returned).data)
-
-
-class AssessmentSubmitView(APIView):
-    @extend_schema(request=s.SubmitSerializer, responses=s.AssessmentSerializer)
-    def post(self, request: Request, pk: int) -> Response:
-        assessment = access_assessment_by_id(actor(request), pk)
-        data = s.SubmitSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        submitted = assessment_submit(
-            actor=actor(request),
-            assessment=assessment,
-            confirmed=data.validated_data.get("counts"),
-        )
-        return Response(s.AssessmentSerializer(submitted).data)

@@ -1,0 +1,34 @@
+"""The colour of every lifecycle status on a badge: data, one map for the whole site.
+
+A status value maps to a Bootstrap colour (`text-bg-<colour>`). Where two lifecycles use
+the same value with different weight, `"<kind>:<value>"` (e.g. `"period:open"`) wins over
+the plain value. A value not listed shows as `secondary`.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+DEFAULT_COLOUR: Final = "secondary"
+
+STATUS_COLOURS: Final[dict[str, str]] = {
+    # The sheet (Assessment).
+    "draft": "secondary",
+    "submitted": "success",
+    "returned": "warning",
+    # Periods and windows.
+    "open": "success",
+    "closed": "secondary",
+    # A tier's review of a sheet.
+    "waiting": "light",
+    "completed": "primary",
+    "review:open": "info",
+}
+
+
+def status_colour(value: object, kind: str = "") -> str:
+    """The badge colour of a status `value` (of the lifecycle `kind`, when given)."""
+    text = str(value)
+    if kind and f"{kind}:{text}" in STATUS_COLOURS:
+        return STATUS_COLOURS[f"{kind}:{text}"]
+    return STATUS_COLOURS.get(text, DEFAULT_COLOUR)
