@@ -6,7 +6,7 @@ the Excel export never touch the ORM per item. The modules:
 - `state`: the sheet's read model (`load_sheet_state`, answer and link rows, layer rules);
 - `scores`: scores per layer and progress per section;
 - `submission`: the submission window, refusals and the counts the unit confirms;
-- `history`: changes per item, activity per person, submissions and returns;
+- `history`: changes per item, activity per person;
 - `tasks`: lists of sheets with their progress, the home page's task list;
 - `surveys`: what the unit's surveys give the sheet;
 - `library`, `periods`: the querysets the evidence library's and a period's pages page
@@ -14,13 +14,10 @@ the Excel export never touch the ORM per item. The modules:
 """
 
 from zona.assessments.selectors.history import (
-    WORKFLOW_ACTIONS,
     PersonActivity,
-    WorkflowEvent,
     activity_by_user,
     item_history,
     previous_assessment,
-    workflow_events,
 )
 from zona.assessments.selectors.scores import (
     Progress,
@@ -65,7 +62,6 @@ __all__ = [
     "PREVIEWABLE_TYPES",
     "UNIT_KEY",
     "URGENT_DAYS",
-    "WORKFLOW_ACTIONS",
     "AnswerRow",
     "EffectiveAnswer",
     "ItemLayers",
@@ -80,7 +76,6 @@ __all__ = [
     "SurveyOffer",
     "Task",
     "Window",
-    "WorkflowEvent",
     "activity_by_user",
     "assessment_tasks",
     "assessments_with_progress",
@@ -100,5 +95,4 @@ __all__ = [
     "survey_indices",
     "survey_offers",
     "task_deadline",
-    "workflow_events",
 ]
