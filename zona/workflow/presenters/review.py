@@ -92,7 +92,12 @@ class ReviewView(SheetView):
             return Refusal(
                 "no_layer", _("You can compare the layers of this sheet but not answer in one.")
             )
-        return review_lock_reason(self.state.assessment, self.tier)
+        from zona.workflow.services.reviews import reviews_layer_lock
+
+        assessment = self.state.assessment
+        return review_lock_reason(assessment, self.tier) or reviews_layer_lock(
+            assessment, self.tier, self.state.today
+        )
 
     def card(self, item: ItemSpec) -> dict[str, Any]:
         return self.review_card(item)

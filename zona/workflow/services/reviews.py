@@ -158,7 +158,8 @@ def open_next(
         return None
     if refusal(TIER_REVIEW, following, "open", actor, now=now) is not None:
         return None
-    opened = apply(TIER_REVIEW, following, "open", actor, now=now, tier=following.tier)
+    # The event's tier is the one the actor acted in (separation of duties reads it).
+    opened = apply(TIER_REVIEW, following, "open", actor, now=now, tier=after.tier)
     _handoff("review.opened", opened, _team_users(opened), actor)
     return opened
 
@@ -173,7 +174,7 @@ def close_remaining(assessment: Any, *, after: TierReview, actor: Any, reason: s
     ).select_related("tier")
     closed = 0
     for review in later:
-        apply(TIER_REVIEW, review, "close", actor, tier=review.tier, reason=reason)
+        apply(TIER_REVIEW, review, "close", actor, tier=after.tier, reason=reason)
         closed += 1
     return closed
 
@@ -296,7 +297,7 @@ def reviews_layer_changed(assessment: Any, tier: Any, *, actor: Any = None) -> i
                 review,
                 "reopen",
                 actor,
-                tier=review.tier,
+                tier=tier,
                 reason=_("A lower layer changed after this review was completed."),
                 data={"stale": True},
             )

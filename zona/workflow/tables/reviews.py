@@ -310,7 +310,7 @@ def _sent_back(ctx: Context[TierReview]) -> None:
         "reopen",
         ctx.actor,
         now=ctx.now,
-        tier=lower.tier,
+        tier=ctx.subject.tier,  # the tier the actor acts in
         reason=ctx.reason,
         data={"by_tier": ctx.subject.tier.code},
     )
