@@ -25,7 +25,7 @@ def test_pct_items_show_their_count_labels_never_raw_keys(client_for, world, ass
     )
     sheet_submit(actor=world["unit_head"], assessment=assessment)
     reviewer = client_for(world["tpi_reviewer"])
-    review = reviewer.get(reverse("assessments:review", args=[assessment.pk]) + "?s=A.r.m")
+    review = reviewer.get(reverse("workflow:review", args=[assessment.pk]) + "?s=A.r.m")
     card = _card(review.content.decode(), PCT)
     compare = card.split(f'data-testid="compare-{PCT}"')[1].split("</ul>")[0]
     assert "Jumlah agen perubahan: 4" in compare
@@ -56,7 +56,7 @@ def test_indices_show_two_decimals_with_the_languages_separator(client_for, worl
         assert display_value(item, "3.5") == "3.50"
     sheet_submit(actor=world["unit_head"], assessment=assessment)
     review = client_for(world["tpi_reviewer"]).get(
-        reverse("assessments:review", args=[assessment.pk]) + "?s=B.1"
+        reverse("workflow:review", args=[assessment.pk]) + "?s=B.1"
     )
     assert 'data-testid="answer-unit-B.1.a">3,50<' in review.content.decode()
 

@@ -42,7 +42,7 @@ def test_reviewers_see_the_revision_and_title_that_were_submitted(client_for, wo
     evidence_update(actor=world["operator"], evidence=evidence, title="SK palsu", archived=True)
 
     reviewer = client_for(world["tpi_reviewer"])
-    html = reviewer.get(reverse("assessments:review", args=[assessment.pk]) + "?s=A.p.m")
+    html = reviewer.get(reverse("workflow:review", args=[assessment.pk]) + "?s=A.p.m")
     card = _card(html.content.decode(), "A-p-m-1-a")
     assert reverse("assessments:evidence_file", args=[first.pk]) in card
     assert reverse("assessments:evidence_file", args=[newer.pk]) not in card

@@ -97,9 +97,9 @@ PATHS = [
     ("assessments:worksheet", "?s=all"),
     ("assessments:worksheet", "?s={hasil}"),
     ("workflow:sheet_submit", ""),
-    ("assessments:review", ""),
-    ("assessments:review", "?s=all"),
-    ("assessments:review", "?s={hasil}"),
+    ("workflow:review", ""),
+    ("workflow:review", "?s=all"),
+    ("workflow:review", "?s={hasil}"),
     ("workflow:sheet_return", ""),
 ]
 API_PATHS = ["", "answers/", "answers/?layer=tpi", "scores/", "layers/"]
@@ -174,7 +174,7 @@ def test_saving_in_a_reviewer_layer_costs_the_same_on_a_full_sheet(world, client
         sheet.save(update_fields=["status"])
         client = client_for(world["tpi_reviewer"])
         item = ITEM[sheet.period.framework.key]
-        path = reverse("assessments:review_item", args=[sheet.pk, "tpi", item])
+        path = reverse("workflow:review_item", args=[sheet.pk, "tpi", item])
         with CaptureQueriesContext(connection) as ctx:
             response = client.post(path, {"value": "C", "note": "tpi", "revision": 1})
         assert response.status_code == 200, response.content

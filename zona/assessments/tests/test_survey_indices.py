@@ -45,7 +45,7 @@ def _read_everything(client, assessment, *, tier=None):
     urls = [
         reverse("assessments:worksheet", args=[pk]) + "?s=all",
         reverse("assessments:worksheet", args=[pk]) + "?s=B.1",
-        reverse("assessments:review", args=[pk]) + "?s=all",
+        reverse("workflow:review", args=[pk]) + "?s=all",
         reverse("workflow:sheet_submit", args=[pk]),
         reverse("assessments:item", args=[pk, "B.1.a"]),
         reverse("assessments:history", args=[pk, "B.1.a"]),
@@ -61,8 +61,8 @@ def _read_everything(client, assessment, *, tier=None):
         f"/api/v1/assessments/{pk}/layers/",
     ]
     if tier is not None:
-        urls.append(reverse("assessments:review_tier", args=[pk, tier]) + "?s=all")
-        urls.append(reverse("assessments:review_item", args=[pk, tier, "B.1.a"]))
+        urls.append(reverse("workflow:review_tier", args=[pk, tier]) + "?s=all")
+        urls.append(reverse("workflow:review_item", args=[pk, tier, "B.1.a"]))
         urls.append(reverse("workflow:sheet_return", args=[pk]))
     for url in urls:
         # Some pages are not for every role (404); none may fail or write.
@@ -167,7 +167,7 @@ def test_reviewers_see_the_unit_value_and_the_survey_figure(client_for, world, a
     sheet_submit(actor=world["unit_head"], assessment=assessment)
     html = (
         client_for(world["tpi_reviewer"])
-        .get(reverse("assessments:review", args=[assessment.pk]) + "?s=B.1")
+        .get(reverse("workflow:review", args=[assessment.pk]) + "?s=B.1")
         .content.decode()
     )
     card = html.split('id="item-B-1-a"')[1].split("</form>")[0]
@@ -339,7 +339,7 @@ def test_reviewers_see_the_rounds_beside_the_unit_answer(client_for, world, real
     sheet_submit(actor=world["unit_head"], assessment=real_sheet)
     html = (
         client_for(world["tpi_reviewer"])
-        .get(reverse("assessments:review", args=[real_sheet.pk]) + "?s=A.I.6")
+        .get(reverse("workflow:review", args=[real_sheet.pk]) + "?s=A.I.6")
         .content.decode()
     )
     card = html.split('id="item-A-I-6-iv-a"')[1].split("</form>")[0]

@@ -62,7 +62,7 @@ def test_reviewer_sees_submitted_sheets_in_scope(world, client, framework, perio
     assert tasks_of(client, world["kanwil_reviewer"]) == [submitted]
     assert draft not in tasks_of(client, world["kanwil_reviewer"])
     html = client.get(HOME).content.decode()
-    assert reverse("assessments:review", args=[submitted.pk]) in html
+    assert reverse("workflow:review", args=[submitted.pk]) in html
     # The operator of that unit has nothing to do while it is with the reviewers.
     assert tasks_of(client, world["other_operator"]) == []
     # Outside the reviewer's subtree (another agency's period) nothing shows.
