@@ -47,51 +47,51 @@ def _actor(request: Request) -> User:
 # --- serializers ------------------------------------------------------------------------------
 
 
-class UnitRefSerializer(serializers.Serializer):
+class ChainUnitSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     code = serializers.CharField()
     name = serializers.CharField()
 
 
-class PersonRefSerializer(serializers.Serializer):
+class ChainPersonSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     username = serializers.CharField()
     name = serializers.CharField(source="display_name")
 
 
-class TierRefSerializer(serializers.Serializer):
+class ChainTierSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     code = serializers.CharField()
     name = serializers.CharField()
     rank = serializers.IntegerField()
 
 
-class TeamSerializer(serializers.Serializer):
+class ChainTeamSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="team.pk")
     name = serializers.CharField(source="team.name")
-    lead = PersonRefSerializer(source="team.lead", allow_null=True)
-    controller = PersonRefSerializer(source="team.controller", allow_null=True)
-    members = PersonRefSerializer(many=True)
-    units = UnitRefSerializer(many=True, help_text="Roots of the sub-trees the team reviews.")
+    lead = ChainPersonSerializer(source="team.lead", allow_null=True)
+    controller = ChainPersonSerializer(source="team.controller", allow_null=True)
+    members = ChainPersonSerializer(many=True)
+    units = ChainUnitSerializer(many=True, help_text="Roots of the sub-trees the team reviews.")
     sheets = serializers.IntegerField(help_text="Sheets of the period in the team's sub-trees.")
     submitted = serializers.IntegerField(help_text="Of those, the sheets submitted.")
 
 
-class StepSerializer(serializers.Serializer):
+class ChainStepSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="step.pk")
     position = serializers.IntegerField(source="step.position")
-    tier = TierRefSerializer(source="step.tier")
+    tier = ChainTierSerializer(source="step.tier")
     opens_on = serializers.DateField(source="step.opens_on")
     closes_on = serializers.DateField(source="step.closes_on")
-    scopes = UnitRefSerializer(many=True, help_text="Empty: the whole agency.")
+    scopes = ChainUnitSerializer(many=True, help_text="Empty: the whole agency.")
     uses_controller = serializers.BooleanField(source="step.uses_controller")
     started = serializers.BooleanField(help_text="Reviews in this step have started.")
     sheets = serializers.IntegerField()
     uncovered = serializers.IntegerField(help_text="Sheets in the step no team covers.")
-    teams = TeamSerializer(many=True)
+    teams = ChainTeamSerializer(many=True)
 
 
-class StepWriteSerializer(serializers.Serializer):
+class ChainStepWriteSerializer(serializers.Serializer):
     tier = serializers.IntegerField(help_text="Id of one of the agency's review tiers.")
     opens_on = serializers.DateField()
     closes_on = serializers.DateField()
@@ -104,7 +104,7 @@ class StepWriteSerializer(serializers.Serializer):
     )
 
 
-class TeamWriteSerializer(serializers.Serializer):
+class ChainTeamWriteSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=128)
     lead = serializers.IntegerField(required=False, allow_null=True, default=None)
     controller = serializers.IntegerField(required=False, allow_null=True, default=None)
@@ -168,41 +168,41 @@ def _team_view(period: Period, step: ChainStep, team_pk: int) -> TeamLoad:
 
 
 class ChainStepListView(APIView):
-    @extend_schema(responses=StepSerializer(many=True), summary="The period's review chain")
+    @extend_schema(responses=ChainStepSerializer(many=True), summary="The period's review chain")
     def get(self, request: Request, pk: int) -> Response:
         period = access_period_by_id(_actor(request), pk)
-        return Response(StepSerializer(chain_overview(period), many=True).data)
+        return Response(ChainStepSerializer(chain_overview(period), many=True).data)
 
-    @extend_schema(request=StepWriteSerializer, responses={201: StepSerializer})
+    @extend_schema(request=ChainStepWriteSerializer, responses={201: ChainStepSerializer})
     def post(self, request: Request, pk: int) -> Response:
         period = access_period_by_id(_actor(request), pk)
-        body = StepWriteSerializer(data=request.data)
+        body = ChainStepWriteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         step = chain_step_create(
             actor=_actor(request), period=period, data=_step_input(period, body.validated_data)
         )
         return Response(
-            StepSerializer(_step_view(period, step)).data, status=status.HTTP_201_CREATED
+            ChainStepSerializer(_step_view(period, step)).data, status=status.HTTP_201_CREATED
         )
 
 
 class ChainStepDetailView(APIView):
-    @extend_schema(responses=StepSerializer)
+    @extend_schema(responses=ChainStepSerializer)
     def get(self, request: Request, pk: int, step_id: int) -> Response:
         period = access_period_by_id(_actor(request), pk)
         step = access_step_by_id(period, step_id)
-        return Response(StepSerializer(_step_view(period, step)).data)
+        return Response(ChainStepSerializer(_step_view(period, step)).data)
 
-    @extend_schema(request=StepWriteSerializer, responses=StepSerializer)
+    @extend_schema(request=ChainStepWriteSerializer, responses=ChainStepSerializer)
     def put(self, request: Request, pk: int, step_id: int) -> Response:
         period = access_period_by_id(_actor(request), pk)
         step = access_step_by_id(period, step_id)
-        body = StepWriteSerializer(data=request.data)
+        body = ChainStepWriteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         step = chain_step_update(
             actor=_actor(request), step=step, data=_step_input(period, body.validated_data)
         )
-        return Response(StepSerializer(_step_view(period, step)).data)
+        return Response(ChainStepSerializer(_step_view(period, step)).data)
 
     @extend_schema(responses={204: None})
     def delete(self, request: Request, pk: int, step_id: int) -> Response:
@@ -213,17 +213,19 @@ class ChainStepDetailView(APIView):
 
 
 class ReviewTeamListView(APIView):
-    @extend_schema(responses=TeamSerializer(many=True), summary="A step's teams with their load")
+    @extend_schema(
+        responses=ChainTeamSerializer(many=True), summary="A step's teams with their load"
+    )
     def get(self, request: Request, pk: int, step_id: int) -> Response:
         period = access_period_by_id(_actor(request), pk)
         step = access_step_by_id(period, step_id)
-        return Response(TeamSerializer(_step_view(period, step).teams, many=True).data)
+        return Response(ChainTeamSerializer(_step_view(period, step).teams, many=True).data)
 
-    @extend_schema(request=TeamWriteSerializer, responses={201: TeamSerializer})
+    @extend_schema(request=ChainTeamWriteSerializer, responses={201: ChainTeamSerializer})
     def post(self, request: Request, pk: int, step_id: int) -> Response:
         period = access_period_by_id(_actor(request), pk)
         step = access_step_by_id(period, step_id)
-        body = TeamWriteSerializer(data=request.data)
+        body = ChainTeamWriteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         team = review_team_save(
             actor=_actor(request),
@@ -231,18 +233,18 @@ class ReviewTeamListView(APIView):
             data=_team_input(_actor(request), period, body.validated_data),
         )
         return Response(
-            TeamSerializer(_team_view(period, step, team.pk)).data,
+            ChainTeamSerializer(_team_view(period, step, team.pk)).data,
             status=status.HTTP_201_CREATED,
         )
 
 
 class ReviewTeamDetailView(APIView):
-    @extend_schema(request=TeamWriteSerializer, responses=TeamSerializer)
+    @extend_schema(request=ChainTeamWriteSerializer, responses=ChainTeamSerializer)
     def put(self, request: Request, pk: int, step_id: int, team_id: int) -> Response:
         period = access_period_by_id(_actor(request), pk)
         step = access_step_by_id(period, step_id)
         team = access_team_by_id(step, team_id)
-        body = TeamWriteSerializer(data=request.data)
+        body = ChainTeamWriteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         review_team_save(
             actor=_actor(request),
@@ -250,7 +252,7 @@ class ReviewTeamDetailView(APIView):
             team=team,
             data=_team_input(_actor(request), period, body.validated_data),
         )
-        return Response(TeamSerializer(_team_view(period, step, team.pk)).data)
+        return Response(ChainTeamSerializer(_team_view(period, step, team.pk)).data)
 
     @extend_schema(responses={204: None})
     def delete(self, request: Request, pk: int, step_id: int, team_id: int) -> Response:

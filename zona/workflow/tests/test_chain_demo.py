@@ -1,0 +1,50 @@
+"""The demo chain: Kanwil → Eselon I → TPI open now, a team per tier with the demo reviewers;
+loading twice changes nothing."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from django.utils import timezone
+
+from zona.accounts.demo import load_demo_accounts
+from zona.assessments.demo import load_demo_data as load_assessments
+from zona.workflow.demos.chain import load
+from zona.workflow.models import ChainStep, ReviewTeam
+from zona.workflow.selectors.chain import chain_overview, team_member_refusal
+
+
+@pytest.mark.django_db
+def test_the_demo_chain_is_open_now_with_a_team_per_tier_and_loads_twice_alike():
+    ctx = load_demo_accounts()
+    load_assessments(ctx)
+    load(ctx)
+    load(ctx)
+    steps = list(ChainStep.objects.order_by("position").select_related("tier", "period"))
+    assert [(s.position, s.tier.code) for s in steps] == [(1, "kanwil"), (2, "eselon1"), (3, "tpi")]
+    today = timezone.localdate()
+    for before, after in itertools.pairwise(steps):
+        assert before.opens_on <= after.opens_on
+        assert before.closes_on <= after.closes_on
+    for step in steps:
+        assert step.opens_on <= today <= step.closes_on
+        assert step.period.opens_on <= step.opens_on
+        assert step.closes_on <= step.period.closes_on
+    leads = dict(ReviewTeam.objects.values_list("step__tier__code", "lead__username"))
+    assert leads == {
+        "kanwil": "reviewer.kanwil",
+        "eselon1": "reviewer.eselon1",
+        "tpi": "reviewer.tpi",
+    }
+    assert ReviewTeam.objects.count() == 3
+    # Every demo sheet is covered by a team in each tier, and no lead reviews their own unit.
+    for view in chain_overview(steps[0].period):
+        assert view.uncovered == 0
+        for load_ in view.teams:
+            assert team_member_refusal(load_.team.lead, steps[0].period, load_.units) is None
+    tpi = next(v for v in chain_overview(steps[0].period) if v.step.tier.code == "tpi")
+    assert tpi.teams[0].sheets == tpi.sheets >= 5
+    kanwil = next(v for v in chain_overview(steps[0].period) if v.step.tier.code == "kanwil")
+    assert [u.code for u in kanwil.scopes] == ["KPM-JBR"]
+    assert kanwil.sheets == kanwil.teams[0].sheets == 3
