@@ -506,3 +506,64 @@ class ImportJob(models.Model):
         if not self.rows_total:
             return 0
         return min(99, self.rows_done * 100 // self.rows_total)
+
+
+# --- stored scores (issue 12) ------------------------------------------------------------------
+
+
+class StoredScore(models.Model):
+    """One view of a sheet's score, kept with the sheet so lists never rescore it.
+
+    A view is the unit's layer alone (`key` "unit"), the sheet as one review tier sees it
+    (`tier:<id>`: per item the answer of the highest layer at or below that tier), or the
+    effective sheet (`effective`: the highest layer of all, then the koefisien). Rows are
+    written only by `services.scores.scores_refresh`, in the transaction of the change that
+    moves them; `manage.py check_scores` recomputes them from the answers. Decimals are
+    rounded half up to 4 places; JSON numbers are decimal strings of the same precision.
+    """
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="stored_scores"
+    )
+    key = models.CharField(_("view"), max_length=24)
+    # Set for a tier's view (the key names it too); for joins and ordering by rank.
+    tier = models.ForeignKey(
+        "accounts.ReviewTier", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    total = models.DecimalField(_("total"), max_digits=9, decimal_places=4)
+    # The framework's first and second top-level components (Pengungkit and Hasil in the LKE).
+    pengungkit = models.DecimalField(
+        _("enablers (Pengungkit)"), max_digits=9, decimal_places=4, null=True, blank=True
+    )
+    hasil = models.DecimalField(
+        _("results (Hasil)"), max_digits=9, decimal_places=4, null=True, blank=True
+    )
+    # Node code -> score of every component and part (A, A.I, A.II, B, B.I, B.II).
+    components = models.JSONField(default=dict, blank=True)
+    # Working-group area key -> {"score", "weight", "answered", "items"}.
+    areas = models.JSONField(default=dict, blank=True)
+    # Items with a scoreable answer in this view.
+    answered = models.PositiveIntegerField(default=0)
+    # The verdict on the sheet's target predicate; every predicate's is in `verdicts`
+    # (key -> {"passed": bool, "failing": [condition names]}).
+    passed = models.BooleanField(null=True, blank=True)
+    verdicts = models.JSONField(default=dict, blank=True)
+    # The effective view only: the koefisien applied and the total after them (the verdicts
+    # of that view are judged on it).
+    deductions = models.JSONField(default=list, blank=True)
+    total_after_deductions = models.DecimalField(
+        _("total after koefisien"), max_digits=9, decimal_places=4, null=True, blank=True
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("stored score")
+        verbose_name_plural = _("stored scores")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "key"], name="assessments_storedscore_unique_view"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assessment_id}:{self.key}={self.total}"

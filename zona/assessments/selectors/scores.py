@@ -1,22 +1,65 @@
-"""A sheet's scores per layer and its progress per worksheet section."""
+"""A sheet's scores: per layer and per view, as stored for lists, and progress per section.
+
+A *view* is the sheet as one party sees it: the unit's layer alone (`unit`), the sheet as a
+review tier sees it (`tier:<id>`: per item the answer of the highest layer at or below that
+tier, the unit's at the bottom) and the effective sheet (`effective`: the highest layer of
+all, then the koefisien). `score_views` computes them and `stored_fields` gives the row that
+`services.scores.scores_refresh` keeps in `StoredScore`; both are pure, so the pages, the
+refresh, `check_scores` and the migration that filled the first rows agree by construction.
+Lists read the stored rows (`stored_scores`) and never rescore a sheet.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence, Set
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, NamedTuple
 
-from zona.assessments.models import Assessment
+from zona.assessments.models import Answer as AnswerModel
+from zona.assessments.models import AnswerLayer, Assessment, StoredScore
 from zona.assessments.selectors.state import UNIT_KEY, SheetState
-from zona.assessments.sheet import is_incomplete, sheet_spec
-from zona.frameworks.scoring import Scorecard, score_layers
+from zona.assessments.sheet import SheetSpec, is_incomplete, score_value, sheet_spec
+from zona.frameworks.scoring import (
+    Answer,
+    CompiledFramework,
+    Penalty,
+    Scorecard,
+    effective_answers,
+    round_half_up,
+    score,
+    score_layers,
+)
+
+# The effective view's key among the stored views (the unit's is `UNIT_KEY`).
+EFFECTIVE_KEY = "effective"
+
+# The fields of `StoredScore` that `stored_fields` computes (what `check_scores` compares).
+STORED_FIELDS = (
+    "tier_id",
+    "total",
+    "pengungkit",
+    "hasil",
+    "components",
+    "areas",
+    "answered",
+    "passed",
+    "verdicts",
+    "deductions",
+    "total_after_deductions",
+)
 
 
 @dataclass(frozen=True)
 class SheetScores:
     unit: Scorecard
+    # Each layer alone, keyed by `LayerInfo.key`.
     layers: dict[str, Scorecard]
     effective: Scorecard
     target: str
+    # The views as stored: `unit`, `tier:<id>` for each tier with a layer, `effective`.
+    views: dict[str, Scorecard] = field(default_factory=dict)
 
 
 def held_predicates(assessment: Assessment) -> frozenset[str]:
@@ -34,12 +77,352 @@ def sheet_scores(state: SheetState) -> SheetScores:
         [(layer.key, state.layer_values(layer)) for layer in state.layers],
         held_predicates=held,
     )
+    views = score_views(
+        fw,
+        [
+            LayerAnswers(layer.key, layer.tier_id, layer.rank, state.scoreable[layer.key])
+            for layer in state.layers
+        ],
+        held_predicates=held,
+    )
     return SheetScores(
         unit=layered.layers[UNIT_KEY],
         layers=layered.layers,
         effective=layered.effective,
         target=state.assessment.target,
+        views=views,
     )
+
+
+# --- views and the rows stored for them -------------------------------------------------------
+
+
+class LayerAnswers(NamedTuple):
+    """One layer's scoreable answers, with what orders it among the sheet's layers."""
+
+    key: str
+    tier_id: int | None
+    # The tier's rank; the unit's layer is below every tier.
+    rank: int
+    values: Mapping[str, Answer]
+
+
+def tier_key(tier_id: int) -> str:
+    return f"tier:{tier_id}"
+
+
+def score_views(
+    fw: CompiledFramework,
+    layers: Sequence[LayerAnswers],
+    *,
+    held_predicates: Set[str] = frozenset(),
+    penalties: Sequence[Penalty] = (),
+) -> dict[str, Scorecard]:
+    """The unit's view, each tier's view (its answers over those below) and the effective
+    view (the koefisien reduce this one only)."""
+    ordered = sorted(layers, key=lambda layer: (layer.tier_id is not None, layer.rank))
+    unit = next((layer.values for layer in ordered if layer.tier_id is None), {})
+    views = {UNIT_KEY: score(fw, unit, held_predicates=held_predicates)}
+    below: list[Mapping[str, Answer]] = [unit]
+    last = UNIT_KEY
+    for layer in ordered:
+        if layer.tier_id is None:
+            continue
+        below.append(layer.values)
+        last = tier_key(layer.tier_id)
+        views[last] = score(fw, effective_answers(below), held_predicates=held_predicates)
+    if penalties:
+        views[EFFECTIVE_KEY] = score(
+            fw, effective_answers(below), penalties=penalties, held_predicates=held_predicates
+        )
+    else:
+        # Without koefisien the effective sheet is the highest view: no second scoring.
+        views[EFFECTIVE_KEY] = views[last]
+    return views
+
+
+@dataclass(frozen=True)
+class _Layout:
+    components: tuple[str, ...]
+    roots: tuple[str, ...]
+    # Area key -> the topmost nodes declared in it, and its items.
+    area_nodes: dict[str, tuple[str, ...]]
+    area_items: dict[str, tuple[str, ...]]
+
+
+_layouts: dict[tuple[str, int, str], _Layout] = {}
+
+
+def _layout(fw: CompiledFramework) -> _Layout:
+    key = (fw.key, fw.version, fw.content_hash)
+    layout = _layouts.get(key)
+    if layout is None:
+        nodes = fw.nodes
+        area_nodes: dict[str, list[str]] = defaultdict(list)
+        area_items: dict[str, list[str]] = defaultdict(list)
+        for code, node in nodes.items():
+            if node.area is None:
+                continue
+            parent = nodes[node.parent] if node.parent else None
+            if parent is None or parent.area != node.area:
+                area_nodes[node.area].append(code)
+            if node.kind == "item":
+                area_items[node.area].append(code)
+        layout = _Layout(
+            components=tuple(c for c, n in nodes.items() if n.kind in ("component", "part")),
+            roots=tuple(c for c, n in nodes.items() if n.parent is None),
+            area_nodes={k: tuple(v) for k, v in area_nodes.items()},
+            area_items={k: tuple(v) for k, v in area_items.items()},
+        )
+        _layouts[key] = layout
+    return layout
+
+
+def _d(value: Decimal) -> Decimal:
+    return round_half_up(value, 4)
+
+
+def _s(value: Decimal) -> str:
+    return str(round_half_up(value, 4))
+
+
+def penalties_json(penalties: Sequence[Penalty]) -> list[dict[str, Any]]:
+    return [
+        {
+            "kind": p.kind,
+            "factor": _s(p.factor) if p.factor is not None else None,
+            "points": _s(p.points) if p.points is not None else None,
+            "label": p.label,
+        }
+        for p in penalties
+    ]
+
+
+def penalties_from_json(raw: Iterable[Mapping[str, Any]]) -> list[Penalty]:
+    return [
+        Penalty(
+            kind=entry["kind"],
+            factor=Decimal(entry["factor"]) if entry.get("factor") is not None else None,
+            points=Decimal(entry["points"]) if entry.get("points") is not None else None,
+            label=entry.get("label", ""),
+        )
+        for entry in raw
+    ]
+
+
+def stored_fields(
+    fw: CompiledFramework,
+    key: str,
+    card: Scorecard,
+    *,
+    target: str,
+    penalties: Sequence[Penalty] = (),
+) -> dict[str, Any]:
+    """The `StoredScore` fields of one view (see STORED_FIELDS)."""
+    layout = _layout(fw)
+    nodes = card.nodes
+    roots = [nodes[code].score for code in layout.roots if code in nodes]
+    areas: dict[str, dict[str, Any]] = {}
+    for area, codes in layout.area_nodes.items():
+        items = layout.area_items.get(area, ())
+        areas[area] = {
+            "score": _s(sum((nodes[c].score for c in codes if c in nodes), Decimal(0))),
+            "weight": _s(sum((nodes[c].weight for c in codes if c in nodes), Decimal(0))),
+            "answered": sum(1 for c in items if card.items.get(c) is not None),
+            "items": len(items),
+        }
+    verdict = card.verdicts.get(target)
+    effective = key == EFFECTIVE_KEY
+    return {
+        "tier_id": int(key.split(":", 1)[1]) if key.startswith("tier:") else None,
+        "total": _d(card.total_before_penalties),
+        "pengungkit": _d(roots[0]) if roots else None,
+        "hasil": _d(roots[1]) if len(roots) > 1 else None,
+        "components": {code: _s(nodes[code].score) for code in layout.components},
+        "areas": areas,
+        "answered": sum(1 for value in card.items.values() if value is not None),
+        "passed": verdict.passed if verdict else None,
+        "verdicts": {
+            k: {"passed": v.passed, "failing": [c.name for c in v.conditions if not c.passed]}
+            for k, v in card.verdicts.items()
+        },
+        "deductions": penalties_json(penalties) if effective else [],
+        "total_after_deductions": _d(card.total) if effective else None,
+    }
+
+
+def computed_rows(
+    spec: SheetSpec,
+    layers: Sequence[LayerAnswers],
+    *,
+    target: str,
+    penalties: Sequence[Penalty] = (),
+) -> dict[str, dict[str, Any]]:
+    """View key -> its stored fields, for one sheet."""
+    fw = spec.compiled
+    views = score_views(fw, layers, held_predicates=fw.prerequisites(target), penalties=penalties)
+    return {
+        key: stored_fields(fw, key, card, target=target, penalties=penalties)
+        for key, card in views.items()
+    }
+
+
+def scoreable(spec: SheetSpec, values: Mapping[str, Any]) -> dict[str, Answer]:
+    """The answers the engine gets from stored values (incomplete counts are unanswered)."""
+    result: dict[str, Answer] = {}
+    for code, value in values.items():
+        item = spec.items.get(code)
+        if item is None:
+            continue
+        answer = score_value(item, value)
+        if answer is not None:
+            result[code] = answer
+    return result
+
+
+def layer_answers(assessments: Sequence[Assessment]) -> dict[int, list[LayerAnswers]]:
+    """Every layer's scoreable answers of the given sheets, in two queries whatever their
+    number (the caller chunks long lists)."""
+    by_id = {a.pk: a for a in assessments}
+    layers: dict[int, tuple[int, int | None, int]] = {}
+    for pk, sheet_id, tier, rank in AnswerLayer.objects.filter(
+        assessment_id__in=list(by_id)
+    ).values_list("pk", "assessment_id", "tier_id", "tier__rank"):
+        layers[pk] = (sheet_id, tier, rank if rank is not None else -1)
+    values: dict[int, dict[str, Any]] = defaultdict(dict)
+    for layer_id, code, value in (
+        AnswerModel.objects.filter(layer_id__in=list(layers), value__isnull=False)
+        .values_list("layer_id", "item_code", "value")
+        .iterator(chunk_size=5000)
+    ):
+        values[layer_id][code] = value
+    result: dict[int, list[LayerAnswers]] = {pk: [] for pk in by_id}
+    for layer_id, (assessment_id, tier_id, order) in layers.items():
+        spec = sheet_spec(by_id[assessment_id].period.framework)
+        key = UNIT_KEY if tier_id is None else tier_key(tier_id)
+        result[assessment_id].append(
+            LayerAnswers(key, tier_id, order, scoreable(spec, values.get(layer_id, {})))
+        )
+    return result
+
+
+# --- reading stored views ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StoredView:
+    """One stored view of a sheet, as lists read it."""
+
+    key: str
+    tier_id: int | None
+    total: Decimal
+    pengungkit: Decimal | None
+    hasil: Decimal | None
+    components: Mapping[str, str]
+    areas: Mapping[str, Mapping[str, Any]]
+    answered: int
+    passed: bool | None
+    verdicts: Mapping[str, Mapping[str, Any]]
+    deductions: Sequence[Mapping[str, Any]]
+    total_after_deductions: Decimal | None
+
+    @property
+    def final_total(self) -> Decimal:
+        """The total the sheet is ranked by: after the koefisien where they apply."""
+        return self.total if self.total_after_deductions is None else self.total_after_deductions
+
+    def area_answered(self, areas: Iterable[str]) -> int:
+        return sum(int(self.areas.get(area, {}).get("answered", 0)) for area in areas)
+
+
+def stored_scores(
+    assessment_ids: Iterable[int], *, keys: Sequence[str] | None = None
+) -> dict[int, dict[str, StoredView]]:
+    """Assessment id -> view key -> stored view, in one query (`keys` limits the views)."""
+    rows = StoredScore.objects.filter(assessment_id__in=list(assessment_ids))
+    if keys is not None:
+        rows = rows.filter(key__in=list(keys))
+    result: dict[int, dict[str, StoredView]] = defaultdict(dict)
+    for row in rows.values("assessment_id", "key", *STORED_FIELDS):
+        assessment_id = row.pop("assessment_id")
+        result[assessment_id][row["key"]] = StoredView(**row)
+    return dict(result)
+
+
+_empty: dict[tuple[int, str, str], StoredView] = {}
+
+
+def empty_view(assessment: Assessment, key: str = UNIT_KEY) -> StoredView:
+    """What a sheet without a stored row scores: nothing answered yet. A sheet gets its rows
+    with its first answer (or when created); this covers the moment in between."""
+    spec = sheet_spec(assessment.period.framework)
+    cache_key = (spec.framework_id, assessment.target, key)
+    view = _empty.get(cache_key)
+    if view is None:
+        fields = computed_rows(spec, [], target=assessment.target)[
+            EFFECTIVE_KEY if key == EFFECTIVE_KEY else UNIT_KEY
+        ]
+        view = StoredView(key=key, **fields)
+        _empty[cache_key] = view
+    return view
+
+
+# --- drift between stored and recomputed views ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Drift:
+    """A stored view that differs from what the sheet's answers score now."""
+
+    assessment: Assessment
+    key: str
+    # "missing" (no row), "extra" (a row for no view) or "differs".
+    problem: str
+    # Field -> (stored, recomputed), for "differs".
+    fields: dict[str, tuple[Any, Any]]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "problem": self.problem,
+            "fields": {name: [str(a), str(b)] for name, (a, b) in self.fields.items()},
+        }
+
+
+def scores_drift(assessments: Sequence[Assessment]) -> list[Drift]:
+    """Recompute the views of the given sheets (with `period__framework` loaded) from their
+    answers and compare with the stored rows: three queries for the lot. The koefisien
+    stored with the effective view are an input here, not a result."""
+    stored: dict[int, dict[str, dict[str, Any]]] = {a.pk: {} for a in assessments}
+    for row in StoredScore.objects.filter(assessment_id__in=list(stored)).values(
+        "assessment_id", "key", *STORED_FIELDS
+    ):
+        stored[row.pop("assessment_id")][row.pop("key")] = row
+    layers = layer_answers(assessments)
+    result: list[Drift] = []
+    for assessment in assessments:
+        have = stored[assessment.pk]
+        effective = have.get(EFFECTIVE_KEY)
+        views = computed_rows(
+            sheet_spec(assessment.period.framework),
+            layers[assessment.pk],
+            target=assessment.target,
+            penalties=penalties_from_json(effective["deductions"] if effective else []),
+        )
+        for key, fields in views.items():
+            row = have.get(key)
+            if row is None:
+                result.append(Drift(assessment, key, "missing", {}))
+                continue
+            changed = {
+                name: (row[name], value) for name, value in fields.items() if row[name] != value
+            }
+            if changed:
+                result.append(Drift(assessment, key, "differs", changed))
+        result.extend(Drift(assessment, key, "extra", {}) for key in have if key not in views)
+    return result
+
+
+# --- progress --------------------------------------------------------------------------------
 
 
 @dataclass

@@ -7,36 +7,49 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from zona.accounts.access import lke_areas_for, review_tiers_for
 from zona.accounts.models import ReviewTier, User
-from zona.assessments.models import Answer, Assessment, AssessmentStatus, EvidenceLink
-from zona.assessments.selectors.scores import held_predicates
+from zona.assessments.models import Assessment, AssessmentStatus, EvidenceLink
+from zona.assessments.selectors.scores import (
+    EFFECTIVE_KEY,
+    StoredView,
+    empty_view,
+    stored_scores,
+)
+from zona.assessments.selectors.state import UNIT_KEY
 from zona.assessments.selectors.submission import deadline_for, submission_window
-from zona.assessments.sheet import score_value, sheet_spec
-from zona.frameworks.scoring import score
+from zona.assessments.sheet import sheet_spec
 
 
 @dataclass(frozen=True)
 class SheetProgress:
-    """One sheet in a list: how far the unit got and what its own answers score."""
+    """One sheet in a list: how far the unit got and what its own answers score (stored)."""
 
     assessment: Assessment
-    answered_codes: frozenset[str]
+    # The unit's view as stored (`selectors.scores.stored_scores`).
+    unit_view: StoredView
     with_evidence: int
     items: int
-    total: Decimal
-    passed: bool | None
+    # The effective view's total (after koefisien); None while the sheet has no stored rows.
+    effective_total: Decimal | None = None
     # Whether the user reviews the unit (the list then opens the review page).
     review: bool = False
 
     @property
     def answered(self) -> int:
-        return len(self.answered_codes)
+        return self.unit_view.answered
+
+    @property
+    def total(self) -> Decimal:
+        return self.unit_view.total
+
+    @property
+    def passed(self) -> bool | None:
+        return self.unit_view.passed
 
     @property
     def percent(self) -> int:
@@ -44,14 +57,10 @@ class SheetProgress:
 
 
 def assessments_with_progress(assessments: Iterable[Assessment]) -> list[SheetProgress]:
-    """Rows for assessment lists: answered counts and unit totals, in three queries."""
+    """Rows for assessment lists from the stored scores: two queries, no sheet rescored."""
     assessments = list(assessments)
     ids = [a.pk for a in assessments]
-    values: dict[int, dict[str, Any]] = defaultdict(dict)
-    for row in Answer.objects.filter(layer__assessment_id__in=ids, layer__tier__isnull=True).values(
-        "layer__assessment_id", "item_code", "value"
-    ):
-        values[row["layer__assessment_id"]][row["item_code"]] = row["value"]
+    stored = stored_scores(ids, keys=[UNIT_KEY, EFFECTIVE_KEY])
     evidence: dict[int, set[str]] = defaultdict(set)
     for assessment_id, item_code in EvidenceLink.objects.filter(
         assessment_id__in=ids, unlinked_at__isnull=True
@@ -60,24 +69,16 @@ def assessments_with_progress(assessments: Iterable[Assessment]) -> list[SheetPr
     result = []
     for assessment in assessments:
         spec = sheet_spec(assessment.period.framework)
-        sheet = values.get(assessment.pk, {})
-        answers = {}
-        for code, value in sheet.items():
-            item = spec.items.get(code)
-            if item is not None:
-                scored = score_value(item, value)
-                if scored is not None:
-                    answers[code] = scored
-        card = score(spec.compiled, answers, held_predicates=held_predicates(assessment))
-        verdict = card.verdicts.get(assessment.target)
+        views = stored.get(assessment.pk, {})
+        unit = views.get(UNIT_KEY) or empty_view(assessment)
+        effective = views.get(EFFECTIVE_KEY)
         result.append(
             SheetProgress(
                 assessment=assessment,
-                answered_codes=frozenset(answers),
+                unit_view=unit,
                 with_evidence=len(evidence.get(assessment.pk, set()) & set(spec.items)),
                 items=len(spec.items),
-                total=card.total,
-                passed=verdict.passed if verdict else None,
+                effective_total=effective.final_total if effective else None,
             )
         )
     return result
@@ -137,8 +138,8 @@ def assessment_tasks(
     """The first `limit` tasks by deadline and the number of all of them.
 
     `assessments` comes from `access.assessment_tasks_for`. Five queries whatever their
-    number: the sheets, their periods' deadlines, then answers and evidence links of the
-    ones shown (the user's role assignments are read once per request).
+    number: the sheets, their periods' deadlines, then stored scores and evidence links of
+    the ones shown (the user's role assignments are read once per request).
     """
     today = today or timezone.localdate()
     dated = []
@@ -157,8 +158,8 @@ def assessment_tasks(
         if areas is not None:
             # A working-group member's task is her areas, not the whole sheet.
             spec = sheet_spec(assessment.period.framework)
-            mine = {code for code, item in spec.items.items() if item.area in areas}
-            answered, items = len(mine & row.answered_codes), len(mine)
+            items = sum(1 for item in spec.items.values() if item.area in areas)
+            answered = row.unit_view.area_answered(areas)
         tasks.append(
             Task(
                 assessment=assessment,

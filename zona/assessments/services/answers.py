@@ -28,6 +28,7 @@ from zona.assessments.models import (
 )
 from zona.assessments.ports import review_gate
 from zona.assessments.services._common import invalid
+from zona.assessments.services.scores import scores_refresh
 from zona.assessments.sheet import AnswerInvalid, ItemSpec, parse_value, same_value, sheet_spec
 from zona.audit.services import audit_record
 from zona.core.errors import (
@@ -166,6 +167,8 @@ def answer_save(
             via=via,
             source=source,
         )
+        if ChangeField.VALUE in saved.changed:
+            scores_refresh(locked)
         if ChangeField.VALUE in saved.changed:
             # A completed review above this layer rested on the old value: it reopens.
             review_gate().layer_changed(locked, tier)
@@ -324,6 +327,7 @@ def answers_accept_suggestions(*, actor: User, assessment: Assessment) -> int:
             )
             count += 1
         if count:
+            scores_refresh(locked)
             audit_record(
                 actor=actor,
                 action="assessment.suggestions_accepted",

@@ -21,6 +21,7 @@ from zona.assessments.models import (
 from zona.assessments.selectors import previous_assessment
 from zona.assessments.services._common import invalid
 from zona.assessments.services.answers import lock_assessment
+from zona.assessments.services.scores import scores_refresh
 from zona.assessments.sheet import AnswerInvalid, parse_value, sheet_spec
 from zona.audit.services import audit_record
 from zona.core.errors import PermissionDenied, StateError
@@ -132,6 +133,9 @@ def _carry(*, actor: User, assessment: Assessment, source: Assessment) -> Carrie
     )
     assessment.carried_from = source
     assessment.save(update_fields=["carried_from"])
+    # Suggestions are not scored, but the sheet gets its stored views now (a new sheet's
+    # first rows when it was created by carrying forward).
+    scores_refresh(assessment)
     audit_record(
         actor=actor,
         action="assessment.carried_forward",

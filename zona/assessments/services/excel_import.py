@@ -21,6 +21,7 @@ from zona.assessments.services.answers import (
     layer_for,
     lock_assessment,
 )
+from zona.assessments.services.scores import scores_refresh
 from zona.assessments.sheet import (
     AnswerInvalid,
     ItemSpec,
@@ -173,6 +174,7 @@ def answers_import(
                 via="import",
             )
         if plan:
+            scores_refresh(locked)
             audit_record(
                 actor=actor,
                 action="assessment.imported",

@@ -24,6 +24,7 @@ from zona.assessments.services.answers import (
     apply_answer,
     layer_for,
 )
+from zona.assessments.services.scores import scores_refresh
 from zona.assessments.sheet import sheet_spec, survey_answer, survey_index_answer
 from zona.audit.services import audit_record
 
@@ -75,6 +76,7 @@ def answers_fill_from_surveys(
         )
         filled.append(code)
     if filled:
+        scores_refresh(assessment)
         audit_record(
             actor=actor,
             action="assessment.survey_indices_filled",
