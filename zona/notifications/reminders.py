@@ -24,6 +24,7 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
 Source = Callable[[date], Iterable["Window"]]
@@ -79,9 +80,18 @@ def reminder_for(window: Window, today: date) -> tuple[str, str, int] | None:
 
 def reminders_send(*, today: date | None = None) -> int:
     """Notify the reminders due today; returns the number of inbox entries created."""
+    today = today or timezone.localdate()
+    # One transaction: the mails of the whole run are queued as one task, on commit. A
+    # source that fails undoes the run; the next run does it again (each reminder once).
+    from zona.notifications.services.inbox import sending_batched
+
+    with transaction.atomic(), sending_batched():
+        return _remind(today)
+
+
+def _remind(today: date) -> int:
     from zona.notifications.services.inbox import notify
 
-    today = today or timezone.localdate()
     created = 0
     for source in list(_SOURCES):
         for window in source(today):

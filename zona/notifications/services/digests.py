@@ -22,7 +22,11 @@ def digest_day_default() -> date:
 def digests_prepare(*, day: date | None = None) -> int:
     """Queue the digest of `day` (default yesterday) for each user who asked for digests
     and has notifications not mailed yet, created before that day ended (one missed run
-    is caught up by the next). Returns the number of digests queued."""
+    is caught up by the next). Returns the number of digests queued.
+
+    Only users whose preference is still the digest get one: a user who switched to "no
+    e-mail" gets nothing more, and one who switched to each mail has the entries of the
+    digest days in the inbox only (new ones are mailed one by one)."""
     day = day or digest_day_default()
     end = timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
     wanting = NotificationPreference.objects.filter(delivery=Delivery.DIGEST).values("user_id")

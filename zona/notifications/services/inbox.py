@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.conf import settings
@@ -98,10 +100,37 @@ def notify(
                 entry.save(update_fields=["email"])
             created.append(entry)
         if any(n.email_id for n in created):
-            from zona.notifications.tasks import enqueue_sending
-
-            transaction.on_commit(enqueue_sending, robust=True)
+            _send_after_commit()
     return created
+
+
+# Inside `sending_batched()` the mails of many notify() calls are queued as one task.
+_batch: ContextVar[list[bool] | None] = ContextVar("zona_notify_batch", default=None)
+
+
+def _send_after_commit() -> None:
+    """Enqueue the sending task when the transaction commits."""
+    batch = _batch.get()
+    if batch is not None:
+        batch.append(True)
+        return
+    from zona.notifications.tasks import enqueue_sending
+
+    transaction.on_commit(enqueue_sending, robust=True)
+
+
+@contextmanager
+def sending_batched() -> Iterator[None]:
+    """Queue one sending task for all the notify() calls inside (a reminder run that
+    notifies a thousand windows), on the commit of the surrounding transaction."""
+    token = _batch.set([])
+    try:
+        yield
+        pending = bool(_batch.get())
+    finally:
+        _batch.reset(token)
+    if pending:
+        _send_after_commit()
 
 
 def notification_mark_read(*, user: Any, notification: Notification) -> None:

@@ -145,6 +145,15 @@ def test_reminder_days_and_overdue_cadence_are_settings(world, windows, settings
     assert sent == [1, 0, 1, 0, 1]  # 1, 3, 5 days late
 
 
+def test_a_reminder_run_queues_one_sending_task(world, windows, django_capture_on_commit_callbacks):
+    for left in (7, 3, 1):
+        windows.append(_window(world, f"one{left}", DAY + timedelta(days=left)))
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        assert reminders_send(today=DAY) == 3
+    assert len(callbacks) == 1
+    assert len(mail.outbox) == 3
+
+
 def test_send_reminders_command(world, windows):
     windows.append(_window(world, "cmd", DAY + timedelta(days=3)))
     out = io.StringIO()
