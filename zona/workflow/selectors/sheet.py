@@ -126,7 +126,9 @@ def sheet_history(assessment: Assessment, *, sheet_only: bool = True) -> list[Sh
                 from_state=ev.from_state,
                 to_state=ev.to_state,
                 at=ev.at,
-                who=ev.actor.display_name if ev.actor is not None else "—",
+                who=ev.actor.display_name
+                if ev.actor is not None
+                else ev.details.get("actor_repr") or "—",
                 tier=ev.tier.name if ev.tier is not None else ev.details.get("tier_name", ""),
                 tier_code=ev.tier.code if ev.tier is not None else "",
                 reason=ev.reason,
