@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from zona.accounts.models import ServiceType, Unit
 from zona.surveys.indices import ItemStat, ikm, ikm_grade, perception_index, rounded
@@ -93,7 +94,7 @@ def campaign_results(
     campaign: Campaign, *, service_type_id: int | None = None, language: str = "id"
 ) -> list[IndexResult]:
     """Per instrument of the campaign: its items' means and its index, over counted answers."""
-    filters: dict[str, object] = {"campaign": campaign}
+    filters: dict[str, Any] = {"campaign": campaign}
     if service_type_id is not None:
         filters["service_type_id"] = service_type_id
     sums: dict[int, dict[int, tuple[int, int]]] = defaultdict(dict)

@@ -18,7 +18,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -49,14 +49,14 @@ BAND_KEYS: tuple[str, ...] = ("campaign_id", "instrument_version_id", "field", "
 
 def _column(model: type[models.Model], name: str) -> str:
     field = model._meta.get_field(name.removesuffix("_id"))
-    return connection.ops.quote_name(field.column)  # type: ignore[union-attr]
+    return connection.ops.quote_name(str(field.column))  # type: ignore[union-attr]
 
 
 def _upsert(
     model: type[models.Model],
     keys: Sequence[str],
     sums: Sequence[str],
-    rows: dict[tuple[Any, ...], tuple[int, ...]],
+    rows: Mapping[tuple[Any, ...], Sequence[int]],
     sign: int,
 ) -> None:
     """Add `sign` x each row's sums to the row of its key, creating it when missing."""
@@ -108,8 +108,13 @@ def _tally(response_ids: Sequence[int], sign: int) -> None:
             for field, lookup in zip(PROFILE_FIELDS, lookups, strict=True):
                 if not row[lookup]:
                     continue
-                key = (row["campaign_id"], row["instrument_version_id"], field, row[lookup])
-                key = (*key, row["item"])
+                key = (
+                    row["campaign_id"],
+                    row["instrument_version_id"],
+                    field,
+                    row[lookup],
+                    row["item"],
+                )
                 total, answered = bands.get(key, (0, 0))
                 bands[key] = (total + int(row["total"]), answered + int(row["answered"]))
     responses = {
@@ -166,14 +171,14 @@ def _lock_responses() -> None:
 def tallies_rebuild(*, campaign: Campaign | None = None) -> int:
     """Recompute the totals (of one campaign, or all) from the answers in one transaction.
     Returns the number of responses they now hold."""
-    scope = {} if campaign is None else {"campaign": campaign}
+    scope: dict[str, Any] = {} if campaign is None else {"campaign": campaign}
     with transaction.atomic():
         _lock_responses()
         for model in (ItemTally, BandTally, ResponseTally):
             model.objects.filter(**scope).delete()
         Response.objects.filter(tallied=False, **scope).update(tallied=True)
         items = scan_item_sums(ITEM_KEYS, **scope)
-        _upsert(ItemTally, ITEM_KEYS, ("total", "answered"), items, 1)  # type: ignore[arg-type]
+        _upsert(ItemTally, ITEM_KEYS, ("total", "answered"), items, 1)
         for field in PROFILE_FIELDS:
             bands = scan_band_sums(field, _bands(field, scope), **scope)
             rows = {(c, v, field, b, i): stat for (c, b, v, i), stat in bands.items()}
@@ -204,7 +209,7 @@ class Drift:
 def tallies_drift(*, campaign: Campaign | None = None) -> list[Drift]:
     """Where the totals (plus the responses not folded yet) differ from a scan of the
     answers and responses: empty when they agree."""
-    scope = {} if campaign is None else {"campaign": campaign}
+    scope: dict[str, Any] = {} if campaign is None else {"campaign": campaign}
     drift: list[Drift] = []
 
     def compare(table: str, kept: dict[Any, Any], scanned: dict[Any, Any], zero: Any) -> None:

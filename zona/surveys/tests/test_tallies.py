@@ -7,6 +7,7 @@ import random
 import threading
 from datetime import timedelta
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -77,7 +78,7 @@ def assert_same_as_scan(campaigns, monkeypatch):
 
 
 def random_submission(rng, campaign):
-    values = {}
+    values: dict[str, Any] = {}
     for version in campaign.ordered_versions():
         if rng.random() < 0.8:
             low, high = version.scale_min, version.scale_max
