@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from zona.accounts.models import User
 from zona.accounts.testing import World
 from zona.assessments.models import Assessment
 from zona.assessments.tests.factories import load_mini, make_assessment, make_period
@@ -20,7 +21,7 @@ class DeskWorld:
     world: World
     assessment: Assessment
 
-    def __getitem__(self, username: str):  # type: ignore[no-untyped-def]
+    def __getitem__(self, username: str) -> User:
         return self.world.users[username]
 
 

@@ -260,7 +260,8 @@ def test_the_unit_moves_the_follow_up_through_to_done(dw, client_for):
     assert record.status_at is not None
     # Filters by status.
     page = reverse("workflow:desk_assistance", args=[dw.assessment.pk])
-    assert 'data-testid="assistance-A.p.m.1.a"' in client.get(page + "?status=done").content.decode()
+    done = client.get(page + "?status=done").content.decode()
+    assert 'data-testid="assistance-A.p.m.1.a"' in done
     assert 'data-testid="assistance-empty"' in client.get(page + "?status=open").content.decode()
     # Another unit's people: 404; a viewer may not move it.
     for other in ("other_operator", "outsider"):

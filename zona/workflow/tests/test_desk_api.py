@@ -64,7 +64,8 @@ def test_sessions_api(dw):
     held = reviewer.post(action, {"action": "hold", "outcome": "Selesai."}, format="json")
     assert held.json()["status"] == "held"
     detail = reverse("api-workflow-desk-session", args=[dw.assessment.pk, sid])
-    assert reviewer.put(detail, {"starts_at": starts, "place": "B"}, format="json").status_code == 409
+    moved = reviewer.put(detail, {"starts_at": starts, "place": "B"}, format="json")
+    assert moved.status_code == 409
     for other in ("other_operator", "outsider"):
         client = api(dw[other])
         assert client.get(url).status_code == 404

@@ -17,6 +17,7 @@ from zona.workflow.services.desk_validation import (
     confirmation_answer,
     confirmation_emails_send,
     confirmations_create,
+    confirmations_email,
     parse_validation_spec,
     questionnaire_answer,
     survey_report_check,
@@ -88,7 +89,9 @@ def test_report_check_records_checklist_verdict_and_note(dw, validation, client_
     assert validation.checked_by == dw["kanwil_reviewer"]
     with pytest.raises(ValidationFailed):
         survey_report_check(
-            actor=dw["kanwil_reviewer"], validation=validation, checks={"nope": True},
+            actor=dw["kanwil_reviewer"],
+            validation=validation,
+            checks={"nope": True},
             verdict="adequate",
         )
     # Another tier's reviewer cannot change this tier's check.
@@ -104,7 +107,7 @@ def test_links_for_a_draw_emails_once_and_lists_phones_for_whatsapp(dw, validati
     client.post(url, {"action": "draw", "size": "6"})
     assert ConfirmationRequest.objects.count() == 6
     # The same draw again makes no second link for a contact.
-    draw_id = ConfirmationRequest.objects.first().call.draw_id
+    draw_id = ConfirmationRequest.objects.get(call__position=1).call.draw_id
     client.post(url, {"action": "draw", "draw": str(draw_id)})
     assert ConfirmationRequest.objects.count() == 6
     html = client.get(url).content.decode()
@@ -123,8 +126,6 @@ def test_links_for_a_draw_emails_once_and_lists_phones_for_whatsapp(dw, validati
     assert confirmation_emails_send(validation_id=validation.pk) == 0
     assert len(mail.outbox) == 3
     with pytest.raises(StateError):
-        from zona.workflow.services.desk_validation import confirmations_email
-
         confirmations_email(actor=dw["kanwil_reviewer"], validation=validation)
     # The unit never sees the contacts or the links.
     unit_html = client_for(dw["operator"]).get(url).content.decode()

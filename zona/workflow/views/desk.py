@@ -7,7 +7,7 @@ their routes are declared here (the workflow's urls include this module only).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
@@ -78,10 +78,7 @@ def desk_context(
 
 def area_choices(assessment: Assessment) -> list[tuple[str, str]]:
     spec = sheet_spec(assessment.period.framework)
-    return [("", _("Every working group"))] + [
-        (a.key, text(a.title))
-        for a in spec.areas  # type: ignore[attr-defined]
-    ]
+    return [("", _("Every working group"))] + [(a.key, text(a.title)) for a in spec.areas]
 
 
 def area_title(assessment: Assessment, key: str) -> str:
@@ -139,9 +136,11 @@ class SessionForm(forms.Form):
 
     def __init__(self, *args: Any, assessment: Assessment, rights: DeskRights, **kw: Any):
         super().__init__(*args, **kw)
-        self.fields["tier"].choices = [(t.code, t.name) for t in rights.tiers]
-        self.fields["area"].choices = area_choices(assessment)
-        self.fields["unit_users"].choices = [
+        cast(forms.ChoiceField, self.fields["tier"]).choices = [
+            (t.code, t.name) for t in rights.tiers
+        ]
+        cast(forms.ChoiceField, self.fields["area"]).choices = area_choices(assessment)
+        cast(forms.ChoiceField, self.fields["unit_users"]).choices = [
             (str(u.pk), u.display_name) for u in attendee_choices(assessment)
         ]
 
