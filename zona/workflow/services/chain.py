@@ -292,6 +292,24 @@ def chain_step_update(*, actor: User, step: ChainStep, data: StepInput) -> Chain
     old_scopes = list(step.scopes.all())
     before = _step_details(step, old_scopes)
     problems = _step_problems(period, data, others=others, editing=step)
+    if scopes:
+        stray = sorted(
+            {
+                team.name
+                for team in step.teams.prefetch_related("units")
+                for unit in team.units.all()
+                if not any(unit.path.startswith(s.path) for s in scopes)
+            }
+        )
+        if stray:
+            problems.append(
+                Problem(
+                    "teams_outside_scopes",
+                    _("These teams review units outside the new sub-trees: %(teams)s.")
+                    % {"teams": ", ".join(stray)},
+                    "scopes",
+                )
+            )
     if _started(step):
         locked = []
         if data.tier.pk != step.tier_id:

@@ -391,3 +391,22 @@ def test_agency_tier_codes_are_unique_with_the_national_tier_and_rank_below_it(w
     assert codes(exc) == ["rank_not_below_national"]
     # Another agency may reuse an agency code, never the national one.
     review_tier_create(actor=sysadmin, agency=world.other_agency, code="tpi", name="TPI", rank=30)
+
+
+def test_narrowing_a_steps_sub_trees_keeps_its_teams_inside(bare, world):
+    admin = world["agency_admin"]
+    step = chain_step_create(actor=admin, period=bare.period, data=step_input(bare.tiers["kanwil"]))
+    review_team_save(
+        actor=admin,
+        step=step,
+        data=TeamInput(name="Tim Jatim", lead=world["jatim_reviewer"], units=[world.kanwil_jatim]),
+    )
+    with pytest.raises(ValidationFailed) as exc:
+        chain_step_update(
+            actor=admin,
+            step=step,
+            data=step_input(bare.tiers["kanwil"], scopes=[world.kanwil_jabar]),
+        )
+    assert codes(exc) == ["teams_outside_scopes"]
+    assert "Tim Jatim" in exc.value.message
+    assert not step.scopes.exists()
