@@ -76,7 +76,8 @@ def sheet_return(
     holding the sheet, or for a sheet without chain the reviewer's first that may act now).
     """
     # The event names the tier acted in: the one holding the sheet (checked again under lock).
-    acting, _refused = return_tier(assessment, actor, tier)
+    fresh = Assessment.objects.select_related("period", "unit").get(pk=assessment.pk)
+    acting, _refused = return_tier(fresh, actor, tier)
     return _apply(
         assessment,
         "return",

@@ -121,6 +121,8 @@ def _submit(ctx: Context[Assessment]) -> None:
 
     on_sheet_submitted(assessment=sheet, actor=ctx.actor, now=ctx.now, resubmission=resubmission)
     holding = holding_review(sheet)
+    if resubmission and holding is not None:
+        return  # the reviews part tells the reopened tier's team (sheet.resubmitted)
     tier = holding.tier if holding is not None else None
     kind = "sheet.resubmitted" if resubmission else "sheet.submitted"
     n = _round(sheet, "submit")
@@ -128,7 +130,9 @@ def _submit(ctx: Context[Assessment]) -> None:
         kind=kind,
         recipients=unit_reviewers(sheet.unit, tier),
         params=_params(sheet, tier),
-        url=reverse("workflow:sheet_submit", args=[sheet.pk]),
+        url=reverse("workflow:review_tier", args=[sheet.pk, tier.code])
+        if tier is not None
+        else reverse("workflow:review", args=[sheet.pk]),
         key=f"{kind}:{sheet.pk}:{n}",
         actor=ctx.actor,
     )
