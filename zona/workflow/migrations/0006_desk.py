@@ -343,7 +343,7 @@ class Migration(migrations.Migration):
                     "status",
                     models.CharField(
                         choices=[
-                            ("open", "Open"),
+                            ("open", "To follow up"),
                             ("in_progress", "In progress"),
                             ("done", "Done"),
                         ],

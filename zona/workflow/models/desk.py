@@ -243,7 +243,7 @@ class DocumentCheck(models.TextChoices):
 
 
 class AssistanceStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", _("To follow up")
     IN_PROGRESS = "in_progress", _("In progress")
     DONE = "done", _("Done")
 
