@@ -42,7 +42,9 @@ def test_the_demo_chain_is_open_now_with_a_team_per_tier_and_loads_twice_alike()
     for view in chain_overview(steps[0].period):
         assert view.uncovered == 0
         for load_ in view.teams:
-            assert team_member_refusal(load_.team.lead, steps[0].period, load_.units) is None
+            lead = load_.team.lead
+            assert lead is not None
+            assert team_member_refusal(lead, steps[0].period, load_.units) is None
     tpi = next(v for v in chain_overview(steps[0].period) if v.step.tier.code == "tpi")
     assert tpi.teams[0].sheets == tpi.sheets >= 5
     kanwil = next(v for v in chain_overview(steps[0].period) if v.step.tier.code == "kanwil")

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from zona.accounts.models import Unit, User
+from zona.accounts.models import ReviewTier, Unit, User
 from zona.assessments.access import access_period_by_id
 from zona.assessments.models import Period
 from zona.assessments.views._common import AuthedRequest, error_text
@@ -101,7 +101,9 @@ def _add_errors(form: forms.Form, exc: ZonaError) -> None:
 
 
 class StepForm(forms.Form):
-    tier = forms.ModelChoiceField(label=gettext_lazy("Review tier"), queryset=None)
+    tier: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=gettext_lazy("Review tier"), queryset=ReviewTier.objects.none()
+    )
     opens_on = forms.DateField(label=gettext_lazy("Review opens on"), widget=DATE)
     closes_on = forms.DateField(label=gettext_lazy("Review closes on"), widget=DATE)
     scopes = UnitChoice(
@@ -166,7 +168,9 @@ class TeamForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    step = forms.ModelChoiceField(label=gettext_lazy("Chain step"), queryset=None)
+    step: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=gettext_lazy("Chain step"), queryset=ChainStep.objects.none()
+    )
     team_name = forms.CharField(
         label=gettext_lazy("Team"),
         max_length=128,
