@@ -14,6 +14,9 @@
    `Model.objects.none()` as a form field's empty queryset, filled in by the form.
    A view module is any module in a `views` or `api` folder or named `views.py`;
    tests are exempt.
+5. A lifecycle's status changes only through the workflow (zona/workflow/, engine.apply):
+   no `x.status = ...`, `setattr(x, "status", ...)` or `.update(status=...)` elsewhere,
+   except the non-workflow statuses listed with their reason in scripts/status_rule.py.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ import tempfile
 from pathlib import Path
 
 from i18n_fill import untranslated  # scripts/ is on sys.path when run as a script
+from status_rule import check_status_writes
 
 ROOT = Path(__file__).resolve().parent.parent
 APPS = sorted(p.parent for p in (ROOT / "zona").glob("*/apps.py"))
@@ -73,6 +77,8 @@ for path in (ROOT / "zona").rglob("*.py"):
             f"{path.relative_to(ROOT)}: uses get_object_or_404; "
             "use an access_<entity>_by_id function"
         )
+
+problems.extend(check_status_writes(ROOT))
 
 env = dict(os.environ, DJANGO_SETTINGS_MODULE="config.settings.test", PYTHONPATH=str(ROOT))
 django_admin = str(ROOT / ".venv" / "bin" / "django-admin")
