@@ -3,9 +3,9 @@
 from zona.accounts.models import ReviewTier
 from zona.assessments.access import sheet_rights
 from zona.assessments.models import Answer, AnswerLayer
-from zona.assessments.presenters import ReviewView
 from zona.assessments.selectors import load_sheet_state, sheet_scores
 from zona.assessments.services import answer_save
+from zona.workflow.presenters.review import ReviewView
 from zona.workflow.services.sheet import sheet_submit
 
 

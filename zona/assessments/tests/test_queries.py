@@ -138,8 +138,10 @@ def test_query_count_does_not_grow_with_items_layers_and_files(world, client_for
         small_counts = measure(client_for(world["tpi_reviewer"]), small)
         assert big_counts == small_counts, f"{status}: {big_counts} != {small_counts}"
         # And the numbers themselves stay small.
-        # (about 6 of them ask the surveys app for the IPAK and IPKP indices and SKM rounds)
-        assert max(big_counts) <= 20, big_counts
+        # (about 6 of them ask the surveys app for the IPAK and IPKP indices and SKM rounds;
+        # the review page adds its chain, its history and each workflow part's panels:
+        # comments, desk evaluation, assistance ..., a fixed few queries each)
+        assert max(big_counts) <= 40, big_counts
 
 
 @pytest.mark.django_db

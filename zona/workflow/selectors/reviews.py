@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,7 +11,7 @@ from django.db.models import Q
 
 from zona.assessments.models import AnswerChange, Assessment, EvidenceLink
 from zona.assessments.sheet import display_value, sheet_spec
-from zona.workflow.models import TierReview, TierReviewStatus, WorkflowEvent
+from zona.workflow.models import TierReview, TierReviewStatus
 
 
 def holding_review(assessment: Assessment) -> TierReview | None:
@@ -77,18 +78,19 @@ def _name(user: Any) -> str:
     return str(getattr(user, "display_name", "") or user.get_username())
 
 
-def return_rounds(assessment: Assessment) -> list[ReturnRound]:
+def return_rounds(assessment: Assessment, events: Sequence[Any] | None = None) -> list[ReturnRound]:
     """Every return of the sheet (from its WorkflowEvents), oldest first, each with the
     unit's answer and file changes between the return and the resubmission that followed.
-    Three queries whatever the number of rounds."""
+
+    `events` are the sheet's submissions and returns as `selectors.sheet.sheet_history`
+    reads them (read here when not given); then two queries, only when there was a return.
+    """
     spec = sheet_spec(assessment.period.framework)
-    events = list(
-        WorkflowEvent.objects.filter(
-            assessment=assessment, subject_kind="assessment", action__in=["submit", "return"]
-        )
-        .select_related("actor", "tier")
-        .order_by("at", "id")
-    )
+    if events is None:
+        from zona.workflow.selectors.sheet import sheet_history
+
+        events = sheet_history(assessment)
+    events = [e for e in events if e.kind == "assessment" and e.action in ("submit", "return")]
     returns = [e for e in events if e.action == "return"]
     if not returns:
         return []
@@ -161,9 +163,9 @@ def return_rounds(assessment: Assessment) -> list[ReturnRound]:
             ReturnRound(
                 number=number,
                 returned_at=event.at,
-                returned_by=_name(event.actor),
-                tier=event.tier.name if event.tier else "",
-                items=tuple(event.items or ()),
+                returned_by=event.who,
+                tier=event.tier,
+                items=tuple(event.items),
                 reason=event.reason,
                 resubmitted_at=end,
                 changes=tuple(found),

@@ -190,3 +190,21 @@ def chain_world(world: World) -> ChainWorld:
         teams=teams,
         assessment=submitted,
     )
+
+
+# --- the assessments tests' fixtures, for the tests that moved here with the review page -----
+
+
+@pytest.fixture
+def framework(db: Any) -> Framework:
+    return load_mini()
+
+
+@pytest.fixture
+def period(world: World, framework: Framework) -> Period:
+    return make_period(world.agency, framework, creator=world["agency_admin"])
+
+
+@pytest.fixture
+def assessment(world: World, period: Period) -> Assessment:
+    return make_assessment(period, world.bandung)

@@ -46,7 +46,6 @@ from zona.workflow.models import TierReview
 from zona.workflow.presenters.review import ReviewView
 from zona.workflow.selectors.reviews import (
     ReturnRound,
-    holding_review,
     return_rounds,
     reviews_of,
     revised_since_return,
@@ -106,7 +105,8 @@ def review(request: AuthedRequest, pk: int, tier: str | None = None) -> HttpResp
     assessment = access_assessment_by_id(request.user, pk)
     rights = sheet_rights(request.user, assessment)
     chosen = _tier_or_404(rights, tier)
-    rounds = return_rounds(assessment)
+    events = sheet_history(assessment)
+    rounds = return_rounds(assessment, events)
     revised = revised_since_return(rounds)
     view = ReviewView.build_review(
         load_sheet_state(assessment),
@@ -147,11 +147,12 @@ def review(request: AuthedRequest, pk: int, tier: str | None = None) -> HttpResp
             "edit_lock": view.edit_lock,
             "review_deadline": deadline.review_deadline if deadline else None,
             "returned": returned_entries(assessment),
-            "events": sheet_history(assessment),
+            "events": events,
             "can_return": _can_return(request, assessment, chosen),
             "reviews": reviews,
             "my_review": mine,
-            "holding": holding_review(assessment),
+            # The tier holding the sheet: the first open or returned review of its chain.
+            "holding": next((r for r in reviews if r.status in ("open", "returned")), None),
             "actions": _review_actions(request, mine),
             "lead_sign_off": lead_signed(mine) if mine else None,
             "team": team_for(mine) if mine else None,

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods
 from zona.accounts.models import ReviewTier
 from zona.assessments.access import SheetRights, access_assessment_by_id, sheet_rights
 from zona.assessments.models import Assessment, AssessmentStatus
-from zona.assessments.presenters import ReviewView, slug
+from zona.assessments.presenters import slug
 from zona.assessments.selectors import (
     deadline_for,
     load_sheet_state,
@@ -32,6 +32,7 @@ from zona.assessments.sheet import sheet_spec, text
 from zona.assessments.views._common import AuthedRequest, flash_error
 from zona.assessments.views.worksheet import _sheet, returned_entries
 from zona.core.errors import ZonaError
+from zona.workflow.presenters.review import ReviewView
 from zona.workflow.selectors.sheet import sheet_history
 from zona.workflow.services.sheet import sheet_return, sheet_submit
 from zona.workflow.tables.sheet import return_tier, sheet_refusal

@@ -44,12 +44,12 @@ def submitted(world, assessment):
 
 def review_path(assessment, tier: str | None = None, query: str = "") -> str:
     if tier is None:
-        return reverse("assessments:review", args=[assessment.pk]) + query
-    return reverse("assessments:review_tier", args=[assessment.pk, tier]) + query
+        return reverse("workflow:review", args=[assessment.pk]) + query
+    return reverse("workflow:review_tier", args=[assessment.pk, tier]) + query
 
 
 def item_path(assessment, tier: str, code: str = ITEM) -> str:
-    return reverse("assessments:review_item", args=[assessment.pk, tier, code])
+    return reverse("workflow:review_item", args=[assessment.pk, tier, code])
 
 
 def card_html(html: str, code: str) -> str:
@@ -68,7 +68,7 @@ def test_a_reviewer_answers_in_their_own_layer_and_sees_the_difference(
     html = page.content.decode()
     card = card_html(html, ITEM)
     assert "data-zona-autosave" in card
-    assert reverse("assessments:review_item", args=[submitted.pk, "tpi", ITEM]) in card
+    assert reverse("workflow:review_item", args=[submitted.pk, "tpi", ITEM]) in card
     assert "Jawaban Anda (TPI)" in card
 
     response = client.post(
@@ -79,7 +79,8 @@ def test_a_reviewer_answers_in_their_own_layer_and_sees_the_difference(
     assert 'data-state="saved"' in body
     # The comparison shows the difference and which answer counts; the scores follow.
     compare = body.split('id="compare-A-p-m-1-a"')[1].split("</ul>")[0]
-    assert "berbeda dengan unit" in compare
+    # "Differs" compares a tier with the layers below it (here the unit's).
+    assert "data-differs" in compare
     assert "SK belum ada" in compare
     assert 'data-testid="layer-score-tpi"' in body
     assert 'data-testid="effective-score"' in body
@@ -114,7 +115,9 @@ def test_layer_scores_and_the_effective_score(client_for, world, submitted):
     client.post(item_path(submitted, "tpi"), {"value": "Tidak", "revision": 0})
     panel = client.get(review_path(submitted)).context["panel"]
     totals = {row["code"]: row["total"] for row in panel["rows"]}
-    assert totals == {"unit": "10,00", "tpi": "0,00"}
+    # A tier's score is the sheet as that tier sees it: TPI's "Tidak" over the unit's other
+    # answer, (0 + 1) / 2 x 10, not a total over the one item it answered.
+    assert totals == {"unit": "10,00", "tpi": "5,00"}
     # The effective sheet takes TPI's "Tidak" and the unit's other answer: (0 + 1) / 2 x 10.
     assert panel["total"] == "5,00"
     assert panel["verdict"] is not None
@@ -308,7 +311,9 @@ def test_returning_chosen_items_reopens_exactly_those(client_for, world, submitt
     r = reviewer.post(item_path(submitted, "tpi"), {"value": "Ya", "revision": 0})
     assert r.status_code == 409
     # The unit head resubmits; the summary lists the returned item and the history.
-    summary = client_for(world["unit_head"]).get(reverse("workflow:sheet_submit", args=[submitted.pk]))
+    summary = client_for(world["unit_head"]).get(
+        reverse("workflow:sheet_submit", args=[submitted.pk])
+    )
     body = summary.content.decode()
     assert 'data-testid="workflow-events"' in body
     assert "Lampirkan SK tim" in body
