@@ -133,9 +133,16 @@ def item_blocks(
             internal=internal,
             unit_side=unit_side,
         )
-        context.update({"code": code, "error": error})
+        context.update({"code": code, "error": error, "error_codes": _codes(error)})
         out[code] = render_to_string(f"{TEMPLATES}/_item.html", context, request=request)
     return out
+
+
+def _codes(error: ZonaError | None) -> str:
+    """The error's problem codes (or its class's code) for the page's data-error."""
+    if error is None:
+        return ""
+    return " ".join(dict.fromkeys(p.code for p in error.problems)) or error.code
 
 
 def review_item_extras(request: HttpRequest, assessment: Assessment, review: Any) -> dict[str, str]:
@@ -190,8 +197,7 @@ def _answer(
         blocks = item_blocks(request, assessment, tier, codes=[code], error=error)
         return HttpResponse(blocks.get(code, ""))
     if error is not None:
-        codes = " ".join(dict.fromkeys(p.code for p in error.problems))
-        messages.error(request, _error_text(error), extra_tags=codes)
+        messages.error(request, _error_text(error), extra_tags=_codes(error))
     else:
         messages.success(request, _("Saved."))
     if review_tiers_for(_user(request), assessment.unit) and tier is not None:
