@@ -24,6 +24,7 @@ from zona.assessments.access import (
     sheet_rights,
 )
 from zona.assessments.models import Assessment, AssessmentStatus
+from zona.assessments.ports import review_gate
 from zona.assessments.presenters import SheetView, slug
 from zona.assessments.selectors import (
     activity_by_user,
@@ -129,6 +130,8 @@ def worksheet(request: AuthedRequest, pk: int) -> HttpResponse:
             "panel": view.panel(),
             "lock_reason": view.lock_reason(),
             "window": submission_window(assessment),
+            # The workflow's one rule for the submit button (through the port).
+            "submit_refusal": review_gate().refusal(assessment, "submit", request.user),
             "has_suggestions": has_suggestions and view.rights.can_edit,
             "returned": returned_entries(assessment),
             "can_carry": view.rights.can_assign
