@@ -33,6 +33,7 @@ from zona.surveys.models import (
     floor_to_hour,
 )
 from zona.surveys.services import CampaignFields, campaign_create, instrument_load_files
+from zona.surveys.services.tallies import tallies_fold
 
 UNIT = "KPM-IMI-BDG"
 POPULATIONS = {"PASPOR": 6000, "ITAS": 800, "ITAP": 300, "PENGADUAN": 150}
@@ -165,3 +166,5 @@ def load_demo_data(ctx: DemoContext) -> None:
                 opened_by=ctx.users.get("operator.bandung"),
             )
         _responses(campaign, ordered, count, mood, seed=2026 + index)
+    # What the worker would do next: fold the demo responses into the results' totals.
+    tallies_fold()

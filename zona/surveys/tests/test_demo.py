@@ -8,6 +8,7 @@ from zona.accounts.testing import add_unit
 from zona.surveys.demo import load_demo_data
 from zona.surveys.models import Campaign, Contact, Response
 from zona.surveys.selectors import campaign_results, survey_indices_for
+from zona.surveys.services.tallies import tallies_drift
 
 
 @pytest.mark.django_db
@@ -35,3 +36,6 @@ def test_demo_data_is_idempotent_and_plausible():
     assert indices["ipak"] is not None
     assert indices["skm_rounds"] >= 1
     assert Response.objects.filter(flagged=True).exists()
+    # Folded into the results' running totals, which agree with the answers.
+    assert not Response.objects.filter(tallied=False).exists()
+    assert tallies_drift() == []
