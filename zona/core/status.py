@@ -19,10 +19,12 @@ STATUS_COLOURS: Final[dict[str, str]] = {
     # Periods and windows.
     "open": "success",
     "closed": "secondary",
-    # A tier's review of a sheet.
-    "waiting": "light",
-    "completed": "primary",
-    "review:open": "info",
+    # A tier's review of a sheet (kind "review").
+    "review:waiting": "secondary",
+    "review:open": "primary",
+    "review:completed": "success",
+    "review:returned": "warning",
+    "review:closed": "secondary",
 }
 
 
