@@ -108,7 +108,9 @@ def test_a_period_may_require_complete_sheets(client_for, world, assessment):
     with pytest.raises(StateError) as refused:
         sheet_submit(actor=world["unit_head"], assessment=assessment)
     assert [p.code for p in refused.value.problems] == ["incomplete"]
-    page = client_for(world["unit_head"]).get(reverse("workflow:sheet_submit", args=[assessment.pk]))
+    page = client_for(world["unit_head"]).get(
+        reverse("workflow:sheet_submit", args=[assessment.pk])
+    )
     html = page.content.decode()
     assert 'data-testid="submit-refusal" data-error="incomplete"' in html
     assert 'data-testid="submit-button"' not in html

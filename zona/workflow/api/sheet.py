@@ -57,7 +57,9 @@ class EventSerializer(serializers.Serializer):
         help_text="submitted, returned or resubmitted; another lifecycle's step as "
         "`<kind>.<action>` (e.g. `tier_review.complete`)",
     )
-    label = serializers.CharField(help_text="The step in the reader's language")
+    action_label = serializers.CharField(
+        source="label", help_text="The step in the reader's language"
+    )
     at = serializers.DateTimeField()
     by = serializers.CharField(source="who")
     tier = serializers.CharField(help_text="The review tier that acted (name; may be empty)")

@@ -50,10 +50,9 @@ def unit_reviewers(unit: Unit, tier: ReviewTier | None = None) -> list[User]:
         .filter(Q(review_tier__agency__isnull=True) | Q(review_tier__agency__path=unit.agency_path))
         .select_related("review_tier")
     )
+    tiers = [r.review_tier for r in rows if r.review_tier is not None]
     if tier is None:
-        ranked = [r.review_tier for r in rows if r.review_tier.agency_id is not None] or [
-            r.review_tier for r in rows
-        ]
+        ranked = [t for t in tiers if t.agency_id is not None] or tiers
         if not ranked:
             return []
         tier = min(ranked, key=lambda t: t.rank)

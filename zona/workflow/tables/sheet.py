@@ -68,7 +68,7 @@ def _counts(ctx: Context[Assessment]) -> tuple[SubmissionCounts, dict[str, Any]]
         indices = survey_indices(ctx.subject) or {}
         cached = (submission_counts(load_sheet_state(ctx.subject), indices), indices)
         ctx.data["_counts"] = cached
-    return cached  # type: ignore[no-any-return]
+    return cached
 
 
 def _confirmation_fresh(ctx: Context[Assessment]) -> Refusal | None:
