@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from zona.accounts.testing import DEFAULT_PASSWORD
@@ -93,7 +94,8 @@ def test_a_reviewer_answers_returns_an_item_and_the_unit_resubmits(
     assert "dari TPI" in compare.locator("[data-testid='effective-A.p.m.1.a']").inner_text()
     assert side.locator("[data-testid=effective-score]").inner_text() == "7,23"
     assert side.locator("[data-testid=layer-total-unit]").inner_text() == "12,23"
-    assert side.locator("[data-testid=layer-total-tpi]").inner_text() == "0,00"
+    # TPI's score is the sheet as TPI sees it (its answer over the unit's others).
+    assert side.locator("[data-testid=layer-total-tpi]").inner_text() == "7,23"
     tpi = Answer.objects.get(layer__tier=world.tier_tpi, item_code=ITEM)
     assert tpi.value == "Tidak"
     assert tpi.note.startswith("SK tim")
@@ -144,7 +146,7 @@ def test_a_reviewer_answers_returns_an_item_and_the_unit_resubmits(
     # The unit head resubmits within the revision window.
     head = new_page(browser, live_server)
     login(head, "unit_head", DEFAULT_PASSWORD)
-    head.goto(f"{head.base_url}/assessments/{submitted.pk}/submit/")
+    head.goto(head.base_url + reverse("workflow:sheet_submit", args=[submitted.pk]))
     assert "Lampirkan SK tim" in head.locator("[data-testid=workflow-events]").inner_text()
     head.get_by_label(re.compile("Saya mengonfirmasi jumlah")).check()
     head.locator("[data-testid=submit-button]").click()
@@ -168,7 +170,7 @@ def test_a_reviewer_answers_returns_an_item_and_the_unit_resubmits(
 def test_the_review_works_on_a_phone(phone_page, login, world, submitted, shot):
     page = phone_page
     login(page, "tpi_reviewer", DEFAULT_PASSWORD)
-    page.goto(f"{page.base_url}/assessments/{submitted.pk}/review/")
+    page.goto(page.base_url + reverse("workflow:review", args=[submitted.pk]))
     shot(page, "phone-review")
     item = card(page, ITEM)
     item.get_by_label(re.compile("^Tidak")).check()
@@ -180,7 +182,9 @@ def test_the_review_works_on_a_phone(phone_page, login, world, submitted, shot):
     page.wait_for_selector("#zona-sheet-side.show")
     expect(page.locator("#zona-sheet-side [data-testid=effective-score]")).to_be_visible()
     shot(page, "phone-review-scores")
-    page.goto(f"{page.base_url}/assessments/{submitted.pk}/return/?items={ITEM}")
+    page.goto(
+        page.base_url + reverse("workflow:sheet_return", args=[submitted.pk]) + f"?items={ITEM}"
+    )
     shot(page, "phone-return-form")
     page.get_by_role("button", name=re.compile("Centang 1 butir")).click()
     assert page.locator("[data-zona-return-count]").inner_text() == "1"
