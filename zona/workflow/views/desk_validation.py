@@ -12,6 +12,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from zona.assessments.views._common import AuthedRequest, flash_error
@@ -205,6 +207,7 @@ def validation_page(request: AuthedRequest, pk: int, tier: str | None = None) ->
             "questionnaire": _questionnaire_rows(validation, posted),
             "answers": questions,
             "survey_items": survey_items(assessment),
+            "survey_codes": ", ".join(i.code for i in survey_items(assessment)),
         },
     )
 
@@ -217,6 +220,8 @@ def _language(request: HttpRequest) -> str:
     return "en" if lang == "en" else "id"
 
 
+@csrf_exempt  # no login: the link's single-use token is the credential, not a session
+@never_cache
 @require_http_methods(["GET", "POST"])
 def confirm_page(request: HttpRequest, token: str) -> HttpResponse:
     """The short confirmation form a drawn respondent opens from the link (no login)."""
