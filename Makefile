@@ -14,6 +14,7 @@ run: deps messages
 	$(MANAGE) load_instruments
 	$(MANAGE) load_demo
 	@$(MANAGE) survey_contacts_flush >/dev/null
+	@$(MANAGE) notifications_clock >/dev/null
 	@$(MANAGE) demo_logins
 	@echo "Zona is starting on http://$(HOST):$(PORT)/  (Ctrl+C stops it)"
 	@trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \

@@ -307,3 +307,12 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# Notifications (docs/deploy.md): e-mail retries, stuck mails, the daily run (digests and
+# reminders) and the days before a window closes when a reminder goes out.
+ZONA_NOTIFY_MAX_ATTEMPTS = env.int("ZONA_NOTIFY_MAX_ATTEMPTS", default=5)
+ZONA_NOTIFY_RETRY_SECONDS = env.int("ZONA_NOTIFY_RETRY_SECONDS", default=60)
+ZONA_NOTIFY_STUCK_MINUTES = env.int("ZONA_NOTIFY_STUCK_MINUTES", default=30)
+ZONA_NOTIFY_DAILY_HOUR = env.int("ZONA_NOTIFY_DAILY_HOUR", default=6)
+ZONA_REMINDER_DAYS = env.list("ZONA_REMINDER_DAYS", cast=int, default=[7, 3, 1])
+ZONA_REMINDER_OVERDUE_EVERY_DAYS = env.int("ZONA_REMINDER_OVERDUE_EVERY_DAYS", default=0)
