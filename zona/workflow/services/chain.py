@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from zona.accounts.access import Perm, user_can
@@ -65,6 +66,10 @@ def _roots(units: Iterable[Unit]) -> list[Unit]:
         if not any(unit.path.startswith(r.path) for r in roots):
             roots.append(unit)
     return roots
+
+
+def _day(value: dt.date) -> str:
+    return date_format(value)
 
 
 def _codes(units: Iterable[Unit]) -> list[str]:
@@ -140,7 +145,7 @@ def _step_problems(
                     "The review window must lie within the period (%(start)s to %(end)s): the "
                     "period's closing locks every layer."
                 )
-                % {"start": period.opens_on.isoformat(), "end": period.closes_on.isoformat()},
+                % {"start": _day(period.opens_on), "end": _day(period.closes_on)},
                 "opens_on" if data.opens_on < period.opens_on else "closes_on",
             )
         )
@@ -181,8 +186,8 @@ def _step_problems(
                 % {
                     "tier": tier.name,
                     "prev": prev.tier.name,
-                    "start": prev.opens_on.isoformat(),
-                    "end": prev.closes_on.isoformat(),
+                    "start": _day(prev.opens_on),
+                    "end": _day(prev.closes_on),
                 },
                 "opens_on",
             )
@@ -198,8 +203,8 @@ def _step_problems(
                 % {
                     "tier": tier.name,
                     "next": nxt.tier.name,
-                    "start": nxt.opens_on.isoformat(),
-                    "end": nxt.closes_on.isoformat(),
+                    "start": _day(nxt.opens_on),
+                    "end": _day(nxt.closes_on),
                 },
                 "closes_on",
             )

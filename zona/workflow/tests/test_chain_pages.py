@@ -62,7 +62,8 @@ def test_the_admin_adds_a_step_and_bad_windows_are_refused_with_the_reason(bare,
         url("chain", bare.period.pk),
         {"tier": bare.tiers["kanwil"].pk, "opens_on": opens, "closes_on": closes},
     )
-    assert "already in this period" in page.content.decode()
+    assert 'data-testid="error-tier"' in page.content.decode()
+    assert ChainStep.objects.count() == 1
 
 
 def test_a_started_step_cannot_be_removed_and_the_page_says_why(bare, world, client_for):
@@ -143,7 +144,7 @@ def test_bulk_assignment_by_region(bare, world, client_for):
         url("chain_assign", bare.period.pk),
         {"step": step.pk, "team_name": "Tim Bogor", "lead": world["kanwil_member"].pk},
     )
-    assert "Choose the sub-trees or a region" in response.content.decode()
+    assert 'data-testid="error-units"' in response.content.decode()
 
 
 @pytest.mark.parametrize("who", ["outsider", "kanwil_reviewer", "operator"])
@@ -232,3 +233,69 @@ def test_the_chain_page_counts_each_teams_load_in_a_fixed_number_of_queries(
     assert html.count('data-testid="load-sheets">6<') == 1
     assert html.count('data-testid="load-sheets">5<') == 1
     assert html.count('data-testid="load-sheets">11<') == 1
+
+
+def test_the_admin_edits_a_step_and_removes_a_team(bare, world, client_for):
+    admin_user = world["agency_admin"]
+    step = chain_step_create(
+        actor=admin_user, period=bare.period, data=step_input(bare.tiers["kanwil"])
+    )
+    team = review_team_save(
+        actor=admin_user,
+        step=step,
+        data=TeamInput(name="Tim Jabar", lead=world["kanwil_reviewer"], units=[world.kanwil_jabar]),
+    )
+    admin = client_for(admin_user)
+    page = admin.get(url("chain_step", bare.period.pk, step.pk))
+    assert page.status_code == 200
+    opens, closes = window(-5, 30)
+    response = admin.post(
+        url("chain_step", bare.period.pk, step.pk),
+        {
+            "tier": bare.tiers["kanwil"].pk,
+            "opens_on": opens,
+            "closes_on": closes,
+            "uses_controller": "on",
+        },
+    )
+    assert response.status_code == 302
+    step.refresh_from_db()
+    assert step.closes_on == closes
+    assert step.uses_controller
+    assert admin.get(url("chain_team", bare.period.pk, step.pk, team.pk)).status_code == 200
+    response = admin.post(url("chain_team_delete", bare.period.pk, step.pk, team.pk))
+    assert response.status_code == 302
+    assert not ReviewTeam.objects.exists()
+    # The reviewer keeps the role the team gave (roles are not per period).
+    assert RoleAssignment.objects.filter(
+        user=world["kanwil_reviewer"], unit=world.kanwil_jabar, role=Role.REVIEWER
+    ).exists()
+    assert world.new_events().filter(action="review_team.deleted").count() == 1
+
+
+def test_a_new_period_copies_last_years_chain_from_its_empty_page(bare, world, client_for):
+    from zona.assessments.tests.factories import make_period
+
+    admin_user = world["agency_admin"]
+    chain_step_create(actor=admin_user, period=bare.period, data=step_input(bare.tiers["kanwil"]))
+    old = bare.period
+    new = make_period(
+        world.agency,
+        old.framework,
+        year=old.year + 1,
+        title="PMPZI next",
+        opens=old.opens_on.replace(year=old.opens_on.year + 1),
+        closes=old.closes_on.replace(year=old.closes_on.year + 1),
+    )
+    admin = client_for(admin_user)
+    page = admin.get(url("chain", new.pk)).content.decode()
+    assert 'data-testid="chain-empty"' in page
+    assert f'<option value="{old.pk}">' in page
+    response = admin.post(url("chain_copy", new.pk), {"source": old.pk})
+    assert response.status_code == 302
+    assert list(ChainStep.objects.filter(period=new).values_list("tier__code", flat=True)) == [
+        "kanwil"
+    ]
+    # A period of another agency cannot be a source.
+    response = admin.post(url("chain_copy", new.pk), {"source": "999999"}, follow=True)
+    assert ChainStep.objects.filter(period=new).count() == 1
