@@ -2,7 +2,7 @@
 assistance, validates the survey and makes confirmation links; a respondent confirms on the
 public link (once); the unit sees the schedule and moves its follow-up to done.
 
-Run with `DJANGO_ALLOW_ASYNC_UNSAFE=true .venv/bin/pytest -m browser zona/workflow/tests/test_desk_browser.py`;
+Run with `DJANGO_ALLOW_ASYNC_UNSAFE=true .venv/bin/pytest -m browser` on this file;
 screenshots with ZONA_SCREENSHOTS=<folder> (laptop 1366 px and phone 390 px).
 """
 
@@ -78,7 +78,7 @@ def test_desk_evaluation_validation_and_assistance_in_the_browser(
     screenshot(page, "desk-validation")
 
     # A respondent answers on the public link, once.
-    token = ConfirmationRequest.objects.order_by("call__position").first().token
+    token = ConfirmationRequest.objects.get(call__position=1).token
     phone_page.goto(phone_page.base_url + reverse("workflow:desk_confirm", args=[token]))
     screenshot(phone_page, "desk-confirm-phone")
     phone_page.check("input[name=served][value=yes]")
