@@ -85,19 +85,20 @@ def _upsert(
             cursor.execute(sql, params)
 
 
-def _tally(response_ids: Sequence[int], sign: int) -> None:
-    """Add (1) or take out (-1) these responses, as they are now, to or from the totals."""
-    if not response_ids:
-        return
+Rows = dict[tuple[Any, ...], tuple[int, ...]]
+
+
+def _rows(response_ids: Sequence[int]) -> tuple[Rows, Rows, Rows]:
+    """What these responses, as they are now, add to each table (item, band, response)."""
     ids = list(response_ids)
     answers = Answer.objects.filter(response_id__in=ids, counted=True)
-    items = {
+    items: Rows = {
         tuple(row[k] for k in ITEM_KEYS): (int(row["total"]), int(row["answered"]))
         for row in answers.values(*ITEM_KEYS)
         .annotate(total=Sum("value"), answered=Count("*"))
         .order_by()
     }
-    bands: dict[tuple[Any, ...], tuple[int, int]] = {}
+    bands: Rows = {}
     if Response.objects.filter(pk__in=ids).exclude(**dict.fromkeys(PROFILE_FIELDS, "")).exists():
         lookups = [f"response__{f}" for f in PROFILE_FIELDS]
         for row in (
@@ -117,16 +118,35 @@ def _tally(response_ids: Sequence[int], sign: int) -> None:
                 )
                 total, answered = bands.get(key, (0, 0))
                 bands[key] = (total + int(row["total"]), answered + int(row["answered"]))
-    responses = {
+    responses: Rows = {
         tuple(row[k] for k in RESPONSE_KEYS): (int(row["n"]),)
         for row in Response.objects.filter(pk__in=ids)
         .values(*RESPONSE_KEYS)
         .annotate(n=Count("pk"))
         .order_by()
     }
-    _upsert(ItemTally, ITEM_KEYS, ("total", "answered"), items, sign)
-    _upsert(BandTally, BAND_KEYS, ("total", "answered"), bands, sign)
-    _upsert(ResponseTally, RESPONSE_KEYS, ("n",), responses, sign)
+    return items, bands, responses
+
+
+def _apply(rows: tuple[Rows, Rows, Rows]) -> None:
+    # Always items, bands, responses, each in key order: every writer of the totals (folds,
+    # exclusions, restores) locks rows in one global order, so none waits on another in a
+    # cycle.
+    items, bands, responses = rows
+    _upsert(ItemTally, ITEM_KEYS, ("total", "answered"), items, 1)
+    _upsert(BandTally, BAND_KEYS, ("total", "answered"), bands, 1)
+    _upsert(ResponseTally, RESPONSE_KEYS, ("n",), responses, 1)
+
+
+def _minus(after: Rows, before: Rows) -> Rows:
+    out: Rows = {}
+    for key in set(after) | set(before):
+        a, b = after.get(key), before.get(key)
+        width = len(a) if a is not None else len(before[key])
+        delta = tuple((a[i] if a else 0) - (b[i] if b else 0) for i in range(width))
+        if any(delta):
+            out[key] = delta
+    return out
 
 
 def tallies_fold(*, batch: int = FOLD_BATCH, limit: int | None = None) -> int:
@@ -143,7 +163,7 @@ def tallies_fold(*, batch: int = FOLD_BATCH, limit: int | None = None) -> int:
             )
             if not ids:
                 break
-            _tally(ids, +1)
+            _apply(_rows(ids))
             Response.objects.filter(pk__in=ids).update(tallied=True)
         folded += len(ids)
     return folded
@@ -152,20 +172,24 @@ def tallies_fold(*, batch: int = FOLD_BATCH, limit: int | None = None) -> int:
 @contextmanager
 def tally_change(response: Response) -> Iterator[None]:
     """Around a change of a locked response's inclusion (inside its transaction): the
-    totals follow the change when the response was already folded in."""
-    if response.tallied:
-        _tally([response.pk], -1)
+    totals follow the change when the response was already folded in, by one upsert of the
+    difference per touched row."""
+    if not response.tallied:
+        yield
+        return
+    before = _rows([response.pk])
     yield
-    if response.tallied:
-        _tally([response.pk], +1)
+    after = _rows([response.pk])
+    _apply(tuple(_minus(a, b) for a, b in zip(after, before, strict=True)))  # type: ignore[arg-type]
 
 
 def _lock_responses() -> None:
-    # No response is written or changed while totals are rebuilt (reads go on).
+    # No response is written, changed or folded while totals are rebuilt (plain reads go on;
+    # EXCLUSIVE also waits for a fold holding FOR UPDATE locks, so neither deadlocks).
     if connection.vendor == "postgresql":
         table = connection.ops.quote_name(Response._meta.db_table)
         with connection.cursor() as cursor:
-            cursor.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
+            cursor.execute(f"LOCK TABLE {table} IN EXCLUSIVE MODE")
 
 
 def tallies_rebuild(*, campaign: Campaign | None = None) -> int:
