@@ -127,3 +127,37 @@ def test_others_get_404(bare, world, client_for):
         r = c.post(base, _step_body(bare.tiers["tpi"]), content_type="application/json")
         assert r.status_code == 404
     assert ChainStep.objects.count() == 1
+
+
+def test_a_team_is_changed_and_removed_through_the_api(bare, world, client_for):
+    client = client_for(world["agency_admin"])
+    base = f"{API}/periods/{bare.period.pk}/chain/"
+    step = client.post(
+        base, _step_body(bare.tiers["kanwil"]), content_type="application/json"
+    ).json()
+    body = {
+        "name": "Tim Jabar",
+        "lead": world["kanwil_reviewer"].pk,
+        "units": [world.kanwil_jabar.pk],
+    }
+    team = client.post(f"{base}{step['id']}/teams/", body, content_type="application/json").json()
+    address = f"{base}{step['id']}/teams/{team['id']}/"
+    r = client.put(
+        address,
+        {**body, "name": "Tim Jawa Barat", "members": [world["kanwil_member"].pk]},
+        content_type="application/json",
+    )
+    assert r.status_code == 200, r.content
+    assert_matches_schema("/api/v1/periods/{id}/chain/{step_id}/teams/{team_id}/", "put", r)
+    assert r.json()["name"] == "Tim Jawa Barat"
+    assert {m["username"] for m in r.json()["members"]} == {"kanwil_reviewer", "kanwil_member"}
+    # The operator of a reviewed unit cannot join: own unit.
+    make_assessment(bare.period, world.bandung)
+    r = client.put(
+        address, {**body, "members": [world["operator"].pk]}, content_type="application/json"
+    )
+    assert r.status_code == 400
+    assert r.json()["error"]["problems"][0]["code"] == "own_unit"
+    assert client_for(world["outsider"]).delete(address).status_code == 404
+    assert client.delete(address).status_code == 204
+    assert not ReviewTeam.objects.exists()
