@@ -330,3 +330,22 @@ def test_review_hooks_show_notes_assistance_and_validation_in_constant_queries(d
     assert "Catatan 1" not in unit_extras.get("A.p.m.1.a", "")
     panel = desk_views.review_panel(request, dw.assessment, None)
     assert 'data-testid="desk-panel"' in panel
+
+
+def test_the_review_page_shows_the_desk_panel_and_item_extras(dw, client_for):
+    session = _session(dw)
+    desk_note_save(
+        actor=dw["kanwil_reviewer"], session=session, item_code="A.p.m.1.a", note="Catatan X"
+    )
+    page = client_for(dw["kanwil_reviewer"]).get(
+        reverse("workflow:review", args=[dw.assessment.pk])
+    )
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'data-testid="desk-panel"' in html
+    assert "Catatan X" in html
+    # The Hasil section shows the survey validation beside the survey item.
+    hasil = client_for(dw["kanwil_reviewer"]).get(
+        reverse("workflow:review", args=[dw.assessment.pk]) + "?s=B.1"
+    )
+    assert 'data-testid="desk-survey-validation"' in hasil.content.decode()
