@@ -478,6 +478,9 @@ def test_return_rounds_and_revised_markers(client_for, chain_world):
         reason="Lengkapi SK",
         tier=cw.tiers["kanwil"],
     )
+    # While the sheet is back with the unit, the banner names who returned it and why.
+    returned = client_for(cw["kanwil_reviewer"]).get(page(cw)).content.decode()
+    assert "Kanwil Reviewer (Kanwil)" in returned.split('data-testid="returned-by"')[1][:200]
     answer_save(
         actor=cw["operator"], assessment=cw.assessment, item_code=ITEM, revision=1, value="Tidak"
     )

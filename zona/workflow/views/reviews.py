@@ -157,6 +157,9 @@ def review(request: AuthedRequest, pk: int, tier: str | None = None) -> HttpResp
             "lead_sign_off": lead_signed(mine) if mine else None,
             "team": team_for(mine) if mine else None,
             "rounds": rounds,
+            # Who returned the sheet (the returned banner names them).
+            "returned_by": rounds[-1].returned_by if rounds else "",
+            "returned_tier": rounds[-1].tier if rounds else "",
             "revised": sorted(revised),
             "only_revised": only_revised,
             "panels": panels.sheet_panels(request, assessment, mine),
