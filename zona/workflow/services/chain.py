@@ -32,7 +32,7 @@ from zona.accounts.models import ReviewTier, Role, RoleAssignment, Unit, User
 from zona.accounts.services import role_assign, role_update
 from zona.assessments.models import Period
 from zona.audit.services import audit_record
-from zona.core.errors import PermissionDenied, Problem, StateError, ValidationFailed
+from zona.core.errors import PermissionDenied, Problem, StateError, ValidationFailed, ZonaError
 from zona.workflow.models import ChainStep, ReviewTeam, TierReview, TierReviewStatus
 from zona.workflow.selectors.chain import team_member_refusal
 
@@ -554,19 +554,31 @@ def _grant_reviewer_roles(
     for person in people:
         for unit in units:
             found = existing.get((person.pk, unit.pk))
-            if found is None:
-                role_assign(
-                    actor=actor,
-                    user=person,
-                    role=Role.REVIEWER,
-                    unit=unit,
-                    covers_subtree=True,
-                    review_tier=step.tier,
-                )
-                granted += 1
-            elif not found.covers_subtree:
-                role_update(actor=actor, assignment=found, covers_subtree=True, lke_areas=[])
-                granted += 1
+            try:
+                if found is None:
+                    role_assign(
+                        actor=actor,
+                        user=person,
+                        role=Role.REVIEWER,
+                        unit=unit,
+                        covers_subtree=True,
+                        review_tier=step.tier,
+                    )
+                    granted += 1
+                elif not found.covers_subtree:
+                    role_update(actor=actor, assignment=found, covers_subtree=True, lke_areas=[])
+                    granted += 1
+            except ZonaError as exc:
+                # Say whose role could not be given (the accounts service speaks of "this
+                # account"); the whole save rolls back.
+                message = _("%(name)s cannot be made a reviewer of %(unit)s: %(why)s") % {
+                    "name": person,
+                    "unit": unit.name,
+                    "why": exc.message,
+                }
+                raise ValidationFailed(
+                    message, problems=[Problem("role_not_given", message, "members")]
+                ) from exc
     return granted
 
 

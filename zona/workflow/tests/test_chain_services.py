@@ -415,3 +415,21 @@ def test_narrowing_a_steps_sub_trees_keeps_its_teams_inside(bare, world):
     assert codes(exc) == ["teams_outside_scopes"]
     assert "Tim Jatim" in exc.value.message
     assert not step.scopes.exists()
+
+
+def test_a_person_the_admin_cannot_manage_is_named_and_nothing_is_saved(bare, world):
+    admin = world["agency_admin"]
+    step = chain_step_create(actor=admin, period=bare.period, data=step_input(bare.tiers["tpi"]))
+    # The TPN evaluator holds a global role: no agency administrator manages that account.
+    tpn = world["tpn"]
+    tpn.home_unit = world.itjen
+    tpn.save(update_fields=["home_unit"])
+    with pytest.raises(ValidationFailed) as exc:
+        review_team_save(
+            actor=admin,
+            step=step,
+            data=TeamInput(name="Tim TPI", lead=tpn, units=[world.agency]),
+        )
+    assert codes(exc) == ["role_not_given"]
+    assert str(tpn) in exc.value.message
+    assert not ReviewTeam.objects.exists()
