@@ -349,3 +349,42 @@ def test_the_review_page_shows_the_desk_panel_and_item_extras(dw, client_for):
         reverse("workflow:review", args=[dw.assessment.pk]) + "?s=B.1"
     )
     assert 'data-testid="desk-survey-validation"' in hasil.content.decode()
+
+
+def test_a_closed_period_refuses_every_desk_change(dw, client_for):
+    from zona.assessments.models import PeriodStatus
+
+    session = _session(dw)
+    record = assistance_save(
+        actor=dw["kanwil_reviewer"],
+        assessment=dw.assessment,
+        tier=dw.world.tier_kanwil,
+        data=AssistanceInput(item_code="A.p.m.1.a", advice="Saran"),
+    )
+    period = dw.assessment.period
+    period.status = PeriodStatus.CLOSED
+    period.save(update_fields=["status"])
+    dw.assessment.refresh_from_db()
+    assessment = dw.assessment
+    session.assessment = assessment
+    record.assessment = assessment
+    with pytest.raises(StateError) as exc:
+        desk_note_save(
+            actor=dw["kanwil_reviewer"], session=session, item_code="A.p.m.1.a", note="x"
+        )
+    assert exc.value.problems[0].code == "period_closed"
+    with pytest.raises(StateError) as exc:
+        desk_session_act(actor=dw["kanwil_reviewer"], session=session, action="cancel")
+    assert exc.value.problems[0].code == "period_closed"
+    with pytest.raises(StateError):
+        assistance_follow_up(actor=dw["operator"], record=record, status="done")
+    record.refresh_from_db()
+    session.refresh_from_db()
+    assert (record.status, session.status) == ("open", "planned")
+    # The pages stay readable but offer no change.
+    html = (
+        client_for(dw["kanwil_reviewer"])
+        .get(reverse("workflow:desk_list", args=[assessment.pk]))
+        .content.decode()
+    )
+    assert 'data-testid="desk-new"' not in html
