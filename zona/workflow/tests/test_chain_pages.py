@@ -299,3 +299,34 @@ def test_a_new_period_copies_last_years_chain_from_its_empty_page(bare, world, c
     # A period of another agency cannot be a source.
     response = admin.post(url("chain_copy", new.pk), {"source": "999999"}, follow=True)
     assert ChainStep.objects.filter(period=new).count() == 1
+
+
+def test_a_started_step_offers_only_its_closing_date(bare, world, client_for):
+    admin_user = world["agency_admin"]
+    step = chain_step_create(
+        actor=admin_user, period=bare.period, data=step_input(bare.tiers["kanwil"], -5, 20)
+    )
+    TierReview.objects.create(
+        assessment=make_assessment(bare.period, world.bandung),
+        step=step,
+        tier=step.tier,
+        position=1,
+        status="open",
+    )
+    admin = client_for(admin_user)
+    page = admin.get(url("chain_step", bare.period.pk, step.pk)).content.decode()
+    assert 'name="tier"' in page
+    assert "disabled" in page.split('name="tier"')[1].split(">")[0]
+    # A posted tier or opening date is ignored; the extension goes through.
+    opens, closes = window(-1, 25)
+    response = admin.post(
+        url("chain_step", bare.period.pk, step.pk),
+        {"tier": bare.tiers["tpi"].pk, "opens_on": opens, "closes_on": closes},
+    )
+    assert response.status_code == 302
+    step.refresh_from_db()
+    assert (step.tier, step.opens_on, step.closes_on) == (
+        bare.tiers["kanwil"],
+        window(-5, 20)[0],
+        closes,
+    )

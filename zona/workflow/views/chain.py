@@ -246,6 +246,11 @@ def step_edit(request: AuthedRequest, pk: int, step_id: int) -> HttpResponse:
         "uses_controller": step.uses_controller,
     }
     form = StepForm(request.POST or None, period=period, initial=initial)
+    started = step_started(step)
+    if started:
+        # What the service would refuse to change is shown, not offered.
+        for name in ("tier", "opens_on", "scopes", "uses_controller"):
+            form.fields[name].disabled = True
     if request.method == "POST" and form.is_valid():
         try:
             chain_step_update(actor=request.user, step=step, data=form.to_input())
@@ -257,7 +262,7 @@ def step_edit(request: AuthedRequest, pk: int, step_id: int) -> HttpResponse:
     return render(
         request,
         "workflow/chain/step_form.html",
-        {"period": period, "step": step, "form": form, "started": step_started(step)},
+        {"period": period, "step": step, "form": form, "started": started},
     )
 
 
