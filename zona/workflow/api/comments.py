@@ -22,17 +22,22 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from zona.accounts.models import User
-from zona.assessments.access import access_assessment_by_id, reviewer_tier
-from zona.assessments.models import EvidenceLink
-from zona.core.api.params import query_id
+from zona.assessments.access import (
+    access_assessment_by_id,
+    access_evidence_link_by_id,
+    reviewer_tier,
+)
+from zona.core.api.params import int_or_none
 from zona.core.errors import Problem, ValidationFailed
 from zona.workflow.models.comments import CommentKind, EvidenceMark, EvidenceVerdict, ItemComment
 from zona.workflow.selectors.comments import (
     QUEUE_FILTERS,
     QueueRow,
+    comment_with_people,
     comments_visible_to,
     filter_queue,
     review_queue,
+    sheet_marks,
 )
 from zona.workflow.services.comments import (
     comment_add,
@@ -97,7 +102,7 @@ class QueueView(GenericAPIView):
             }
             raise ValidationFailed(message, problems=[Problem("invalid_choice", message, "show")])
         rows = filter_queue(review_queue(_actor(request)), show)
-        page = self.paginate_queryset(rows)  # type: ignore[arg-type]
+        page = self.paginate_queryset(rows)
         data = QueueRowSerializer(page if page is not None else rows, many=True).data
         return self.get_paginated_response(data) if page is not None else Response(data)
 
@@ -137,8 +142,10 @@ class CommentCreateSerializer(serializers.Serializer):
     tier = serializers.CharField(required=False, max_length=32)
     kind = serializers.ChoiceField(choices=CommentKind.choices, required=False)
     body = serializers.CharField(max_length=4000)
-    parent = serializers.IntegerField(
-        required=False, help_text="Reply on this thread (then item, tier and kind are its own)."
+    reply_to = serializers.IntegerField(
+        required=False,
+        help_text="The id of a thread's first comment: reply on it (item, tier and kind are "
+        "the thread's).",
     )
 
 
@@ -167,7 +174,7 @@ class CommentListView(APIView):
         request=CommentCreateSerializer,
         responses={201: CommentSerializer},
         description="A reviewer opens a thread on an item in their tier (`item_code`, `tier`, "
-        "`kind`: to_unit, internal or must_fix); with `parent`, a reviewer or the unit "
+        "`kind`: to_unit, internal or must_fix); with `reply_to`, a reviewer or the unit "
         "replies on a thread they can read.",
     )
     def post(self, request: Request, pk: int) -> Response:
@@ -176,8 +183,8 @@ class CommentListView(APIView):
         data = CommentCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        if v.get("parent") is not None:
-            thread = _comment_or_404(request, pk, v["parent"])
+        if v.get("reply_to") is not None:
+            thread = _comment_or_404(request, pk, v["reply_to"])
             made = comment_reply(actor=actor, thread=thread, body=v["body"])
         else:
             missing = [f for f in ("item_code", "tier", "kind") if not v.get(f)]
@@ -195,17 +202,16 @@ class CommentListView(APIView):
                 kind=v["kind"],
                 body=v["body"],
             )
-        made = ItemComment.objects.select_related("tier", "author", "resolved_by").get(pk=made.pk)
+        made = comment_with_people(made.pk)
         return Response(CommentSerializer(made).data, status=201)
 
 
 def _comment_or_404(request: Request, pk: int, comment_id: object) -> ItemComment:
     assessment = access_assessment_by_id(_actor(request), pk)
-    comment = (
-        comments_visible_to(_actor(request), assessment)
-        .filter(pk=query_id({"id": comment_id}, "id"))
-        .first()
-    )
+    wanted = int_or_none(comment_id)
+    if wanted is None:
+        raise Http404
+    comment = comments_visible_to(_actor(request), assessment).filter(pk=wanted).first()
     if comment is None:
         raise Http404
     comment.assessment = assessment
@@ -224,7 +230,7 @@ class _SettleView(APIView):
         note = data.validated_data.get("note", "")
         settle = comment_resolve if self.resolve else comment_reopen
         done = settle(actor=_actor(request), comment=comment, note=note)
-        done = ItemComment.objects.select_related("tier", "author", "resolved_by").get(pk=done.pk)
+        done = comment_with_people(done.pk)
         return Response(CommentSerializer(done).data)
 
 
@@ -288,11 +294,7 @@ class EvidenceMarkListView(APIView):
     )
     def get(self, request: Request, pk: int) -> Response:
         assessment = access_assessment_by_id(_actor(request), pk)
-        marks = list(
-            EvidenceMark.objects.filter(assessment=assessment)
-            .select_related("tier", "link", "marked_by")
-            .order_by("marked_at", "id")
-        )
+        marks = sheet_marks(assessment)
         latest = {(m.link_id, m.tier_id): m.pk for m in marks}
         return Response(EvidenceMarkSerializer(marks, many=True, context={"latest": latest}).data)
 
@@ -303,15 +305,12 @@ class EvidenceMarkListView(APIView):
         data = EvidenceMarkCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        link = EvidenceLink.objects.filter(pk=v["link"], assessment=assessment).first()
-        if link is None:
-            raise Http404
-        link.assessment = assessment
+        link = access_evidence_link_by_id(actor, assessment.pk, v["link"])
         tier = reviewer_tier(actor, assessment.unit, v["tier"])
         mark = evidence_mark(
             actor=actor, link=link, tier=tier, verdict=v["verdict"], note=v.get("note", "")
         )
-        mark = EvidenceMark.objects.select_related("tier", "link", "marked_by").get(pk=mark.pk)
+        mark = next(m for m in sheet_marks(assessment) if m.pk == mark.pk)
         out = EvidenceMarkSerializer(
             mark, context={"latest": {(mark.link_id, mark.tier_id): mark.pk}}
         )

@@ -43,7 +43,12 @@ from zona.assessments.models import (
 from zona.assessments.selectors.submission import deadline_for
 from zona.assessments.sheet import sheet_spec
 from zona.workflow.models.chain import ChainStep
-from zona.workflow.models.comments import CommentKind, EvidenceMark, ItemComment
+from zona.workflow.models.comments import (
+    CommentKind,
+    EvidenceMark,
+    ItemComment,
+    ItemCommentQuerySet,
+)
 from zona.workflow.models.reviews import TierReview, TierReviewStatus
 
 
@@ -67,7 +72,7 @@ def sees_internal(user: AnyUser, assessment: Assessment) -> bool:
     return bool(review_tiers_for(user, assessment.unit))
 
 
-def comments_visible_to(user: AnyUser, assessment: Assessment) -> QuerySet[ItemComment]:
+def comments_visible_to(user: AnyUser, assessment: Assessment) -> ItemCommentQuerySet:
     """The sheet's comments this user may read (the sheet itself already authorised)."""
     qs = ItemComment.objects.filter(assessment=assessment)
     if not sees_internal(user, assessment):
@@ -304,6 +309,7 @@ def review_queue(user: AnyUser) -> list[QueueRow]:
     """
     rows = []
     for tier, scope in _tier_scopes(user).values():
+        a: Any
         for a in _queue_for_tier(tier, scope):
             items = len(sheet_spec(a.period.framework).items)
             if a.returned_at is None:
@@ -343,3 +349,17 @@ def review_url(assessment_id: int, tier_code: str) -> str:
         except NoReverseMatch:
             continue
     return reverse("workflow:comments_feedback", args=[assessment_id])
+
+
+def comment_with_people(comment_id: int) -> ItemComment:
+    """A comment just written, with what its representation shows (its sheet is authorised)."""
+    return ItemComment.objects.select_related("tier", "author", "resolved_by").get(pk=comment_id)
+
+
+def sheet_marks(assessment: Assessment) -> list[EvidenceMark]:
+    """Every mark on the sheet's evidence files, oldest first (the sheet is authorised)."""
+    return list(
+        EvidenceMark.objects.filter(assessment=assessment)
+        .select_related("tier", "link", "marked_by")
+        .order_by("marked_at", "id")
+    )

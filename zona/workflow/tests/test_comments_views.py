@@ -231,12 +231,12 @@ def test_api_lists_by_visibility_and_creates_and_resolves(sheets, world, client_
     assert created.json()["kind"] == "internal"
     # The unit replies through the API on a thread it reads; never on an internal one.
     reply = client_for(world["operator"]).post(
-        url, {"parent": made["to_unit"].pk, "body": "siap"}, content_type="application/json"
+        url, {"reply_to": made["to_unit"].pk, "body": "siap"}, content_type="application/json"
     )
     assert reply.status_code == 201
     assert reply.json()["from_unit"] is True
     hidden = client_for(world["operator"]).post(
-        url, {"parent": made["internal"].pk, "body": "?"}, content_type="application/json"
+        url, {"reply_to": made["internal"].pk, "body": "?"}, content_type="application/json"
     )
     assert hidden.status_code == 404
     # Missing fields and a tier the user does not hold.

@@ -25,8 +25,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from zona.accounts.access import review_tiers_for
 from zona.accounts.models import ReviewTier, User
-from zona.assessments.access import access_assessment_by_id, reviewer_tier
-from zona.assessments.models import Assessment, EvidenceLink
+from zona.assessments.access import (
+    access_assessment_by_id,
+    access_evidence_link_by_id,
+    reviewer_tier,
+)
+from zona.assessments.models import Assessment
 from zona.assessments.sheet import sheet_spec, text
 from zona.core.api.params import int_or_none
 from zona.core.errors import Problem, ZonaError
@@ -119,7 +123,7 @@ def item_blocks(
     marks = marks_by_item(assessment)
     unit_side = not internal and may_reply_as_unit(user, assessment)
     wanted = codes if codes is not None else list(sheet_spec(assessment.period.framework).items)
-    out = {}
+    out: dict[str, str] = {}
     for code in wanted:
         item_threads, item_marks = threads.get(code, []), marks.get(code, [])
         if tier is None and not item_threads and not item_marks:
@@ -292,11 +296,8 @@ def comment_reopen_view(request: HttpRequest, pk: int, comment_id: int) -> HttpR
 @login_required
 @require_POST
 def evidence_mark_view(request: HttpRequest, pk: int, link_id: int) -> HttpResponse:
-    assessment = access_assessment_by_id(_user(request), pk)
-    link = EvidenceLink.objects.filter(pk=link_id, assessment=assessment).first()
-    if link is None:
-        raise Http404
-    link.assessment = assessment
+    link = access_evidence_link_by_id(_user(request), pk, link_id)
+    assessment = link.assessment
     tier = None
     try:
         tier = _acting_tier(request, assessment)
@@ -328,7 +329,7 @@ def feedback(request: HttpRequest, pk: int) -> HttpResponse:
     spec = sheet_spec(assessment.period.framework)
     blocks = item_blocks(request, assessment, None)
     threads = threads_by_item(comments_visible_to(user, assessment))
-    rows = []
+    rows: list[dict[str, Any]] = []
     for code in spec.items:
         if code not in blocks:
             continue
@@ -341,7 +342,7 @@ def feedback(request: HttpRequest, pk: int) -> HttpResponse:
                 "open_must_fix": sum(1 for t in item_threads if t.open_must_fix),
             }
         )
-    rows.sort(key=lambda r: -r["open_must_fix"])  # stable: sheet order within each group
+    rows.sort(key=lambda r: -int(r["open_must_fix"]))  # stable: sheet order within each group
     return render(
         request,
         f"{TEMPLATES}/feedback.html",
