@@ -20,7 +20,9 @@ urlpatterns = [
     path("assessments/", include("zona.assessments.urls")),
     path("surveys/", include("zona.surveys.urls")),
     path("inbox/", include("zona.notifications.urls")),
-    path("review/", include("zona.workflow.urls")),
     # Short public survey links (printed on posters): no login, exempt from the MFA redirect.
     path("s/", include("zona.surveys.public_urls")),
+    # The review chain: its routes are absolute (/assessments/<id>/review/, /review/queue/,
+    # /manage/periods/<id>/chain/, the respondents' confirmation link /s/k/<token>/).
+    path("", include("zona.workflow.urls")),
 ]
