@@ -1,6 +1,6 @@
 """In Chromium: the agency administrator opens the period's review chain from the period page,
 adds Kanwil and TPI steps (a window past the period is refused with the reason), forms a
-team and sees its load.
+team and sees its load, then assigns a region's units to another team in bulk.
 
 Run with `DJANGO_ALLOW_ASYNC_UNSAFE=true .venv/bin/pytest -m browser zona/workflow`.
 Screenshots for review: set ZONA_SCREENSHOTS to a folder (see conftest.py).
@@ -63,6 +63,20 @@ def test_the_admin_configures_a_chain_and_a_team(page, phone_page, login, world,
     expect(team.get_by_test_id("load-sheets")).to_have_text("1")
     assert ReviewTeam.objects.get().units.get() == world.kanwil_jabar
     screenshot(page, "chain-configured")
+
+    # Bulk: every unit of the Bogor region to a new Kanwil team.
+    page.get_by_role("link", name="Tugaskan penilai sekaligus").click()
+    form = page.get_by_test_id("assign-form")
+    form.locator("#id_step").select_option(label="1. Kanwil")
+    form.locator("#id_team_name").fill("Tim Bogor")
+    form.locator("#id_region").select_option("Bogor")
+    form.locator("#id_lead").select_option(str(world["kanwil_member"].pk))
+    screenshot(page, "chain-assign")
+    form.get_by_role("button", name="Tugaskan").click()
+    expect(page.get_by_test_id("step-kanwil")).to_contain_text("Tim Bogor")
+    assert list(ReviewTeam.objects.get(name="Tim Bogor").units.values_list("code", flat=True)) == [
+        "KC-BGR"
+    ]
 
     login(phone_page, "agency_admin", DEFAULT_PASSWORD)
     phone_page.goto(phone_page.base_url + reverse("workflow:chain", args=[bare.period.pk]))

@@ -61,6 +61,11 @@ class UnitChoice(forms.ModelMultipleChoiceField):
         return f"{indent}{obj.name} ({obj.code})"
 
 
+class StepChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.position}. {obj.tier.name}"
+
+
 class PersonChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         home = f" · {obj.home_unit.name}" if obj.home_unit_id else ""
@@ -168,9 +173,7 @@ class TeamForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    step: forms.ModelChoiceField = forms.ModelChoiceField(
-        label=gettext_lazy("Chain step"), queryset=ChainStep.objects.none()
-    )
+    step = StepChoice(label=gettext_lazy("Chain step"), queryset=ChainStep.objects.none())
     team_name = forms.CharField(
         label=gettext_lazy("Team"),
         max_length=128,
