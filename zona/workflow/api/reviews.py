@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from django.http import Http404
 from django.urls import path
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -19,10 +18,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from zona.accounts.models import User
-from zona.assessments.access import access_assessment_by_id, sheet_rights
+from zona.assessments.access import access_assessment_by_id
 from zona.workflow.engine import refusal
 from zona.workflow.models import Recommendation, TierReview
-from zona.workflow.selectors.reviews import reviews_of
+from zona.workflow.selectors.reviews import access_tier_review, reviews_with_sign_offs
 from zona.workflow.services.reviews import review_complete, review_send_back, review_sign_off
 from zona.workflow.tables.reviews import PEOPLE_ACTIONS, TIER_REVIEW
 
@@ -107,29 +106,8 @@ class SendBackSerializer(serializers.Serializer):
     )
 
 
-def _review_for(request: Request, pk: int, tier: str) -> TierReview:
-    """The sheet's review in `tier`, when the caller may see the sheet and reviews its unit
-    in that tier; else 404."""
-    assessment = access_assessment_by_id(_actor(request), pk)
-    chosen = sheet_rights(_actor(request), assessment).review_tier(tier)
-    if chosen is None:
-        raise Http404
-    found = (
-        TierReview.objects.select_related("tier", "step", "assessment", "assessment__unit")
-        .filter(assessment=assessment, tier=chosen)
-        .first()
-    )
-    if found is None:
-        raise Http404
-    return found
-
-
 def _one(request: Request, review: TierReview) -> Response:
-    fresh = (
-        TierReview.objects.select_related("tier", "step", "completed_by", "assessment__unit")
-        .prefetch_related("sign_offs__signed_by")
-        .get(pk=review.pk)
-    )
+    fresh = reviews_with_sign_offs(review.assessment, review.pk)[0]
     return Response(TierReviewSerializer(fresh, context={"actor": _actor(request)}).data)
 
 
@@ -142,13 +120,7 @@ class TierReviewListView(APIView):
     )
     def get(self, request: Request, pk: int) -> Response:
         assessment = access_assessment_by_id(_actor(request), pk)
-        ids = [r.pk for r in reviews_of(assessment)]
-        rows = (
-            TierReview.objects.filter(pk__in=ids)
-            .select_related("tier", "step", "completed_by", "assessment__unit")
-            .prefetch_related("sign_offs__signed_by")
-            .order_by("position")
-        )
+        rows = reviews_with_sign_offs(assessment)
         return Response(
             TierReviewSerializer(rows, many=True, context={"actor": _actor(request)}).data
         )
@@ -165,7 +137,7 @@ class TierReviewCompleteView(APIView):
         "next tier opens; not forwarded, the sheet stops.",
     )
     def post(self, request: Request, pk: int, tier: str) -> Response:
-        review = _review_for(request, pk, tier)
+        review = access_tier_review(_actor(request), pk, tier)
         data = CompleteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         done = review_complete(
@@ -187,7 +159,7 @@ class TierReviewSignOffView(APIView):
         "controller (who then completes it).",
     )
     def post(self, request: Request, pk: int, tier: str) -> Response:
-        review = _review_for(request, pk, tier)
+        review = access_tier_review(_actor(request), pk, tier)
         data = CompleteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         signed = review_sign_off(
@@ -209,7 +181,7 @@ class TierReviewSendBackView(APIView):
         "tier below with a reason: that review reopens and this one waits for it.",
     )
     def post(self, request: Request, pk: int, tier: str) -> Response:
-        review = _review_for(request, pk, tier)
+        review = access_tier_review(_actor(request), pk, tier)
         data = SendBackSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         waiting = review_send_back(

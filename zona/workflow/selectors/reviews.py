@@ -119,11 +119,12 @@ def return_rounds(assessment: Assessment, events: Sequence[Any] | None = None) -
         for change in changes:
             if within(change.changed_at):
                 item = spec.items.get(change.item_code)
-                show = (
-                    (lambda v, it=item: display_value(it, v) if it else str(v or ""))
-                    if change.field == "value"
-                    else (lambda v: str(v or ""))
-                )
+                is_value = change.field == "value" and item is not None
+
+                def show(value: Any, item: Any = item, is_value: bool = is_value) -> str:
+                    # Answers as the unit sees them (PCT counts by label, never raw keys).
+                    return display_value(item, value) if is_value else str(value or "")
+
                 found.append(
                     RoundChange(
                         change.item_code,
@@ -180,3 +181,43 @@ def revised_since_return(rounds: list[ReturnRound]) -> frozenset[str]:
     if not rounds or rounds[-1].resubmitted_at is None:
         return frozenset()
     return frozenset(rounds[-1].revised_items)
+
+
+# --- access -------------------------------------------------------------------------------------
+
+
+def access_tier_review(user: Any, assessment_id: object, tier_code: str) -> TierReview:
+    """The sheet's review in the tier `tier_code`, when `user` may see the sheet and reviews
+    its unit in that tier; else 404 (the same for missing and forbidden)."""
+    from django.http import Http404
+
+    from zona.assessments.access import access_assessment_by_id, sheet_rights
+
+    assessment = access_assessment_by_id(user, assessment_id)
+    chosen = sheet_rights(user, assessment).review_tier(tier_code)
+    if chosen is None:
+        raise Http404
+    found = (
+        TierReview.objects.select_related(
+            "tier", "step", "assessment", "assessment__unit", "assessment__period"
+        )
+        .filter(assessment=assessment, tier=chosen)
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+def reviews_with_sign_offs(assessment: Assessment, pk: int | None = None) -> list[TierReview]:
+    """The sheet's reviews in chain order (or the one `pk`), with their sign-offs and people,
+    for the API (three queries)."""
+    rows = (
+        TierReview.objects.filter(assessment=assessment)
+        .select_related("tier", "step", "completed_by", "assessment__unit")
+        .prefetch_related("sign_offs__signed_by")
+        .order_by("position")
+    )
+    if pk is not None:
+        rows = rows.filter(pk=pk)
+    return list(rows)

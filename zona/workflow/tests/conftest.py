@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from django.db import transaction
 from django.utils import timezone
 
 from zona.accounts.models import ReviewTier, Role, User
@@ -59,23 +58,11 @@ class ChainWorld:
 
 
 def submit_sheet(actor: User, assessment: Assessment, **kwargs: Any) -> Assessment:
-    """Submit through the sheet's service wherever it lives (the workflow's once the sheet
-    part moved it, else the assessments' one), and make sure the tier reviews exist."""
-    from zona.workflow.services import sheet as sheet_services
+    """Submit through the sheet's service (its effect creates or reopens the tier reviews),
+    and return the sheet read again."""
+    from zona.workflow.services.sheet import sheet_submit
 
-    submit = getattr(sheet_services, "sheet_submit", None) or getattr(
-        sheet_services, "assessment_submit", None
-    )
-    if submit is None:
-        from zona.assessments.services import assessment_submit as submit
-    result = submit(actor=actor, assessment=assessment, **kwargs)
-    if not TierReview.objects.filter(assessment=assessment).exists():
-        from zona.workflow.services.reviews import on_sheet_submitted
-
-        with transaction.atomic():
-            on_sheet_submitted(
-                assessment=result, actor=actor, now=timezone.now(), resubmission=False
-            )
+    result = sheet_submit(actor=actor, assessment=assessment, **kwargs)
     return Assessment.objects.select_related("period", "period__framework", "unit").get(
         pk=result.pk
     )

@@ -46,6 +46,7 @@ from zona.workflow.models import TierReview
 from zona.workflow.presenters.review import ReviewView
 from zona.workflow.selectors.reviews import (
     ReturnRound,
+    access_tier_review,
     return_rounds,
     reviews_of,
     revised_since_return,
@@ -256,28 +257,10 @@ def review_item(request: AuthedRequest, pk: int, tier: str, code: str) -> HttpRe
 # --- the tier's review: sign-off, completion, send back -----------------------------------------
 
 
-def _my_review(request: AuthedRequest, pk: int, tier: str) -> TierReview:
-    """The tier review the user acts in: the sheet must be theirs to see, the tier one of
-    theirs for this unit, and the sheet must have a review in it (else 404)."""
-    assessment = access_assessment_by_id(request.user, pk)
-    rights = sheet_rights(request.user, assessment)
-    chosen = rights.review_tier(tier)
-    if chosen is None:
-        raise Http404
-    found = (
-        TierReview.objects.select_related("tier", "step", "assessment", "assessment__unit")
-        .filter(assessment=assessment, tier=chosen)
-        .first()
-    )
-    if found is None:
-        raise Http404
-    return found
-
-
 @login_required
 @require_POST
 def review_act(request: AuthedRequest, pk: int, tier: str, action: str) -> HttpResponse:
-    review_row = _my_review(request, pk, tier)
+    review_row = access_tier_review(request.user, pk, tier)
     recommendation = request.POST.get("recommendation", "")
     note = request.POST.get("note", "")
     try:
