@@ -147,7 +147,7 @@ class _Layout:
     roots: tuple[str, ...]
     # Area key -> the topmost nodes declared in it, and its items.
     area_nodes: dict[str, tuple[str, ...]]
-    area_items: dict[str, tuple[str, ...]]
+    area_items: dict[str, frozenset[str]]
 
 
 _layouts: dict[tuple[str, int, str], _Layout] = {}
@@ -172,7 +172,7 @@ def _layout(fw: CompiledFramework) -> _Layout:
             components=tuple(c for c, n in nodes.items() if n.kind in ("component", "part")),
             roots=tuple(c for c, n in nodes.items() if n.parent is None),
             area_nodes={k: tuple(v) for k, v in area_nodes.items()},
-            area_items={k: tuple(v) for k, v in area_items.items()},
+            area_items={k: frozenset(v) for k, v in area_items.items()},
         )
         _layouts[key] = layout
     return layout
@@ -222,13 +222,14 @@ def stored_fields(
     layout = _layout(fw)
     nodes = card.nodes
     roots = [nodes[code].score for code in layout.roots if code in nodes]
+    answered = {code for code, value in card.items.items() if value is not None}
     areas: dict[str, dict[str, Any]] = {}
     for area, codes in layout.area_nodes.items():
-        items = layout.area_items.get(area, ())
+        items = layout.area_items.get(area, frozenset())
         areas[area] = {
             "score": _s(sum((nodes[c].score for c in codes if c in nodes), Decimal(0))),
             "weight": _s(sum((nodes[c].weight for c in codes if c in nodes), Decimal(0))),
-            "answered": sum(1 for c in items if card.items.get(c) is not None),
+            "answered": len(answered & items),
             "items": len(items),
         }
     verdict = card.verdicts.get(target)
@@ -240,7 +241,7 @@ def stored_fields(
         "hasil": _d(roots[1]) if len(roots) > 1 else None,
         "components": {code: _s(nodes[code].score) for code in layout.components},
         "areas": areas,
-        "answered": sum(1 for value in card.items.values() if value is not None),
+        "answered": len(answered),
         "passed": verdict.passed if verdict else None,
         "verdicts": {
             k: {"passed": v.passed, "failing": [c.name for c in v.conditions if not c.passed]}
