@@ -99,7 +99,8 @@ def main() -> None:
                 scores_refresh(assessment)
 
         print(f"PermenPAN-RB 90/2021, 3 layers all answered, {args.runs} runs each")
-        save(), save_without()  # warm caches (compiled framework)
+        save()  # warm caches (compiled framework)
+        save_without()
         q_with, q_without, q_alone = (queries_of(r) for r in (save, save_without, refresh_only))
         # Alternate the two saves so a busy machine slows both alike.
         pairs = [(clock(save), clock(save_without)) for _ in range(args.runs)]
