@@ -456,6 +456,8 @@ def test_a_tier_starts_from_the_layers_below_and_marks_its_own_changes(client_fo
     below = html.split(f'data-testid="from-below-{ITEM}"')[1].split("</p>")[0]
     assert "Tidak" in below
     assert "Kanwil" in below
+    # The answer that counts is marked as counted, not as a count.
+    assert ">dihitung<" in html
     assert f'data-testid="own-change-{ITEM}"' not in html
     answer_save(
         actor=cw["eselon1_reviewer"],
