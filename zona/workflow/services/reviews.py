@@ -34,9 +34,10 @@ S = TierReviewStatus
 
 def selection_allows_next(review: TierReview) -> bool:
     """Whether the selection round after `review`'s tier (if its step has one) has closed
-    and selected the sheet. The selection part replaces this by reading its rounds; until
-    then every completed, forwarded sheet goes on."""
-    return True
+    and selected the sheet; without a round every completed, forwarded sheet goes on."""
+    from zona.workflow.selectors.selection import selection_passed
+
+    return selection_passed(review)
 
 
 # --- the chain of a sheet ----------------------------------------------------------------------
