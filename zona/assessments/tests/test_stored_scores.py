@@ -312,3 +312,46 @@ def test_period_page_and_list_query_counts_do_not_grow_with_units(world, period,
     add_sheets(more)
     assert StoredScore.objects.filter(key=UNIT_KEY).count() == 8
     assert measure() == small
+
+
+# --- the migration fills the rows of sheets that exist already ---------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_stores_the_scores_of_existing_sheets():
+    from django.db.migrations.executor import MigrationExecutor
+
+    from zona.assessments.tests.factories import load_mini
+
+    before = [("assessments", "0003_import_jobs")]
+    after = [("assessments", "0004_stored_scores")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    apps = executor.loader.project_state(before).apps
+    try:
+        framework = load_mini()
+        unit = apps.get_model("accounts", "Unit").objects.create(
+            path="0001", depth=1, code="KX", name="Kantor X", kind="ministry"
+        )
+        period = apps.get_model("assessments", "Period").objects.create(
+            agency=unit,
+            year=2026,
+            title="P",
+            framework_id=framework.pk,
+            opens_on="2026-01-01",
+            closes_on="2026-12-31",
+        )
+        sheet = apps.get_model("assessments", "Assessment").objects.create(period=period, unit=unit)
+        layer = apps.get_model("assessments", "AnswerLayer").objects.create(assessment=sheet)
+        apps.get_model("assessments", "Answer").objects.create(
+            layer=layer, item_code="A.p.m.1.a", value="Ya"
+        )
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(after)
+    rows = executor.loader.project_state(after).apps.get_model("assessments", "StoredScore")
+    totals = dict(rows.objects.filter(assessment_id=sheet.pk).values_list("key", "total"))
+    assert totals == {UNIT_KEY: Decimal("5"), EFFECTIVE_KEY: Decimal("5")}
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
