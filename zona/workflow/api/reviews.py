@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django.urls import path
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
@@ -65,6 +65,7 @@ class TierReviewSerializer(serializers.Serializer):
     sign_offs = SignOffSerializer(many=True, source="sign_offs.all")
     allowed_actions = serializers.SerializerMethodField()
 
+    @extend_schema_field(serializers.DictField(child=ActionStateSerializer()))
     def get_allowed_actions(self, review: TierReview) -> dict[str, dict[str, Any]]:
         """sign_off, complete and send_back, each as {allowed, code, message} for the caller
         (only the actions the review's state offers)."""
