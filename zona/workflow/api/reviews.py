@@ -38,7 +38,7 @@ class SignOffSerializer(serializers.Serializer):
     note = serializers.CharField()
 
 
-class ActionStateSerializer(serializers.Serializer):
+class TierReviewActionSerializer(serializers.Serializer):
     allowed = serializers.BooleanField()
     code = serializers.CharField(help_text="The refusal's code; empty when allowed")
     message = serializers.CharField(help_text="Why not, in the reader's language")
@@ -65,7 +65,7 @@ class TierReviewSerializer(serializers.Serializer):
     sign_offs = SignOffSerializer(many=True, source="sign_offs.all")
     allowed_actions = serializers.SerializerMethodField()
 
-    @extend_schema_field(serializers.DictField(child=ActionStateSerializer()))
+    @extend_schema_field(serializers.DictField(child=TierReviewActionSerializer()))
     def get_allowed_actions(self, review: TierReview) -> dict[str, dict[str, Any]]:
         """sign_off, complete and send_back, each as {allowed, code, message} for the caller
         (only the actions the review's state offers)."""
