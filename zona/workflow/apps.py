@@ -12,3 +12,11 @@ class WorkflowConfig(AppConfig):
         from zona.workflow.gate import WorkflowGate
 
         register_review_gate(WorkflowGate())
+        # What its hand-offs say, and the windows that get reminders (zona.notifications).
+        from zona.notifications.reminders import register_window_source
+        from zona.workflow.messages import register_workflow_kinds
+        from zona.workflow.reminders import review_windows, sheet_windows
+
+        register_workflow_kinds()
+        register_window_source(sheet_windows)
+        register_window_source(review_windows)

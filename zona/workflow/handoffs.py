@@ -1,15 +1,18 @@
 """Hand-offs: who is told what when a sheet moves (issue 10 §9).
 
 Every part of the workflow calls `handoff()` inside the transaction of the change it
-announces. It lands in the recipients' inbox and e-mail through `zona.notifications`
-(wired by the integrator); until then it only keeps the hand-offs of the running
-transaction for tests (`recorded()`).
+announces. It lands in the recipients' inbox, and in their e-mail or daily digest, through
+`zona.notifications.services.notify` (what each kind says: `zona/workflow/messages.py`).
+The process also keeps a list of the hand-offs for tests (`recorded()`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from typing import Any
+
+from zona.notifications.kinds import is_registered
+from zona.notifications.services import notify
 
 _recorded: list[dict[str, Any]] = []
 
@@ -31,6 +34,7 @@ def handoff(
     (unit name, tier name, reason ...); `url` the page to open; `key` makes it idempotent
     (the same key and recipient are told once, e.g. f"review-opened:{review.pk}:{n}").
     """
+    recipients = list(recipients)
     _recorded.append(
         {
             "kind": kind,
@@ -41,6 +45,8 @@ def handoff(
             "actor": getattr(actor, "pk", None),
         }
     )
+    if is_registered(kind):  # made strict once every part's kinds are in messages.py
+        notify(recipients=recipients, kind=kind, params=params, url=url, actor=actor, key=key)
 
 
 def recorded() -> list[dict[str, Any]]:

@@ -1,0 +1,122 @@
+"""What each hand-off of the review chain says (issue 10 §9), registered with
+`zona.notifications` in `WorkflowConfig.ready()`.
+
+Texts are English msgids with `%(name)s` from the hand-off's params (see each part's
+`handoff(...)` call); the notifications app renders them in the recipient's language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from zona.notifications.kinds import register_kind
+
+
+def _recommendation(params: Mapping[str, Any]) -> str:
+    from zona.workflow.models import Recommendation
+
+    value = params.get("recommendation", "")
+    label = dict(Recommendation.choices).get(value)
+    return str(label) if label else str(value)
+
+
+def _completed_body(params: Mapping[str, Any]) -> str:
+    return _(
+        "%(tier)s completed its review of the sheet of %(unit)s (%(period)s). "
+        "Recommendation: %(recommendation)s."
+    ) % {
+        "tier": params.get("tier", "…"),
+        "unit": params.get("unit", "…"),
+        "period": params.get("period", "…"),
+        "recommendation": _recommendation(params),
+    }
+
+
+KINDS: dict[str, tuple[Any, Any]] = {
+    "sheet.submitted": (
+        gettext_lazy("%(unit)s submitted its sheet"),
+        gettext_lazy("%(unit)s submitted its sheet for %(period)s. It waits for %(tier)s."),
+    ),
+    "sheet.resubmitted": (
+        gettext_lazy("%(unit)s resubmitted its sheet"),
+        gettext_lazy(
+            "%(unit)s revised the returned items of its sheet for %(period)s and submitted "
+            "it again to %(tier)s."
+        ),
+    ),
+    "sheet.returned": (
+        gettext_lazy("Your sheet was returned for revision"),
+        gettext_lazy(
+            "%(tier)s returned the sheet of %(unit)s (%(period)s) for revision: %(reason)s"
+        ),
+    ),
+    "review.opened": (
+        gettext_lazy("A sheet is waiting for your review: %(unit)s"),
+        gettext_lazy("The sheet of %(unit)s (%(period)s) is open for review by %(tier)s."),
+    ),
+    "review.signed_off": (
+        gettext_lazy("Sign-off waiting: %(unit)s"),
+        gettext_lazy(
+            "The team lead of %(tier)s signed off the review of %(unit)s (%(period)s); "
+            "the technical controller completes it."
+        ),
+    ),
+    "review.completed": (gettext_lazy("%(tier)s completed its review"), _completed_body),
+    "review.sent_back": (
+        gettext_lazy("A review was sent back to your tier: %(unit)s"),
+        gettext_lazy(
+            "The tier above sent the review of %(unit)s (%(period)s) back to %(tier)s: %(reason)s"
+        ),
+    ),
+    "review.stale": (
+        gettext_lazy("A completed review was reopened: %(unit)s"),
+        gettext_lazy(
+            "A layer below %(tier)s changed after its review of %(unit)s (%(period)s) was "
+            "completed, so the review is open again."
+        ),
+    ),
+    "comment.must_fix": (
+        gettext_lazy("Must fix: item %(item)s"),
+        gettext_lazy(
+            "%(tier)s asks %(unit)s to fix item %(item)s (%(period)s) before it can complete "
+            "its review."
+        ),
+    ),
+    "comment.unit_replied": (
+        gettext_lazy("%(unit)s replied on item %(item)s"),
+        gettext_lazy("%(unit)s replied to a comment of %(tier)s on item %(item)s (%(period)s)."),
+    ),
+    "desk.session_scheduled": (
+        gettext_lazy("Desk evaluation scheduled"),
+        gettext_lazy(
+            "%(tier)s scheduled a desk evaluation of %(unit)s (area %(area)s) on %(starts_at)s "
+            "at %(place)s %(meeting_url)s."
+        ),
+    ),
+    "desk.session_rescheduled": (
+        gettext_lazy("Desk evaluation rescheduled"),
+        gettext_lazy(
+            "%(tier)s moved the desk evaluation of %(unit)s (area %(area)s) to %(starts_at)s "
+            "at %(place)s %(meeting_url)s."
+        ),
+    ),
+    "desk.assistance_advice": (
+        gettext_lazy("Advice on item %(item)s"),
+        gettext_lazy("%(tier)s advises %(unit)s on item %(item)s: %(advice)s"),
+    ),
+    "desk.survey_questionnaire": (
+        gettext_lazy("Questionnaire on your survey"),
+        gettext_lazy(
+            "%(tier)s asks %(unit)s to answer a short questionnaire on how it ran its survey."
+        ),
+    ),
+}
+
+
+def register_workflow_kinds() -> None:
+    for code, (subject, body) in KINDS.items():
+        register_kind(code, subject=subject, body=body)
