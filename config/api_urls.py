@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("zona.surveys.api.urls")),
     path("", include("zona.notifications.api.urls")),
     path("", include("zona.workflow.api.urls")),
+    path("", include("zona.insight.api.urls")),
 ]

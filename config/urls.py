@@ -25,4 +25,5 @@ urlpatterns = [
     # The review chain: its routes are absolute (/assessments/<id>/review/, /review/queue/,
     # /manage/periods/<id>/chain/, the respondents' confirmation link /s/k/<token>/).
     path("", include("zona.workflow.urls")),
+    path("", include("zona.insight.urls")),
 ]

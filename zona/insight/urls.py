@@ -1,0 +1,9 @@
+"""Insight: where a unit, an agency and the nation stand. Routes are absolute from the site
+root; each part declares its own in `views/<part>.py`."""
+
+from django.urls import include, path
+
+app_name = "insight"
+urlpatterns = [
+    path("", include("zona.insight.views.planner")),
+]
