@@ -26,6 +26,7 @@ class NavItem:
 NAV_ITEMS: list[NavItem] = [
     NavItem("home:home", _("Home"), "house"),
     NavItem("assessments:list", _("Self-assessment"), "ui-checks", Perm.ASSESSMENT_VIEW),
+    NavItem("workflow:comments_queue", _("Review queue"), "inboxes", Perm.ASSESSMENT_REVIEW),
     NavItem("assessments:evidence_library", _("Evidence"), "folder2-open", Perm.EVIDENCE_EDIT),
     NavItem("surveys:campaign_list", _("Surveys"), "clipboard-data", Perm.SURVEY_VIEW),
     NavItem("assessments:period_list", _("Periods"), "calendar-range", Perm.PERIOD_MANAGE),
