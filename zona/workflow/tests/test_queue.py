@@ -155,7 +155,11 @@ def _grow(world, period, n: int, prefix: str = "X") -> None:
     """`n` more satker under Kanwil Jawa Barat, each with a submitted, partly reviewed sheet."""
     for i in range(n):
         unit = add_unit(
-            world.kanwil_jabar, code=f"KC-{prefix}{i}", name=f"Satker {prefix}{i}", kind="satker", echelon=3
+            world.kanwil_jabar,
+            code=f"KC-{prefix}{i}",
+            name=f"Satker {prefix}{i}",
+            kind="satker",
+            echelon=3,
         )
         world.kanwil_jabar.refresh_from_db()
         a = submitted_sheet(period, unit, world["unit_head"])
