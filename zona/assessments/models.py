@@ -514,12 +514,13 @@ class ImportJob(models.Model):
 class StoredScore(models.Model):
     """One view of a sheet's score, kept with the sheet so lists never rescore it.
 
-    A view is the unit's layer alone (`key` "unit"), the sheet as one review tier sees it
-    (`tier:<id>`: per item the answer of the highest layer at or below that tier), or the
-    effective sheet (`effective`: the highest layer of all, then the koefisien). Rows are
-    written only by `services.scores.scores_refresh`, in the transaction of the change that
-    moves them; `manage.py check_scores` recomputes them from the answers. Decimals are
-    rounded half up to 4 places; JSON numbers are decimal strings of the same precision.
+    A view is the unit's layer alone (`key` "unit"), the sheet as a review tier that has
+    answered sees it (`tier:<id>`: per item the answer of the highest layer at or below that
+    tier), or the effective sheet (`effective`: the highest layer of all, then the
+    koefisien). Rows are written only by `services.scores.scores_refresh`, in the
+    transaction of the change that moves them; `manage.py check_scores` recomputes them from
+    the answers. Decimals are rounded half up to 4 places; JSON numbers are decimal strings
+    of the same precision. See docs/scoring.md, "Stored scores".
     """
 
     assessment = models.ForeignKey(

@@ -1,11 +1,12 @@
 """A sheet's scores: per layer and per view, as stored for lists, and progress per section.
 
 A *view* is the sheet as one party sees it: the unit's layer alone (`unit`), the sheet as a
-review tier sees it (`tier:<id>`: per item the answer of the highest layer at or below that
-tier, the unit's at the bottom) and the effective sheet (`effective`: the highest layer of
-all, then the koefisien). `score_views` computes them and `stored_fields` gives the row that
-`services.scores.scores_refresh` keeps in `StoredScore`; both are pure, so the pages, the
-refresh, `check_scores` and the migration that filled the first rows agree by construction.
+review tier sees it once it has answered (`tier:<id>`: per item the answer of the highest
+layer at or below that tier, the unit's at the bottom) and the effective sheet
+(`effective`: the highest layer of all, then the koefisien). `score_views` computes them
+and `stored_fields` gives the row that `services.scores.scores_refresh` keeps in
+`StoredScore`; both are pure, so the pages, the refresh, `check_scores` and the migration
+that filled the first rows agree by construction.
 Lists read the stored rows (`stored_scores`) and never rescore a sheet.
 """
 
@@ -118,15 +119,17 @@ def score_views(
     held_predicates: Set[str] = frozenset(),
     penalties: Sequence[Penalty] = (),
 ) -> dict[str, Scorecard]:
-    """The unit's view, each tier's view (its answers over those below) and the effective
-    view (the koefisien reduce this one only)."""
+    """The unit's view, the view of each tier that answered (its answers over those below)
+    and the effective view (the koefisien reduce this one only)."""
     ordered = sorted(layers, key=lambda layer: (layer.tier_id is not None, layer.rank))
     unit = next((layer.values for layer in ordered if layer.tier_id is None), {})
     views = {UNIT_KEY: score(fw, unit, held_predicates=held_predicates)}
     below: list[Mapping[str, Answer]] = [unit]
     last = UNIT_KEY
     for layer in ordered:
-        if layer.tier_id is None:
+        # A tier with nothing scoreable yet sees the sheet as the tier below does: it gets
+        # its view with its first answer (a value change, which is what refreshes).
+        if layer.tier_id is None or not layer.values:
             continue
         below.append(layer.values)
         last = tier_key(layer.tier_id)

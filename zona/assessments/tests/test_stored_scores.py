@@ -117,7 +117,17 @@ def test_each_tier_sees_its_answers_over_those_below(world, assessment):
     assessment.status = AssessmentStatus.SUBMITTED
     assessment.save(update_fields=["status"])
     save(world, assessment, "A.p.m.1.a", "Tidak", who="kanwil_reviewer", tier=world.tier_kanwil)
+    # A note alone gives TPN no view of its own: it sees the sheet as TPI does.
+    answer_save(
+        actor=world["tpn"],
+        assessment=assessment,
+        item_code="A.p.m.1.a",
+        revision=None,
+        note="dicek",
+        tier=world.tier_tpn,
+    )
     save(world, assessment, "A.p.m.1.b", "C", who="tpi_reviewer", tier=world.tier_tpi)
+    assert not StoredScore.objects.filter(key=tier_key(world.tier_tpn)).exists()
     fw = compiled_framework(assessment.period.framework)
     held = fw.prerequisites(assessment.target)
     unit = {"A.p.m.1.a": "Ya", "A.p.m.1.b": "A"}
