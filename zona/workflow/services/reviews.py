@@ -149,12 +149,14 @@ def open_next(
 ) -> TierReview | None:
     """Open the review after `after` when it waits and may open (the previous completed and
     forwarded, its selection round let the sheet through); returns it, else None."""
-    following = (
+    later = (
         TierReview.objects.select_related("tier", "step", "assessment__unit")
         .filter(assessment_id=assessment.pk, position__gt=after.position)
         .order_by("position")
-        .first()
     )
+    # The first later review not completed yet (a completed one may sit between: its tier
+    # completed while this one was reopened).
+    following = next((r for r in later if r.status != S.COMPLETED), None)
     if following is None or following.status != S.WAITING:
         return None
     if refusal(TIER_REVIEW, following, "open", actor, now=now) is not None:

@@ -221,6 +221,25 @@ def lower_completed(ctx: Context[TierReview]) -> Refusal | None:
     return None
 
 
+def lower_all_completed(ctx: Context[TierReview]) -> Refusal | None:
+    """Completing: no tier below is open again (sent back, or reopened as stale)."""
+    review = ctx.subject
+    reopened = (
+        TierReview.objects.select_related("tier")
+        .filter(assessment_id=review.assessment_id, position__lt=review.position)
+        .exclude(status=S.COMPLETED)
+        .order_by("position")
+        .first()
+    )
+    if reopened is None:
+        return None
+    return Refusal(
+        "lower_reopened",
+        _("%(tier)s is reviewing this sheet again; complete after it.")
+        % {"tier": reopened.tier.name},
+    )
+
+
 def lower_to_send_back(ctx: Context[TierReview]) -> Refusal | None:
     if lower_completed_review(ctx.subject) is None:
         return Refusal("nothing_below", _("There is no completed tier below to send it back to."))
@@ -352,7 +371,13 @@ TIER_REVIEW: Table[TierReview] = Table(
             "complete",
             frozenset({S.OPEN}),
             S.COMPLETED,
-            guards=(completer, *ACTOR_GUARDS, valid_recommendation, no_open_must_fix),
+            guards=(
+                completer,
+                *ACTOR_GUARDS,
+                valid_recommendation,
+                lower_all_completed,
+                no_open_must_fix,
+            ),
             effect=_completed,
             label=gettext_lazy("Complete the review"),
         ),

@@ -339,10 +339,23 @@ def test_a_unit_change_after_completion_reopens_it_as_stale(chain_world):
     kanwil = cw.review("kanwil")
     assert (kanwil.status, kanwil.stale) == ("open", True)
     assert "review.stale" in [h["kind"] for h in handoffs.recorded()]
-    # Completing again clears the flag.
+    # The resubmission reopens Eselon I, which completes only after Kanwil again.
     submit_sheet(cw["unit_head"], cw.assessment)
+    assert statuses(cw) == {"kanwil": "open", "eselon1": "open", "tpi": "waiting"}
+    refused(
+        "lower_reopened",
+        review_complete,
+        actor=cw["eselon1_reviewer"],
+        review=cw.review("eselon1"),
+        recommendation="forward",
+    )
     complete_kanwil(cw)
     assert cw.review("kanwil").stale is False
+    assert statuses(cw)["eselon1"] == "open"
+    review_complete(
+        actor=cw["eselon1_reviewer"], review=cw.review("eselon1"), recommendation="forward"
+    )
+    assert statuses(cw) == {"kanwil": "completed", "eselon1": "completed", "tpi": "open"}
 
 
 def test_a_lower_tier_change_reopens_only_the_tiers_above(chain_world):
