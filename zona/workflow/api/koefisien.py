@@ -89,13 +89,13 @@ class KindWriteSerializer(serializers.Serializer):
 class EventSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     kind = serializers.CharField(source="kind.code")
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
     mode = serializers.ChoiceField(choices=DeductionMode.values)
     value = serializers.DecimalField(max_digits=8, decimal_places=4)
     tier = serializers.CharField(source="tier.code")
     status = serializers.ChoiceField(choices=KoefisienEventStatus.values)
     occurred_on = serializers.DateField()
-    source = serializers.CharField()
+    source = serializers.CharField()  # type: ignore[assignment]
     note = serializers.CharField()
     internal_note = serializers.SerializerMethodField()
     evidence_name = serializers.CharField()
@@ -126,7 +126,7 @@ class EventSerializer(serializers.Serializer):
 
 class StepSerializer(serializers.Serializer):
     event = serializers.IntegerField(source="deduction.event_id", allow_null=True)
-    label = serializers.CharField(source="deduction.label")
+    label = serializers.CharField(source="deduction.label")  # type: ignore[assignment]
     mode = serializers.CharField(source="deduction.mode")
     value = serializers.DecimalField(source="deduction.value", max_digits=8, decimal_places=4)
     before = serializers.DecimalField(max_digits=12, decimal_places=4)
@@ -158,7 +158,7 @@ class EventWriteSerializer(serializers.Serializer):
     tier = serializers.CharField(required=False, help_text="your review tier's code")
     kind = serializers.IntegerField(min_value=1, help_text="the id of one of the agency's kinds")
     occurred_on = serializers.DateField()
-    source = serializers.CharField(max_length=2000, allow_blank=True)
+    source = serializers.CharField(max_length=2000, allow_blank=True)  # type: ignore[assignment]
     note = serializers.CharField(required=False, allow_blank=True, default="")
     internal_note = serializers.CharField(required=False, allow_blank=True, default="")
     evidence_url = serializers.CharField(

@@ -1,9 +1,10 @@
 # Koefisien (issue 10 §6): the agency's kinds of event and the events recorded on sheets.
 
 import django.db.models.deletion
-import zona.workflow.models.koefisien
 from django.conf import settings
 from django.db import migrations, models
+
+import zona.workflow.models.koefisien
 
 
 class Migration(migrations.Migration):

@@ -40,9 +40,9 @@ def make_kinds(cw: ChainWorld) -> dict[str, KoefisienKind]:
     }
 
 
-def event_input(kind: KoefisienKind, **overrides: Any) -> EventInput:
+def event_input(chosen: KoefisienKind, **overrides: Any) -> EventInput:
     fields: dict[str, Any] = {
-        "kind": kind.pk,
+        "kind": chosen.pk,
         "occurred_on": timezone.localdate() - dt.timedelta(days=1),
         "source": "https://berita.example.id/kasus",
         "note": "Catatan untuk unit",

@@ -62,7 +62,8 @@ def test_breakdown_order_rule(total: Decimal, deductions: list[Deduction], seed)
     # The steps chain and end at the result; a shuffled record order gives the same total.
     running = total
     for step in result.steps:
-        assert step.before == running and step.after >= 0
+        assert step.before == running
+        assert step.after >= 0
         running = step.after
     assert running == result.after
     shuffled = list(deductions)
@@ -73,7 +74,7 @@ def test_breakdown_order_rule(total: Decimal, deductions: list[Deduction], seed)
 def test_breakdown_example() -> None:
     steps = [Deduction("points", Decimal(5), "viral"), Deduction("factor", Decimal("0.9"), "kkn")]
     result = deduction_breakdown(Decimal(80), steps)
-    # 80 × 0.9 = 72, then − 5 = 67: the factor first though the points were recorded first.
+    # 80 times 0.9 = 72, then minus 5 = 67: the factor first though the points were recorded first.
     assert [(s.deduction.label, s.after) for s in result.steps] == [
         ("kkn", Decimal("72.0")),
         ("viral", Decimal("67.0")),
@@ -165,7 +166,8 @@ def test_record_updates_stored_score_and_tells_unit(chain_world: ChainWorld) -> 
     cw = chain_world
     kinds = make_kinds(cw)
     before, after = totals(cw.assessment)
-    assert after == before and before > 0
+    assert after == before
+    assert before > 0
     handoffs.recorded().clear()
     event = record(cw, kinds["kkn"])
     row = effective(cw.assessment)
@@ -186,7 +188,8 @@ def test_record_updates_stored_score_and_tells_unit(chain_world: ChainWorld) -> 
     event.refresh_from_db()
     assert (event.mode, event.value) == ("factor", Decimal("0.9"))
     audit = cw.world.new_events().get(action="koefisien.record")
-    assert audit.details["kind"] == "kkn" and audit.details["tier"] == "kanwil"
+    assert audit.details["kind"] == "kkn"
+    assert audit.details["tier"] == "kanwil"
     assert WorkflowEvent.objects.filter(
         subject_kind="koefisien", subject_id=event.pk, action="record"
     ).exists()
@@ -216,7 +219,8 @@ def test_summary_before_after_and_withdrawal_restores(chain_world: ChainWorld) -
     koefisien_withdraw(actor=cw["kanwil_reviewer"], event=kkn, reason="Putusan bebas")
     kkn.refresh_from_db()
     assert kkn.status == KoefisienEventStatus.WITHDRAWN
-    assert kkn.withdraw_reason == "Putusan bebas" and kkn.withdrawn_by == cw["kanwil_reviewer"]
+    assert kkn.withdraw_reason == "Putusan bebas"
+    assert kkn.withdrawn_by == cw["kanwil_reviewer"]
     _total, after = totals(cw.assessment)
     assert after == max(before - 5, Decimal(0)).quantize(Decimal("0.0001"))
     assert KoefisienEvent.objects.count() == 2  # kept, not deleted
@@ -242,8 +246,8 @@ def test_withdraw_needs_reason_and_the_events_tier(chain_world: ChainWorld) -> N
     assert caught.value.problems[0].code == "not_tier_reviewer"
     event.refresh_from_db()
     assert event.status == KoefisienEventStatus.RECORDED
+    koefisien_withdraw(actor=cw["kanwil_reviewer"], event=event, reason="ok")
     with pytest.raises(StateError) as caught:
-        koefisien_withdraw(actor=cw["kanwil_reviewer"], event=event, reason="ok")
         koefisien_withdraw(actor=cw["kanwil_reviewer"], event=event, reason="again")
     assert caught.value.problems[0].code == "wrong_state"
 
@@ -320,8 +324,9 @@ def test_evidence_file_stored(chain_world: ChainWorld) -> None:
     pdf = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
     event = record(cw, kinds["kkn"], evidence_file=SimpleUploadedFile("putusan.pdf", pdf))
     assert event.evidence_name == "putusan.pdf"
-    assert event.evidence_type == "application/pdf" and event.evidence_size == len(pdf)
-    assert event.evidence_file.name.startswith(f"koefisien/{cw.assessment.pk}/")
+    assert event.evidence_type == "application/pdf"
+    assert event.evidence_size == len(pdf)
+    assert str(event.evidence_file.name).startswith(f"koefisien/{cw.assessment.pk}/")
     with event.evidence_file.open("rb") as handle:
         assert handle.read() == pdf
 
