@@ -395,7 +395,8 @@ class Drift:
 def scores_drift(assessments: Sequence[Assessment]) -> list[Drift]:
     """Recompute the views of the given sheets (with `period__framework` loaded) from their
     answers and compare with the stored rows: three queries for the lot. The koefisien
-    stored with the effective view are an input here, not a result."""
+    stored with the effective view are an input here, not a result. A sheet with neither
+    rows nor answers (just created) is not drift."""
     stored: dict[int, dict[str, dict[str, Any]]] = {a.pk: {} for a in assessments}
     for row in StoredScore.objects.filter(assessment_id__in=list(stored)).values(
         "assessment_id", "key", *STORED_FIELDS
@@ -405,6 +406,10 @@ def scores_drift(assessments: Sequence[Assessment]) -> list[Drift]:
     result: list[Drift] = []
     for assessment in assessments:
         have = stored[assessment.pk]
+        if not have and not any(layer.values for layer in layers[assessment.pk]):
+            # Nothing answered and nothing stored yet: lists show it as the empty sheet it
+            # is (`empty_view`), so there is nothing to drift from.
+            continue
         effective = have.get(EFFECTIVE_KEY)
         views = computed_rows(
             sheet_spec(assessment.period.framework),

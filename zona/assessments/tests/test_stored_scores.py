@@ -237,7 +237,11 @@ def test_check_scores_catches_a_broken_score_and_fix_repairs_it(world, assessmen
 
 
 def test_check_scores_reports_missing_and_extra_rows(world, period, assessment):
+    # A new sheet with nothing answered needs no rows yet: lists show it as empty.
     other = make_assessment(period, world.bogor)
+    assert scores_drift([other]) == []
+    # Answers written past the services leave it without its rows.
+    Answer.objects.create(layer=other.layers.get(), item_code="A.p.m.1.a", value="Ya")
     save(world, assessment, "A.p.m.1.a", "Ya")
     StoredScore.objects.create(assessment=assessment, key="tier:999999", total=0)
     with pytest.raises(CommandError):
