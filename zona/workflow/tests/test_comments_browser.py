@@ -50,6 +50,11 @@ def test_must_fix_from_queue_to_feedback_and_back(browser, live_server, login, w
     page.locator("[data-testid=filter-differing]").click()
     expect(rows).to_have_count(1)
     screenshot(page, "comments-queue")
+    small = new_page(browser, live_server, phone=True)
+    login(small, "kanwil_reviewer", DEFAULT_PASSWORD)
+    small.goto(small.base_url + reverse("workflow:comments_queue"))
+    expect(small.locator("[data-testid=queue-row]")).to_have_count(1)
+    screenshot(small, "comments-queue-phone")
     page.get_by_role("link", name="Satker Bandung").click()
 
     # On the review page: a must-fix comment on the item, through htmx.
