@@ -26,9 +26,9 @@ __all__ = [
 
 class DeductionMode(models.TextChoices):
     # The total is multiplied by the value (e.g. 0.9).
-    FACTOR = "factor", _("Factor (\u00d7 the total)")
+    FACTOR = "factor", _("Factor (× the total)")  # noqa: RUF001
     # The value is subtracted from the total (e.g. 5 points).
-    POINTS = "points", _("Points (\u2212 from the total)")
+    POINTS = "points", _("Points (− from the total)")  # noqa: RUF001
 
 
 # The deductions the database accepts: a factor in (0, 1], points in (0, 100].
