@@ -350,7 +350,7 @@ def round_close(
                 pk__in=[row["review"] for row in rows]
             ).select_related("tier", "step", "assessment__unit", "assessment__period")
         }
-        people: dict[int, list[Any]] = {}
+        people: dict[int | None, list[Any]] = {}
         for ra in RoleAssignment.objects.filter(
             unit_id__in=[r.assessment.unit_id for r in reviews.values()],
             role__in=[Role.UNIT_HEAD, Role.UNIT_OPERATOR],

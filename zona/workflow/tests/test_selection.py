@@ -107,7 +107,9 @@ def test_overrides_need_a_justification_and_are_audited(chain_world: ChainWorld)
     rows = {r.unit.code: r for r in round_preview(fresh(sel.round)).rows}
     assert (rows["KC-BGR"].selected, rows["KC-BGR"].why) == (True, "within_quota")
     assert (rows["KC-BDG"].selected, rows["KC-BDG"].why) == (False, "excluded")
-    assert rows["KC-BDG"].override.justification == "Kasus KKN berjalan"
+    excluded = rows["KC-BDG"].override
+    assert excluded is not None
+    assert excluded.justification == "Kasus KKN berjalan"
     audited = AuditEvent.objects.filter(action="selection_round.override")
     assert audited.count() == 2
     override = SelectionOverride.objects.get(assessment=sel.sheets["KC-BDG"])
