@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from zona.assessments.models import Answer
 from zona.assessments.services import answer_save
 from zona.assessments.tests.factories import make_assessment, make_period
 from zona.core.errors import Refusal, StateError
@@ -391,6 +392,13 @@ def test_the_page_locks_a_waiting_tiers_layer(client_for, chain_world):
     html = client_for(cw["eselon1_reviewer"]).get(page(cw, "eselon1")).content.decode()
     assert 'data-error="review_waiting"' in html
     assert "data-zona-autosave" not in html
+    response = client_for(cw["eselon1_reviewer"]).post(
+        reverse("workflow:review_item", args=[cw.assessment.pk, "eselon1", ITEM]),
+        {"value": "Tidak", "revision": 0},
+    )
+    assert response.status_code == 409
+    assert "review_waiting" in response.content.decode()
+    assert not Answer.objects.filter(layer__tier=cw.tiers["eselon1"]).exists()
 
 
 # --- selection hook ----------------------------------------------------------------------------

@@ -52,7 +52,13 @@ from zona.workflow.selectors.reviews import (
     revised_since_return,
 )
 from zona.workflow.selectors.sheet import sheet_history
-from zona.workflow.services.reviews import review_complete, review_send_back, review_sign_off
+from zona.workflow.services.reviews import (
+    refuse,
+    review_complete,
+    review_send_back,
+    review_sign_off,
+    reviews_layer_lock,
+)
 from zona.workflow.tables.reviews import PEOPLE_ACTIONS, TIER_REVIEW, lead_signed, team_for
 from zona.workflow.tables.sheet import sheet_refusal
 
@@ -221,6 +227,8 @@ def review_item(request: AuthedRequest, pk: int, tier: str, code: str) -> HttpRe
     value = _posted_answer(spec_item, request.POST)
     note = request.POST.get("note", UNSET) if "note" in request.POST else UNSET
     try:
+        # The chain's lock (its review open, its window) before the sheet's own checks.
+        refuse(reviews_layer_lock(assessment, chosen, timezone.localdate()))
         saved = answer_save(
             actor=request.user,
             assessment=assessment,
