@@ -112,6 +112,11 @@ def selection_world(cw: ChainWorld, **config: Any) -> Sel:
     Kanwil; the round at Kanwil (50 %, up, min 1, per team) exists before they complete;
     all three complete with 'forward'. Scores: Bandung 80, Bogor 70, Surabaya 60 (pass)."""
     rnd = make_round(cw, **config)
+    return Sel(cw=cw, round=rnd, sheets=reach_kanwil(cw))
+
+
+def reach_kanwil(cw: ChainWorld) -> dict[str, Assessment]:
+    """Bogor and Surabaya submit; the three sheets get their Kanwil view and complete."""
     sheets = {"KC-BDG": cw.assessment}
     sheets[cw.world.bogor.code] = submitted(cw, cw.world.bogor)
     sheets[cw.world.surabaya.code] = submitted(cw, cw.world.surabaya)
@@ -119,7 +124,7 @@ def selection_world(cw: ChainWorld, **config: Any) -> Sel:
     for code, assessment in sheets.items():
         set_view(cw, assessment, scores.get(code, "50"))
         complete(cw, assessment)
-    return Sel(cw=cw, round=rnd, sheets=sheets)
+    return sheets
 
 
 def many_applicants(cw: ChainWorld, n: int, *, start: int = 0) -> None:
