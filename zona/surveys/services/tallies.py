@@ -57,9 +57,8 @@ def _upsert(
     keys: Sequence[str],
     sums: Sequence[str],
     rows: Mapping[tuple[Any, ...], Sequence[int]],
-    sign: int,
 ) -> None:
-    """Add `sign` x each row's sums to the row of its key, creating it when missing."""
+    """Add each row's figures to the total row of its key, creating it when missing."""
     if not rows:
         return
     table = connection.ops.quote_name(model._meta.db_table)
@@ -76,7 +75,7 @@ def _upsert(
             params: list[Any] = []
             for key, figures in chunk:
                 params.extend(key)
-                params.extend(sign * f for f in figures)
+                params.extend(figures)
             # Names come from the models' metadata, quoted; values are parameters.
             sql = (
                 f"INSERT INTO {table} ({', '.join(key_cols + sum_cols)}) VALUES {values} "  # noqa: S608
@@ -133,9 +132,9 @@ def _apply(rows: tuple[Rows, Rows, Rows]) -> None:
     # exclusions, restores) locks rows in one global order, so none waits on another in a
     # cycle.
     items, bands, responses = rows
-    _upsert(ItemTally, ITEM_KEYS, ("total", "answered"), items, 1)
-    _upsert(BandTally, BAND_KEYS, ("total", "answered"), bands, 1)
-    _upsert(ResponseTally, RESPONSE_KEYS, ("n",), responses, 1)
+    _upsert(ItemTally, ITEM_KEYS, ("total", "answered"), items)
+    _upsert(BandTally, BAND_KEYS, ("total", "answered"), bands)
+    _upsert(ResponseTally, RESPONSE_KEYS, ("n",), responses)
 
 
 def _minus(after: Rows, before: Rows) -> Rows:
@@ -202,13 +201,13 @@ def tallies_rebuild(*, campaign: Campaign | None = None) -> int:
             model.objects.filter(**scope).delete()
         Response.objects.filter(tallied=False, **scope).update(tallied=True)
         items = scan_item_sums(ITEM_KEYS, **scope)
-        _upsert(ItemTally, ITEM_KEYS, ("total", "answered"), items, 1)
+        _upsert(ItemTally, ITEM_KEYS, ("total", "answered"), items)
         for field in PROFILE_FIELDS:
             bands = scan_band_sums(field, _bands(field, scope), **scope)
             rows = {(c, v, field, b, i): stat for (c, b, v, i), stat in bands.items()}
-            _upsert(BandTally, BAND_KEYS, ("total", "answered"), rows, 1)
+            _upsert(BandTally, BAND_KEYS, ("total", "answered"), rows)
         counts = scan_response_counts(RESPONSE_KEYS, **scope)
-        _upsert(ResponseTally, RESPONSE_KEYS, ("n",), {k: (n,) for k, n in counts.items()}, 1)
+        _upsert(ResponseTally, RESPONSE_KEYS, ("n",), {k: (n,) for k, n in counts.items()})
     return sum(counts.values())
 
 
