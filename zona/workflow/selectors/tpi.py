@@ -487,7 +487,10 @@ def panel_rows(panel: TpiPanel) -> list[PanelRow]:
     reviews = list(
         TierReview.objects.filter(step=panel.step, status__in=PANEL_REVIEW_STATES)
         .select_related(
-            "assessment__unit", "assessment__period__agency", "assessment__period__framework"
+            "tier",
+            "assessment__unit",
+            "assessment__period__agency",
+            "assessment__period__framework",
         )
         .order_by("assessment__unit__code", "pk")
     )
