@@ -83,7 +83,8 @@ def test_gates_computed_recorded_and_overridden(chain_world):
     }
     failing = sheet_gates(cw.assessment).results[0].failing
     # The thresholds come from the framework file (the mini framework's Hasil conditions).
-    assert any("18.25" in text for text in failing) and any("14" in text for text in failing)
+    assert any("18.25" in text for text in failing)
+    assert any("14" in text for text in failing)
 
     # An override needs a reason; refused, nothing is kept.
     with pytest.raises(ValidationFailed) as exc:
@@ -149,7 +150,8 @@ def test_stage_two_before_stage_one_is_refused(chain_world):
     assert not TpiDecision.objects.exists()
     # Forwarding the TPI review is refused in stage 1 too (the hook for the reviews part).
     refused = complete_refusal(review, "forward")
-    assert refused is not None and refused.code == "tpi_stage_1"
+    assert refused is not None
+    assert refused.code == "tpi_stage_1"
     # Stage 1 without a reason: refused, the stage stays.
     with pytest.raises(StateError) as exc:
         tpi_skip_findings(actor=lead, review=review, reason="")
@@ -158,7 +160,8 @@ def test_stage_two_before_stage_one_is_refused(chain_world):
     stage = tpi_return_findings(
         actor=lead, review=review, items=["A.p.m.1.a"], reason="Bukti SK tim belum lengkap"
     )
-    assert stage.status == "deciding" and stage.returned
+    assert stage.status == "deciding"
+    assert stage.returned
     cw.assessment.refresh_from_db()
     assert cw.assessment.status == "returned"
     assert cw.review("tpi").status == "returned"
@@ -221,7 +224,8 @@ def test_decisions_gates_confirmation_and_handoffs(chain_world):
         actor=lead, panel=panel, assessment_id=cw.assessment.pk, propose=True, reason="Layak"
     )
     decision = TpiDecision.objects.get()
-    assert decision.propose and decision.gates["hasil-minimum"] == GateState.OVERRIDDEN
+    assert decision.propose
+    assert decision.gates["hasil-minimum"] == GateState.OVERRIDDEN
     # Confirming needs the minutes.
     with pytest.raises(StateError) as exc:
         tpi_panel_confirm(actor=lead, panel=panel)
@@ -301,7 +305,8 @@ def test_api_stage_fact_and_refused_decision(chain_world, client_for):
     lead = client_for(cw["tpi_reviewer"])
     sheet = reverse("api-workflow-tpi-sheet", args=[cw.assessment.pk])
     body = lead.get(sheet).json()
-    assert body["stage"] == 1 and body["gates"]["blocked"] is True
+    assert body["stage"] == 1
+    assert body["gates"]["blocked"] is True
     tlhp = cw_gate(cw, "tlhp")
     response = lead.post(
         reverse("api-workflow-tpi-fact", args=[cw.assessment.pk, tlhp.pk]),
@@ -315,7 +320,8 @@ def test_api_stage_fact_and_refused_decision(chain_world, client_for):
         {"action": "skip_findings", "reason": "Tidak ada temuan"},
         content_type="application/json",
     )
-    assert response.status_code == 200 and response.json()["stage"] == 2
+    assert response.status_code == 200
+    assert response.json()["stage"] == 2
     panels = reverse("api-workflow-tpi-panels", args=[cw.period.pk])
     response = lead.post(
         panels,
