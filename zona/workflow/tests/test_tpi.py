@@ -4,6 +4,7 @@ decisions and confirmation, access, bad input, and the panel page's query count.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -48,11 +49,11 @@ def codes(problems_of: Exception) -> list[str]:
     return [p.code for p in getattr(problems_of, "problems", [])]
 
 
-def states(assessment) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def states(assessment: Any) -> dict[str, str]:
     return {r.gate.code: r.state for r in sheet_gates(assessment).results}
 
 
-def meet_recorded_gates(cw, review) -> None:  # type: ignore[no-untyped-def]
+def meet_recorded_gates(cw: Any, review: Any) -> None:
     lead = cw["tpi_reviewer"]
     for code, value in (("tlhp", "100"), ("sakip-wbk", "BB"), ("lhkpn-lhkasn", "yes")):
         gate = cw_gate(cw, code)
@@ -61,7 +62,7 @@ def meet_recorded_gates(cw, review) -> None:  # type: ignore[no-untyped-def]
         )
 
 
-def cw_gate(cw, code):  # type: ignore[no-untyped-def]
+def cw_gate(cw: Any, code: str) -> Any:
     from zona.workflow.models import TpiGate
 
     return TpiGate.objects.get(agency=cw.world.agency, code=code)
@@ -87,9 +88,9 @@ def test_gates_computed_recorded_and_overridden(chain_world):
     assert any("14" in text for text in failing)
 
     # An override needs a reason; refused, nothing is kept.
-    with pytest.raises(ValidationFailed) as exc:
+    with pytest.raises(ValidationFailed) as exc1:
         tpi_override(actor=lead, review=review, gate=gates["hasil-minimum"], reason="  ")
-    assert codes(exc.value) == ["reason_required"]
+    assert codes(exc1.value) == ["reason_required"]
     assert not TpiGateOverride.objects.exists()
     tpi_override(
         actor=lead, review=review, gate=gates["hasil-minimum"], reason="Survei ulang diterima"
@@ -111,12 +112,12 @@ def test_gates_computed_recorded_and_overridden(chain_world):
     record("sakip-wbk", "BB")  # better than B on the scale
     assert states(cw.assessment)["sakip-wbk"] == GateState.PASSED
     # A value that does not fit, or no source: refused and the recorded value stays.
-    with pytest.raises(ValidationFailed) as exc:
+    with pytest.raises(ValidationFailed) as exc2:
         record("sakip-wbk", "Z")
-    assert "invalid_value" in codes(exc.value)
-    with pytest.raises(ValidationFailed) as exc:
+    assert "invalid_value" in codes(exc2.value)
+    with pytest.raises(ValidationFailed) as exc3:
         tpi_fact_record(actor=lead, review=review, gate=gates["tlhp"], data=FactInput("100", ""))
-    assert "source_required" in codes(exc.value)
+    assert "source_required" in codes(exc3.value)
     assert TpiGateFact.objects.get(gate=gates["sakip-wbk"]).value == "BB"
     record("lhkpn-lhkasn", "yes")
     assert not sheet_gates(cw.assessment).blocked
@@ -142,20 +143,20 @@ def test_stage_two_before_stage_one_is_refused(chain_world):
         data=PanelInput("Rapat TPI", timezone.localdate(), chair=lead.pk),
     )
     # Stage 2 (a decision) while stage 1 is open: refused, nothing recorded.
-    with pytest.raises(StateError) as exc:
+    with pytest.raises(StateError) as exc4:
         tpi_panel_decide(
             actor=lead, panel=panel, assessment_id=cw.assessment.pk, propose=False, reason="x"
         )
-    assert codes(exc.value) == ["tpi_stage_1"]
+    assert codes(exc4.value) == ["tpi_stage_1"]
     assert not TpiDecision.objects.exists()
     # Forwarding the TPI review is refused in stage 1 too (the hook for the reviews part).
     refused = complete_refusal(review, "forward")
     assert refused is not None
     assert refused.code == "tpi_stage_1"
     # Stage 1 without a reason: refused, the stage stays.
-    with pytest.raises(StateError) as exc:
+    with pytest.raises(StateError) as exc5:
         tpi_skip_findings(actor=lead, review=review, reason="")
-    assert codes(exc.value) == ["reason_required"]
+    assert codes(exc5.value) == ["reason_required"]
     # The findings go back to the unit through the sheet's return.
     stage = tpi_return_findings(
         actor=lead, review=review, items=["A.p.m.1.a"], reason="Bukti SK tim belum lengkap"
@@ -167,9 +168,9 @@ def test_stage_two_before_stage_one_is_refused(chain_world):
     assert cw.review("tpi").status == "returned"
     assert WorkflowEvent.objects.filter(subject_kind="tpi_stage", action="return_findings").exists()
     # Stage 1 happens once.
-    with pytest.raises(StateError) as exc:
+    with pytest.raises(StateError) as exc6:
         tpi_return_findings(actor=lead, review=review, items=[], reason="lagi")
-    assert codes(exc.value) == ["wrong_state"]
+    assert codes(exc6.value) == ["wrong_state"]
 
 
 def test_decisions_gates_confirmation_and_handoffs(chain_world):
@@ -180,13 +181,13 @@ def test_decisions_gates_confirmation_and_handoffs(chain_world):
     tpi_skip_findings(actor=lead, review=review, reason="Tidak ada temuan")
     step = cw.steps["tpi"]
     # A meeting before the TPI review opened: refused, no panel.
-    with pytest.raises(ValidationFailed) as exc:
+    with pytest.raises(ValidationFailed) as exc7:
         tpi_panel_create(
             actor=lead,
             period=cw.period,
             data=PanelInput("Rapat", step.opens_on - dt.timedelta(days=1), chair=lead.pk),
         )
-    assert codes(exc.value) == ["date_before_review"]
+    assert codes(exc7.value) == ["date_before_review"]
     assert not TpiPanel.objects.exists()
     panel = tpi_panel_create(
         actor=lead,
@@ -200,17 +201,17 @@ def test_decisions_gates_confirmation_and_handoffs(chain_world):
         ),
     )
     # Proposing while a gate fails (and is not overridden): refused.
-    with pytest.raises(StateError) as exc:
+    with pytest.raises(StateError) as exc8:
         tpi_panel_decide(
             actor=lead, panel=panel, assessment_id=cw.assessment.pk, propose=True, reason="Baik"
         )
-    assert codes(exc.value) == ["gate_failed"]
+    assert codes(exc8.value) == ["gate_failed"]
     # A decision without a reason: refused.
-    with pytest.raises(ValidationFailed) as exc:
+    with pytest.raises(ValidationFailed) as exc9:
         tpi_panel_decide(
             actor=lead, panel=panel, assessment_id=cw.assessment.pk, propose=False, reason=""
         )
-    assert codes(exc.value) == ["reason_required"]
+    assert codes(exc9.value) == ["reason_required"]
     assert not TpiDecision.objects.exists()
     # Not proposing is allowed while a gate fails; once the gates are met, proposing too.
     tpi_panel_decide(
@@ -227,9 +228,9 @@ def test_decisions_gates_confirmation_and_handoffs(chain_world):
     assert decision.propose
     assert decision.gates["hasil-minimum"] == GateState.OVERRIDDEN
     # Confirming needs the minutes.
-    with pytest.raises(StateError) as exc:
+    with pytest.raises(StateError) as exc10:
         tpi_panel_confirm(actor=lead, panel=panel)
-    assert codes(exc.value) == ["minutes_required"]
+    assert codes(exc10.value) == ["minutes_required"]
     assert panel_recommended(cw.period) == []
     panel = tpi_panel_update(
         actor=lead,
@@ -252,11 +253,11 @@ def test_decisions_gates_confirmation_and_handoffs(chain_world):
     assert {cw["unit_head"].pk, cw["operator"].pk, cw["agency_admin"].pk} <= recipients
     assert cw.review("tpi").tpi_stage.status == "decided"
     # Final: no decision changes after the minutes are confirmed.
-    with pytest.raises(StateError) as exc:
+    with pytest.raises(StateError) as exc11:
         tpi_panel_decide(
             actor=lead, panel=panel, assessment_id=cw.assessment.pk, propose=False, reason="x"
         )
-    assert codes(exc.value) == ["panel_confirmed"]
+    assert codes(exc11.value) == ["panel_confirmed"]
 
 
 def test_pages_and_api_refuse_another_agency(chain_world, client_for):
