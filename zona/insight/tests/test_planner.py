@@ -133,9 +133,9 @@ def test_each_plan_passes_its_condition_with_the_fewest_items(
             assert not _condition(TINY, trial, target, condition.name, penalties)
     if plan.reachable:
         assert plan.projected.verdicts[target].passed
-    for condition in plan.projected.verdicts[target].conditions:
-        planned = next(c for c in plan.conditions if c.name == condition.name)
-        assert condition.passed or not planned.reachable
+    for result in plan.projected.verdicts[target].conditions:
+        planned = next(c for c in plan.conditions if c.name == result.name)
+        assert result.passed or not planned.reachable
 
 
 @settings(max_examples=80, deadline=None)
