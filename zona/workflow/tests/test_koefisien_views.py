@@ -9,11 +9,19 @@ from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from zona.workflow.models import KoefisienEvent, KoefisienKind
 from zona.workflow.tests.conftest import ChainWorld
 from zona.workflow.tests.koefisien_fixtures import make_kinds, record, totals
+
+
+def shown(message: str) -> str:
+    """The message as the page shows it (Indonesian, the default language)."""
+    with translation.override("id"):
+        return gettext(message)
+
 
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -51,12 +59,17 @@ def test_kinds_page_admin_only(world, client_for) -> None:
 
 def test_kinds_page_bad_value_refused(world, client_for) -> None:
     admin = client_for(world["agency_admin"])
-    for value, message in (("-5", "Points must be more than 0"), ("0", "Points must be")):
+    points = shown("Points must be more than 0 and at most 100 (for example 5).")
+    for value in ("-5", "0"):
         page = admin.post(_kinds_url(world), {"name": "Viral", "mode": "points", "value": value})
         assert page.status_code == 200
-        assert message in page.content.decode()
+        assert points in page.content.decode()
     page = admin.post(_kinds_url(world), {"name": "KKN", "mode": "factor", "value": "1.2"})
-    assert "A factor must be more than 0 and at most 1" in page.content.decode()
+    assert 'data-testid="error-value"' in page.content.decode()
+    assert (
+        shown("A factor must be more than 0 and at most 1 (for example 0.9).")
+        in page.content.decode()
+    )
     assert not KoefisienKind.objects.exists()
     assert not world.new_events().filter(action__startswith="koefisien.").exists()
 
@@ -148,7 +161,7 @@ def test_record_and_withdraw_through_the_page(chain_world: ChainWorld, client_fo
     post = {"tier": "kanwil", "kind": kinds["kkn"].pk, "occurred_on": tomorrow, "source": "Putusan"}
     page = client.post(url, post)
     assert page.status_code == 200
-    assert "The date cannot be in the future." in page.content.decode()
+    assert shown("The date cannot be in the future.") in page.content.decode()
     page = client.post(url, {**post, "occurred_on": timezone.localdate().isoformat(), "source": ""})
     assert page.status_code == 200
     assert 'data-testid="error-source"' in page.content.decode()
