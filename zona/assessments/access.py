@@ -37,6 +37,7 @@ from zona.assessments.models import (
     Period,
     PeriodStatus,
 )
+from zona.assessments.ports import review_gate
 from zona.assessments.selectors import deadline_for
 from zona.assessments.sheet import ItemSpec
 from zona.core.api.params import int_or_none
@@ -268,6 +269,11 @@ def review_lock_reason(
                 "unit resubmits it."
             ),
         )
+    gate = review_gate()
+    chained = gate.governs(assessment)
+    if chained:
+        # The chain decides: the tier's review must be open and within its own window.
+        return gate.layer_lock(assessment, tier, today or timezone.localdate())
     if tier.agency_id is not None:
         deadline = deadline_for(assessment.period, assessment.unit.depth)
         due = deadline.review_deadline if deadline else None

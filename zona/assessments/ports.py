@@ -81,6 +81,15 @@ class ReviewGate(Protocol):
         now, else None; an action the workflow does not know is refused."""
         ...
 
+    def governs(self, assessment: Any) -> bool:
+        """Whether a review chain governs this sheet's layers (then its tiers' own windows
+        apply, not the tree level's review deadline)."""
+        ...
+
+    def returned_by(self, assessment: Any) -> tuple[str, str] | None:
+        """Who returned the sheet last and in which tier (names), or None."""
+        ...
+
     def layer_changed(self, assessment: Any, tier: Any) -> None:
         """A value of the layer of `tier` (None: the unit's) changed, inside the save's
         transaction: a tier that completed its review over that layer reopens (stale)."""
@@ -97,6 +106,12 @@ class NoReviewChain:
         from zona.core.errors import Refusal
 
         return Refusal("no_workflow", "workflow not installed")
+
+    def governs(self, assessment: Any) -> bool:
+        return False
+
+    def returned_by(self, assessment: Any) -> tuple[str, str] | None:
+        return None
 
     def layer_changed(self, assessment: Any, tier: Any) -> None:
         return None

@@ -18,6 +18,27 @@ class WorkflowGate:
 
         return sheet_refusal(assessment, action, actor)
 
+    def governs(self, assessment: Any) -> bool:
+        from zona.workflow.models import TierReview
+
+        return TierReview.objects.filter(assessment_id=assessment.pk).exists()
+
+    def returned_by(self, assessment: Any) -> tuple[str, str] | None:
+        from zona.workflow.models import WorkflowEvent
+
+        event = (
+            WorkflowEvent.objects.filter(
+                subject_kind="assessment", subject_id=assessment.pk, action="return"
+            )
+            .select_related("actor", "tier")
+            .order_by("-at", "-id")
+            .first()
+        )
+        if event is None:
+            return None
+        who = event.actor.display_name if event.actor else ""
+        return who, event.tier.name if event.tier else ""
+
     def layer_changed(self, assessment: Any, tier: Any) -> None:
         from zona.workflow.services.reviews import reviews_layer_changed
 

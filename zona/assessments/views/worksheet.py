@@ -117,6 +117,11 @@ def worksheet(request: AuthedRequest, pk: int) -> HttpResponse:
     codes = list(state.spec.sections) if show_all else [current]
     assessment = state.assessment
     has_suggestions = any(row.open_suggestion for row in state.unit_answers.values())
+    returned_by = (
+        review_gate().returned_by(assessment)
+        if assessment.status == AssessmentStatus.RETURNED
+        else None
+    )
     return render(
         request,
         "assessments/worksheet.html",
@@ -134,6 +139,9 @@ def worksheet(request: AuthedRequest, pk: int) -> HttpResponse:
             "submit_refusal": review_gate().refusal(assessment, "submit", request.user),
             "has_suggestions": has_suggestions and view.rights.can_edit,
             "returned": returned_entries(assessment),
+            # Who returned it and in which tier (the returned banner names them).
+            "returned_by": returned_by[0] if returned_by else "",
+            "returned_tier": returned_by[1] if returned_by else "",
             "can_carry": view.rights.can_assign
             and assessment.status == AssessmentStatus.DRAFT
             and assessment.carried_from_id is None
