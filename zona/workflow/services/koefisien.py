@@ -46,6 +46,7 @@ from zona.workflow.models import (
     KoefisienKind,
 )
 from zona.workflow.selectors.koefisien import (
+    deduction_text,
     deductions_of,
     events_of,
     penalties_of,
@@ -401,6 +402,8 @@ def _tell_unit(
             "label": event.label,
             "mode": event.mode,
             "value": f"{Decimal(event.value).normalize():f}",
+            # As people read it: times 0.9, or minus 5, with the signs.
+            "deduction": deduction_text(event.mode, Decimal(event.value)),
             "occurred_on": event.occurred_on.isoformat(),
             **extra,
         },

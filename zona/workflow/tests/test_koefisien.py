@@ -197,6 +197,7 @@ def test_record_updates_stored_score_and_tells_unit(chain_world: ChainWorld) -> 
     assert len(told) == 1
     assert set(told[0]["recipients"]) == {cw["operator"].pk, cw["unit_head"].pk}
     assert told[0]["params"]["label"] == "Kasus KKN pegawai"
+    assert told[0]["params"]["deduction"] == "\u00d7 0.9"
 
 
 def test_summary_before_after_and_withdrawal_restores(chain_world: ChainWorld) -> None:
