@@ -257,3 +257,26 @@ def test_openapi_lists_koefisien(client_for, world) -> None:
     schema = client_for(world["agency_admin"]).get(reverse("api-schema")).content.decode()
     assert "/koefisien/kinds/" in schema
     assert "/koefisien/{eid}/withdraw/" in schema
+
+
+def test_events_api_multipart_with_file(chain_world: ChainWorld, client_for) -> None:
+    cw = chain_world
+    kinds = make_kinds(cw)
+    url = reverse("api-workflow-koefisien-events", args=[cw.assessment.pk])
+    made = client_for(cw["kanwil_reviewer"]).post(
+        url,
+        {
+            "tier": "kanwil",
+            "kind": kinds["viral"].pk,
+            "occurred_on": timezone.localdate().isoformat(),
+            "source": "Tangkapan layar unggahan",
+            "evidence_file": SimpleUploadedFile("bukti.pdf", PDF),
+        },
+    )
+    assert made.status_code == 201
+    assert made.json()["events"][0]["evidence_name"] == "bukti.pdf"
+    event = KoefisienEvent.objects.get()
+    file_url = reverse("workflow:koefisien_file", args=[cw.assessment.pk, event.pk])
+    response = client_for(cw["unit_head"]).get(file_url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PDF
