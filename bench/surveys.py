@@ -15,9 +15,12 @@ migrated on first use, so the test databases and any demo data are left alone.
    bare Django view that does one INSERT, the baseline of the ratio. At the end every
    confirmed key must be in the database exactly once (lost = 0, duplicated = 0).
    The per-address limit is lifted in the server, since all clients share 127.0.0.1.
-2. Indices. A million responses (22 million answer rows) are written with SQL, then the
-   selectors behind the results page, the API and the LKE compute every index in the
-   database; the best and median of a few runs are printed.
+2. Indices. A million responses (22 million answer rows) are written with SQL and folded
+   into the running totals (`tallies_rebuild`, timed), then what the campaign results page
+   and the LKE feed read is timed twice: from the totals (as the pages read it) and from a
+   raw scan of the answers (the same selectors pointed at `selectors.tallies.scan_*`). Each
+   figure is the database time (summed over the queries) and the wall time, best and median
+   of a few runs. `fold` times the worker folding the submissions of part 1 into the totals.
 
 The JSON summary is printed next; the last line is `ratio=<float>`, survey submissions per
 second over bare inserts per second (`nan` with --skip-submit).
@@ -30,6 +33,7 @@ import http.client
 import json
 import os
 import random
+import re
 import signal
 import statistics
 import sys
@@ -46,6 +50,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
 
 BENCH_UNIT = "BENCH-SURVEY"
 BIG_UNIT = "BENCH-SURVEY-1M"
+TALLY_READERS = ("item_sums", "response_counts", "band_sums", "has_counted_answers")
 
 
 def _bench_database_url() -> str:
@@ -354,12 +359,14 @@ def bench_submissions(campaign: Any, args: argparse.Namespace) -> dict[str, Any]
 
     from django.db import connection
 
-    from zona.surveys.models import Answer, Response
+    from zona.surveys.models import Answer, BandTally, ItemTally, Response, ResponseTally
 
     with connection.cursor() as cursor:
         cursor.execute("TRUNCATE bench_baseline")
     Answer.objects.filter(campaign=campaign).delete()
     Response.objects.filter(campaign=campaign).delete()
+    for model in (ItemTally, BandTally, ResponseTally):
+        model.objects.filter(campaign=campaign).delete()
     connection.close()
 
     port = args.port
@@ -409,6 +416,18 @@ def bench_submissions(campaign: Any, args: argparse.Namespace) -> dict[str, Any]
         "flagged": Response.objects.filter(campaign=campaign, flagged=True).count(),
     }
     base_summary = {**_summary(base, base_elapsed), "stored": len(base_keys)}
+    # What the worker then does with them: fold the new responses into the running totals.
+    from zona.surveys.services.tallies import tallies_drift, tallies_fold
+
+    t0 = time.monotonic()
+    folded = tallies_fold()
+    fold_seconds = time.monotonic() - t0
+    survey_summary["fold"] = {
+        "responses": folded,
+        "seconds": round(fold_seconds, 2),
+        "per_second": round(folded / fold_seconds, 1) if fold_seconds else None,
+        "drift": len(tallies_drift(campaign=campaign)),
+    }
     result: dict[str, Any] = {
         "survey": survey_summary,
         "baseline_bare_insert": base_summary,
@@ -428,14 +447,24 @@ def bench_submissions(campaign: Any, args: argparse.Namespace) -> dict[str, Any]
 
 def bench_index(campaign: Any, responses: int, runs: int) -> dict[str, Any]:
     from django.db import connection
+    from django.test.utils import CaptureQueriesContext
 
-    from zona.surveys.models import Response
+    from zona.surveys.models import Response, ResponseTally
+    from zona.surveys.reporting import profile_breakdown, shown_services, trend_from_k
     from zona.surveys.selectors import (
         campaign_progress,
         campaign_results,
+        campaign_with_details,
+        channel_share,
         results_by_service,
         survey_indices_for,
+        tallies,
+        unit_trend,
     )
+    from zona.surveys.services.tallies import tallies_drift, tallies_rebuild
+
+    # As the results view reads it (access_campaign_by_id): instruments and services prefetched.
+    campaign = campaign_with_details(campaign.pk)
 
     versions = campaign.ordered_versions()
     services = [s.service_type_id for s in campaign.services.all()]
@@ -506,27 +535,110 @@ def bench_index(campaign: Any, responses: int, runs: int) -> dict[str, Any]:
         plan = " / ".join(row[0].strip() for row in cursor.fetchall())
 
     def timed(fn: Any) -> dict[str, float]:
-        times = []
+        walls, dbs = [], []
         for _ in range(runs):
-            t0 = time.monotonic()
-            fn()
-            times.append(time.monotonic() - t0)
-        return {"best_s": round(min(times), 3), "median_s": round(statistics.median(times), 3)}
+            spent = [0.0]
 
+            def clock(
+                execute: Any, sql: Any, params: Any, many: Any, context: Any, spent: Any = spent
+            ) -> Any:
+                t = time.perf_counter()
+                try:
+                    return execute(sql, params, many, context)
+                finally:
+                    spent[0] += time.perf_counter() - t
+
+            t0 = time.perf_counter()
+            with connection.execute_wrapper(clock):
+                fn()
+            walls.append(time.perf_counter() - t0)
+            dbs.append(spent[0])
+        return {
+            "db_ms_best": round(1000 * min(dbs), 1),
+            "db_ms_median": round(1000 * statistics.median(dbs), 1),
+            "wall_ms_median": round(1000 * statistics.median(walls), 1),
+            **server_time(fn),
+        }
+
+    def server_time(fn: Any) -> dict[str, Any]:
+        """The queries' own planning + execution time (EXPLAIN ANALYZE), without the round
+        trips and client work a loaded machine adds to the cursor time above."""
+        with CaptureQueriesContext(connection) as captured:
+            fn()
+        total = 0.0
+        with connection.cursor() as cursor:
+            for query in captured.captured_queries:
+                cursor.execute("EXPLAIN (ANALYZE) " + query["sql"])
+                for (line,) in cursor.fetchall():
+                    found = re.search(r"(?:Planning|Execution) Time: ([0-9.]+) ms", line)
+                    total += float(found.group(1)) if found else 0.0
+        return {"queries": len(captured.captured_queries), "db_server_ms": round(total, 1)}
+
+    def results_page() -> None:
+        # What zona.surveys.views.campaigns.campaign_results_view reads.
+        by_service = results_by_service(campaign)
+        shown_services(by_service)
+        campaign_results(campaign)
+        _keys, trend = unit_trend(campaign.unit)
+        trend_from_k(trend)
+        campaign_progress(campaign)
+        channel_share(campaign)
+        if campaign.asks_profile:
+            profile_breakdown(campaign)
+
+    def lke_feed() -> None:
+        survey_indices_for(campaign.unit, campaign.year)
+
+    def measure() -> dict[str, Any]:
+        return {
+            "results_page": timed(results_page),
+            "lke_indices": timed(lke_feed),
+            "campaign_results": timed(lambda: campaign_results(campaign)),
+            "results_by_service": timed(lambda: results_by_service(campaign)),
+        }
+
+    rebuild_seconds = None
+    if load_seconds is not None or not ResponseTally.objects.filter(campaign=campaign).exists():
+        t0 = time.monotonic()
+        tallies_rebuild(campaign=campaign)
+        rebuild_seconds = round(time.monotonic() - t0, 1)
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE surveys_response")
+
+    def snapshot() -> Any:
+        return (
+            campaign_results(campaign),
+            results_by_service(campaign),
+            campaign_progress(campaign),
+            survey_indices_for(campaign.unit, campaign.year),
+        )
+
+    totals = measure()
+    kept = snapshot()
+    saved = {name: getattr(tallies, name) for name in TALLY_READERS}
+    tallies.use_scan(setattr)
+    try:
+        scan = measure()
+        scanned = snapshot()
+    finally:
+        for name, reader in saved.items():
+            setattr(tallies, name, reader)
     results = campaign_results(campaign)
+    indices = {
+        r.version.instrument.key: (str(r.shown), r.grade) if r.is_ikm else str(r.shown)
+        for r in results
+    }
     return {
         "responses": Response.objects.filter(campaign=campaign).count(),
         "answer_rows": answer_rows,
         "load_seconds": load_seconds,
-        "plan": plan,
-        "campaign_results": timed(lambda: campaign_results(campaign)),
-        "results_by_service": timed(lambda: results_by_service(campaign)),
-        "campaign_progress": timed(lambda: campaign_progress(campaign)),
-        "survey_indices_for": timed(lambda: survey_indices_for(campaign.unit, campaign.year)),
-        "indices": {
-            r.version.instrument.key: (str(r.shown), r.grade) if r.is_ikm else str(r.shown)
-            for r in results
-        },
+        "rebuild_seconds": rebuild_seconds,
+        "scan_plan": plan,
+        "from_totals": totals,
+        "raw_scan": scan,
+        "indices": indices,
+        "same_as_scan": kept == scanned,
+        "drift": len(tallies_drift(campaign=campaign)),
     }
 
 
