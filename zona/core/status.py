@@ -25,6 +25,13 @@ STATUS_COLOURS: Final[dict[str, str]] = {
     "review:completed": "success",
     "review:returned": "warning",
     "review:closed": "secondary",
+    # Desk evaluation sessions and assistance follow-up.
+    "planned": "info",
+    "held": "success",
+    "cancelled": "secondary",
+    "in_progress": "warning",
+    "done": "success",
+    "assistance:open": "warning",
 }
 
 

@@ -14,6 +14,11 @@ def url(name, *args):
     return reverse(f"assessments:{name}", args=args)
 
 
+def submit_url(pk):
+    # The submit page belongs to the workflow (its path stays under /assessments/<id>/).
+    return reverse("workflow:sheet_submit", args=[pk])
+
+
 def test_summary_lists_gaps_and_the_head_submits(client_for, world, assessment):
     answer_save(
         actor=world["operator"],
@@ -30,25 +35,25 @@ def test_summary_lists_gaps_and_the_head_submits(client_for, world, assessment):
         value={"change_agents": 2},
     )
     operator = client_for(world["operator"])
-    page = operator.get(url("submit", assessment.pk)).content.decode()
+    page = operator.get(submit_url(assessment.pk)).content.decode()
     assert 'data-testid="count-unanswered">12<' in page
     assert "Jumlah belum lengkap" in page
     assert 'data-testid="submit-button"' not in page
-    assert operator.post(url("submit", assessment.pk), {"confirm": "1"}).status_code == 302
+    assert operator.post(submit_url(assessment.pk), {"confirm": "1"}).status_code == 302
     assert Assessment.objects.get(pk=assessment.pk).status == "draft"
     head = client_for(world["unit_head"])
-    page = head.get(url("submit", assessment.pk)).content.decode()
+    page = head.get(submit_url(assessment.pk)).content.decode()
     assert 'data-testid="submit-button"' in page
-    head.post(url("submit", assessment.pk), {})  # no confirmation
+    head.post(submit_url(assessment.pk), {})  # no confirmation
     assert Assessment.objects.get(pk=assessment.pk).status == "draft"
     # Confirming without the counts the page shows is refused as stale.
-    head.post(url("submit", assessment.pk), {"confirm": "1"})
+    head.post(submit_url(assessment.pk), {"confirm": "1"})
     assert Assessment.objects.get(pk=assessment.pk).status == "draft"
     counts = {
         f"count_{key}": page.split(f'name="count_{key}" value="')[1].split('"')[0]
         for key in ("unanswered", "no_evidence", "failing")
     }
-    r = head.post(url("submit", assessment.pk), {"confirm": "1", **counts})
+    r = head.post(submit_url(assessment.pk), {"confirm": "1", **counts})
     assert r.status_code == 302
     assert Assessment.objects.get(pk=assessment.pk).status == "submitted"
     sheet = head.get(url("worksheet", assessment.pk)).content.decode()
@@ -62,9 +67,9 @@ def test_a_late_submission_shows_the_reason(client_for, world, assessment):
         fill_deadline=timezone.localdate() - dt.timedelta(days=2),
     )
     head = client_for(world["unit_head"])
-    page = head.get(url("submit", assessment.pk)).content.decode()
+    page = head.get(submit_url(assessment.pk)).content.decode()
     assert 'data-testid="submit-refusal" data-error="deadline_passed"' in page
-    r = head.post(url("submit", assessment.pk), {"confirm": "1"}, follow=True)
+    r = head.post(submit_url(assessment.pk), {"confirm": "1"}, follow=True)
     assert Assessment.objects.get(pk=assessment.pk).status == "draft"
     assert 'role="alert" data-error="deadline_passed"' in r.content.decode()
 
