@@ -6,4 +6,5 @@ from django.urls import include, path
 app_name = "insight"
 urlpatterns = [
     path("", include("zona.insight.views.planner")),
+    path("", include("zona.insight.views.exports")),
 ]

@@ -1,0 +1,3 @@
+"""Placeholder: filled in by the exports workstream."""
+
+urlpatterns: list = []
