@@ -32,6 +32,9 @@ STATUS_COLOURS: Final[dict[str, str]] = {
     "in_progress": "warning",
     "done": "success",
     "assistance:open": "warning",
+    # Koefisien events: counted, or withdrawn (kept, no longer counted).
+    "koefisien:recorded": "danger",
+    "koefisien:withdrawn": "secondary",
 }
 
 

@@ -114,6 +114,20 @@ KINDS: dict[str, tuple[Any, Any]] = {
             "%(tier)s asks %(unit)s to answer a short questionnaire on how it ran its survey."
         ),
     ),
+    "koefisien.recorded": (
+        gettext_lazy("Koefisien recorded on your sheet: %(label)s"),
+        gettext_lazy(
+            "%(tier)s recorded a koefisien on the sheet of %(unit)s (%(period)s): %(label)s "
+            "(%(deduction)s), dated %(occurred_on)s."
+        ),
+    ),
+    "koefisien.withdrawn": (
+        gettext_lazy("Koefisien withdrawn: %(label)s"),
+        gettext_lazy(
+            "%(tier)s withdrew the koefisien %(label)s on the sheet of %(unit)s (%(period)s): "
+            "%(reason)s"
+        ),
+    ),
 }
 
 
