@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from django.http import Http404
 from django.urls import path
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -21,18 +20,20 @@ from zona.accounts.models import User
 from zona.assessments.access import access_period_by_id
 from zona.assessments.models import Target
 from zona.workflow.engine import refusal
-from zona.workflow.models import ChainStep
 from zona.workflow.models.selection import (
     OverrideDecision,
     RoundGrouping,
     RoundRounding,
     RoundStatus,
-    SelectionOverride,
     SelectionRound,
 )
+from zona.workflow.selectors.chain import access_step_by_id
 from zona.workflow.selectors.selection import (
+    access_override_by_id,
     access_round_by_id,
+    overrides_of,
     reason_text,
+    round_fresh,
     round_preview,
     rounds_of,
 )
@@ -161,7 +162,7 @@ class RoundSerializer(serializers.Serializer):
         return _with_texts(obj, obj.result)
 
     def get_overrides(self, obj: SelectionRound) -> list[dict[str, Any]]:
-        rows = SelectionOverride.objects.filter(round=obj).select_related("by")
+        rows = overrides_of(obj)
         return cast(list[dict[str, Any]], OverrideSerializer(rows, many=True).data)
 
     def get_allowed_actions(self, obj: SelectionRound) -> dict[str, Any]:
@@ -180,7 +181,7 @@ def _with_texts(rnd: SelectionRound, result: dict[str, Any]) -> dict[str, Any]:
 
 
 def _round_json(request: Request, rnd: SelectionRound) -> dict[str, Any]:
-    fresh = SelectionRound.objects.select_related("period__agency", "step__tier").get(pk=rnd.pk)
+    fresh = round_fresh(rnd)
     return cast(dict[str, Any], RoundSerializer(fresh, context={"user": request.user}).data)
 
 
@@ -203,9 +204,7 @@ class RoundsView(APIView):
         period = access_period_by_id(_actor(request), period_id)
         data = CreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        step = ChainStep.objects.filter(period=period, pk=data.validated_data["step"]).first()
-        if step is None:
-            raise Http404
+        step = access_step_by_id(period, data.validated_data["step"])
         rnd = round_create(actor=_actor(request), period=period, step=step, data=data.round_input())
         return Response(_round_json(request, rnd), status=201)
 
@@ -264,9 +263,7 @@ class OverrideView(APIView):
     @extend_schema(responses={204: None})
     def delete(self, request: Request, round_id: int, override_id: int) -> Response:
         rnd = access_round_by_id(_actor(request), round_id)
-        row = SelectionOverride.objects.filter(round=rnd, pk=override_id).first()
-        if row is None:
-            raise Http404
+        row = access_override_by_id(rnd, override_id)
         override_remove(actor=_actor(request), rnd=rnd, override=row)
         return Response(status=204)
 

@@ -397,3 +397,21 @@ def selection_passed(review: TierReview) -> bool:
 
 def today() -> dt.date:
     return timezone.localdate()
+
+
+def overrides_of(rnd: SelectionRound) -> list[SelectionOverride]:
+    return list(SelectionOverride.objects.filter(round=rnd).select_related("by"))
+
+
+def access_override_by_id(rnd: SelectionRound, override_id: object) -> SelectionOverride:
+    """An override of `rnd` (which the caller fetched through `access_round_by_id`); else 404."""
+    pk = int_or_none(override_id)
+    row = SelectionOverride.objects.filter(round=rnd, pk=pk).first() if pk else None
+    if row is None:
+        raise Http404
+    return row
+
+
+def round_fresh(rnd: SelectionRound) -> SelectionRound:
+    """The round read again after a change (for the response)."""
+    return SelectionRound.objects.select_related("period__agency", "step__tier").get(pk=rnd.pk)

@@ -33,12 +33,13 @@ from zona.workflow.models.selection import (
     RoundGrouping,
     RoundRounding,
     RoundStatus,
-    SelectionOverride,
     SelectionRound,
 )
 from zona.workflow.selectors.selection import (
+    access_override_by_id,
     access_round_by_id,
     may_decide,
+    overrides_of,
     reason_text,
     round_preview,
     rounds_of,
@@ -158,9 +159,7 @@ def _rows(rnd: SelectionRound, sort: str) -> tuple[list[dict[str, Any]], dict[st
         pending = preview.pending
     else:
         result = rnd.result or {}
-    overrides = {
-        o.assessment_id: o for o in SelectionOverride.objects.filter(round=rnd).select_related("by")
-    }
+    overrides = {o.assessment_id: o for o in overrides_of(rnd)}
     rows = []
     for overall, row in enumerate(result.get("rows", []), start=1):
         rows.append(
@@ -267,9 +266,7 @@ def override(request: AuthedRequest, round_id: int) -> HttpResponse:
 @require_POST
 def override_delete(request: AuthedRequest, round_id: int, override_id: int) -> HttpResponse:
     rnd = access_round_by_id(request.user, round_id)
-    row = SelectionOverride.objects.filter(round=rnd, pk=override_id).first()
-    if row is None:
-        raise Http404
+    row = access_override_by_id(rnd, override_id)
     try:
         override_remove(actor=request.user, rnd=rnd, override=row)
     except ZonaError as exc:
