@@ -24,6 +24,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from zona.accounts.access import Perm, user_can
 from zona.accounts.models import ReviewTier, Unit
@@ -237,6 +238,15 @@ class GateResult:
     override: TpiGateOverride | None = None
 
     @property
+    def shown_value(self) -> str:
+        """The value as people read it (yes/no in their language)."""
+        return shown(self.gate, self.value)
+
+    @property
+    def shown_required(self) -> str:
+        return shown(self.gate, self.gate.required)
+
+    @property
     def blocks(self) -> bool:
         return self.state in (GateState.FAILED, GateState.MISSING, GateState.NOT_CHECKED)
 
@@ -259,6 +269,14 @@ class SheetGates:
 
     def snapshot(self) -> dict[str, str]:
         return {r.gate.code: r.state for r in self.results}
+
+
+def shown(gate: TpiGate, value: str) -> str:
+    if gate.value_type == GateValueType.YES_NO and value in (YES, NO):
+        return str(
+            pgettext("tpi gate value", "yes") if value == YES else pgettext("tpi gate value", "no")
+        )
+    return value
 
 
 def compare(gate: TpiGate, value: str) -> bool | None:
