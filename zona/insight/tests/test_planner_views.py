@@ -14,6 +14,7 @@ from zona.assessments.models import Answer, AnswerChange, AssessmentStatus, Stor
 from zona.assessments.selectors import load_sheet_state, submission_counts, survey_indices
 from zona.assessments.services import answer_save
 from zona.assessments.tests.factories import load_mini, make_assessment, make_period
+from zona.assessments.tests.openapi import assert_matches_schema
 from zona.audit.models import AuditEvent
 
 # Every item at its best but area 2's Pemenuhan (A.p.t.1: C and Tidak, 0 of 10): area 2 is at
@@ -137,11 +138,13 @@ def test_what_if_moves_the_verdict_and_saves_nothing(world, client_for, sheet):
     page = client.post(url(sheet, "what-if/"), {"item_A.p.t.1.a": "B"})
     assert page.status_code == 200
     assert 'data-passed="true"' in page.content.decode()
-    data = client.post(
+    response = client.post(
         api(sheet, "what-if/"),
         {"answers": {"A.p.t.1.a": "B", "B.1.a": "3,1"}},
         content_type="application/json",
-    ).json()
+    )
+    assert_matches_schema("/api/v1/assessments/{id}/path/what-if/", "post", response)
+    data = response.json()
     assert data["saved"] is False
     assert data["changed"] == ["A.p.t.1.a", "B.1.a"]
     assert {c["name"]: c["passed"] for c in data["conditions"]}["area_2"] is True
@@ -176,7 +179,9 @@ def test_what_if_refuses_bad_answers_and_names_them(world, client_for, sheet):
 
 def test_the_api_plan(world, client_for, sheet):
     client = client_for(world["operator"])
-    data = client.get(api(sheet)).json()
+    response = client.get(api(sheet))
+    assert_matches_schema("/api/v1/assessments/{id}/path/", "get", response)
+    data = response.json()
     assert data["view"] == "unit"
     assert data["target"] == "wbk"
     assert data["current"]["passed"] is False
@@ -192,7 +197,9 @@ def test_the_api_plan(world, client_for, sheet):
         "10.00",
         ["A.p.t.1.b"],
     )
-    wbbm = client.get(api(sheet) + "?target=wbbm").json()
+    response = client.get(api(sheet) + "?target=wbbm")
+    assert_matches_schema("/api/v1/assessments/{id}/path/", "get", response)
+    wbbm = response.json()
     assert wbbm["target"] == "wbbm"
     assert {c["name"] for c in wbbm["conditions"]} >= {"held_wbk", "area_2"}
     bad = client.get(api(sheet) + "?target=gold")
@@ -203,7 +210,9 @@ def test_the_api_plan(world, client_for, sheet):
 
 def test_survey_indices_are_named_not_suggested(world, client_for, sheet):
     fill(world, sheet, {"B.1.a": "3"})  # IPAK 13.13 of 15.75
-    data = client_for(world["operator"]).get(api(sheet)).json()
+    response = client_for(world["operator"]).get(api(sheet))
+    assert_matches_schema("/api/v1/assessments/{id}/path/", "get", response)
+    data = response.json()
     ipak = next(c for c in data["conditions"] if c["name"] == "ipak")
     assert ipak["reachable"] is False
     assert ipak["blocked"] == "survey"
@@ -244,3 +253,27 @@ def test_the_page_queries_do_not_grow_with_the_sheet(world, client_for):
         counts.append(len(queries))
     assert counts[0] == counts[1]
     assert counts[1] <= 25, json.dumps([q["sql"] for q in queries.captured_queries])
+
+
+def test_the_effective_view_counts_the_koefisien(world, client_for, sheet):
+    from decimal import Decimal
+
+    from django.db import transaction
+
+    from zona.assessments.services.scores import scores_refresh
+    from zona.frameworks.scoring import Penalty
+
+    with transaction.atomic():
+        scores_refresh(sheet, deductions=[Penalty("multiply", factor=Decimal("0.8"))])
+    client = client_for(world["operator"])
+    unit = client.get(api(sheet)).json()
+    assert next(c for c in unit["conditions"] if c["name"] == "total")["passed"] is True
+    data = client.get(api(sheet) + "?view=effective").json()
+    assert data["view"] == "effective"
+    assert data["current"]["total"] == "72.00"  # 90 x 0.8, as stored
+    total = next(c for c in data["conditions"] if c["name"] == "total")
+    assert (total["value"], total["passed"], total["reachable"]) == ("72.00", False, True)
+    # 95 x 0.8 = 76: the one item of area 2 closes the reduced total too.
+    assert total["steps"] == ["A.p.t.1.b"]
+    assert data["todo"][0]["conditions"] == ["total", "area_2"]
+    assert data["projected"] == {"total": "76.00", "passed": True}
