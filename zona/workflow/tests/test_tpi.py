@@ -363,3 +363,50 @@ def test_panel_page_queries_do_not_grow_with_units(chain_world, client_for):
     small = count()
     extra_tpi_sheets(cw, 4)
     assert count() == small
+
+
+def test_gate_config_page_refuses_bad_input_and_takes_the_starting_set(chain_world, client_for):
+    cw = chain_world
+    admin = client_for(cw["agency_admin"])
+    url = reverse("workflow:tpi_gates", args=[cw.world.agency.pk])
+    # A grade gate whose required value is not on its scale: refused, nothing saved.
+    response = admin.post(
+        url,
+        {
+            "name": "SAKIP",
+            "kind": "recorded",
+            "value_type": "grade",
+            "comparison": "gte",
+            "required": "Z",
+            "scale": "AA, A, BB, B",
+            "active": "on",
+        },
+    )
+    assert response.status_code == 200
+    assert 'data-testid="error-required"' in response.content.decode()
+    assert not cw_gate_exists(cw)
+    response = admin.post(reverse("workflow:tpi_gates_starters", args=[cw.world.agency.pk]))
+    assert response.status_code == 302
+    assert cw_gate(cw, "sakip-wbk").scale[0] == "AA"
+    # A tier reviewer is not the agency administrator: 404.
+    assert client_for(cw["tpi_reviewer"]).get(url).status_code == 404
+
+
+def test_panel_page_refuses_a_meeting_before_the_review_opens(chain_world, client_for):
+    cw = chain_world
+    setup_tpi(cw)
+    lead = client_for(cw["tpi_reviewer"])
+    before = cw.steps["tpi"].opens_on - dt.timedelta(days=3)
+    response = lead.post(
+        reverse("workflow:tpi_panels", args=[cw.period.pk]),
+        {"title": "Rapat", "held_on": before.isoformat()},
+    )
+    assert response.status_code == 200
+    assert 'data-testid="error-held_on"' in response.content.decode()
+    assert not TpiPanel.objects.exists()
+
+
+def cw_gate_exists(cw: Any) -> bool:
+    from zona.workflow.models import TpiGate
+
+    return TpiGate.objects.filter(agency=cw.world.agency).exists()
