@@ -1,0 +1,92 @@
+"""Background exports (issue 12 §6): a job the worker runs while its page shows progress.
+
+A job is generic: `kind` names the exporter (`recap`, ...), `params` its input. The worker
+claims the job once per attempt (`attempt` grows with each claim, and every later write is
+conditional on it), so a retried or duplicated task never writes a second file or
+overwrites a newer attempt's progress. The file lives in the default storage (S3 in
+production) under `exports/<job id>/`, and is deleted after ZONA_EXPORT_KEEP_DAYS days
+(`manage.py exports_cleanup`).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ExportKind(models.TextChoices):
+    RECAP = "recap", _("Recap of a subtree (Excel)")
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting")
+    RUNNING = "running", _("Being written")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Not written")
+    EXPIRED = "expired", _("Expired")
+
+
+class ExportJob(models.Model):
+    kind = models.CharField(_("kind"), max_length=32, choices=ExportKind)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="export_jobs",
+        verbose_name=_("requested by"),
+    )
+    # The subtree the export covers (its root); the job is refused to anyone but the
+    # requester and system administrators whatever the unit.
+    unit = models.ForeignKey(
+        "accounts.Unit",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("unit"),
+    )
+    # The requester's language when asking: the file's headers and labels are in it.
+    language = models.CharField(max_length=8, default="id")
+    status = models.CharField(
+        _("status"), max_length=16, choices=ExportStatus, default=ExportStatus.QUEUED
+    )
+    # Claims by the worker; each claim owns the job's later writes (see the module doc).
+    attempt = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    rows_total = models.PositiveIntegerField(default=0)
+    message = models.TextField(blank=True)
+    file = models.FileField(_("file"), max_length=500, blank=True)
+    file_name = models.CharField(_("file name"), max_length=255, blank=True)
+    content_type = models.CharField(max_length=128, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["requested_by", "-created_at"]),
+            models.Index(fields=["status", "finished_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"export {self.pk} {self.kind} ({self.status})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (ExportStatus.DONE, ExportStatus.FAILED, ExportStatus.EXPIRED)
+
+    @property
+    def ready(self) -> bool:
+        return self.status == ExportStatus.DONE and bool(self.file)
+
+    @property
+    def percent(self) -> int:
+        if self.status == ExportStatus.DONE:
+            return 100
+        if not self.rows_total:
+            return 0
+        return min(99, self.rows_done * 100 // self.rows_total)

@@ -1,0 +1,13 @@
+"""Background work of the insight app, run by the database worker (`make run`)."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+
+@task()
+def export_run(job_id: int) -> None:
+    """Write a queued export; its page polls the job for progress and the file."""
+    from zona.insight.services.exports import export_job_run
+
+    export_job_run(job_id=job_id)
