@@ -95,8 +95,7 @@ class ConditionPlan:
     bound: Decimal | bool
     passed: bool
     gap: Decimal | None
-    # The fewest item improvements that make this condition pass (empty when it passes or
-    # the unit's items cannot); every positive item at its best when `reachable` is False.
+    # The fewest item improvements that make this condition pass (empty when it passes).
     steps: tuple[Step, ...] = ()
     # Whether the unit's own items can make it pass (True when it passes).
     reachable: bool = True
@@ -104,6 +103,9 @@ class ConditionPlan:
     # must hold first, or the items fall short even at their best.
     blocked: Blocked = ""
     survey: tuple[SurveyNeed, ...] = ()
+    # The steps make it pass once the survey indices reach `survey[].needed` (else, when not
+    # reachable, the steps are every item at its best and `needed` closes the rest).
+    with_survey: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -426,27 +428,13 @@ def plan_path(
     }
     compiled = {c.name: c for c in predicate.conditions}
 
-    plans: list[ConditionPlan] = []
+    results = card.verdicts[target].conditions
     linears: dict[str, _Linear] = {}
-    for result in card.verdicts[target].conditions:
-        base = ConditionPlan(
-            name=result.name,
-            title=result.title,
-            measure=result.measure,
-            value=result.value,
-            bound=result.bound,
-            passed=result.passed,
-            gap=result.gap,
-        )
-        if result.passed:
-            plans.append(base)
-            continue
+    for result in results:
         condition = compiled.get(result.name)
-        if condition is None:
-            # "Holds the required predicate": no answer changes that.
-            plans.append(replace(base, reachable=False, blocked="predicate"))
+        if result.passed or condition is None:
             continue
-        linear = _linear(
+        linears[condition.name] = _linear(
             fw,
             shape,
             card,
@@ -458,8 +446,27 @@ def plan_path(
             factor,
             points,
         )
-        linears[condition.name] = linear
-        plans.append(_condition_plan(fw, base, linear, candidates, answers, factor))
+    floors = _survey_floors(fw, linears.values(), answers)
+
+    plans: list[ConditionPlan] = []
+    for result in results:
+        base = ConditionPlan(
+            name=result.name,
+            title=result.title,
+            measure=result.measure,
+            value=result.value,
+            bound=result.bound,
+            passed=result.passed,
+            gap=result.gap,
+        )
+        if result.passed:
+            plans.append(base)
+        elif result.name not in linears:
+            # "Holds the required predicate": no answer changes that.
+            plans.append(replace(base, reachable=False, blocked="predicate"))
+        else:
+            linear = linears[result.name]
+            plans.append(_condition_plan(fw, base, linear, candidates, answers, factor, floors))
 
     todo = _todo(plans, linears, candidates)
     projected = score(
@@ -487,8 +494,51 @@ def _condition_plan(
     candidates: Mapping[str, _Candidate],
     answers: Mapping[str, Answer | None],
     factor: Decimal,
+    floors: Mapping[str, Decimal],
 ) -> ConditionPlan:
-    need = linear.need
+    plan = _fewest(fw, base, linear, linear.need, candidates)
+    if plan is not None:
+        return plan
+    # Not with the survey indices as they are. With each index at what the target's own
+    # condition on it asks (IPAK >= 3.60 for WBK), the unit's part may still be planned.
+    assumed = ZERO
+    needs: list[SurveyNeed] = []
+    with localcontext(CONTEXT):
+        for code, floor in floors.items():
+            coef = linear.coefs.get(code, ZERO)
+            if coef <= ZERO:
+                continue
+            assumed += coef * (floor - _value(fw, code, answers))
+            needs.append(_survey_need(fw, code, answers, floor))
+    if needs:
+        plan = _fewest(fw, base, linear, linear.need - assumed, candidates)
+        if plan is not None:
+            return replace(
+                plan, reachable=False, blocked="survey", survey=tuple(needs), with_survey=True
+            )
+    # Not even so: every item of the unit at its best, and the index that closes the rest.
+    pool = [c for code, c in candidates.items() if linear.coefs.get(code, ZERO) > ZERO]
+    with localcontext(CONTEXT):
+        reached = sum((linear.coefs[c.code] * c.max_gain for c in pool), ZERO)
+    steps = tuple(_step(fw, c, c.best) for c in pool)
+    survey = _survey_needs(fw, linear, linear.need - reached, answers)
+    if survey:
+        blocked: Blocked = "survey"
+    elif factor == ZERO and TOTAL in _nodes_of(fw, base.name):
+        blocked = "koefisien"
+    else:
+        blocked = "items"
+    return replace(base, steps=steps, reachable=False, blocked=blocked, survey=survey)
+
+
+def _fewest(
+    fw: CompiledFramework,
+    base: ConditionPlan,
+    linear: _Linear,
+    need: Decimal,
+    candidates: Mapping[str, _Candidate],
+) -> ConditionPlan | None:
+    """The fewest items that add `need` to the condition (None when all of them cannot)."""
     pool = sorted(
         (
             (linear.coefs[code] * c.max_gain, c)
@@ -506,15 +556,7 @@ def _condition_plan(
             chosen.append((gain, candidate))
             reached += gain
         if reached < need:
-            steps = tuple(_step(fw, c, c.best) for _gain, c in pool)
-            survey = _survey_needs(fw, linear, need - reached, answers)
-            if survey:
-                blocked: Blocked = "survey"
-            elif factor == ZERO and any(code == TOTAL for code in _nodes_of(fw, base.name)):
-                blocked = "koefisien"
-            else:
-                blocked = "items"
-            return replace(base, steps=steps, reachable=False, blocked=blocked, survey=survey)
+            return None
         # Lower each chosen item (smallest gain first) to the least option that still closes
         # the gap; the count stays minimal, the options ask no more than needed.
         slack = reached - need
@@ -526,6 +568,42 @@ def _condition_plan(
             slack -= gain - coef * (value - candidate.current_value)
             steps_rev.append(_step(fw, candidate, (value, answer)))
     return replace(base, steps=tuple(reversed(steps_rev)))
+
+
+def _value(fw: CompiledFramework, code: str, answers: Mapping[str, Answer | None]) -> Decimal:
+    found = item_value(fw.items[code], answers.get(code))
+    return found if found is not None else ZERO
+
+
+def _survey_floors(
+    fw: CompiledFramework, linears: Iterable[_Linear], answers: Mapping[str, Answer | None]
+) -> dict[str, Decimal]:
+    """Survey index -> the value the target's conditions on that index alone ask of it
+    (a condition whose only item is the index), as reported: 2 decimals, rounded up."""
+    floors: dict[str, Decimal] = {}
+    for linear in linears:
+        positive = [code for code, coef in linear.coefs.items() if coef > ZERO]
+        if len(positive) != 1 or not survey_fed(fw.items[positive[0]]):
+            continue
+        code = positive[0]
+        with localcontext(CONTEXT):
+            wanted = _value(fw, code, answers) + linear.need / linear.coefs[code]
+            index = (wanted * FOUR).quantize(CENT, rounding=ROUND_CEILING)
+        if index <= FOUR:
+            floors[code] = max(floors.get(code, ZERO), index / FOUR)
+    return floors
+
+
+def _survey_need(
+    fw: CompiledFramework, code: str, answers: Mapping[str, Answer | None], value: Decimal
+) -> SurveyNeed:
+    answer = answers.get(code)
+    return SurveyNeed(
+        item=code,
+        source=fw.items[code].source or "",
+        current=Decimal(str(answer)) if answer is not None else None,
+        needed=value * FOUR,
+    )
 
 
 def _nodes_of(fw: CompiledFramework, name: str) -> tuple[str, ...]:

@@ -82,8 +82,11 @@ class ConditionSerializer(serializers.Serializer):
         "hold first, or the items fall short at their best",
     )
     steps = serializers.ListField(
-        child=serializers.CharField(), help_text="item codes of its smallest set"
+        child=serializers.CharField(),
+        help_text="item codes of its smallest set; when not reachable, with `with_survey` the "
+        "unit's part once the indices reach `survey[].needed`, else every item at its best",
     )
+    with_survey = serializers.BooleanField()
     survey = SurveyNeedSerializer(many=True)
 
 
@@ -204,6 +207,7 @@ def plan_data(sheet: PlannerSheet) -> dict[str, Any]:
                 "reachable": c.reachable,
                 "blocked": c.blocked,
                 "steps": [s.item for s in c.steps],
+                "with_survey": c.with_survey,
                 "survey": [
                     {
                         "item": n.item,

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from zona.assessments.presenters.numbers import num
 from zona.assessments.selectors.scores import stored_fields
@@ -113,6 +114,14 @@ def condition_message(plan: ConditionPlan, titles: Mapping[str, str]) -> str:
         return _("The unit must hold the required predicate first; no answer changes that.")
     if plan.blocked == "koefisien":
         return _("The koefisien leave no room: no answer can reach this bound.")
+    if plan.blocked == "survey" and plan.with_survey and plan.steps:
+        return ngettext(
+            "It takes the survey index below and %(count)d item of the unit.",
+            "It takes the survey index below and %(count)d items of the unit.",
+            len(plan.steps),
+        ) % {"count": len(plan.steps)}
+    if plan.blocked == "survey" and plan.with_survey:
+        return _("It takes the survey index below (it comes from the unit's surveys).")
     if plan.blocked == "survey":
         return _(
             "The unit's own items cannot close this gap: the survey index must rise "
@@ -121,11 +130,9 @@ def condition_message(plan: ConditionPlan, titles: Mapping[str, str]) -> str:
     if plan.blocked == "items":
         return _("Even with every item at its best this condition is not reached.")
     count = len(plan.steps)
-    return (
-        _("%(count)d item would make it pass.") % {"count": count}
-        if count == 1
-        else _("%(count)d items would make it pass.") % {"count": count}
-    )
+    return ngettext(
+        "%(count)d item would make it pass.", "%(count)d items would make it pass.", count
+    ) % {"count": count}
 
 
 def condition_rows(sheet: PlannerSheet) -> list[ConditionRow]:
@@ -143,7 +150,7 @@ def condition_rows(sheet: PlannerSheet) -> list[ConditionRow]:
                 reachable=plan.reachable,
                 blocked=plan.blocked,
                 message=condition_message(plan, titles),
-                steps=[step.item for step in plan.steps] if plan.reachable else [],
+                steps=[step.item for step in plan.steps],
                 survey=[_survey(sheet.state.spec, need) for need in plan.survey],
             )
         )
