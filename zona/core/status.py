@@ -35,6 +35,9 @@ STATUS_COLOURS: Final[dict[str, str]] = {
     # Koefisien events: counted, or withdrawn (kept, no longer counted).
     "koefisien:recorded": "danger",
     "koefisien:withdrawn": "secondary",
+    # TPI panel minutes: a draft, then confirmed (the decisions are final).
+    "tpi_panel:draft": "secondary",
+    "tpi_panel:confirmed": "success",
 }
 
 

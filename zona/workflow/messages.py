@@ -128,6 +128,20 @@ KINDS: dict[str, tuple[Any, Any]] = {
             "%(reason)s"
         ),
     ),
+    "tpi.proposed": (
+        gettext_lazy("TPI panel: %(unit)s is proposed to the TPN"),
+        gettext_lazy(
+            "The TPI panel of %(held_on)s (%(panel)s) decided to propose %(unit)s (%(period)s) "
+            "to the TPN. %(reason)s"
+        ),
+    ),
+    "tpi.not_proposed": (
+        gettext_lazy("TPI panel: %(unit)s is not proposed"),
+        gettext_lazy(
+            "The TPI panel of %(held_on)s (%(panel)s) decided not to propose %(unit)s "
+            "(%(period)s) to the TPN: %(reason)s"
+        ),
+    ),
 }
 
 

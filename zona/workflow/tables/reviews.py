@@ -185,6 +185,19 @@ def valid_recommendation(ctx: Context[TierReview]) -> Refusal | None:
     return None
 
 
+def tpi_gates_met(ctx: Context[TierReview]) -> Refusal | None:
+    """At the TPI's step, forwarding needs stage 2 reached and every gate met or overridden
+    (the tpi part's rule); other steps are not concerned."""
+    from zona.workflow.selectors.tpi import complete_refusal
+
+    review = ctx.subject
+    recommendation = str(ctx.data.get("recommendation") or "")
+    if not recommendation and review.step.uses_controller:
+        signed = lead_signed(review)
+        recommendation = signed.recommendation if signed else ""
+    return complete_refusal(review, recommendation)
+
+
 def reason_given(ctx: Context[TierReview]) -> Refusal | None:
     if ctx.reason.strip():
         return None
@@ -363,6 +376,7 @@ TIER_REVIEW: Table[TierReview] = Table(
                 *ACTOR_GUARDS,
                 valid_recommendation,
                 no_open_must_fix,
+                tpi_gates_met,
             ),
             effect=_signed,
             label=gettext_lazy("Sign off"),
@@ -377,6 +391,7 @@ TIER_REVIEW: Table[TierReview] = Table(
                 valid_recommendation,
                 lower_all_completed,
                 no_open_must_fix,
+                tpi_gates_met,
             ),
             effect=_completed,
             label=gettext_lazy("Complete the review"),
