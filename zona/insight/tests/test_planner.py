@@ -277,6 +277,9 @@ def test_an_empty_90_2021_sheet() -> None:
     assert {"ipak", "ipkp", "total", "hasil_b1"} <= set(survey)
     assert survey["ipak"].survey[0].needed == D("3.60")
     assert survey["ipkp"].survey[0].needed == D("3.20")
+    # The total counts on those indices: the unit's part is planned, not every item.
+    assert survey["total"].with_survey
+    assert len(plan.todo) == 47 < len(REAL.items)
     for name in ("pengungkit", "area_1", "area_6", "kinerja"):
         assert next(c for c in plan.conditions if c.name == name).reachable
     # With the to-do done and the indices the plan names, WBK passes.
