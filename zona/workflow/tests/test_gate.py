@@ -83,3 +83,28 @@ def test_the_worksheet_names_who_returned_the_sheet(client_for, chain_world):
         reverse("assessments:worksheet", args=[cw.assessment.pk])
     )
     assert other.status_code == 404
+
+
+def test_the_tpi_cannot_forward_in_stage_one_or_with_a_failed_gate(chain_world):
+    from zona.workflow.services.reviews import review_complete
+    from zona.workflow.services.tpi import tpi_skip_findings
+    from zona.workflow.tests.tpi_fixtures import setup_tpi, to_tpi
+
+    cw = chain_world
+    setup_tpi(cw)
+    review = to_tpi(cw)
+    lead = cw["tpi_reviewer"]
+    with pytest.raises(StateError) as stage_one:
+        review_complete(actor=lead, review=review, recommendation="forward")
+    assert [p.code for p in stage_one.value.problems] == ["tpi_stage_1"]
+    tpi_skip_findings(actor=lead, review=review, reason="Tidak ada temuan.")
+    review.refresh_from_db()
+    # Stage 2, but the recorded gates (TLHP, SAKIP ...) are not met yet.
+    with pytest.raises(StateError) as gates:
+        review_complete(actor=lead, review=review, recommendation="forward")
+    assert gates.value.problems
+    review.refresh_from_db()
+    assert review.status == "open"
+    # Not forwarding needs no gate.
+    done = review_complete(actor=lead, review=review, recommendation="hold", note="Belum siap.")
+    assert done.status == "completed"
