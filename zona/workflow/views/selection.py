@@ -38,6 +38,7 @@ from zona.workflow.models.selection import (
 from zona.workflow.selectors.selection import (
     access_override_by_id,
     access_round_by_id,
+    is_round_admin,
     may_decide,
     overrides_of,
     reason_text,
@@ -207,6 +208,7 @@ def _round_page(
             "pending": pending,
             "sort": sort,
             "decider": decider,
+            "is_admin": is_round_admin(request.user, rnd),
             "editable": decider and draft,
             "form": form or RoundForm(initial=_initial(rnd)),
             "actions": actions,
