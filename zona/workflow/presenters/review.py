@@ -199,8 +199,16 @@ class ReviewView(SheetView):
         """The sheet as `layer` sees it: the stored view of its tier (its answers over those
         below), the layer alone when the views are not there."""
         views = getattr(self.scores, "views", None) or {}
-        key = "unit" if layer.is_unit else f"tier:{layer.tier_id}"
-        return views.get(key) or self.scores.layers[layer.key]
+        if not views:
+            return self.scores.layers[layer.key]
+        # A tier without a view of its own (it answered nothing yet) sees the sheet as the
+        # nearest layer below it does; the layers run from the unit up.
+        seen: Scorecard | None = None
+        for each in self.state.layers:
+            seen = views.get("unit" if each.is_unit else f"tier:{each.tier_id}") or seen
+            if each.key == layer.key:
+                break
+        return seen or self.scores.layers[layer.key]
 
     # --- tree, sections and scores ---------------------------------------------------------
 
