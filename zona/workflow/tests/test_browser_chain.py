@@ -294,6 +294,10 @@ def test_the_whole_chain_in_the_browser(world, people, screenshot):
     gate = lambda code: tpi.get_by_test_id(f"tpi-gate-{code}")  # noqa: E731
     # Hasil first: the sheet misses the WBK Hasil minimums (red), the later gates wait.
     expect(gate("hasil-minimum").locator(".badge.text-bg-danger")).to_be_visible()
+    # The TPI has answered nothing yet: it sees the sheet as the tiers below do.
+    kanwil_total = tpi.get_by_test_id("layer-total-kanwil").inner_text()
+    assert kanwil_total == tpi.get_by_test_id("effective-score").inner_text()
+    expect(tpi.get_by_test_id("layer-total-tpi")).to_have_text(kanwil_total)
     shot(tpi, "13-tpi-gates", full=True)
     gate("hasil-minimum").locator("input[name=reason]").fill(
         "Survei ulang IPAK/IPKP diterima TPI; nilai Hasil menyusul."
