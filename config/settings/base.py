@@ -272,6 +272,21 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Choice sets shared by several serializers under one field name ("status", "kind" ...)
+    # get one clear enum name each, instead of a hash suffix (Status44eEnum). A serializer's
+    # ChoiceField(choices=X.values) lists values without labels: another choice set than
+    # the model field's X, hence the ".values" entries. zona/core/tests/test_openapi_clean.py
+    # fails on any new collision.
+    "ENUM_NAME_OVERRIDES": {
+        "AssistanceStatusEnum": "zona.workflow.models.desk.AssistanceStatus.values",
+        "CommentKindEnum": "zona.workflow.models.comments.CommentKind",
+        "EvidenceVerdictEnum": "zona.workflow.models.comments.EvidenceVerdict",
+        "PredicateTargetEnum": "zona.assessments.models.Target",
+        "PredicateTargetCodeEnum": "zona.assessments.models.Target.values",
+        "ReportVerdictEnum": "zona.workflow.models.desk.ReportVerdict.values",
+        "TpiGateKindEnum": "zona.workflow.models.tpi.GateKind.values",
+        "TpiPanelStatusEnum": "zona.workflow.models.tpi.PanelStatus.values",
+    },
 }
 
 # Content security policy: everything is served from our own origin (no CDN).
@@ -317,3 +332,5 @@ ZONA_NOTIFY_STUCK_MINUTES = env.int("ZONA_NOTIFY_STUCK_MINUTES", default=30)
 ZONA_NOTIFY_DAILY_HOUR = env.int("ZONA_NOTIFY_DAILY_HOUR", default=6)
 ZONA_REMINDER_DAYS = env.list("ZONA_REMINDER_DAYS", cast=int, default=[7, 3, 1])
 ZONA_REMINDER_OVERDUE_EVERY_DAYS = env.int("ZONA_REMINDER_OVERDUE_EVERY_DAYS", default=0)
+# Surveys: how often the worker folds new responses into the running totals (docs/surveys.md).
+ZONA_SURVEY_TALLY_FOLD_SECONDS = env.int("ZONA_SURVEY_TALLY_FOLD_SECONDS", default=10)

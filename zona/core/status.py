@@ -38,6 +38,10 @@ STATUS_COLOURS: Final[dict[str, str]] = {
     # TPI panel minutes: a draft, then confirmed (the decisions are final).
     "tpi_panel:draft": "secondary",
     "tpi_panel:confirmed": "success",
+    # Selection rounds.
+    "round:draft": "secondary",
+    "round:confirmed": "primary",
+    "round:closed": "success",
 }
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from zona.notifications.kinds import is_registered
 from zona.notifications.services import notify
 
 _recorded: list[dict[str, Any]] = []
@@ -45,8 +44,7 @@ def handoff(
             "actor": getattr(actor, "pk", None),
         }
     )
-    if is_registered(kind):  # made strict once every part's kinds are in messages.py
-        notify(recipients=recipients, kind=kind, params=params, url=url, actor=actor, key=key)
+    notify(recipients=recipients, kind=kind, params=params, url=url, actor=actor, key=key)
 
 
 def recorded() -> list[dict[str, Any]]:

@@ -142,6 +142,20 @@ KINDS: dict[str, tuple[Any, Any]] = {
             "(%(period)s) to the TPN: %(reason)s"
         ),
     ),
+    "selection.selected": (
+        gettext_lazy("%(unit)s is selected by %(tier)s"),
+        gettext_lazy(
+            "The selection round of %(tier)s (%(period)s) selected %(unit)s (rank %(rank)s in "
+            "%(group)s). The sheet goes on to the next tier."
+        ),
+    ),
+    "selection.not_selected": (
+        gettext_lazy("%(unit)s is not selected by %(tier)s"),
+        gettext_lazy(
+            "The selection round of %(tier)s (%(period)s) did not select %(unit)s: "
+            "%(reason_text)s"
+        ),
+    ),
 }
 
 
