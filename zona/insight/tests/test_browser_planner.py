@@ -58,6 +58,13 @@ def test_the_unit_follows_its_path_and_tries_an_answer(page, phone_page, login, 
     # And back: the verdict moves back.
     page.locator("select[name='item_A.p.t.1.b']").select_option("Tidak")
     expect(verdict(page)).to_have_attribute("data-passed", "false")
+    # The same page in English.
+    page.locator("#zona-language").select_option("en")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Path to the predicate")
+    expect(verdict(page)).to_contain_text("Does not meet the conditions of Towards WBK yet")
+    screenshot(page, "planner-desktop-en", full_page=True)
+    page.locator("#zona-language").select_option("id")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Jalan menuju predikat")
 
     # On a phone: the other item of area 2, inside its folded group.
     login(phone_page, "operator", DEFAULT_PASSWORD)
