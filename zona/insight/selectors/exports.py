@@ -173,3 +173,27 @@ def _load(chunk: list[Assessment]) -> list[RecapSheet]:
     for assessment_id, by_item in evidence.items():
         sheets[assessment_id].evidence = {k: list(v) for k, v in by_item.items()}
     return [sheets[pk] for pk in ids]
+
+
+# --- choices of the request form ------------------------------------------------------------
+
+# The form lists at most this many units to export; others are reached with `?unit=`.
+ROOT_CHOICES = 300
+
+
+def recap_periods(user: Any) -> QuerySet[Period]:
+    """The periods whose recap the user might ask for (those they see)."""
+    from zona.assessments.access import periods_visible_to
+
+    return periods_visible_to(user).order_by("-year", "title")
+
+
+def recap_roots(user: Any, period: Period) -> list[Unit]:
+    """Units of the period's agency whose whole subtree the user views, in tree order."""
+    from zona.accounts.access import Perm, units_where, units_with_subtree_where
+
+    whole = units_with_subtree_where(user, Perm.ASSESSMENT_VIEW)
+    leaves = units_where(user, Perm.ASSESSMENT_VIEW).filter(numchild=0)
+    return list(
+        (whole | leaves).filter(path__startswith=period.agency.path).order_by("path")[:ROOT_CHOICES]
+    )

@@ -257,7 +257,7 @@ def _write(job: ExportJob, size: int, on_progress: ProgressHook | None) -> tuple
         _progress(job, done, max(total, done))
         if on_progress is not None:
             on_progress(job)
-    out = tempfile.TemporaryFile()
+    out = tempfile.TemporaryFile()  # noqa: SIM115 (closed by export_job_run once stored)
     writer.save(out)
     out.seek(0)
     stem = slugify(f"rekap-{period.year}-{root.code}") or "rekap"
