@@ -244,13 +244,14 @@ def test_koefisien_that_leave_no_room_are_said() -> None:
 
 def test_pct_suggestions_respect_the_count_bounds_of_90_2021() -> None:
     """An unanswered LHKPN ratio (the unit head counts at most 1) is stated over 100 filers;
-    complaints still in process never exceed those to follow up."""
+    complaints still in process never exceed those to follow up, nor sanctions violations."""
     answers: dict[str, Any] = {
         "A.II.5.ii.a": {
             "complaints_to_follow_up": 10,
             "complaints_in_process": 9,
             "complaints_resolved": 1,
-        }
+        },
+        "A.II.3.iii.a": {"violations_last_year": 4, "violations_this_year": 3, "sanctioned": 3},
     }
     plan = _plan(REAL, answers, "wbk", [])
     steps = {s.item: s for c in plan.conditions for s in c.steps}
@@ -264,6 +265,12 @@ def test_pct_suggestions_respect_the_count_bounds_of_90_2021() -> None:
     complaints = steps["A.II.5.ii.a"]
     assert isinstance(complaints.answer, dict)
     assert complaints.answer["complaints_resolved"] == 10
+    # Fewer violations this year: those sanctioned never outnumber them.
+    assert steps["A.II.3.iii.a"].answer == {
+        "violations_last_year": 4,
+        "violations_this_year": 0,
+        "sanctioned": 0,
+    }
     # Valid answers: the scorer takes every step.
     score(REAL, apply_steps(answers, [e.step for e in plan.todo]))
 
