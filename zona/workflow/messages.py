@@ -152,8 +152,7 @@ KINDS: dict[str, tuple[Any, Any]] = {
     "selection.not_selected": (
         gettext_lazy("%(unit)s is not selected by %(tier)s"),
         gettext_lazy(
-            "The selection round of %(tier)s (%(period)s) did not select %(unit)s: "
-            "%(reason_text)s"
+            "The selection round of %(tier)s (%(period)s) did not select %(unit)s: %(reason_text)s"
         ),
     ),
 }
