@@ -277,3 +277,24 @@ def test_the_effective_view_counts_the_koefisien(world, client_for, sheet):
     assert total["steps"] == ["A.p.t.1.b"]
     assert data["todo"][0]["conditions"] == ["total", "area_2"]
     assert data["projected"] == {"total": "76.00", "passed": True}
+
+
+def test_the_effective_view_takes_the_reviewers_answers(world, client_for, sheet):
+    sheet.status = AssessmentStatus.SUBMITTED
+    sheet.save(update_fields=["status"])
+    answer_save(
+        actor=world["kanwil_reviewer"],
+        assessment=sheet,
+        item_code="A.p.t.1.a",
+        revision=None,
+        value="A",
+        tier=world.tier_kanwil,
+    )
+    reviewer = client_for(world["kanwil_reviewer"])
+    effective = reviewer.get(api(sheet)).json()
+    assert effective["view"] == "effective"
+    assert effective["current"]["passed"] is True
+    assert effective["todo"] == []
+    unit = reviewer.get(api(sheet) + "?view=unit").json()
+    assert unit["current"]["passed"] is False
+    assert [t["item"] for t in unit["todo"]] == ["A.p.t.1.b"]
