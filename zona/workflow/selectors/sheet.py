@@ -14,9 +14,10 @@ from django.db.models import Q
 from zona.accounts.models import ReviewTier, Role, RoleAssignment, Unit, User
 from zona.assessments.models import Assessment, AssessmentStatus
 from zona.audit.labels import action_label
-from zona.workflow.models import WorkflowEvent
+from zona.workflow.models import TierReview, WorkflowEvent
 
 SHEET_KIND = "assessment"
+TIER_REVIEW_KIND = "tier_review"
 
 REVIEW_ROLES = (Role.REVIEWER, Role.NATIONAL_EVALUATOR)
 UNIT_ROLES = (Role.UNIT_OPERATOR, Role.UNIT_HEAD)
@@ -107,12 +108,29 @@ class SheetEvent:
 
 def sheet_history(assessment: Assessment, *, sheet_only: bool = True) -> list[SheetEvent]:
     """The sheet's submissions and returns, oldest first (one query); with
-    `sheet_only=False` every workflow event about the sheet (its tiers' reviews too)."""
+    `sheet_only=False` every workflow event about the sheet (its tiers' reviews too; one
+    more query). A tier review's event names that review's tier (the event itself records
+    the tier the actor acted in: Kanwil's completion opens Eselon I). Events of one
+    transaction share their time: the sheet's own comes first (the submission, then the
+    review it opened)."""
     rows = WorkflowEvent.objects.filter(assessment=assessment)
+    review_tiers: dict[int, ReviewTier] = {}
     if sheet_only:
         rows = rows.filter(subject_kind=SHEET_KIND, subject_id=assessment.pk)
+    else:
+        review_tiers = {
+            review.pk: review.tier
+            for review in TierReview.objects.filter(assessment=assessment).select_related("tier")
+        }
+    ordered = sorted(
+        rows.select_related("actor", "tier"),
+        key=lambda ev: (ev.at, ev.subject_kind != SHEET_KIND, ev.pk),
+    )
     events = []
-    for ev in rows.select_related("actor", "tier").order_by("at", "id"):
+    for ev in ordered:
+        tier = ev.tier
+        if ev.subject_kind == TIER_REVIEW_KIND:
+            tier = review_tiers.get(ev.subject_id, tier)
         items = tuple(ev.items or ())
         if ev.subject_kind == SHEET_KIND and ev.action == "submit":
             # A submission names the items it revised (those the return had reopened).
@@ -128,8 +146,8 @@ def sheet_history(assessment: Assessment, *, sheet_only: bool = True) -> list[Sh
                 who=ev.actor.display_name
                 if ev.actor is not None
                 else ev.details.get("actor_repr") or "—",
-                tier=ev.tier.name if ev.tier is not None else ev.details.get("tier_name", ""),
-                tier_code=ev.tier.code if ev.tier is not None else "",
+                tier=tier.name if tier is not None else ev.details.get("tier_name", ""),
+                tier_code=tier.code if tier is not None else "",
                 reason=ev.reason,
                 items=items,
             )
