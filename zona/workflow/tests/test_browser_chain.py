@@ -361,6 +361,29 @@ def test_the_whole_chain_in_the_browser(world, people, screenshot):
     # The unit's history on the timeline page: two returns, three submissions.
     head.goto(head.base_url + reverse("workflow:sheet_timeline", args=[sheet.pk]))
     expect(head.get_by_test_id("workflow-events")).to_contain_text("Lengkapi bukti seleksi")
+    steps_shown = head.get_by_test_id("workflow-events").locator("li")
+    assert steps_shown.evaluate_all("items => items.map(li => li.dataset.action)") == [
+        "submitted",
+        "tier_review.open",  # Kanwil
+        "returned",
+        "tier_review.return",
+        "resubmitted",
+        "tier_review.resume",
+        "tier_review.complete",  # Kanwil
+        "tier_review.open",  # Eselon I, when the round closed
+        "tier_review.complete",  # Eselon I
+        "tier_review.open",  # TPI
+        "returned",
+        "tier_review.return",
+        "tpi_stage.return_findings",
+        "resubmitted",
+        "tier_review.resume",
+        "tpi_stage.decide",
+        "tier_review.complete",  # TPI
+    ]
+    # Each review's step names that review's tier (not the tier of whoever opened it).
+    expect(steps_shown.nth(7)).to_contain_text("Eselon I")
+    expect(steps_shown.nth(9)).to_contain_text("TPI")
     shot(head, "17-timeline", full=True)
 
     # --- what was recorded ---------------------------------------------------------------
