@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from zona.accounts.models import ReviewTier, Unit
 from zona.assessments.models import EvidenceKind, Period
@@ -44,14 +45,17 @@ class RecapLayout:
     def view_keys(self) -> list[tuple[str, str]]:
         """(view key, column label) of each stored view shown, in order."""
         return [
-            (UNIT_KEY, _("Unit")),
+            (UNIT_KEY, pgettext("score view", "Unit")),
             *((tier_key(t.pk), t.name) for t in self.tiers),
-            (EFFECTIVE_KEY, _("Effective")),
+            (EFFECTIVE_KEY, pgettext("score view", "Effective")),
         ]
 
     @property
     def layer_keys(self) -> list[tuple[str, str]]:
-        return [(UNIT_KEY, _("Unit")), *((tier_key(t.pk), t.name) for t in self.tiers)]
+        return [
+            (UNIT_KEY, pgettext("score view", "Unit")),
+            *((tier_key(t.pk), t.name) for t in self.tiers),
+        ]
 
 
 def recap_layout(period: Period, root: Unit, tiers: Iterable[ReviewTier]) -> RecapLayout:

@@ -183,7 +183,7 @@ def test_the_workbook_reads_back_equal_to_the_stored_scores(world, recap):
     for code, sheet in sheets.items():
         stored = {s.key: s for s in StoredScore.objects.filter(assessment=sheet)}
         row = body[code]
-        for key, label in (("unit", "Unit"), ("effective", "Efektif")):
+        for key, label in (("unit", "Unit kerja"), ("effective", "Efektif")):
             if key in stored:
                 assert Decimal(str(row[f"{label}: total"])) == stored[key].total
                 assert Decimal(str(row[f"{label}: Pengungkit"])) == stored[key].pengungkit
@@ -197,14 +197,14 @@ def test_the_workbook_reads_back_equal_to_the_stored_scores(world, recap):
     with translation.override("id"):
         assert bandung["Status"] == AssessmentStatus.SUBMITTED.label
         assert body["KC-BGR"]["Status"] == AssessmentStatus.DRAFT.label
-    assert bandung["Putusan"] in ("memenuhi ambang batas", "di bawah ambang batas")
+    assert bandung["Kesimpulan"] in ("memenuhi ambang batas", "di bawah ambang batas")
     items = list(wb["Butir"].iter_rows(values_only=True))
     item_headers = list(items[0])
     by_key = {(r[0], r[2]): dict(zip(item_headers, r, strict=True)) for r in items[1:]}
     assert len(items) - 1 == 3 * 14  # every item of every sheet
     first = by_key[("KC-BDG", "A.p.m.1.a")]
-    assert first["Unit: jawaban"] == "Ya · Sudah dibentuk"  # the label, not only the key
-    assert first["Unit: catatan"] == '=HYPERLINK("x")'  # text, never a formula
+    assert first["Unit kerja: jawaban"] == "Ya · Sudah dibentuk"  # the label, not only the key
+    assert first["Unit kerja: catatan"] == '=HYPERLINK("x")'  # text, never a formula
     assert first["Data dukung"].splitlines() == [
         f"SK Tim: https://zona.example.go.id/assessments/evidence/files/{revision.pk}/",
         "Foto: https://drive.example/x",
@@ -212,7 +212,7 @@ def test_the_workbook_reads_back_equal_to_the_stored_scores(world, recap):
     second = by_key[("KC-BDG", "A.p.m.1.b")]
     assert second["Kanwil: jawaban"].startswith("C · ")
     assert second["Kanwil: catatan"] == "Belum lengkap"
-    assert by_key[("KC-SBY", "A.p.m.1.a")]["Unit: jawaban"] is None
+    assert by_key[("KC-SBY", "A.p.m.1.a")]["Unit kerja: jawaban"] is None
     formula_cell = next(c for c in wb["Butir"]["F"] if c.value == '=HYPERLINK("x")')
     assert formula_cell.data_type == "s"
 
