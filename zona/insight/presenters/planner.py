@@ -11,7 +11,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from zona.assessments.presenters.numbers import num
+from zona.assessments.presenters.numbers import num, pct
 from zona.assessments.selectors.scores import stored_fields
 from zona.assessments.sheet import ItemSpec, SheetSpec, display_value, index_text, text
 from zona.frameworks.scoring import Answer, item_value, round_half_up
@@ -31,8 +31,7 @@ def answer_label(spec: SheetSpec, item: ItemSpec, answer: Answer | None) -> str:
     if item.answer_type == "NUM4":
         return index_text(answer)
     value = item_value(spec.compiled.items[item.code], answer)
-    percent = num(value * 100, 0) + "%" if value is not None else "—"
-    return f"{percent} ({display_value(item, answer)})"
+    return f"{pct(value * 100 if value is not None else None)} ({display_value(item, answer)})"
 
 
 @dataclass(frozen=True)
