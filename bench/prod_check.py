@@ -19,6 +19,12 @@ request says X-Forwarded-Proto: https) except where a check says otherwise:
    Django's default storage to the bucket and back.
 5. A backup (zona/ops/backup.py, as `manage.py backup`) is restored into a new database and
    a new bucket: every table's row count and every file's SHA-256 are equal.
+6. A background export: the data step seeds an agency subtree of --export-sheets sheets on
+   the real LKE through the services (a sample answered, so stored scores differ); the
+   agency administrator signs in, asks for the subtree's recap through the API, polls the
+   job (progress must be seen strictly between 0 and 100 before it is done), downloads the
+   file (written by a task worker to S3, streamed back by the web server), opens it with
+   openpyxl and checks its rows and the sample's totals against the stored scores.
 The figures are printed as JSON; the last line is `lost=<n> duplicated=<n>`, and the exit
 status is non-zero if any check failed.
 """
@@ -29,6 +35,7 @@ import argparse
 import hashlib
 import http.client
 import importlib.util
+import io
 import json
 import os
 import secrets
@@ -385,6 +392,164 @@ def check_backup(run: Path) -> dict[str, Any]:
     }
 
 
+def prepare_export(sheets: int) -> dict[str, Any]:
+    """The export check's data: under the test agency a unit with `sheets` satker, a period
+    on the real LKE with a sheet for each, a sample of them answered. Through the services,
+    as an administrator would (the world of check_evidence_web exists by now)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from zona.accounts.models import Unit, User
+    from zona.accounts.services import unit_create
+    from zona.assessments.models import Assessment
+    from zona.assessments.services import answer_save
+    from zona.assessments.services.periods import assessment_create_many, period_create
+    from zona.assessments.sheet import sheet_spec
+    from zona.frameworks.services import framework_load_file
+
+    started = time.monotonic()
+    admin = User.objects.get(username="agency_admin")
+    sysadmin = User.objects.get(username="sysadmin")
+    agency = Unit.objects.get(code="KC")
+    framework = framework_load_file(
+        path=ROOT / "frameworks" / "permenpan-rb-90-2021.yaml"
+    ).framework
+    root = unit_create(
+        actor=sysadmin, parent=agency, code="KC-EXP", name="Ditjen Ekspor", kind="echelon_i"
+    )
+    units = [
+        unit_create(
+            actor=sysadmin,
+            parent=root,
+            code=f"KC-EXP-{n:05d}",
+            name=f"Satker Ekspor {n:05d}",
+            kind="satker",
+        )
+        for n in range(sheets)
+    ]
+    today = timezone.localdate()
+    period = period_create(
+        actor=admin,
+        agency=agency,
+        year=today.year,
+        title="Prod-check recap",
+        framework=framework,
+        opens_on=today - dt.timedelta(days=1),
+        closes_on=today + dt.timedelta(days=30),
+    )
+    root.refresh_from_db()
+    assessment_create_many(actor=admin, period=period, targets=dict.fromkeys(units, "wbk"))
+    spec = sheet_spec(framework)
+    choice_items = [i for i in spec.items.values() if i.is_choice][:6]
+    sample = list(
+        Assessment.objects.filter(period=period).select_related("period__framework", "unit")[:10]
+    )
+    for n, assessment in enumerate(sample):
+        for i, item in enumerate(choice_items):
+            answer_save(
+                actor=sysadmin,
+                assessment=assessment,
+                item_code=item.code,
+                revision=None,
+                value=item.options[(n + i) % len(item.options)].key,
+            )
+    return {
+        "period": period,
+        "root": root,
+        "sheets": sheets,
+        "items": len(spec.items),
+        "sample": [a.pk for a in sample],
+        "seed_seconds": round(time.monotonic() - started, 1),
+    }
+
+
+def check_export(port: int, data: dict[str, Any]) -> dict[str, Any]:
+    """The agency administrator asks for the recap of the seeded subtree and follows it."""
+    from decimal import Decimal
+
+    from openpyxl import load_workbook
+
+    from zona.accounts.testing import DEFAULT_PASSWORD
+    from zona.assessments.models import StoredScore
+
+    browser = Browser(port)
+    login = browser.login("agency_admin", DEFAULT_PASSWORD)
+    body = json.dumps({"period": data["period"].pk, "unit": data["root"].pk}).encode()
+    asked = time.monotonic()
+    status, _, created = browser.request("POST", "/api/v1/exports/recap/", body, "application/json")
+    result: dict[str, Any] = {
+        "login": login,
+        "create": status,
+        "seed_seconds": data["seed_seconds"],
+    }
+    if status != 202:
+        result["error"] = created[:300].decode(errors="replace")
+        return result
+    job = json.loads(created)
+    polls = 0
+    percents: list[int] = []
+    statuses: list[str] = []
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        code, _, raw = browser.request("GET", f"/api/v1/exports/{job['id']}/")
+        polls += 1
+        job = json.loads(raw) if code == 200 else job
+        percents.append(job["percent"])
+        statuses.append(job["status"])
+        if job["status"] in ("done", "failed"):
+            break
+        time.sleep(0.2)
+    ready = time.monotonic() - asked
+    result.update(
+        job=job["id"],
+        status=job["status"],
+        message=job.get("message", ""),
+        polls=polls,
+        seconds_to_ready=round(ready, 1),
+        progress_seen=sorted(
+            {p for p, s in zip(percents, statuses, strict=True) if s == "running"}
+        ),
+        progress_between_0_and_100=any(
+            0 < p < 100 for p, s in zip(percents, statuses, strict=True) if s == "running"
+        ),
+    )
+    if job["status"] != "done":
+        return result
+    code, headers, content = browser.request("GET", job["download"])
+    wb = load_workbook(io.BytesIO(content), read_only=True)
+    recap = list(wb["Rekap"].iter_rows(values_only=True))
+    items_rows = sum(1 for _ in wb["Butir"].iter_rows(values_only=True)) - 1
+    header = list(recap[1])
+    total_col = header.index(next(h for h in header if str(h).endswith(": total")))
+    by_code = {row[0]: row for row in recap[2:]}
+    stored = {
+        s.assessment.unit.code: s.total
+        for s in StoredScore.objects.filter(
+            assessment_id__in=data["sample"], key="unit"
+        ).select_related("assessment__unit")
+    }
+    equal = bool(stored) and all(
+        by_code.get(code) is not None and Decimal(str(by_code[code][total_col])) == total
+        for code, total in stored.items()
+    )
+    wb.close()
+    anonymous, _, _ = Browser(port).request("GET", job["download"])
+    result.update(
+        download=code,
+        content_type=headers.get("Content-Type", ""),
+        bytes=len(content),
+        sha256_equal=hashlib.sha256(content).hexdigest() == job["sha256"],
+        recap_rows=len(recap) - 2,
+        item_rows=items_rows,
+        expected_sheets=data["sheets"],
+        expected_item_rows=data["sheets"] * data["items"],
+        sample_totals_equal=equal,
+        anonymous_download=anonymous,
+    )
+    return result
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, required=True)
@@ -396,6 +561,7 @@ def main() -> int:
     parser.add_argument("--kill-after", type=float, default=3)
     parser.add_argument("--tasks", type=int, default=40)
     parser.add_argument("--task-seconds", type=float, default=0.3)
+    parser.add_argument("--export-sheets", type=int, default=1200)
     args = parser.parse_args()
 
     bench = _survey_bench()
@@ -410,12 +576,14 @@ def main() -> int:
     figures["storage"] = check_storage()
     figures["evidence_through_web"] = check_evidence_web(args.port)
     figures["login_throttle"] = check_login_throttle(args.port)
+    figures["export"] = check_export(args.port, prepare_export(args.export_sheets))
     figures["backup_restore"] = check_backup(Path(args.run))
     figures["check_deploy_clean"] = args.deploy_check == 0
     figures["wall_seconds"] = round(time.time() - args.started, 1)
     print(json.dumps(figures, indent=2))
 
     load, tasks = figures["load"], figures["load"]["tasks"]
+    export = figures["export"]
     failures = [
         name
         for name, ok in (
@@ -446,6 +614,16 @@ def main() -> int:
                 figures["login_throttle"]["refused_as_too_many"],
             ),
             ("backup restored equal", figures["backup_restore"]["counts_and_hashes_equal"]),
+            (
+                "export done with progress seen, its file read back",
+                export.get("status") == "done"
+                and export.get("progress_between_0_and_100") is True
+                and export.get("sha256_equal") is True
+                and export.get("recap_rows") == export.get("expected_sheets")
+                and export.get("item_rows") == export.get("expected_item_rows")
+                and export.get("sample_totals_equal") is True
+                and export.get("anonymous_download") != 200,
+            ),
         )
         if not ok
     ]
@@ -454,6 +632,12 @@ def main() -> int:
         f"submissions_per_second={survey['per_second']} p50_ms={survey['latency_ms_p50']} "
         f"p95_ms={survey['latency_ms_p95']} tasks={tasks['queued']} "
         f"tasks_retried={tasks['retried_after_a_dead_worker']}"
+    )
+    print(
+        f"export_sheets={export.get('expected_sheets')} "
+        f"export_item_rows={export.get('item_rows')} "
+        f"export_seconds={export.get('seconds_to_ready')} "
+        f"export_progress={export.get('progress_seen')}"
     )
     for name in failures:
         print(f"FAILED: {name}")
