@@ -19,6 +19,11 @@ class Boom(Exception):
     pass
 
 
+def code_of(refusal: object) -> object:
+    """The refusal's code (None when nothing is refused)."""
+    return getattr(refusal, "code", None)
+
+
 def _stamp(ctx: Context[Assessment]) -> None:
     ctx.subject.submitted_counts = {"stamped": 1}
     ctx.details["stamped"] = True
@@ -132,11 +137,14 @@ def test_apply_on_a_row_the_caller_already_locked(world, sheet):
 
 def test_refusal_and_allowed_actions_read_without_writing(world, sheet):
     assert engine.refusal(TABLE, sheet, "send", world["unit_head"]) is None
-    assert engine.refusal(TABLE, sheet, "send", world["operator"]).code == "not_head"
-    assert engine.refusal(TABLE, sheet, "reopen", world["unit_head"]).code == "wrong_state"
+    assert code_of(engine.refusal(TABLE, sheet, "send", world["operator"])) == "not_head"
+    assert (
+        getattr(engine.refusal(TABLE, sheet, "reopen", world["unit_head"]), "code", None)
+        == "wrong_state"
+    )
     allowed = engine.allowed_actions(TABLE, sheet, world["operator"])
     assert set(allowed) == {"send", "explode"}
-    assert allowed["send"].code == "not_head"
+    assert code_of(allowed["send"]) == "not_head"
     assert allowed["explode"] is None
     _nothing_written(sheet)
     with pytest.raises(ValueError, match="no transition"):

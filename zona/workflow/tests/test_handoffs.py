@@ -44,7 +44,9 @@ def test_a_return_tells_the_unit_why(chain_world):
     )
     notes = Notification.objects.filter(kind="sheet.returned")
     assert {n.recipient.username for n in notes} >= {"operator", "unit_head"}
-    body = render("sheet.returned", notes.first().params, "id").body
+    first = notes.first()
+    assert first is not None
+    body = render("sheet.returned", first.params, "id").body
     assert "Lengkapi SK tim." in body
     assert chain_world.review("kanwil").status == TierReviewStatus.RETURNED
 

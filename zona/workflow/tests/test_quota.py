@@ -13,7 +13,7 @@ from django.core.management import call_command
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from zona.workflow.quota import Candidate, SelectionInput, group_quota, rank_key, select
+from zona.workflow.quota import Candidate, Rounding, SelectionInput, group_quota, rank_key, select
 
 WIB = dt.timezone(dt.timedelta(hours=7))
 
@@ -69,7 +69,7 @@ def test_ranking_total_then_pengungkit_hasil_submission_code():
 def test_reasons_and_groups():
     data = SelectionInput(
         quota_percent=Decimal(50),
-        rounding="down",
+        rounding=Rounding.DOWN,
         candidates=[
             cand("A", "G1", total=90),
             cand("B", "G1", total=85),
