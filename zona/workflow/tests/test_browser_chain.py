@@ -180,7 +180,8 @@ def test_the_whole_chain_in_the_browser(world, people, screenshot):
 
     # --- 5. The agency administrator sets up the round after Kanwil, the TPI step and gates ---
     admin = people("agency_admin")
-    admin.goto(admin.base_url + reverse("workflow:selection_rounds", args=[period.pk]))
+    admin.goto(admin.base_url + reverse("assessments:period_detail", args=[period.pk]))
+    admin.get_by_test_id("rounds-link").click()
     expect(admin.get_by_test_id("rounds-empty")).to_be_visible()
     form = admin.get_by_test_id("round-create")
     form.locator("#id_step").select_option(label="1. Kanwil")
@@ -200,11 +201,13 @@ def test_the_whole_chain_in_the_browser(world, people, screenshot):
     round_url = admin.url
     shot(admin, "06-round-draft", full=True)
     # The TPI step of the chain and the starting set of gates.
-    admin.goto(admin.base_url + reverse("workflow:tpi_panels", args=[period.pk]))
+    admin.goto(admin.base_url + reverse("assessments:period_detail", args=[period.pk]))
+    admin.get_by_test_id("tpi-panels-link").click()
     admin.locator("#tpi-step-select").select_option(label="3. TPI")
     admin.get_by_test_id("tpi-step").locator("button[type=submit]").click()
     expect(admin.locator("#tpi-step-select")).to_have_value(str(steps["tpi"].pk))
-    admin.goto(admin.base_url + reverse("workflow:tpi_gates", args=[world.agency.pk]))
+    admin.goto(admin.base_url + reverse("accounts:agency_settings", args=[world.agency.pk]))
+    admin.get_by_test_id("tpi-gates-link").click()
     admin.get_by_test_id("tpi-starters").locator("button[type=submit]").click()
     for code in ("hasil-minimum", "tlhp", "sakip-wbk", "lhkpn-lhkasn"):
         expect(admin.get_by_test_id(f"gate-{code}")).to_be_visible()
@@ -236,6 +239,7 @@ def test_the_whole_chain_in_the_browser(world, people, screenshot):
     shot(lead, "09-kanwil-completed")
 
     # --- 7. The selection round: preview, confirm and close by the Kanwil lead ----------------
+    # (No page a reviewer sees links the round yet: the lead opens its address, see the report.)
     lead.goto(round_url)
     row = lead.get_by_test_id(f"row-{unit_code}")
     expect(row).to_be_visible()
@@ -326,6 +330,7 @@ def test_the_whole_chain_in_the_browser(world, people, screenshot):
     # --- 10. TPI stage 2: the panel meets and proposes the unit to TPN, with minutes ---------
     tpi.goto(tpi.base_url + review_url("tpi"))
     expect_chain(tpi, tpi="open")
+    # (As for the round, no page the TPI lead sees links the panels yet.)
     tpi.goto(tpi.base_url + reverse("workflow:tpi_panels", args=[period.pk]))
     form = tpi.get_by_test_id("tpi-panel-form")
     form.locator("#id_title").fill("Rapat panel TPI I")
