@@ -8,8 +8,10 @@ Texts are English msgids with `%(name)s` from the hand-off's params (see each pa
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -34,6 +36,47 @@ def _completed_body(params: Mapping[str, Any]) -> str:
         "period": params.get("period", "…"),
         "recommendation": _recommendation(params),
     }
+
+
+def _local_datetime(value: Any) -> str:
+    """An ISO timestamp from the params, shown in local time in the reader's format."""
+    try:
+        moment = datetime.fromisoformat(str(value))
+    except ValueError:
+        return str(value or "…")
+    if timezone.is_aware(moment):
+        moment = timezone.localtime(moment)
+    return formats.date_format(moment, "DATETIME_FORMAT")
+
+
+def _desk_body(params: Mapping[str, Any], *, moved: bool) -> str:
+    where = ", ".join(
+        str(p).strip()
+        for p in (params.get("place"), params.get("meeting_url"))
+        if p and str(p).strip()
+    )
+    values = {
+        "tier": params.get("tier", "…"),
+        "unit": params.get("unit", "…"),
+        "area": params.get("area", "…"),
+        "starts_at": _local_datetime(params.get("starts_at")),
+        "where": where or "…",
+    }
+    if moved:
+        return (
+            _(
+                "%(tier)s moved the desk evaluation of %(unit)s (area %(area)s) to %(starts_at)s, "
+                "at %(where)s."
+            )
+            % values
+        )
+    return (
+        _(
+            "%(tier)s scheduled a desk evaluation of %(unit)s (area %(area)s) on %(starts_at)s, "
+            "at %(where)s."
+        )
+        % values
+    )
 
 
 KINDS: dict[str, tuple[Any, Any]] = {
@@ -92,17 +135,11 @@ KINDS: dict[str, tuple[Any, Any]] = {
     ),
     "desk.session_scheduled": (
         gettext_lazy("Desk evaluation scheduled"),
-        gettext_lazy(
-            "%(tier)s scheduled a desk evaluation of %(unit)s (area %(area)s) on %(starts_at)s "
-            "at %(place)s %(meeting_url)s."
-        ),
+        lambda params: _desk_body(params, moved=False),
     ),
     "desk.session_rescheduled": (
         gettext_lazy("Desk evaluation rescheduled"),
-        gettext_lazy(
-            "%(tier)s moved the desk evaluation of %(unit)s (area %(area)s) to %(starts_at)s "
-            "at %(place)s %(meeting_url)s."
-        ),
+        lambda params: _desk_body(params, moved=True),
     ),
     "desk.assistance_advice": (
         gettext_lazy("Advice on item %(item)s"),

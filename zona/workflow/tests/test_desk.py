@@ -388,3 +388,23 @@ def test_a_closed_period_refuses_every_desk_change(dw, client_for):
         .content.decode()
     )
     assert 'data-testid="desk-new"' not in html
+
+
+def test_session_notice_shows_a_readable_time_and_no_stray_punctuation():
+    from zona.notifications.kinds import render
+
+    params = {
+        "tier": "Kanwil",
+        "unit": "Kantor X",
+        "area": "1",
+        "starts_at": "2026-12-12T13:00:00.498209+07:00",
+        "place": "Ruang Rapat",
+        "meeting_url": "",
+    }
+    body = render("desk.session_scheduled", params, "en").body
+    assert "T13:00" not in body
+    assert "+07:00" not in body
+    assert body.endswith("at Ruang Rapat.")
+    body_id = render("desk.session_rescheduled", {**params, "place": ""}, "id").body
+    assert "memindahkan" in body_id
+    assert " ." not in body_id
