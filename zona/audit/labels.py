@@ -8,7 +8,7 @@ so a new action written by any app still reads as words, never as its code.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.apps import apps
@@ -308,7 +308,25 @@ def _humanize(code: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def show_value(value: Any, key: str = "") -> str:
+def value_labels(key: str, target_type: str = "") -> Mapping[str, Any] | None:
+    """The labels of a detail's coded values: our own, else the changed model's choices.
+
+    A workflow transition records the states it moved between as `from`/`to`: those are
+    codes of the model's `status` field ("in_progress" reads "Sedang berjalan").
+    """
+    labels = VALUE_LABELS.get(key)
+    if labels is not None or not target_type:
+        return labels
+    name = "status" if key in ("from", "to") else key
+    try:
+        field = apps.get_model(target_type)._meta.get_field(name)
+    except (LookupError, ValueError, FieldDoesNotExist, AttributeError):
+        return None
+    choices = getattr(field, "flatchoices", None)
+    return {str(code): label for code, label in choices} if choices else None
+
+
+def show_value(value: Any, key: str = "", labels: Mapping[str, Any] | None = None) -> str:
     """One value as text: no dict or list syntax, no server paths, codes as labels."""
     if value is None or value == "" or value == [] or value == {}:
         return "—"
@@ -319,9 +337,10 @@ def show_value(value: Any, key: str = "") -> str:
             f"{field_label(str(k))}: {show_value(v, str(k))}" for k, v in value.items()
         )
     if isinstance(value, list | tuple):
-        return ", ".join(show_value(v, key) for v in value)
+        return ", ".join(show_value(v, key, labels) for v in value)
     text = str(value)
-    labels = VALUE_LABELS.get(key)
+    if labels is None:
+        labels = VALUE_LABELS.get(key)
     if labels and text in labels:
         return str(labels[text])
     match = _ABSOLUTE_PATH.match(text)
@@ -345,13 +364,16 @@ def details_rows(details: dict[str, Any] | None, target_type: str = "") -> list[
         for key in _ordered(before, after):
             old, new = before.get(key), after.get(key)
             if old != new:
-                text = f"{show_value(old, key)} → {show_value(new, key)}"
+                labels = value_labels(key, target_type)
+                text = f"{show_value(old, key, labels)} → {show_value(new, key, labels)}"
                 rows.append((field_label(key, target_type), text))
     for key, value in details.items():
+        labels = value_labels(key, target_type)
         if isinstance(value, dict) and set(value) == {"old", "new"}:
-            text = f"{show_value(value['old'], key)} → {show_value(value['new'], key)}"
+            old, new = value["old"], value["new"]
+            text = f"{show_value(old, key, labels)} → {show_value(new, key, labels)}"
         else:
-            text = show_value(value, key)
+            text = show_value(value, key, labels)
         rows.append((field_label(key, target_type), text))
     return rows
 

@@ -18,7 +18,14 @@ from typing import get_args
 from django.utils import translation
 
 import zona.workflow.tables
-from zona.audit.labels import ACTION_LABELS, OBJECT_LABELS, VERB_LABELS, _humanize, action_label
+from zona.audit.labels import (
+    ACTION_LABELS,
+    OBJECT_LABELS,
+    VERB_LABELS,
+    _humanize,
+    action_label,
+    details_rows,
+)
 from zona.frameworks.services import LoadStatus
 from zona.workflow.engine import Table
 
@@ -171,3 +178,25 @@ def test_new_labels_read_in_indonesian():
     with translation.override("en"):
         assert action_label("koefisien.withdraw") == "Koefisien event withdrawn"
         assert action_label("chain_step.updated") == "Chain step changed"
+
+
+def test_coded_values_read_as_the_changed_models_choices():
+    # A transition records the states it moved between; a mark records its verdict code.
+    with translation.override("id"):
+        rows = dict(
+            details_rows(
+                {"from": "open", "to": "in_progress", "items": ["1.a"]},
+                "workflow.assistancerecord",
+            )
+        )
+        assert rows["dari"] == "Perlu ditindaklanjuti"
+        assert rows["menjadi"] == "Sedang dikerjakan"
+        marked = dict(details_rows({"verdict": "not_relevant"}, "workflow.evidencemark"))
+        assert marked["hasil penilaian"] == "Tidak relevan"
+    with translation.override("en"):
+        rows = dict(details_rows({"to": "in_progress"}, "workflow.assistancerecord"))
+        assert rows["to"] == "In progress"
+    # A value outside the choices, or a model without the field, stays as it was.
+    with translation.override("en"):
+        assert dict(details_rows({"to": "Satker Bogor"}, "accounts.unit"))["to"] == "Satker Bogor"
+        assert dict(details_rows({"to": "nope"}, "workflow.assistancerecord"))["to"] == "nope"
