@@ -172,6 +172,7 @@ ACTION_LABELS: dict[str, Promise] = {
 }
 
 FIELD_LABELS: dict[str, Promise] = {
+    "active": gettext_lazy("active"),
     "after": gettext_lazy("after"),
     "archived": gettext_lazy("archived"),
     "area": gettext_lazy("LKE area"),
@@ -183,6 +184,7 @@ FIELD_LABELS: dict[str, Promise] = {
     "campaign": gettext_lazy("campaign"),
     "changed": gettext_lazy("changed fields"),
     "changes": gettext_lazy("changes"),
+    "checks": gettext_lazy("report checklist"),
     "code": gettext_lazy("code"),
     "confirmed": gettext_lazy("confirmed by the unit head"),
     "count": gettext_lazy("count"),
@@ -208,12 +210,14 @@ FIELD_LABELS: dict[str, Promise] = {
     "justification": gettext_lazy("justification"),
     "key": gettext_lazy("key"),
     "kind": gettext_lazy("kind"),
+    "kinds": gettext_lazy("koefisien kinds"),
     "link": gettext_lazy("evidence link"),
     "links": gettext_lazy("links"),
     "lke_areas": gettext_lazy("LKE areas"),
     "location": gettext_lazy("place"),
     "member": gettext_lazy("member"),
     "mfa_required_for_reviewers": gettext_lazy("two-factor required"),
+    "mode": gettext_lazy("deduction"),
     "name": gettext_lazy("name"),
     "nip": gettext_lazy("NIP"),
     "note": gettext_lazy("note"),
@@ -254,6 +258,7 @@ FIELD_LABELS: dict[str, Promise] = {
     "unit": gettext_lazy("unit"),
     "url": gettext_lazy("link"),
     "username": gettext_lazy("username"),
+    "value": gettext_lazy("value"),
     "verdict": gettext_lazy("verdict"),
     "version": gettext_lazy("version"),
     "views": gettext_lazy("stored views"),
@@ -326,18 +331,26 @@ def value_labels(key: str, target_type: str = "") -> Mapping[str, Any] | None:
     return {str(code): label for code, label in choices} if choices else None
 
 
-def show_value(value: Any, key: str = "", labels: Mapping[str, Any] | None = None) -> str:
-    """One value as text: no dict or list syntax, no server paths, codes as labels."""
+def show_value(
+    value: Any, key: str = "", labels: Mapping[str, Any] | None = None, target_type: str = ""
+) -> str:
+    """One value as text: no dict or list syntax, no server paths, codes as labels.
+
+    Nested keys (a `changes` dict of the changed row's fields) are named, and their codes
+    read, as the changed model (`target_type`) names them.
+    """
     if value is None or value == "" or value == [] or value == {}:
         return "—"
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if isinstance(value, dict):
         return "; ".join(
-            f"{field_label(str(k))}: {show_value(v, str(k))}" for k, v in value.items()
+            f"{field_label(str(k), target_type)}: "
+            f"{show_value(v, str(k), value_labels(str(k), target_type), target_type)}"
+            for k, v in value.items()
         )
     if isinstance(value, list | tuple):
-        return ", ".join(show_value(v, key, labels) for v in value)
+        return ", ".join(show_value(v, key, labels, target_type) for v in value)
     text = str(value)
     if labels is None:
         labels = VALUE_LABELS.get(key)
@@ -365,15 +378,17 @@ def details_rows(details: dict[str, Any] | None, target_type: str = "") -> list[
             old, new = before.get(key), after.get(key)
             if old != new:
                 labels = value_labels(key, target_type)
-                text = f"{show_value(old, key, labels)} → {show_value(new, key, labels)}"
+                shown = [show_value(v, key, labels, target_type) for v in (old, new)]
+                text = " → ".join(shown)
                 rows.append((field_label(key, target_type), text))
     for key, value in details.items():
         labels = value_labels(key, target_type)
         if isinstance(value, dict) and set(value) == {"old", "new"}:
             old, new = value["old"], value["new"]
-            text = f"{show_value(old, key, labels)} → {show_value(new, key, labels)}"
+            shown = [show_value(v, key, labels, target_type) for v in (old, new)]
+            text = " → ".join(shown)
         else:
-            text = show_value(value, key, labels)
+            text = show_value(value, key, labels, target_type)
         rows.append((field_label(key, target_type), text))
     return rows
 

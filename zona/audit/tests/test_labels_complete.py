@@ -200,3 +200,16 @@ def test_coded_values_read_as_the_changed_models_choices():
     with translation.override("en"):
         assert dict(details_rows({"to": "Satker Bogor"}, "accounts.unit"))["to"] == "Satker Bogor"
         assert dict(details_rows({"to": "nope"}, "workflow.assistancerecord"))["to"] == "nope"
+
+
+def test_nested_changes_are_named_as_the_changed_model_names_its_fields():
+    with translation.override("id"):
+        rows = dict(
+            details_rows(
+                {"code": "K1", "changes": {"mode": ["factor", "points"], "active": False}},
+                "workflow.koefisienkind",
+            )
+        )
+    assert "pengurangan" in rows["perubahan"]
+    assert "mode" not in rows["perubahan"]
+    assert "aktif: tidak" in rows["perubahan"]
