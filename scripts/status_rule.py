@@ -38,6 +38,13 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("zona/assessments/services/answers.py", "answer_save"): (
         "copies the locked row's status into the caller's instance (no change of state)"
     ),
+    **{
+        ("zona/insight/services/exports.py", function): (
+            "a background export job's progress and outcome (queued/running/done/failed, "
+            "retried, expired): the job's bookkeeping"
+        )
+        for function in ("export_job_retry", "_claim", "_fail", "_store", "exports_cleanup")
+    },
     ("zona/surveys/services/feedback.py", "suggestion_moderate"): (
         "moderating a survey suggestion (approved/hidden): no review workflow"
     ),
@@ -73,10 +80,15 @@ class _Finder(ast.NodeVisitor):
         self.found.append((getattr(node, "lineno", 0), function, what))
 
     def _check_targets(self, targets: list[ast.expr], node: ast.AST) -> None:
+        # The assigned names themselves (through tuple unpacking), not what a subscript's
+        # index reads: `cache[sheet.status] = label` writes no status.
         for target in targets:
-            for sub in ast.walk(target):
-                if isinstance(sub, ast.Attribute) and sub.attr == "status":
-                    self._add(node, f"assigns {ast.unparse(sub)}")
+            if isinstance(target, ast.Attribute) and target.attr == "status":
+                self._add(node, f"assigns {ast.unparse(target)}")
+            elif isinstance(target, ast.Tuple | ast.List):
+                self._check_targets(list(target.elts), node)
+            elif isinstance(target, ast.Starred):
+                self._check_targets([target.value], node)
 
     def visit_Assign(self, node: ast.Assign) -> None:
         self._check_targets(node.targets, node)

@@ -29,6 +29,8 @@ def f(sheet, qs):
     sheet.status == "draft"
     qs.filter(status="draft").update(note="x")
     qs.create(status="draft")
+    labels[sheet.status] = "Draft"
+    other, sheet.status = 1, "open"
 """
     found = status_rule.status_writes(source)
     assert [(line, function) for line, function, _what in found] == [
@@ -36,6 +38,7 @@ def f(sheet, qs):
         (4, "f"),
         (5, "f"),
         (6, "f"),
+        (11, "f"),
     ]
     assert found[0][2] == "assigns sheet.status"
 
