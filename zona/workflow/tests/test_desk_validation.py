@@ -246,3 +246,16 @@ def test_the_questions_are_data():
         parse_validation_spec(
             "questionnaire:\n  - {key: q, type: essay, label: {id: 'a', en: 'a'}}\n"
         )
+
+
+def test_questionnaire_dates_are_shown_in_the_readers_format():
+    from types import SimpleNamespace
+
+    from django.utils import translation
+
+    from zona.workflow.views.desk_validation import _answer_text
+
+    question = SimpleNamespace(type="date", options=())
+    with translation.override("id"):
+        assert _answer_text(question, "2026-04-01") == "1 April 2026"
+    assert _answer_text(question, "not a date") == "not a date"

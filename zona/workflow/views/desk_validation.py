@@ -3,6 +3,7 @@ the unit's questionnaire, and the respondents' public confirmation form (no logi
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -10,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -69,6 +70,11 @@ def _answer_text(question: Any, value: Any) -> str:
         return _("Yes") if value else _("No")
     if question.type == "choice":
         return next((o.label for o in question.options if o.key == value), str(value))
+    if question.type == "date":
+        try:
+            return formats.date_format(dt.date.fromisoformat(str(value)), "DATE_FORMAT")
+        except ValueError:
+            return str(value)
     return str(value)
 
 
