@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.urls import path, reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -112,7 +112,7 @@ class ExportDownloadView(APIView):
         },
         description="The export's file, streamed from storage, as an attachment.",
     )
-    def get(self, request: Request, pk: int) -> HttpResponse:
+    def get(self, request: Request, pk: int) -> HttpResponseBase:
         job = access_export_job_by_id(_actor(request), pk)
         return file_response(job)
 

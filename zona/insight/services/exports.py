@@ -27,6 +27,7 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import slugify
@@ -179,7 +180,7 @@ def _claim(job_id: int) -> ExportJob | None:
     return job
 
 
-def _mine(job: ExportJob):  # type: ignore[no-untyped-def]
+def _mine(job: ExportJob) -> QuerySet[ExportJob]:
     return ExportJob.objects.filter(pk=job.pk, attempt=job.attempt, status=ExportStatus.RUNNING)
 
 

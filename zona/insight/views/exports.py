@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
 from django.http import FileResponse, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -96,7 +97,7 @@ def file_response(job: ExportJob) -> FileResponse:
     if not job.ready:
         message = _("This export has no file to download (yet).")
         raise StateError(message)
-    handle = default_storage.open(job.file.name, "rb")
+    handle = default_storage.open(str(job.file.name), "rb")
     response = FileResponse(
         handle,
         as_attachment=True,
@@ -110,7 +111,7 @@ def file_response(job: ExportJob) -> FileResponse:
 
 @login_required
 @require_GET
-def job_download(request: AuthedRequest, pk: int) -> HttpResponse:
+def job_download(request: AuthedRequest, pk: int) -> HttpResponseBase:
     job = access_export_job_by_id(request.user, pk)
     try:
         return file_response(job)
