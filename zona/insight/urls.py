@@ -7,4 +7,5 @@ app_name = "insight"
 urlpatterns = [
     path("", include("zona.insight.views.planner")),
     path("", include("zona.insight.views.exports")),
+    path("", include("zona.insight.views.dashboard")),
 ]
