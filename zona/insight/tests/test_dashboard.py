@@ -16,6 +16,10 @@ from zona.assessments.services.scores import scores_refresh
 from zona.assessments.tests.factories import load_mini, make_assessment, make_period
 from zona.assessments.tests.openapi import assert_matches_schema
 from zona.insight.tests.test_planner_views import SHEET, fill
+from zona.surveys.services.tallies import tallies_fold
+from zona.surveys.tests.conftest import instruments, make_campaign, submit
+
+__all__ = ["instruments"]  # the surveys' fixture, used by name
 
 pytestmark = pytest.mark.django_db
 
@@ -124,3 +128,48 @@ def test_the_page_queries_do_not_grow_with_tiers(world, client_for, sheet):
         add_tier(world, sheet, n, {"A.p.t.1.a": "A", "A.p.m.1.b": "B"})
     assert count_queries(client, page(sheet)) == one
     assert count_queries(client, api(sheet)) == api_one
+
+
+def test_progress_per_area_and_working_group_and_the_radar(world, client_for, sheet):
+    board = client_for(world["operator"]).get(page(sheet)).context["board"]
+    # The radar takes the Pengungkit areas; B (Hasil) is in the table only.
+    assert [a.key for a in board.radar] == ["1", "2"]
+    area = {a.key: a for a in board.areas}
+    # Every item of the sheet is answered (SHEET), none has evidence yet.
+    assert area["1"].progress.answered == area["1"].progress.total > 0
+    assert board.progress.with_evidence == 0
+    (group,) = board.groups
+    assert group.areas == ("1", "2")
+    assert group.progress.total == area["1"].progress.total + area["2"].progress.total
+    # Area 2 scores half its weight: A.p.t.1 is at C and Tidak.
+    effective = StoredScore.objects.get(assessment=sheet, key="effective").areas["2"]
+    assert area["2"].percent == round(
+        100 * Decimal(effective["score"]) / Decimal(effective["weight"]), 2
+    )
+
+
+def answer_all(campaign) -> None:
+    submit(
+        campaign,
+        **{
+            v.instrument.key: [v.scale_max] * len(v.item_codes) for v in campaign.ordered_versions()
+        },
+    )
+
+
+def test_survey_rounds_trend_with_bounded_queries(world, client_for, sheet, instruments):
+    client = client_for(world["operator"])
+    first = make_campaign(world, instruments)
+    for _ in range(3):
+        answer_all(first)
+    tallies_fold()
+    one = count_queries(client, page(sheet))
+    for label in ("Semester II", "Triwulan III", "Triwulan IV"):
+        campaign = make_campaign(world, instruments, period_label=label)
+        answer_all(campaign)
+    assert count_queries(client, page(sheet)) == one
+    board = client.get(page(sheet)).context["board"]
+    assert len(board.survey) == 4
+    assert "spak" in board.survey_keys
+    data = client.get(api(sheet)).json()
+    assert [p["campaign"] for p in data["survey"]] == [p.campaign_id for p in board.survey]
