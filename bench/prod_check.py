@@ -214,8 +214,17 @@ def check_login_throttle(port: int) -> dict[str, Any]:
 
 
 def check_health(port: int) -> dict[str, Any]:
-    live, _ = _request(port, "GET", "/healthz")
-    ready, body = _request(port, "GET", "/readyz")
+    # gunicorn answers once its workers have booted, which takes a while on a busy machine.
+    deadline = time.monotonic() + 90
+    while True:
+        try:
+            live, _ = _request(port, "GET", "/healthz", timeout=30)
+            break
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(1)
+    ready, body = _request(port, "GET", "/readyz", timeout=60)
     try:
         checks = json.loads(body).get("checks")
     except ValueError:
@@ -561,7 +570,7 @@ def main() -> int:
     parser.add_argument("--kill-after", type=float, default=3)
     parser.add_argument("--tasks", type=int, default=40)
     parser.add_argument("--task-seconds", type=float, default=0.3)
-    parser.add_argument("--export-sheets", type=int, default=1200)
+    parser.add_argument("--export-sheets", type=int, default=1000)
     args = parser.parse_args()
 
     bench = _survey_bench()
