@@ -49,6 +49,7 @@ from zona.workflow.selectors.tpi import (
     may_hold_panel,
     panel_rows,
     panels_of,
+    shown,
     stage_of,
     tpi_actor_refusal,
     tpi_review,
@@ -172,6 +173,9 @@ def _gates_page(
     request: AuthedRequest, agency: Unit, form: GateForm, *, gate: TpiGate | None = None
 ) -> HttpResponse:
     gates = gates_of(agency)
+    for g in gates:
+        # Shown "ya"/"tidak", not the stored "yes"/"no".
+        g.required_shown = shown(g, g.required)  # type: ignore[attr-defined]
     have = {g.code for g in gates}
     return render(
         request,
