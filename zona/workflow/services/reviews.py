@@ -87,7 +87,7 @@ def _params(review: TierReview, **extra: Any) -> dict[str, Any]:
     assessment = review.assessment
     return {
         "unit": assessment.unit.name,
-        "period": str(assessment.period),
+        "period": assessment.period.title,
         "tier": review.tier.name,
         **extra,
     }

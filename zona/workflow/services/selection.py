@@ -381,7 +381,7 @@ def round_close(
                     recipients=recipients,
                     params={
                         "unit": unit.name,
-                        "period": str(review.assessment.period),
+                        "period": review.assessment.period.title,
                         "tier": tier.name,
                         "reason": row["why"],
                         "reason_text": why,
