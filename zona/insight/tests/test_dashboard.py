@@ -7,7 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from zona.accounts.models import ReviewTier
@@ -34,11 +34,14 @@ def sheet(world):
 
 def add_tier(world, assessment, n: int, answers: dict[str, str]) -> ReviewTier:
     """A review tier's layer with answers, written as the review would, then rescored."""
-    tier = ReviewTier.objects.create(agency=world.agency, code=f"t{n}", name=f"Tier {n}", rank=n)
-    layer = AnswerLayer.objects.create(assessment=assessment, tier=tier)
-    for code, value in answers.items():
-        Answer.objects.create(layer=layer, item_code=code, value=value)
-    scores_refresh(assessment)
+    with transaction.atomic():
+        tier = ReviewTier.objects.create(
+            agency=world.agency, code=f"t{n}", name=f"Tier {n}", rank=n
+        )
+        layer = AnswerLayer.objects.create(assessment=assessment, tier=tier)
+        for code, value in answers.items():
+            Answer.objects.create(layer=layer, item_code=code, value=value)
+        scores_refresh(assessment)
     return tier
 
 

@@ -39,9 +39,10 @@ document.addEventListener("DOMContentLoaded", function () {
         type: "gauge", min: 0, max: data.max, radius: "90%",
         axisLine: { lineStyle: { width: 12, color: [[ratio, "#f1aeb5"], [1, "#a3cfbb"]] } },
         pointer: { width: 4 }, splitNumber: 4,
-        axisLabel: { distance: 14, fontSize: 10, formatter: function (v) { return Math.round(v); } },
-        title: { offsetCenter: [0, "75%"], fontSize: 12 },
-        detail: { offsetCenter: [0, "45%"], fontSize: 16, color: passed ? "#198754" : "#b02a37", formatter: function (v) { return number(v); } },
+        // The ends are left unlabelled: the figure sits between them.
+        axisLabel: { distance: 14, fontSize: 10, formatter: function (v) { return v === 0 || v === data.max ? "" : Math.round(v); } },
+        title: { offsetCenter: [0, "85%"], fontSize: 12 },
+        detail: { offsetCenter: [0, "55%"], fontSize: 16, color: passed ? "#198754" : "#b02a37", formatter: function (v) { return number(v); } },
         data: [{ value: data.total, name: t.title + " ≥ " + number(t.bound) }]
       }]
     });
@@ -49,14 +50,25 @@ document.addEventListener("DOMContentLoaded", function () {
 
   root.querySelectorAll("[data-chart-kind=radar]").forEach(function (el) {
     if (!data.radar.areas.length) { return; }
+    if (data.radar.areas.length < 3) {
+      // A radar needs three axes to be a shape: fewer areas are drawn as bars.
+      draw(el, {
+        tooltip: { trigger: "axis", formatter: function (params) { return escape(params[0].name) + ": " + number(params[0].value) + "%"; } },
+        grid: { left: 10, right: 55, top: 10, bottom: 10, containLabel: true },
+        xAxis: { type: "value", min: 0, max: 100 },
+        yAxis: { type: "category", inverse: true, data: data.radar.areas, axisLabel: { width: narrow() ? 90 : 160, overflow: "break", fontSize: 10, lineHeight: 12 } },
+        series: [{ type: "bar", data: data.radar.values, itemStyle: { color: "#0d6efd" }, label: { show: true, position: "right", formatter: function (p) { return number(p.value) + "%"; } } }]
+      });
+      return;
+    }
     draw(el, {
       tooltip: { trigger: "item", formatter: function (p) {
         return p.value.map(function (v, i) { return escape(data.radar.areas[i]) + ": " + number(v) + "%"; }).join("<br>");
       } },
       radar: {
-        radius: narrow() ? "55%" : "65%",
+        radius: narrow() ? "45%" : "55%",
         indicator: data.radar.areas.map(function (name) { return { name: name, max: 100 }; }),
-        axisName: { fontSize: 10, width: narrow() ? 70 : 120, overflow: "break", color: "#495057" }
+        axisName: { fontSize: 10, width: narrow() ? 70 : 100, overflow: "break", lineHeight: 12, color: "#495057" }
       },
       series: [{ type: "radar", areaStyle: { opacity: 0.2 }, data: [{ value: data.radar.values, name: "%" }] }]
     });
