@@ -77,6 +77,19 @@ def test_must_fix_from_queue_to_feedback_and_back(browser, live_server, login, w
     ).to_be_visible()
     page.locator(f"[data-testid='comments-{ITEM}']").scroll_into_view_if_needed()
     screenshot(page, "comments-review-item", full_page=False)
+    # An item without evidence files: its comment form is no longer swallowed by the
+    # card's autosave form (a form inside a form); the comment is saved, not sent as a GET.
+    other = "A.p.m.1.b"
+    block = page.locator(f"[data-testid='comments-{other}']")
+    block.locator("summary", has_text="Tambah komentar").click()
+    block.locator("input[name=kind][value=internal]").check()  # the unit's page stays as is
+    block.locator("textarea[name=body]").fill("Mohon lampirkan notulen rapat.")
+    block.get_by_role("button", name="Tambahkan komentar").click()
+    expect(page.locator(f"[data-testid='comments-{other}'] [data-testid=thread]")).to_contain_text(
+        "Mohon lampirkan notulen"
+    )
+    assert "body=" not in page.url
+    assert ItemComment.objects.filter(item_code=other).count() == 1
 
     # The unit head, on a phone: the worksheet links the feedback page; reply there.
     phone = new_page(browser, live_server, phone=True)
@@ -102,5 +115,5 @@ def test_must_fix_from_queue_to_feedback_and_back(browser, live_server, login, w
     expect(page.locator(f"[data-testid='comments-{ITEM}'] [data-testid=thread]")).to_have_attribute(
         "data-resolved", "1"
     )
-    comment = ItemComment.objects.get(parent__isnull=True)
+    comment = ItemComment.objects.get(parent__isnull=True, item_code=ITEM)
     assert comment.resolved_by == world["kanwil_reviewer"]
