@@ -48,6 +48,8 @@ class Threshold:
 class ViewColumn:
     key: str
     label: str
+    # The view's stored total (the effective one after koefisien).
+    total: Decimal
 
 
 @dataclass(frozen=True)
@@ -149,11 +151,13 @@ def load_dashboard(assessment: Assessment) -> Dashboard:
 
     # The views in the chain's order: the unit, each tier that answered (by rank), effective.
     names = {layer.key: layer.name for layer in state.layers}
-    views = [ViewColumn(UNIT_KEY, pgettext("score view", "Unit"))]
+    views = [ViewColumn(UNIT_KEY, pgettext("score view", "Unit"), stored[UNIT_KEY].final_total)]
     for layer in state.layers:
         if layer.key in stored and layer.key != UNIT_KEY:
-            views.append(ViewColumn(layer.key, names[layer.key]))
-    views.append(ViewColumn(EFFECTIVE_KEY, pgettext("score view", "Effective")))
+            views.append(ViewColumn(layer.key, names[layer.key], stored[layer.key].final_total))
+    views.append(
+        ViewColumn(EFFECTIVE_KEY, pgettext("score view", "Effective"), effective.final_total)
+    )
 
     per_area: dict[str, Progress] = {area.key: Progress() for area in spec.areas}
     overall = Progress()

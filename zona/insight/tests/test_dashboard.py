@@ -76,6 +76,11 @@ def test_the_page_shows_the_stored_scores_against_the_frameworks_thresholds(
         effective.verdicts[t.key]["passed"] for t in board.thresholds
     ]
     assert [v.key for v in board.views] == ["unit", f"tier:{tier.pk}", "effective"]
+    assert [v.total for v in board.views] == [
+        stored["unit"].total,
+        stored[f"tier:{tier.pk}"].total,
+        effective.total_after_deductions or effective.total,
+    ]
     for area in board.areas:
         for key, value in area.scores.items():
             assert value == Decimal(stored[key].areas[area.key]["score"])
