@@ -21,7 +21,7 @@ from typing import Any
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from zona.core.errors import Refusal
 from zona.workflow.engine import Context, Table, Transition
@@ -162,7 +162,12 @@ def no_open_must_fix(ctx: Context[TierReview]) -> Refusal | None:
     if count > 0:
         return Refusal(
             "must_fix_open",
-            _("%(n)d must-fix comments are still open; resolve them first.") % {"n": count},
+            ngettext(
+                "%(n)d must-fix comment is still open; resolve it first.",
+                "%(n)d must-fix comments are still open; resolve them first.",
+                count,
+            )
+            % {"n": count},
         )
     return None
 
