@@ -415,3 +415,25 @@ def access_override_by_id(rnd: SelectionRound, override_id: object) -> Selection
 def round_fresh(rnd: SelectionRound) -> SelectionRound:
     """The round read again after a change (for the response)."""
     return SelectionRound.objects.select_related("period__agency", "step__tier").get(pk=rnd.pk)
+
+
+def rounds_for_sheet(user: Any, assessment: Any) -> list[SelectionRound]:
+    """The rounds after the steps of this sheet's chain that `user` may open (the agency
+    administrator's all, a team member's those of their steps): for the review page."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    rounds = list(
+        SelectionRound.objects.filter(
+            period_id=assessment.period_id, step__reviews__assessment=assessment
+        )
+        .select_related("period__agency", "step__tier")
+        .order_by("step__position")
+    )
+    if not rounds or is_round_admin(user, rounds[0]):
+        return rounds
+    mine = set(
+        ReviewTeam.objects.filter(step_id__in=[r.step_id for r in rounds])
+        .filter(Q(lead_id=user.pk) | Q(controller_id=user.pk) | Q(members=user.pk))
+        .values_list("step_id", flat=True)
+    )
+    return [r for r in rounds if r.step_id in mine]

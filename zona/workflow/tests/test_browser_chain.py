@@ -309,7 +309,11 @@ def test_the_whole_chain_in_the_browser(world, people, screenshot):
     gate("hasil-minimum").locator("input[name=reason] ~ button").click()
     expect(gate("hasil-minimum")).to_contain_text("Survei ulang IPAK/IPKP")
     for code, value in (("tlhp", "100"), ("sakip-wbk", "BB"), ("lhkpn-lhkasn", "yes")):
-        gate(code).locator("input[name=value]").fill(value)
+        field = gate(code).locator("[name=value]")
+        if code == "lhkpn-lhkasn":
+            field.select_option(value)  # yes or no: a choice, in the user's language
+        else:
+            field.fill(value)
         gate(code).locator("input[name=source]").fill("Laporan Itjen 2027")
         gate(code).locator("form").first.locator("button[type=submit]").click()
         expect(gate(code)).to_contain_text("Laporan Itjen 2027")

@@ -9,6 +9,7 @@ layer may change now.
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import Any
 
 from django.contrib import messages
@@ -132,6 +133,7 @@ def review(request: AuthedRequest, pk: int, tier: str | None = None) -> HttpResp
     if only_revised:
         sections = _only_items(sections, revised)
     reviews = reviews_of(assessment)
+    _mark_waiting_for_round(reviews)
     mine = next((r for r in reviews if chosen is not None and r.tier_id == chosen.pk), None)
     extras = panels.item_extras(request, assessment, mine)
     for section in sections:
@@ -173,6 +175,20 @@ def review(request: AuthedRequest, pk: int, tier: str | None = None) -> HttpResp
             **_neighbours(state.spec.sections, current, state),
         },
     )
+
+
+def _mark_waiting_for_round(reviews: list[Any]) -> None:
+    """A waiting review whose tier below completed and forwarded waits for that tier's
+    selection round, not for the tier below: the chain card says so."""
+    from zona.workflow.services.reviews import selection_allows_next
+
+    for below, review in pairwise(reviews):
+        review.waiting_for_round = (
+            review.status == "waiting"
+            and below.status == "completed"
+            and below.recommendation == "forward"
+            and not selection_allows_next(below)
+        )
 
 
 def _only_items(sections: list[Any], codes: frozenset[str]) -> list[Any]:

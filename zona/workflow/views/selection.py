@@ -302,6 +302,21 @@ def action(request: AuthedRequest, round_id: int, name: str) -> HttpResponse:
 
 
 R = "review/rounds/<int:round_id>/"
+def review_panel(request: Any, assessment: Any, review: Any) -> str:
+    """The selection rounds after this sheet's tiers, with a link, for those who may open
+    them (zona/workflow/panels.py)."""
+    from django.template.loader import render_to_string
+
+    from zona.workflow.selectors.selection import rounds_for_sheet
+
+    rounds = rounds_for_sheet(request.user, assessment)
+    if not rounds:
+        return ""
+    return render_to_string(
+        "workflow/selection/_review_panel.html", {"rounds": rounds}, request=request
+    )
+
+
 urlpatterns = [
     path("assessments/periods/<int:period_id>/rounds/", rounds, name="selection_rounds"),
     path(R, round_page, name="selection_round"),
