@@ -15,6 +15,7 @@ from zona.accounts.selectors import role_assignments_of
 from zona.assessments.access import assessment_tasks_for
 from zona.assessments.selectors import assessment_tasks
 from zona.surveys.selectors import campaigns_for, progress_by_campaign
+from zona.workflow.selectors.reviews import waiting_for_user
 
 # The home page lists this many tasks and campaigns; the full lists have their own pages.
 HOME_LIST_LIMIT = 20
@@ -30,9 +31,9 @@ def home(request: AuthedHttpRequest) -> HttpResponse:
     # Indent by depth below the shallowest unit shown; a search result is a flat list.
     base = min((u.depth for u in page.object_list), default=1)
     rows = [(u, 0 if query else u.depth - base) for u in page.object_list]
-    tasks, task_count = assessment_tasks(
-        request.user, assessment_tasks_for(request.user), limit=HOME_LIST_LIMIT
-    )
+    # In a review chain a submitted sheet is a reviewer's task only while their tier holds it.
+    sheets = waiting_for_user(request.user, assessment_tasks_for(request.user))
+    tasks, task_count = assessment_tasks(request.user, sheets, limit=HOME_LIST_LIMIT)
     today = timezone.localdate()
     # Rounds running today in units where the user runs surveys, soonest closing first.
     campaigns = list(

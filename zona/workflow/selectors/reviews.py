@@ -7,9 +7,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from zona.assessments.models import AnswerChange, Assessment, EvidenceLink
+from zona.accounts.models import RoleAssignment
+from zona.assessments.models import AnswerChange, Assessment, AssessmentStatus, EvidenceLink
 from zona.assessments.sheet import display_value, sheet_spec
 from zona.workflow.models import TierReview, TierReviewStatus
 
@@ -221,3 +222,19 @@ def reviews_with_sign_offs(assessment: Assessment, pk: int | None = None) -> lis
     if pk is not None:
         rows = rows.filter(pk=pk)
     return list(rows)
+
+
+def waiting_for_user(user: Any, sheets: QuerySet[Assessment]) -> QuerySet[Assessment]:
+    """Among `sheets` (a user's tasks), drop the submitted ones whose chain does not wait
+    for one of the user's tiers now: in a chain, a sheet is a reviewer's task only while
+    their tier's review of it is open (the queue's rule); a sheet without a chain stays."""
+    tiers = RoleAssignment.objects.filter(user_id=user.pk, review_tier__isnull=False).values(
+        "review_tier_id"
+    )
+    chained = Exists(TierReview.objects.filter(assessment_id=OuterRef("pk")))
+    mine_open = Exists(
+        TierReview.objects.filter(
+            assessment_id=OuterRef("pk"), status=TierReviewStatus.OPEN, tier_id__in=tiers
+        )
+    )
+    return sheets.exclude(Q(status=AssessmentStatus.SUBMITTED) & chained & ~mine_open)

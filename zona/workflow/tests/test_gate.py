@@ -108,3 +108,19 @@ def test_the_tpi_cannot_forward_in_stage_one_or_with_a_failed_gate(chain_world):
     # Not forwarding needs no gate.
     done = review_complete(actor=lead, review=review, recommendation="hold", note="Belum siap.")
     assert done.status == "completed"
+
+
+def test_home_tasks_follow_the_chain(client_for, chain_world):
+    from zona.workflow.services.reviews import review_complete
+
+    cw = chain_world
+    home = reverse("home:home")
+    sheet = reverse("workflow:review", args=[cw.assessment.pk])
+    assert sheet in client_for(cw["kanwil_reviewer"]).get(home).content.decode()
+    # Eselon I waits for Kanwil: not its task yet.
+    assert sheet not in client_for(cw["eselon1_reviewer"]).get(home).content.decode()
+    review_complete(
+        actor=cw["kanwil_reviewer"], review=cw.review("kanwil"), recommendation="forward"
+    )
+    assert sheet not in client_for(cw["kanwil_reviewer"]).get(home).content.decode()
+    assert sheet in client_for(cw["eselon1_reviewer"]).get(home).content.decode()
