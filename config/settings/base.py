@@ -334,3 +334,6 @@ ZONA_REMINDER_DAYS = env.list("ZONA_REMINDER_DAYS", cast=int, default=[7, 3, 1])
 ZONA_REMINDER_OVERDUE_EVERY_DAYS = env.int("ZONA_REMINDER_OVERDUE_EVERY_DAYS", default=0)
 # Surveys: how often the worker folds new responses into the running totals (docs/surveys.md).
 ZONA_SURVEY_TALLY_FOLD_SECONDS = env.int("ZONA_SURVEY_TALLY_FOLD_SECONDS", default=10)
+# Background exports (docs/deploy.md): how long a finished file is kept, rows per chunk.
+ZONA_EXPORT_KEEP_DAYS = env.int("ZONA_EXPORT_KEEP_DAYS", default=7)
+ZONA_EXPORT_CHUNK_SIZE = env.int("ZONA_EXPORT_CHUNK_SIZE", default=200)

@@ -28,6 +28,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("assessments:list", _("Self-assessment"), "ui-checks", Perm.ASSESSMENT_VIEW),
     NavItem("workflow:comments_queue", _("Review queue"), "inboxes", Perm.ASSESSMENT_REVIEW),
     NavItem("assessments:evidence_library", _("Evidence"), "folder2-open", Perm.EVIDENCE_EDIT),
+    NavItem("insight:exports_list", _("Exports"), "download", Perm.ASSESSMENT_VIEW),
     NavItem("surveys:campaign_list", _("Surveys"), "clipboard-data", Perm.SURVEY_VIEW),
     NavItem("assessments:period_list", _("Periods"), "calendar-range", Perm.PERIOD_MANAGE),
     NavItem("accounts:unit_list", _("Units"), "diagram-3", Perm.UNIT_MANAGE),

@@ -22,20 +22,20 @@ def _decimal(**kwargs: Any) -> serializers.DecimalField:
     return serializers.DecimalField(max_digits=9, decimal_places=4, **kwargs)
 
 
-class ThresholdSerializer(serializers.Serializer):
+class DashboardThresholdSerializer(serializers.Serializer):
     predicate = serializers.CharField()
     title = serializers.CharField()
     bound = _decimal(help_text="the predicate's minimum on the total, from the framework")
     passed = serializers.BooleanField(allow_null=True)
 
 
-class ProgressSerializer(serializers.Serializer):
+class DashboardProgressSerializer(serializers.Serializer):
     items = serializers.IntegerField()
     answered = serializers.IntegerField()
     with_evidence = serializers.IntegerField()
 
 
-class AreaSerializer(serializers.Serializer):
+class DashboardAreaSerializer(serializers.Serializer):
     key = serializers.CharField()
     title = serializers.CharField()
     weight = _decimal()
@@ -43,10 +43,10 @@ class AreaSerializer(serializers.Serializer):
         max_digits=7, decimal_places=2, allow_null=True, help_text="effective score / weight"
     )
     enabler = serializers.BooleanField(help_text="in the first component (Pengungkit)")
-    progress = ProgressSerializer(help_text="the unit's layer")
+    progress = DashboardProgressSerializer(help_text="the unit's layer")
 
 
-class ViewSerializer(serializers.Serializer):
+class DashboardViewSerializer(serializers.Serializer):
     key = serializers.CharField(help_text="unit, tier:<id> or effective")
     label = serializers.CharField()  # type: ignore[assignment]
     total = _decimal()
@@ -57,13 +57,13 @@ class ViewSerializer(serializers.Serializer):
     verdicts = serializers.DictField(child=serializers.BooleanField())
 
 
-class GroupSerializer(serializers.Serializer):
+class DashboardGroupSerializer(serializers.Serializer):
     member = serializers.CharField()
     areas = serializers.ListField(child=serializers.CharField())
-    progress = ProgressSerializer()
+    progress = DashboardProgressSerializer()
 
 
-class SurveyPointSerializer(serializers.Serializer):
+class DashboardSurveyPointSerializer(serializers.Serializer):
     campaign = serializers.IntegerField()
     label = serializers.CharField()  # type: ignore[assignment]
     values = serializers.DictField(
@@ -72,7 +72,7 @@ class SurveyPointSerializer(serializers.Serializer):
     )
 
 
-class EventSerializer(serializers.Serializer):
+class DashboardEventSerializer(serializers.Serializer):
     at = serializers.DateTimeField()
     kind = serializers.CharField()
     action = serializers.CharField()
@@ -81,7 +81,7 @@ class EventSerializer(serializers.Serializer):
     who = serializers.CharField()
 
 
-class ItemDiffSerializer(serializers.Serializer):
+class DashboardItemDiffSerializer(serializers.Serializer):
     item = serializers.CharField()
     question = serializers.CharField(allow_blank=True)
     answers = serializers.DictField(
@@ -95,14 +95,14 @@ class DashboardSerializer(serializers.Serializer):
         max_digits=9, decimal_places=2, help_text="the effective total after koefisien"
     )
     total_max = _decimal()
-    thresholds = ThresholdSerializer(many=True)
-    views = ViewSerializer(many=True)
-    areas = AreaSerializer(many=True)
-    progress = ProgressSerializer()
-    working_groups = GroupSerializer(many=True)
-    survey = SurveyPointSerializer(many=True)
-    timeline = EventSerializer(many=True)
-    items = ItemDiffSerializer(many=True)
+    thresholds = DashboardThresholdSerializer(many=True)
+    views = DashboardViewSerializer(many=True)
+    areas = DashboardAreaSerializer(many=True)
+    progress = DashboardProgressSerializer()
+    working_groups = DashboardGroupSerializer(many=True)
+    survey = DashboardSurveyPointSerializer(many=True)
+    timeline = DashboardEventSerializer(many=True)
+    items = DashboardItemDiffSerializer(many=True)
 
 
 def _progress(p: Any) -> dict[str, int]:
