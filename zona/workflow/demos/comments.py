@@ -1,11 +1,10 @@
 """Demo comments and evidence marks (after the reviews part's demo sheets).
 
-On Kantor Imigrasi Bandung's sheet when the demo submitted it, else on Kantor Imigrasi
-Bogor's (open at Kanwil): Kanwil's reviewer writes one comment of each kind (to the unit,
-internal, must-fix), the unit head replies to the comment to the unit, and Kanwil marks
-the sheet's evidence files. On Bekasi's (open at Eselon I) Eselon I asks the unit
-something. Idempotent: a sheet that already has comments is left as it is; a missing
-sheet, user or tier is skipped.
+On Kantor Imigrasi Bogor's sheet (open at Kanwil): Kanwil's reviewer writes one comment of
+each kind (to the unit, internal, must-fix), the unit head replies to the comment to the
+unit, and Kanwil marks the sheet's evidence files (if it has any). On Bekasi's (open at
+Eselon I) Eselon I asks the unit something. Idempotent: a sheet that already has comments
+is left as it is; a missing sheet, user or tier is skipped.
 """
 
 from __future__ import annotations
@@ -69,7 +68,7 @@ def _head(sheet: Assessment) -> User | None:
 
 
 def load(ctx: Any) -> None:
-    sheet = _sheet(ctx, "KPM-IMI-BDG") or _sheet(ctx, "KPM-IMI-BGR")
+    sheet = _sheet(ctx, "KPM-IMI-BGR")
     if sheet is not None:
         _kanwil(ctx, sheet)
     bekasi = _sheet(ctx, "KPM-IMI-BKS")

@@ -1,7 +1,10 @@
-"""Demo of the desk part on Satker Bandung's sheet: a desk-evaluation session held (with
-interview notes and its outcome) and one planned, the Kanwil's survey validation with a
-drawn sample and some confirmations, the unit's questionnaire, and assistance on a few items
-at each follow-up status.
+"""Demo of the desk part. On Kantor Imigrasi Bogor's sheet (submitted, under review at
+Kanwil, see demos/reviews.py): a desk-evaluation session held (with interview notes and its
+outcome) and one planned, and the Kanwil's survey validation (report check, the unit's
+questionnaire; Bogor has no survey round in the demo, so no sample). On Satker Bandung's
+draft sheet (whose survey rounds the surveys demo made): the survey validation with a drawn
+sample and some confirmations, and assistance before submission on a few items at each
+follow-up status.
 
 Idempotent: each piece is made only when the sheet has none of it yet. Tolerates a missing
 sheet, tier or survey round (then that piece is left out).
@@ -40,31 +43,53 @@ from zona.workflow.services.desk_validation import (
     survey_validation_begin,
 )
 
-UNIT = "KPM-IMI-BDG"
+UNIT = "KPM-IMI-BGR"  # under review at Kanwil
+ASSISTED = "KPM-IMI-BDG"  # a draft: assistance before submission
+# The unit's people in the demo (invited to sessions, answering the questionnaire).
+PEOPLE = {"KPM-IMI-BGR": ["kepala.bogor"], "KPM-IMI-BDG": ["operator.bandung", "pokja.bandung"]}
+PLACE = "Ruang Rapat Kantor Imigrasi Bogor"
 REVIEWER = "reviewer.kanwil"
 TIER = "kanwil"
 
 
 def load(ctx: Any) -> None:
-    today = timezone.localdate()
-    unit = ctx.units.get(UNIT)
     reviewer = ctx.users.get(REVIEWER)
     tier = ctx.tiers.get(TIER)
-    if unit is None or reviewer is None or tier is None:
+    if reviewer is None or tier is None:
         return
+    for code, pieces in (
+        (UNIT, (_sessions, _validation)),
+        (ASSISTED, (_validation, _assistance)),
+    ):
+        assessment = _sheet(ctx, code)
+        if assessment is None:
+            continue
+        for piece in pieces:
+            try:
+                piece(ctx, assessment, reviewer, tier)
+            except ZonaError:
+                # A demo that cannot add a piece (a chain that locks it) leaves it out.
+                continue
+
+
+def _sheet(ctx: Any, code: str) -> Assessment | None:
+    today = timezone.localdate()
+    unit = ctx.units.get(code)
+    if unit is None:
+        return None
     assessment = (
         Assessment.objects.select_related("period__framework", "period__agency", "unit")
         .filter(unit=unit, period__year=today.year, period__title=f"PMPZI {today.year}")
         .first()
     )
     if assessment is None or assessment.period.status == PeriodStatus.CLOSED:
-        return
-    for piece in (_sessions, _validation, _assistance):
-        try:
-            piece(ctx, assessment, reviewer, tier)
-        except ZonaError:
-            # A demo that cannot add a piece (a chain that locks it) leaves it out.
-            continue
+        return None
+    return assessment
+
+
+def _people(ctx: Any, assessment: Assessment) -> list[Any]:
+    names = PEOPLE.get(assessment.unit.code, [])
+    return [ctx.users[n] for n in names if ctx.users.get(n) is not None]
 
 
 def _area_items(assessment: Assessment, area: str) -> list[str]:
@@ -76,9 +101,7 @@ def _sessions(ctx: Any, assessment: Assessment, reviewer: Any, tier: Any) -> Non
     if DeskSession.objects.filter(assessment=assessment).exists():
         return
     now = timezone.localtime()
-    pokja = ctx.users.get("pokja.bandung")
-    operator = ctx.users.get("operator.bandung")
-    people = [u.pk for u in (pokja, operator) if u is not None]
+    people = [u.pk for u in _people(ctx, assessment)]
     held = desk_session_create(
         actor=reviewer,
         assessment=assessment,
@@ -87,7 +110,7 @@ def _sessions(ctx: Any, assessment: Assessment, reviewer: Any, tier: Any) -> Non
             starts_at=(now - dt.timedelta(days=2)).replace(hour=9, minute=0, second=0),
             ends_at=(now - dt.timedelta(days=2)).replace(hour=11, minute=30, second=0),
             area="1",
-            place="Ruang Rapat Kantor Imigrasi Bandung",
+            place=PLACE,
             agenda="1. Paparan Tim Pokja area 1\n2. Wawancara per item\n3. Kesimpulan",
             unit_users=people,
             reviewer_names=[reviewer.display_name, "Rudi Hartanto (Kanwil)"],
@@ -116,7 +139,7 @@ def _sessions(ctx: Any, assessment: Assessment, reviewer: Any, tier: Any) -> Non
         data=SessionInput(
             starts_at=(now + dt.timedelta(days=5)).replace(hour=13, minute=0, second=0),
             area="2",
-            meeting_url="https://meet.example.go.id/desk-eval-bandung-area-2",
+            meeting_url="https://meet.example.go.id/desk-eval-bogor-area-2",
             agenda="Wawancara area 2 (penataan tatalaksana)",
             unit_users=people,
             reviewer_names=[reviewer.display_name],
@@ -138,7 +161,7 @@ def _validation(ctx: Any, assessment: Assessment, reviewer: Any, tier: Any) -> N
         verdict="needs_improvement",
         note="Responden layanan izin tinggal kurang terwakili; lengkapi pada semester berikut.",
     )
-    operator = ctx.users.get("operator.bandung")
+    operator = next(iter(_people(ctx, assessment)), None)
     if operator is not None:
         questionnaire_answer(
             actor=operator,
@@ -182,7 +205,7 @@ def _assistance(ctx: Any, assessment: Assessment, reviewer: Any, tier: Any) -> N
         ("missing", "Lampirkan notulen dan daftar hadir rapat pemilihan anggota."),
         ("ok", "Eviden lengkap; pertahankan pemantauan bulanan."),
     ]
-    operator = ctx.users.get("operator.bandung")
+    operator = next(iter(_people(ctx, assessment)), None)
     for index, (code, (check, text)) in enumerate(zip(choice_items, advice, strict=False)):
         record = assistance_save(
             actor=reviewer,

@@ -12,9 +12,9 @@ from typing import Any
 
 from django.utils import timezone, translation
 
-from zona.assessments.models import Period, PeriodStatus
+from zona.assessments.models import Assessment, Period, PeriodStatus
 from zona.core.errors import ZonaError
-from zona.workflow.models import ChainStep, TpiPanel
+from zona.workflow.models import ChainStep, TpiPanel, TpiStage
 from zona.workflow.selectors.tpi import tpi_step
 from zona.workflow.services.tpi import (
     PanelInput,
@@ -24,6 +24,8 @@ from zona.workflow.services.tpi import (
 )
 
 TIER = "tpi"
+UNIT = "KPM-IMI-DPK"
+FINDINGS = ["A.I.1.i.b", "A.I.2.i.b"]
 CHAIR = "reviewer.tpi"
 
 
@@ -46,6 +48,7 @@ def load(ctx: Any) -> None:
         return
     if tpi_step(period) is None:
         tpi_step_mark(actor=admin, period=period, step=step)
+    _depok_stage_1(ctx, period)
     if TpiPanel.objects.filter(period=period).exists():
         return
     chair = ctx.users.get(CHAIR)
@@ -64,4 +67,51 @@ def load(ctx: Any) -> None:
         )
     except ZonaError:
         # A chain changed by hand (the chair in no TPI team ...): no demo panel.
+        return
+
+
+def _depok_stage_1(ctx: Any, period: Period) -> None:
+    """Depok's sheet (open at the TPI, see demos/reviews.py): the TPI answers every item from
+    Eselon I's view, returns its stage-1 findings to the unit, which corrects the items and
+    submits again; the sheet is open at the TPI in stage 2."""
+    from zona.assessments.services import answer_save
+    from zona.workflow.demos.reviews import review_of, tier_answers
+    from zona.workflow.services.sheet import sheet_submit
+    from zona.workflow.services.tpi import tpi_return_findings
+
+    reviewer, head = ctx.users.get(CHAIR), ctx.users.get("kepala.depok")
+    sheet = (
+        Assessment.objects.select_related("period__framework", "unit")
+        .filter(period=period, unit__code=UNIT)
+        .first()
+    )
+    review = review_of(sheet, TIER) if sheet is not None else None
+    eselon1 = review_of(sheet, "eselon1") if sheet is not None else None
+    if sheet is None or reviewer is None or head is None or review is None or eselon1 is None:
+        return
+    if review.status != "open" or TpiStage.objects.filter(review=review).exists():
+        return
+    try:
+        tier_answers(reviewer, sheet, review.tier, eselon1.tier)
+        tpi_return_findings(
+            actor=reviewer,
+            review=review,
+            items=FINDINGS,
+            reason=(
+                "Temuan tahap 1: bukti seleksi terbuka anggota tim dan rencana kerja "
+                "pembangunan ZI belum lengkap; lengkapi dalam 5 hari kerja."
+            ),
+        )
+        for code in FINDINGS:
+            answer_save(
+                actor=head,
+                assessment=sheet,
+                item_code=code,
+                revision=None,
+                note="Sudah dilengkapi sesuai temuan TPI tahap 1.",
+                via="demo",
+            )
+        sheet_submit(actor=head, assessment=sheet)
+    except ZonaError:
+        # A chain changed by hand: the sheet stays where it is.
         return

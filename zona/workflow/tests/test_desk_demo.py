@@ -1,4 +1,6 @@
-"""The desk part's demo on Satker Bandung's sheet; loading twice changes nothing."""
+"""The desk part's demo: sessions and the survey validation on Bogor's sheet (under review at
+Kanwil), the validation with a sample and assistance on Bandung's draft; loading twice
+changes nothing."""
 
 from __future__ import annotations
 
@@ -7,7 +9,9 @@ import pytest
 from zona.accounts.demo import load_demo_accounts
 from zona.assessments.demo import load_demo_data as load_assessments
 from zona.surveys.demo import load_demo_data as load_surveys
+from zona.workflow.demos.chain import load as load_chain
 from zona.workflow.demos.desk import load
+from zona.workflow.demos.reviews import load as load_reviews
 from zona.workflow.models import (
     AssistanceRecord,
     ConfirmationRequest,
@@ -26,15 +30,25 @@ def test_the_desk_demo_loads_twice_alike():
     assert DeskSession.objects.count() == 0
     load_assessments(ctx)
     load_surveys(ctx)
+    load_chain(ctx)
+    load_reviews(ctx)
     load(ctx)
     counts = [m.objects.count() for m in MODELS]
     load(ctx)
     assert [m.objects.count() for m in MODELS] == counts
-    assert sorted(DeskSession.objects.values_list("status", flat=True)) == ["held", "planned"]
+    sessions = DeskSession.objects.select_related("assessment__unit")
+    assert sorted(s.status for s in sessions) == ["held", "planned"]
+    assert {(s.assessment.unit.code, s.assessment.status) for s in sessions} == {
+        ("KPM-IMI-BGR", "submitted")
+    }
     assert DeskNote.objects.count() == 3
-    validation = SurveyValidation.objects.get()
-    assert validation.campaign is not None
-    assert validation.answered_at is not None
+    validations = {
+        v.assessment.unit.code: v
+        for v in SurveyValidation.objects.select_related("assessment__unit")
+    }
+    assert set(validations) == {"KPM-IMI-BGR", "KPM-IMI-BDG"}
+    assert validations["KPM-IMI-BGR"].answered_at is not None
+    assert validations["KPM-IMI-BDG"].campaign is not None
     assert ConfirmationRequest.objects.filter(answered_at__isnull=False).count() == 4
     assert sorted(AssistanceRecord.objects.values_list("status", flat=True)) == [
         "done",

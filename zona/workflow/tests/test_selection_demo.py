@@ -1,5 +1,6 @@
-"""The demo's selection round: a draft after Kanwil with a preview of the sheets that
-reached it; loading twice changes nothing."""
+"""The demo's selection round: after Kanwil completed the sheets that reached it, the round is
+confirmed and closed and both (passing WBK in Kanwil's view) go on to Eselon I; Bogor,
+submitted after it, is under review at Kanwil; loading twice changes nothing."""
 
 from __future__ import annotations
 
@@ -10,12 +11,12 @@ from zona.assessments.demo import load_demo_data as load_assessments
 from zona.workflow.demos.chain import load as load_chain
 from zona.workflow.demos.reviews import load as load_reviews
 from zona.workflow.demos.selection import load
+from zona.workflow.models import TierReview
 from zona.workflow.models.selection import SelectionRound
-from zona.workflow.selectors.selection import round_preview
 
 
 @pytest.mark.django_db
-def test_the_demo_round_is_a_draft_with_a_preview() -> None:
+def test_the_demo_round_is_closed_and_passed_the_kanwil_sheets() -> None:
     ctx = load_demo_accounts()
     load(ctx)  # no period chain yet: nothing, no error
     assert not SelectionRound.objects.exists()
@@ -25,7 +26,26 @@ def test_the_demo_round_is_a_draft_with_a_preview() -> None:
     load(ctx)
     load(ctx)
     rnd = SelectionRound.objects.select_related("period__agency", "step__tier").get()
-    assert (rnd.status, rnd.step.tier.code) == ("draft", "kanwil")
-    rows = {r.unit.code: r for r in round_preview(rnd).rows}
-    assert {"KPM-IMI-BGR", "KPM-IMI-BKS"} <= set(rows)
-    assert rows["KPM-IMI-BGR"].problems[0] == "review_not_completed"
+    assert (rnd.status, rnd.step.tier.code) == ("closed", "kanwil")
+    rows = {row["unit"]: row for row in rnd.result["rows"]}
+    assert set(rows) == {"KPM-IMI-BKS", "KPM-IMI-DPK"}
+    assert all(row["selected"] and row["eligible"] for row in rows.values())
+    assert (
+        TierReview.objects.get(assessment__unit__code="KPM-IMI-BKS", tier__code="eselon1").status
+        == "open"
+    )
+    # Bogor came after the round: open at Kanwil, no later step stuck on the round yet.
+    assert (
+        TierReview.objects.get(assessment__unit__code="KPM-IMI-BGR", tier__code="kanwil").status
+        == "open"
+    )
+
+
+@pytest.mark.django_db
+def test_without_sheets_at_kanwil_no_round_is_made() -> None:
+    ctx = load_demo_accounts()
+    load_assessments(ctx)
+    load_chain(ctx)
+    load(ctx)
+    load(ctx)
+    assert not SelectionRound.objects.exists()
