@@ -106,7 +106,7 @@ def _counts(item: ItemSpec, good: bool) -> dict[str, int]:
     """Counts for a PCT item: a ratio near 100 % (good) or 80 %, a decrease from 10 to 4
     (good) or 7; the other counts small."""
     formula = item.formula or {}
-    caps = {rule.key: rule.max for rule in item.count_rules}
+    caps: dict[str, int] = {rule.key: rule.max for rule in item.count_rules if rule.max is not None}
     counts = {c.key: min(1, caps.get(c.key, 1)) for c in item.counts}
     if formula.get("kind") == "decrease":
         counts[formula["previous"]] = 10
@@ -162,6 +162,39 @@ def _layer_values(sheet: Assessment, tier: ReviewTier | None) -> dict[str, Any]:
             layer__assessment=sheet, layer__tier=tier, value__isnull=False
         ).values_list("item_code", "value")
     )
+
+
+# Data dukung each submitting unit links (a link to its shared folder), by item.
+EVIDENCE = [
+    ("SK Tim Pembangunan ZI", "sk-tim-zi", ["A.I.1.i.a"]),
+    ("Notulen Rapat Pemilihan Anggota Tim", "notulen-pemilihan-tim", ["A.I.1.i.b"]),
+    ("Rencana Kerja Pembangunan ZI", "rencana-kerja-zi", ["A.I.2.i.a"]),
+]
+
+
+def unit_evidence(head: User, sheet: Assessment) -> None:
+    """The unit links a few data dukung (links to its shared folder) to their items."""
+    from zona.assessments.models import Evidence, EvidenceLink
+    from zona.assessments.services import evidence_add_link, evidence_link
+
+    spec = sheet_spec(sheet.period.framework)
+    for title, slug, items in EVIDENCE:
+        evidence = Evidence.objects.filter(unit=sheet.unit, title=title).first()
+        if evidence is None:
+            evidence = evidence_add_link(
+                actor=head,
+                unit=sheet.unit,
+                url=f"https://drive.example.go.id/{sheet.unit.code.lower()}/{slug}",
+                title=title,
+            )
+        for code in items:
+            if (
+                code in spec.items
+                and not EvidenceLink.objects.filter(
+                    assessment=sheet, item_code=code, evidence=evidence
+                ).exists()
+            ):
+                evidence_link(actor=head, assessment=sheet, item_code=code, evidence=evidence)
 
 
 def unit_answers(head: User, sheet: Assessment) -> None:
@@ -236,6 +269,7 @@ def _submitted(head: User, sheet: Assessment) -> Assessment:
     if sheet.status != AssessmentStatus.DRAFT or sheet.tier_reviews.exists():
         return sheet
     unit_answers(head, sheet)
+    unit_evidence(head, sheet)
     return sheet_submit(actor=head, assessment=sheet)
 
 
