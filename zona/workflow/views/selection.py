@@ -302,6 +302,8 @@ def action(request: AuthedRequest, round_id: int, name: str) -> HttpResponse:
 
 
 R = "review/rounds/<int:round_id>/"
+
+
 def review_panel(request: Any, assessment: Any, review: Any) -> str:
     """The selection rounds after this sheet's tiers, with a link, for those who may open
     them (zona/workflow/panels.py)."""
