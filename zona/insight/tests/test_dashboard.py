@@ -5,6 +5,7 @@ with the number of tiers or survey rounds."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.db import connection, transaction
@@ -157,12 +158,10 @@ def test_progress_per_area_and_working_group_and_the_radar(world, client_for, sh
 
 
 def answer_all(campaign) -> None:
-    submit(
-        campaign,
-        **{
-            v.instrument.key: [v.scale_max] * len(v.item_codes) for v in campaign.ordered_versions()
-        },
-    )
+    answers: dict[str, Any] = {
+        v.instrument.key: [v.scale_max] * len(v.item_codes) for v in campaign.ordered_versions()
+    }
+    submit(campaign, **answers)
 
 
 def test_survey_rounds_trend_with_bounded_queries(world, client_for, sheet, instruments):

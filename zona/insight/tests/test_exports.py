@@ -121,6 +121,7 @@ def request_recap(world, period, user="agency_admin", unit=None) -> ExportJob:
 def read(job: ExportJob) -> Any:
     from openpyxl import load_workbook
 
+    assert job.file.name
     with default_storage.open(job.file.name, "rb") as f:
         return load_workbook(io.BytesIO(f.read()))
 
@@ -288,7 +289,7 @@ def test_each_chunk_costs_the_same_queries_whatever_its_sheets(world, recap):
         make_assessment(period, unit)
 
     def per_chunk(size: int) -> list[int]:
-        counts = []
+        counts: list[int] = []
         chunks = recap_chunks(period, world.agency, chunk_size=size)
         while True:
             with CaptureQueriesContext(connection) as ctx:
