@@ -35,6 +35,18 @@ def flash_error(request: HttpRequest, exc: ZonaError) -> None:
     messages.error(request, error_text(exc), extra_tags=codes)
 
 
+def show_form_problems(request: HttpRequest, form: Any, exc: ZonaError) -> None:
+    """A service's problems beside the form fields they name; when none names a field of
+    the form, the error is flashed above the page (with its codes, as `flash_error`)."""
+    shown = False
+    for problem in exc.problems:
+        if problem.field in form.fields:
+            form.add_error(problem.field, problem.message)
+            shown = True
+    if not shown:
+        flash_error(request, exc)
+
+
 def section_param(sections: tuple[str, ...], raw: str | None, default: str = "") -> str:
     """The worksheet section named in a request, only if it is one (it is echoed into pages)."""
     return raw if raw in sections else default

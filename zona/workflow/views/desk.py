@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from zona.assessments.models import Assessment
 from zona.assessments.sheet import sheet_spec, text
-from zona.assessments.views._common import AuthedRequest, flash_error
+from zona.assessments.views._common import AuthedRequest, flash_error, show_form_problems
 from zona.core.errors import ZonaError
 from zona.workflow.engine import refusal
 from zona.workflow.models import DeskAttendee, DeskSession, DeskSessionStatus
@@ -159,16 +159,6 @@ class SessionForm(forms.Form):
         )
 
 
-def _show_problems(request: AuthedRequest, form: forms.Form, exc: ZonaError) -> None:
-    shown = False
-    for problem in exc.problems:
-        if problem.field in form.fields:
-            form.add_error(problem.field, problem.message)
-            shown = True
-    if not shown:
-        flash_error(request, exc)
-
-
 def _session_initial(session: DeskSession) -> dict[str, Any]:
     attendees = list(session.attendees.all())
     return {
@@ -227,7 +217,7 @@ def desk_session_new(request: AuthedRequest, pk: int) -> HttpResponse:
                 data=form.session_input(),
             )
         except ZonaError as exc:
-            _show_problems(request, form, exc)
+            show_form_problems(request, form, exc)
         else:
             messages.success(request, _("Session scheduled; the unit's people were told."))
             return redirect("workflow:desk_session", assessment.pk, session.pk)
@@ -260,7 +250,7 @@ def desk_session(request: AuthedRequest, pk: int, sid: int) -> HttpResponse:
             try:
                 desk_session_update(actor=request.user, session=session, data=form.session_input())
             except ZonaError as exc:
-                _show_problems(request, form, exc)
+                show_form_problems(request, form, exc)
             else:
                 messages.success(request, _("Session saved."))
                 return redirect("workflow:desk_session", assessment.pk, session.pk)

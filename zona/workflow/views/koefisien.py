@@ -25,7 +25,7 @@ from zona.accounts.models import Unit
 from zona.assessments.models import Assessment
 from zona.assessments.selectors import PREVIEWABLE_TYPES
 from zona.assessments.uploads import allowed_types_text
-from zona.assessments.views._common import AuthedRequest, flash_error
+from zona.assessments.views._common import AuthedRequest, flash_error, show_form_problems
 from zona.core.errors import ZonaError
 from zona.workflow.engine import refusal
 from zona.workflow.models import DeductionMode, KoefisienKind
@@ -53,17 +53,6 @@ from zona.workflow.services.koefisien import (
     starter_kinds,
 )
 from zona.workflow.tables.koefisien import KOEFISIEN_EVENT
-
-
-def _show_problems(request: AuthedRequest, form: forms.Form, exc: ZonaError) -> None:
-    shown = False
-    for problem in exc.problems:
-        if problem.field in form.fields:
-            form.add_error(problem.field, problem.message)
-            shown = True
-    if not shown:
-        flash_error(request, exc)
-
 
 # --- the agency's kinds ---------------------------------------------------------------------
 
@@ -135,7 +124,7 @@ def koefisien_kinds(request: AuthedRequest, unit_id: int) -> HttpResponse:
         try:
             koefisien_kind_create(actor=request.user, agency=agency, data=form.kind_input())
         except ZonaError as exc:
-            _show_problems(request, form, exc)
+            show_form_problems(request, form, exc)
         else:
             messages.success(request, _("Kind added."))
             return redirect("workflow:koefisien_kinds", agency.pk)
@@ -161,7 +150,7 @@ def koefisien_kind(request: AuthedRequest, unit_id: int, kid: int) -> HttpRespon
         try:
             koefisien_kind_update(actor=request.user, kind=kind, data=form.kind_input())
         except ZonaError as exc:
-            _show_problems(request, form, exc)
+            show_form_problems(request, form, exc)
         else:
             messages.success(request, _("Kind saved."))
             return redirect("workflow:koefisien_kinds", agency.pk)
@@ -293,7 +282,7 @@ def koefisien_sheet(request: AuthedRequest, pk: int) -> HttpResponse:
                     data=form.event_input(),
                 )
             except ZonaError as exc:
-                _show_problems(request, form, exc)
+                show_form_problems(request, form, exc)
             else:
                 messages.success(
                     request, _("Event recorded; the score was updated and the unit was told.")

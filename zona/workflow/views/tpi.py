@@ -24,7 +24,7 @@ from zona.accounts.access import access_agency_by_id
 from zona.accounts.models import Unit
 from zona.assessments.access import access_assessment_by_id
 from zona.assessments.models import Assessment
-from zona.assessments.views._common import AuthedRequest, flash_error
+from zona.assessments.views._common import AuthedRequest, flash_error, show_form_problems
 from zona.core.api.params import int_or_none
 from zona.core.errors import ZonaError
 from zona.workflow.engine import refusal
@@ -75,17 +75,6 @@ from zona.workflow.services.tpi import (
     tpi_step_mark,
 )
 from zona.workflow.tables.tpi import TPI_PANEL
-
-
-def _show_problems(request: AuthedRequest, form: forms.Form, exc: ZonaError) -> None:
-    shown = False
-    for problem in exc.problems:
-        if problem.field in form.fields:
-            form.add_error(problem.field, problem.message)
-            shown = True
-    if not shown:
-        flash_error(request, exc)
-
 
 # --- the agency's gates ---------------------------------------------------------------------
 
@@ -199,7 +188,7 @@ def tpi_gates(request: AuthedRequest, unit_id: int) -> HttpResponse:
         try:
             tpi_gate_create(actor=request.user, agency=agency, data=form.gate_input())
         except ZonaError as exc:
-            _show_problems(request, form, exc)
+            show_form_problems(request, form, exc)
         else:
             messages.success(request, _("Gate added."))
             return redirect("workflow:tpi_gates", agency.pk)
@@ -216,7 +205,7 @@ def tpi_gate_edit(request: AuthedRequest, unit_id: int, gate_id: int) -> HttpRes
         try:
             tpi_gate_update(actor=request.user, gate=gate, data=form.gate_input())
         except ZonaError as exc:
-            _show_problems(request, form, exc)
+            show_form_problems(request, form, exc)
         else:
             messages.success(request, _("Gate saved."))
             return redirect("workflow:tpi_gates", agency.pk)
@@ -300,7 +289,7 @@ def tpi_panels(request: AuthedRequest, period_id: int) -> HttpResponse:
             try:
                 panel = tpi_panel_create(actor=request.user, period=period, data=form.panel_input())
             except ZonaError as exc:
-                _show_problems(request, form, exc)
+                show_form_problems(request, form, exc)
             else:
                 messages.success(request, _("Panel meeting created."))
                 return redirect("workflow:tpi_panel", panel.pk)
@@ -376,7 +365,7 @@ def tpi_panel(request: AuthedRequest, pk: int) -> HttpResponse:
             try:
                 tpi_panel_update(actor=request.user, panel=panel, data=form.panel_input())
             except ZonaError as exc:
-                _show_problems(request, form, exc)
+                show_form_problems(request, form, exc)
             else:
                 messages.success(request, _("Meeting saved."))
                 return redirect("workflow:tpi_panel", panel.pk)
