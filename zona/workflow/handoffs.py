@@ -3,17 +3,20 @@
 Every part of the workflow calls `handoff()` inside the transaction of the change it
 announces. It lands in the recipients' inbox, and in their e-mail or daily digest, through
 `zona.notifications.services.notify` (what each kind says: `zona/workflow/messages.py`).
-The process also keeps a list of the hand-offs for tests (`recorded()`).
+While a test records (`recording()`, turned on for every workflow test by its conftest),
+the hand-offs are also kept in a list (`recorded()`); a running server keeps nothing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 from zona.notifications.services import notify
 
-_recorded: list[dict[str, Any]] = []
+# The hand-offs of the test that records, else None (nothing is kept).
+_recorded: list[dict[str, Any]] | None = None
 
 
 def handoff(
@@ -34,19 +37,32 @@ def handoff(
     (the same key and recipient are told once, e.g. f"review-opened:{review.pk}:{n}").
     """
     recipients = list(recipients)
-    _recorded.append(
-        {
-            "kind": kind,
-            "recipients": [getattr(r, "pk", r) for r in recipients],
-            "params": dict(params),
-            "url": url,
-            "key": key,
-            "actor": getattr(actor, "pk", None),
-        }
-    )
+    if _recorded is not None:
+        _recorded.append(
+            {
+                "kind": kind,
+                "recipients": [getattr(r, "pk", r) for r in recipients],
+                "params": dict(params),
+                "url": url,
+                "key": key,
+                "actor": getattr(actor, "pk", None),
+            }
+        )
     notify(recipients=recipients, kind=kind, params=params, url=url, actor=actor, key=key)
 
 
+@contextmanager
+def recording() -> Iterator[list[dict[str, Any]]]:
+    """Keep the hand-offs made inside the block (for tests); yields their list."""
+    global _recorded  # the one slot a test's hand-offs go to
+    previous, _recorded = _recorded, []
+    try:
+        yield _recorded
+    finally:
+        _recorded = previous
+
+
 def recorded() -> list[dict[str, Any]]:
-    """The hand-offs made so far in this process (tests clear it with `recorded().clear()`)."""
-    return _recorded
+    """The hand-offs recorded so far in the current `recording()` block (empty outside one;
+    tests clear it with `recorded().clear()`)."""
+    return _recorded if _recorded is not None else []

@@ -19,6 +19,7 @@ the fixture is found by pytest in every test module of zona/workflow/tests/.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,6 +32,7 @@ from zona.accounts.testing import DEFAULT_PASSWORD, World
 from zona.assessments.models import Assessment, Period
 from zona.assessments.tests.factories import load_mini, make_assessment, make_period
 from zona.frameworks.models import Framework
+from zona.workflow import handoffs
 from zona.workflow.models import ChainStep, ReviewTeam, TierReview
 
 # Two unit answers of the mini framework, saved before the sheet is submitted.
@@ -159,6 +161,14 @@ def build_steps(
     teams["jabar"].members.add(world.users["kanwil_member"])
     teams["tpi"].members.add(world.users["tpi_controller"])
     return steps, teams
+
+
+@pytest.fixture(autouse=True)
+def _record_handoffs() -> Iterator[list[dict[str, Any]]]:
+    """Every workflow test keeps its own hand-offs (`handoffs.recorded()`); outside tests
+    nothing is kept."""
+    with handoffs.recording() as made:
+        yield made
 
 
 @pytest.fixture
