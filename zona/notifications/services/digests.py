@@ -12,7 +12,7 @@ from zona.notifications.models import Delivery, EmailDelivery, Notification, Not
 
 
 class _Empty(Exception):
-    pass
+    """Nothing is left to put in a digest: its transaction rolls back, nothing is sent."""
 
 
 def digest_day_default() -> date:

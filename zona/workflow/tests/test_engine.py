@@ -16,7 +16,7 @@ from zona.workflow.models import WorkflowEvent
 
 
 class Boom(Exception):
-    pass
+    """An effect that fails, to see the transition leave nothing behind."""
 
 
 def code_of(refusal: object) -> object:
