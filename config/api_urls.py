@@ -9,5 +9,6 @@ urlpatterns = [
     path("", include("zona.surveys.api.urls")),
     path("", include("zona.notifications.api.urls")),
     path("", include("zona.workflow.api.urls")),
+    path("", include("zona.national.api.urls")),
     path("", include("zona.insight.api.urls")),
 ]

@@ -25,5 +25,7 @@ urlpatterns = [
     # The review chain: its routes are absolute (/assessments/<id>/review/, /review/queue/,
     # /manage/periods/<id>/chain/, the respondents' confirmation link /s/k/<token>/).
     path("", include("zona.workflow.urls")),
+    # The national stage (candidates, proposals, the TPN, predicates): absolute routes.
+    path("", include("zona.national.urls")),
     path("", include("zona.insight.urls")),
 ]

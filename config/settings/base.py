@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "zona.surveys",
     "zona.notifications",
     "zona.workflow",
+    "zona.national",
     "zona.insight",
     "zona.ops",
 ]

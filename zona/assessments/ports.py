@@ -12,6 +12,7 @@ surveys.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, Protocol
 
 from zona.accounts.models import Unit, User
@@ -129,3 +130,39 @@ def register_review_gate(gate: ReviewGate) -> ReviewGate:
 
 def review_gate() -> ReviewGate:
     return _review_gate
+
+
+# --- the predicate register ------------------------------------------------------------------
+
+
+class PredicateRegister(Protocol):
+    """Which predicates a unit holds (zona.national's register fills it): the WBBM verdict
+    needs a held WBK. Assessments never imports zona.national."""
+
+    def held(self, unit_ids: Iterable[int], on: Any) -> dict[int, frozenset[str]] | None:
+        """The predicate kinds each unit holds on the date `on` (not revoked; a unit
+        holding none may be missing from the dict), in one query; None when no register is
+        kept (then a sheet is judged as holding what its target requires, as before the
+        register existed)."""
+        ...
+
+
+class NoRegister:
+    """No register: a sheet is judged as holding the predicates its target requires."""
+
+    def held(self, unit_ids: Iterable[int], on: Any) -> dict[int, frozenset[str]] | None:
+        return None
+
+
+_predicate_register: PredicateRegister = NoRegister()
+
+
+def register_predicate_register(register: PredicateRegister) -> PredicateRegister:
+    """Make `register` the predicate register; returns the one it replaces."""
+    global _predicate_register  # the registry is this one module-level slot
+    previous, _predicate_register = _predicate_register, register
+    return previous
+
+
+def predicate_register() -> PredicateRegister:
+    return _predicate_register

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, NamedTuple
 
+from django.utils import timezone
+
 from zona.assessments.models import Answer as AnswerModel
 from zona.assessments.models import AnswerLayer, Assessment, StoredScore
 from zona.assessments.selectors.state import UNIT_KEY, SheetState
@@ -63,11 +65,28 @@ class SheetScores:
     views: dict[str, Scorecard] = field(default_factory=dict)
 
 
-def held_predicates(assessment: Assessment) -> frozenset[str]:
-    # A unit is only proposed for a predicate once it holds those the framework says it
-    # requires (WBBM: WBK), so the sheet is judged as holding them; the predicate register
-    # (workflow) will replace this assumption.
-    return sheet_spec(assessment.period.framework).compiled.prerequisites(assessment.target)
+def held_predicates(assessment: Assessment, target: str | None = None) -> frozenset[str]:
+    """The predicates the sheet's unit holds today, from the predicate register (the WBBM
+    verdict needs a held WBK). Without a register the sheet is judged as holding what its
+    target requires (`target`: another target than the sheet's, for the planner)."""
+    return held_predicates_of([assessment], target=target)[assessment.pk]
+
+
+def held_predicates_of(
+    assessments: Sequence[Assessment], *, target: str | None = None
+) -> dict[int, frozenset[str]]:
+    """`held_predicates` for many sheets in one query."""
+    from zona.assessments.ports import predicate_register
+
+    held = predicate_register().held({a.unit_id for a in assessments}, timezone.localdate())
+    result: dict[int, frozenset[str]] = {}
+    for a in assessments:
+        if held is None:
+            fw = sheet_spec(a.period.framework).compiled
+            result[a.pk] = fw.prerequisites(target or a.target)
+        else:
+            result[a.pk] = held.get(a.unit_id, frozenset())
+    return result
 
 
 def sheet_scores(state: SheetState) -> SheetScores:
@@ -261,10 +280,14 @@ def computed_rows(
     *,
     target: str,
     penalties: Sequence[Penalty] = (),
+    held: frozenset[str] | None = None,
 ) -> dict[str, dict[str, Any]]:
-    """View key -> its stored fields, for one sheet."""
+    """View key -> its stored fields, for one sheet (`held`: the predicates its unit holds;
+    None: what the target requires)."""
     fw = spec.compiled
-    views = score_views(fw, layers, held_predicates=fw.prerequisites(target), penalties=penalties)
+    if held is None:
+        held = fw.prerequisites(target)
+    views = score_views(fw, layers, held_predicates=held, penalties=penalties)
     return {
         key: stored_fields(fw, key, card, target=target, penalties=penalties)
         for key, card in views.items()
@@ -403,6 +426,7 @@ def scores_drift(assessments: Sequence[Assessment]) -> list[Drift]:
     ):
         stored[row.pop("assessment_id")][row.pop("key")] = row
     layers = layer_answers(assessments)
+    held = held_predicates_of(assessments)
     result: list[Drift] = []
     for assessment in assessments:
         have = stored[assessment.pk]
@@ -416,6 +440,7 @@ def scores_drift(assessments: Sequence[Assessment]) -> list[Drift]:
             layers[assessment.pk],
             target=assessment.target,
             penalties=penalties_from_json(effective["deductions"] if effective else []),
+            held=held[assessment.pk],
         )
         for key, fields in views.items():
             row = have.get(key)

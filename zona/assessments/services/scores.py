@@ -20,6 +20,7 @@ from zona.assessments.selectors.scores import (
     EFFECTIVE_KEY,
     STORED_FIELDS,
     computed_rows,
+    held_predicates_of,
     layer_answers,
     penalties_from_json,
 )
@@ -98,6 +99,7 @@ def _refresh(
     ):
         existing[assessment_id][key] = stored or []
     layers = layer_answers(assessments)
+    held = held_predicates_of(assessments)
     rows: list[StoredScore] = []
     stale: list[tuple[int, str]] = []
     for assessment in assessments:
@@ -110,6 +112,7 @@ def _refresh(
             layers[assessment.pk],
             target=assessment.target,
             penalties=penalties,
+            held=held[assessment.pk],
         )
         rows.extend(
             StoredScore(assessment_id=assessment.pk, key=key, **fields)

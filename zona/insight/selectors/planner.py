@@ -32,6 +32,7 @@ from zona.assessments.selectors.scores import (
     EFFECTIVE_KEY,
     StoredView,
     empty_view,
+    held_predicates,
     penalties_from_json,
     stored_fields,
     stored_scores,
@@ -92,7 +93,7 @@ class PlannerSheet:
 
     @property
     def held(self) -> frozenset[str]:
-        return self.state.spec.compiled.prerequisites(self.target)
+        return held_predicates(self.state.assessment, self.target)
 
 
 def default_view(*, reviewer: bool, unit_member: bool) -> str:
@@ -154,7 +155,7 @@ def load_planner(assessment: Assessment, *, view: str, target: str) -> PlannerSh
         answers,
         target=target,
         penalties=penalties,
-        held_predicates=spec.compiled.prerequisites(target),
+        held_predicates=held_predicates(assessment, target),
     )
     return PlannerSheet(
         assessment=assessment,

@@ -1,0 +1,3 @@
+"""Placeholder: the tpn part adds its models here."""
+
+__all__: list[str] = []
