@@ -273,6 +273,21 @@ VALUE_LABELS: dict[str, dict[str, Any]] = {
 _ABSOLUTE_PATH = re.compile(r"^(?:[A-Za-z]:)?[\\/](?:[^\\/\s]+[\\/])+([^\\/]+)$")
 
 
+def register_labels(
+    *,
+    objects: Mapping[str, Promise] | None = None,
+    verbs: Mapping[str, Promise] | None = None,
+    actions: Mapping[str, Promise] | None = None,
+    fields: Mapping[str, Promise] | None = None,
+) -> None:
+    """Add an app's labels (called from its `AppConfig.ready()`, so an app above audit keeps
+    its own words beside its own actions)."""
+    OBJECT_LABELS.update(objects or {})
+    VERB_LABELS.update(verbs or {})
+    ACTION_LABELS.update(actions or {})
+    FIELD_LABELS.update(fields or {})
+
+
 def action_label(action: str) -> str:
     if action in ACTION_LABELS:
         return str(ACTION_LABELS[action])

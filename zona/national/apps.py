@@ -16,6 +16,9 @@ class NationalConfig(AppConfig):
         from zona.national.selectors.core import RegistryPredicates
 
         register_predicate_register(RegistryPredicates())
+        from zona.national.labels import register_national_labels
+
+        register_national_labels()
         # Each part registers its own hooks (hand-off kinds, reminder windows, gates) in
         # its module's `ready()`; see PARTS.
         from importlib import import_module

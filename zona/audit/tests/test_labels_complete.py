@@ -17,6 +17,7 @@ from typing import get_args
 
 from django.utils import translation
 
+import zona.national.tables
 import zona.workflow.tables
 from zona.audit.labels import (
     ACTION_LABELS,
@@ -34,9 +35,13 @@ ZONA = Path(__file__).resolve().parents[2]
 
 def _table_actions() -> set[str]:
     actions: set[str] = set()
-    for info in pkgutil.iter_modules(zona.workflow.tables.__path__):
-        module = importlib.import_module(f"zona.workflow.tables.{info.name}")
-        for value in vars(module).values():
+    modules = [
+        f"{package.__name__}.{info.name}"
+        for package in (zona.workflow.tables, zona.national.tables)
+        for info in pkgutil.iter_modules(package.__path__)
+    ]
+    for name in modules:
+        for value in vars(importlib.import_module(name)).values():
             if isinstance(value, Table):
                 prefix = value.audit_prefix or value.kind
                 actions.update(f"{prefix}.{action}" for action in value.transitions)

@@ -154,7 +154,7 @@ class Proposal(models.Model):
     letter_date = models.DateField(_("letter date"), null=True, blank=True)
     signer_name = models.CharField(_("signed by"), max_length=200, blank=True)
     signer_nip = models.CharField(_("NIP"), max_length=30, blank=True)
-    signer_title = models.CharField(_("position"), max_length=200, blank=True)
+    signer_title = models.CharField(_("signer's position"), max_length=200, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
