@@ -7,7 +7,7 @@ from __future__ import annotations
 from importlib import import_module
 from typing import Any
 
-PARTS = ["candidacy", "proposal", "tpn", "predicates"]
+PARTS = ["candidacy", "history", "proposal", "tpn", "predicates"]
 
 
 def load_demo_data(ctx: Any) -> None:
