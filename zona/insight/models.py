@@ -90,3 +90,4 @@ class ExportJob(models.Model):
         if not self.rows_total:
             return 0
         return min(99, self.rows_done * 100 // self.rows_total)
+from zona.insight.models_documents import *  # noqa: E402, F403
