@@ -8,4 +8,7 @@ urlpatterns = [
     path("", include("zona.insight.views.planner")),
     path("", include("zona.insight.views.exports")),
     path("", include("zona.insight.views.dashboard")),
+    path("", include("zona.insight.views.agency")),
+    path("", include("zona.insight.views.national")),
+    path("", include("zona.insight.views.documents")),
 ]

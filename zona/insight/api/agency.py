@@ -1,0 +1,5 @@
+"""The agency part's API (under /api/v1/)."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
