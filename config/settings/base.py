@@ -279,14 +279,14 @@ SPECTACULAR_SETTINGS = {
     # the model field's X, hence the ".values" entries. zona/core/tests/test_openapi_clean.py
     # fails on any new collision.
     "ENUM_NAME_OVERRIDES": {
-        "AssistanceStatusEnum": "zona.workflow.models.desk.AssistanceStatus.values",
+        "AssistanceStatusEnum": "zona.workflow.models.desk.AssistanceStatus",
         "CommentKindEnum": "zona.workflow.models.comments.CommentKind",
         "EvidenceVerdictEnum": "zona.workflow.models.comments.EvidenceVerdict",
         "PredicateTargetEnum": "zona.assessments.models.Target",
         "PredicateTargetCodeEnum": "zona.assessments.models.Target.values",
-        "ReportVerdictEnum": "zona.workflow.models.desk.ReportVerdict.values",
-        "TpiGateKindEnum": "zona.workflow.models.tpi.GateKind.values",
-        "TpiPanelStatusEnum": "zona.workflow.models.tpi.PanelStatus.values",
+        "ReportVerdictEnum": "zona.workflow.models.desk.ReportVerdict",
+        "TpiGateKindEnum": "zona.workflow.models.tpi.GateKind",
+        "TpiPanelStatusEnum": "zona.workflow.models.tpi.PanelStatus",
     },
 }
 

@@ -39,7 +39,7 @@ class ExportJobSerializer(serializers.Serializer):
     kind = serializers.CharField()
     params = serializers.JSONField()
     unit = serializers.IntegerField()
-    status = serializers.ChoiceField(choices=ExportStatus.values)
+    status = serializers.ChoiceField(choices=ExportStatus.choices)
     rows_done = serializers.IntegerField(help_text="sheets written so far")
     rows_total = serializers.IntegerField(help_text="sheets to write (0 until counted)")
     percent = serializers.IntegerField(help_text="0-100; 100 only when done")

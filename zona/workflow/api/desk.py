@@ -184,7 +184,7 @@ class ValidationSerializer(serializers.Serializer):
     tier = serializers.CharField(source="tier.code")
     campaign = serializers.IntegerField(source="campaign_id", allow_null=True)
     report_checks = serializers.DictField(child=serializers.BooleanField())
-    report_verdict = serializers.ChoiceField(choices=ReportVerdict.values)
+    report_verdict = serializers.ChoiceField(choices=ReportVerdict.choices)
     report_note = serializers.CharField()
     checked_at = serializers.DateTimeField(allow_null=True)
     questionnaire_version = serializers.CharField()
@@ -210,7 +210,7 @@ class BeginSerializer(serializers.Serializer):
 
 class ReportSerializer(serializers.Serializer):
     checks = serializers.DictField(child=serializers.BooleanField(), required=False, default=dict)
-    verdict = serializers.ChoiceField(choices=ReportVerdict.values)
+    verdict = serializers.ChoiceField(choices=ReportVerdict.choices)
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
@@ -256,7 +256,7 @@ class AssistanceSerializer(serializers.Serializer):
     simulated_answer = serializers.JSONField(allow_null=True)
     simulated_value = serializers.SerializerMethodField()
     advice = serializers.CharField()
-    status = serializers.ChoiceField(choices=AssistanceStatus.values)
+    status = serializers.ChoiceField(choices=AssistanceStatus.choices)
     status_by = serializers.CharField(source="status_by.username", allow_null=True, default=None)
     status_at = serializers.DateTimeField(allow_null=True)
     allowed_statuses = serializers.SerializerMethodField()
@@ -287,7 +287,7 @@ class AssistanceWriteSerializer(serializers.Serializer):
 
 
 class FollowUpSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=AssistanceStatus.values)
+    status = serializers.ChoiceField(choices=AssistanceStatus.choices)
 
 
 # --- views ------------------------------------------------------------------------------------

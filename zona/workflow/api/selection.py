@@ -61,11 +61,11 @@ class ConfigSerializer(serializers.Serializer):
     """A round's configuration. Numbers may be sent as strings; the service checks them
     (quota 0 to 100 with up to three decimals, minimums 0 to 100 or null)."""
 
-    grouping = serializers.ChoiceField(choices=RoundGrouping.values, default=RoundGrouping.TEAM)
+    grouping = serializers.ChoiceField(choices=RoundGrouping.choices, default=RoundGrouping.TEAM)
     quota_percent = serializers.CharField(max_length=12)
-    rounding = serializers.ChoiceField(choices=RoundRounding.values, default=RoundRounding.UP)
+    rounding = serializers.ChoiceField(choices=RoundRounding.choices, default=RoundRounding.UP)
     min_per_group = serializers.IntegerField(min_value=0, max_value=1000, default=1)
-    target = serializers.ChoiceField(choices=Target.values, default=Target.WBK)
+    target = serializers.ChoiceField(choices=Target.choices, default=Target.WBK)
     min_pengungkit = serializers.CharField(
         max_length=12, required=False, allow_null=True, allow_blank=True, default=None
     )
@@ -93,7 +93,7 @@ class CreateSerializer(ConfigSerializer):
 class OverrideSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     assessment = serializers.IntegerField(source="assessment_id")
-    decision = serializers.ChoiceField(choices=OverrideDecision.values)
+    decision = serializers.ChoiceField(choices=OverrideDecision.choices)
     justification = serializers.CharField()
     by = serializers.CharField(source="by.username")
     at = serializers.DateTimeField()
@@ -101,7 +101,7 @@ class OverrideSerializer(serializers.Serializer):
 
 class OverrideWriteSerializer(serializers.Serializer):
     assessment = serializers.IntegerField(min_value=1)
-    decision = serializers.ChoiceField(choices=OverrideDecision.values)
+    decision = serializers.ChoiceField(choices=OverrideDecision.choices)
     justification = serializers.CharField(allow_blank=True, max_length=4000)
 
 
@@ -141,7 +141,7 @@ class RoundSerializer(serializers.Serializer):
     period = serializers.IntegerField(source="period_id")
     step = serializers.IntegerField(source="step_id")
     tier = serializers.CharField(source="step.tier.code")
-    status = serializers.ChoiceField(choices=RoundStatus.values)
+    status = serializers.ChoiceField(choices=RoundStatus.choices)
     grouping = serializers.CharField()
     quota_percent = serializers.DecimalField(max_digits=6, decimal_places=3)
     rounding = serializers.CharField()

@@ -74,10 +74,10 @@ class GateSerializer(serializers.Serializer):
     code = serializers.CharField()
     name = serializers.CharField()
     description = serializers.CharField()
-    kind = serializers.ChoiceField(choices=GateKind.values)
+    kind = serializers.ChoiceField(choices=GateKind.choices)
     source = serializers.CharField()  # type: ignore[assignment]
-    value_type = serializers.ChoiceField(choices=GateValueType.values)
-    comparison = serializers.ChoiceField(choices=GateComparison.values)
+    value_type = serializers.ChoiceField(choices=GateValueType.choices)
+    comparison = serializers.ChoiceField(choices=GateComparison.choices)
     required = serializers.CharField()  # type: ignore[assignment]
     scale = serializers.ListField(child=serializers.CharField())
     target = serializers.CharField()
@@ -89,12 +89,12 @@ class GateSerializer(serializers.Serializer):
 class GateWriteSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     code = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
-    kind = serializers.ChoiceField(choices=GateKind.values)
+    kind = serializers.ChoiceField(choices=GateKind.choices)
     source = serializers.ChoiceField(  # type: ignore[assignment]
         choices=GateSource.values, required=False, allow_blank=True, default=""
     )
-    value_type = serializers.ChoiceField(choices=GateValueType.values, default="yes_no")
-    comparison = serializers.ChoiceField(choices=GateComparison.values, default="eq")
+    value_type = serializers.ChoiceField(choices=GateValueType.choices, default="yes_no")
+    comparison = serializers.ChoiceField(choices=GateComparison.choices, default="eq")
     required = serializers.CharField(max_length=40)  # type: ignore[assignment]
     scale = serializers.ListField(
         child=serializers.CharField(max_length=20), required=False, default=list, max_length=20
@@ -130,7 +130,7 @@ class SheetTpiSerializer(serializers.Serializer):
     review = serializers.IntegerField()
     review_status = serializers.CharField()
     stage = serializers.IntegerField()
-    stage_status = serializers.ChoiceField(choices=StageStatus.values)
+    stage_status = serializers.ChoiceField(choices=StageStatus.choices)
     findings = serializers.CharField()
     findings_items = serializers.ListField(child=serializers.CharField())
     gates = serializers.DictField()
@@ -161,7 +161,7 @@ class PanelSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     period = serializers.IntegerField(source="period_id")
     tier = serializers.CharField(source="step.tier.code")
-    status = serializers.ChoiceField(choices=PanelStatus.values)
+    status = serializers.ChoiceField(choices=PanelStatus.choices)
     title = serializers.CharField()
     held_on = serializers.DateField()
     place = serializers.CharField()
