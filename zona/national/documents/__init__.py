@@ -1,0 +1,1 @@
+"""Generated documents of the national stage (the proposal package)."""
