@@ -90,6 +90,8 @@ def held_predicates_of(
 
 
 def sheet_scores(state: SheetState) -> SheetScores:
+    """The sheet scored live from its state. The effective view carries the koefisien
+    recorded on the sheet (the deductions stored with its effective view), as lists do."""
     fw = state.spec.compiled
     held = held_predicates(state.assessment)
     layered = score_layers(
@@ -97,6 +99,12 @@ def sheet_scores(state: SheetState) -> SheetScores:
         [(layer.key, state.layer_values(layer)) for layer in state.layers],
         held_predicates=held,
     )
+    stored = (
+        StoredScore.objects.filter(assessment_id=state.assessment.pk, key=EFFECTIVE_KEY)
+        .values_list("deductions", flat=True)
+        .first()
+    )
+    penalties = penalties_from_json(stored or [])
     views = score_views(
         fw,
         [
@@ -104,11 +112,12 @@ def sheet_scores(state: SheetState) -> SheetScores:
             for layer in state.layers
         ],
         held_predicates=held,
+        penalties=penalties,
     )
     return SheetScores(
         unit=layered.layers[UNIT_KEY],
         layers=layered.layers,
-        effective=layered.effective,
+        effective=views[EFFECTIVE_KEY] if penalties else layered.effective,
         target=state.assessment.target,
         views=views,
     )

@@ -259,6 +259,12 @@ class ReviewView(SheetView):
             "rows": rows,
             "titles": components(self.state, effective),
             "total": num(effective.total),
+            # With koefisien on the sheet: the total before them, shown under the score.
+            "total_before": (
+                num(effective.total_before_penalties)
+                if effective.total != effective.total_before_penalties
+                else ""
+            ),
             "total_percent_value": float(round_half_up(effective.total, 1)),
             "passed": verdict.passed if verdict else None,
             "verdict": verdict_view(effective, target),

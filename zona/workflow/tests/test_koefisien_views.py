@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import number_format
 from django.utils.translation import gettext
 
 from zona.workflow.models import KoefisienEvent, KoefisienKind
@@ -200,10 +201,18 @@ def test_review_page_panel(chain_world: ChainWorld, client_for) -> None:
     assert 'data-testid="koefisien-panel"' in page  # a reviewer sees where to record
     viewer = client_for(cw["viewer"]).get(review)
     assert 'data-testid="koefisien-panel"' not in viewer.content.decode()
+    before, _ = totals(cw.assessment)
+    assert 'data-testid="effective-before-koefisien"' not in page
     record(cw, kinds["viral"])
     page = client_for(cw["kanwil_reviewer"]).get(review).content.decode()
     assert "Berita viral" in page
     assert 'data-testid="koefisien-steps"' in page
+    # The side total is the effective score after the koefisien, as lists show it.
+    after = totals(cw.assessment)[1]
+    assert after < before
+    side = page.split('data-testid="effective-score">', 1)[1].split("<", 1)[0]
+    assert side == number_format(after.quantize(Decimal("0.01")), 2)
+    assert 'data-testid="effective-before-koefisien"' in page
 
 
 def test_events_api(chain_world: ChainWorld, client_for) -> None:
