@@ -395,6 +395,22 @@ def selection_passed(review: TierReview) -> bool:
     )
 
 
+def closed_round_without(review: TierReview) -> SelectionRound | None:
+    """The round after `review`'s step when it closed without this sheet among its rows (the
+    tier completed the sheet after the round): the sheet can no longer be selected."""
+    rnd = (
+        SelectionRound.objects.filter(step_id=review.step_id, status="closed")
+        .only("status", "result", "closed_at")
+        .first()
+    )
+    if rnd is None:
+        return None
+    rows = (rnd.result or {}).get("rows", [])
+    if any(row.get("assessment") == review.assessment_id for row in rows):
+        return None
+    return rnd
+
+
 def today() -> dt.date:
     return timezone.localdate()
 

@@ -244,7 +244,27 @@ def review_complete(
             actor,
             recommendation=done.recommendation,
         )
-        if done.recommendation == "forward":
+        from zona.workflow.selectors.selection import closed_round_without
+
+        late = closed_round_without(done) if done.recommendation == "forward" else None
+        if late is not None:
+            # Completed after the tier's selection round closed: the round's result is final,
+            # so the sheet is not selected, and says why (it would otherwise wait forever).
+            closed_on = timezone.localtime(late.closed_at) if late.closed_at else None
+            close_remaining(
+                done.assessment,
+                after=done,
+                actor=actor,
+                reason=_(
+                    "Not selected: %(tier)s completed the sheet after its selection round "
+                    "closed on %(date)s."
+                )
+                % {
+                    "tier": done.tier.name,
+                    "date": date_format(closed_on, "j F Y") if closed_on else "-",
+                },
+            )
+        elif done.recommendation == "forward":
             open_next(done.assessment, after=done, actor=actor, now=now)
         else:
             close_remaining(

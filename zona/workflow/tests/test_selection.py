@@ -9,6 +9,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from zona.accounts.services import unit_create
 from zona.audit.models import AuditEvent
 from zona.core.errors import PermissionDenied, StateError, ValidationFailed
 from zona.workflow import handoffs
@@ -25,7 +26,13 @@ from zona.workflow.services.selection import (
     round_update,
 )
 from zona.workflow.tests.conftest import ChainWorld
-from zona.workflow.tests.selection_fixtures import make_round, selection_world, set_view
+from zona.workflow.tests.selection_fixtures import (
+    complete,
+    make_round,
+    selection_world,
+    set_view,
+    submitted,
+)
 
 S = TierReviewStatus
 
@@ -216,3 +223,31 @@ def test_a_step_with_a_round_waits_until_it_closes(chain_world: ChainWorld) -> N
     with pytest.raises(StateError) as caught:
         round_update(actor=admin, rnd=sel.round, data=RoundInput(quota_percent="100"))
     assert "not_draft" in codes(caught.value)
+
+
+def test_a_sheet_completed_after_the_round_closed_is_not_selected(chain_world: ChainWorld) -> None:
+    """The round's result is final: a sheet its tier completes afterwards does not wait for
+    a round that will never come; its later reviews close, saying why."""
+    sel = selection_world(chain_world)
+    admin = chain_world["agency_admin"]
+    round_confirm(actor=admin, rnd=sel.round)
+    round_close(actor=admin, rnd=sel.round)
+    late_unit = unit_create(
+        actor=chain_world["sysadmin"],
+        parent=chain_world.world.kanwil_jabar,
+        code="KC-CMH",
+        name="Satker Cimahi",
+        kind="satker",
+    )
+    late = submitted(chain_world, late_unit)
+    set_view(chain_world, late, "90")
+    complete(chain_world, late)
+    assert chain_world.review("kanwil", late).status == S.COMPLETED
+    eselon1 = chain_world.review("eselon1", late)
+    assert eselon1.status == S.CLOSED
+    closed = WorkflowEvent.objects.filter(
+        subject_kind="tier_review", subject_id=eselon1.pk, action="close"
+    ).get()
+    assert "after its selection round closed" in closed.reason
+    # The sheets the round selected are untouched.
+    assert chain_world.review("eselon1", sel.sheets["KC-BDG"]).status == S.OPEN
