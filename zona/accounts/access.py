@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from enum import StrEnum
-from typing import TypeAlias
+from typing import Any, Protocol, TypeAlias
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -93,12 +93,68 @@ def assignments_of(user: AnyUser) -> list[RoleAssignment]:
 
 
 def forget_assignments(user: AnyUser) -> None:
-    if hasattr(user, "_zona_assignments"):
-        del user._zona_assignments
+    for attr in ("_zona_assignments", "_zona_national_units"):
+        if hasattr(user, attr):
+            delattr(user, attr)
 
 
-def _covers(assignment: RoleAssignment, unit: Unit) -> bool:
+# --- the national scope (a port) --------------------------------------------------------------
+#
+# A national evaluator (TPN member) holds a global role, but evaluates nominations, not every
+# sheet of every agency: the role covers only the units the national stage has nominated.
+# Which those are is zona.national's to say (accounts never imports it): it registers a
+# `NationalScope` in its AppConfig.ready(). Without one the role covers no unit.
+
+
+class NationalScope(Protocol):
+    def unit_ids(self) -> QuerySet[Any]:
+        """A queryset of one column, the ids of the units in the national scope (used as a
+        subquery)."""
+        ...
+
+    def desk_sheet_ids(self) -> QuerySet[Any]:
+        """A queryset of one column, the ids of the sheets whose nomination waits for the
+        national tier's own layer (its desk evaluation) now."""
+        ...
+
+
+class NoNationalScope:
+    def unit_ids(self) -> QuerySet[Any]:
+        return Unit.objects.none().values("pk")
+
+    def desk_sheet_ids(self) -> QuerySet[Any]:
+        return Unit.objects.none().values("pk")
+
+
+_national_scope: NationalScope = NoNationalScope()
+
+
+def register_national_scope(scope: NationalScope) -> NationalScope:
+    """Make `scope` the national evaluators' units; returns the one it replaces."""
+    global _national_scope  # the registry is this one module-level slot
+    previous, _national_scope = _national_scope, scope
+    return previous
+
+
+def national_scope() -> NationalScope:
+    return _national_scope
+
+
+def _national_unit_ids(user: AnyUser) -> frozenset[int]:
+    """The units a national evaluator's role covers, read once per user object."""
+    cached: frozenset[int] | None = getattr(user, "_zona_national_units", None)
+    if cached is None:
+        cached = frozenset(
+            Unit.objects.filter(pk__in=_national_scope.unit_ids()).values_list("pk", flat=True)
+        )
+        user._zona_national_units = cached  # type: ignore[union-attr]
+    return cached
+
+
+def _covers(assignment: RoleAssignment, unit: Unit, user: AnyUser) -> bool:
     if assignment.unit is None:
+        if assignment.role == Role.NATIONAL_EVALUATOR:
+            return unit.pk in _national_unit_ids(user)
         return assignment.role in GLOBAL_ROLES
     if assignment.unit.pk == unit.pk:
         return True
@@ -112,7 +168,7 @@ def _granting(user: AnyUser, perm: Perm) -> Iterable[RoleAssignment]:
 def user_can(user: AnyUser, perm: Perm, unit: Unit) -> bool:
     if user.is_authenticated and user.is_superuser:
         return True
-    return any(_covers(a, unit) for a in _granting(user, perm))
+    return any(_covers(a, unit, user) for a in _granting(user, perm))
 
 
 def has_any_role(user: AnyUser, *roles: Role) -> bool:
@@ -132,6 +188,11 @@ def _scope_q(assignments: Iterable[RoleAssignment], prefix: str = "") -> Q | Non
     q: Q | None = None
     for a in assignments:
         if a.unit is None:
+            if a.role == Role.NATIONAL_EVALUATOR:
+                # The national scope: one subquery, whatever the number of nominations.
+                part = Q(**{f"{prefix}pk__in": _national_scope.unit_ids()})
+                q = part if q is None else q | part
+                continue
             if a.role in GLOBAL_ROLES:
                 return Q()
             continue
@@ -181,7 +242,7 @@ def lke_areas_for(user: AnyUser, unit: Unit) -> frozenset[str] | None:
     areas: set[str] = set()
     limited = False
     for a in _granting(user, Perm.ASSESSMENT_EDIT):
-        if not _covers(a, unit):
+        if not _covers(a, unit, user):
             continue
         if a.role != Role.WORKING_GROUP:
             return None
@@ -194,7 +255,7 @@ def review_tiers_for(user: AnyUser, unit: Unit) -> list:
     """The review tiers in which the user reviews `unit`."""
     tiers = []
     for a in _granting(user, Perm.ASSESSMENT_REVIEW):
-        if a.review_tier is not None and _covers(a, unit):
+        if a.review_tier is not None and _covers(a, unit, user):
             tiers.append(a.review_tier)
     return sorted({t.pk: t for t in tiers}.values(), key=lambda t: t.rank)
 
@@ -231,7 +292,8 @@ def covers_subtree_of(user: AnyUser, perm: Perm, unit: Unit) -> bool:
         return True
     for a in _granting(user, perm):
         if a.unit is None:
-            if a.role in GLOBAL_ROLES:
+            # A national evaluator covers nominated units, never a whole sub-tree.
+            if a.role in GLOBAL_ROLES and a.role != Role.NATIONAL_EVALUATOR:
                 return True
             continue
         if a.covers_subtree and unit.path.startswith(a.unit.path):

@@ -251,7 +251,9 @@ def review_lock_reason(
     Reviewers answer while the sheet is submitted: not before the unit submits, and not while
     it is back with the unit for revision. The review deadline of the unit's tree level binds
     the agency's own tiers; a national tier (TPN) evaluates after the agency's review, so the
-    agency's deadline does not apply to it. A closed period locks every layer.
+    agency's deadline does not apply to it: the review gate says when its layer is open (the
+    national stage: while the nomination is at desk evaluation). A closed period locks every
+    layer.
     """
     if assessment.period.status == PeriodStatus.CLOSED:
         return Refusal(
@@ -270,6 +272,10 @@ def review_lock_reason(
             ),
         )
     gate = review_gate()
+    if tier.agency_id is None:
+        # A national tier answers on the national stage's terms (the national app's gate:
+        # while the sheet's nomination is at desk evaluation), chain or no chain.
+        return gate.layer_lock(assessment, tier, today or timezone.localdate())
     chained = gate.governs(assessment)
     if chained:
         # The chain decides: the tier's review must be open and within its own window.

@@ -2,9 +2,10 @@
 clearances and sampling plans."""
 
 import django.db.models.deletion
-import zona.national.models.tpn
 from django.conf import settings
 from django.db import migrations, models
+
+import zona.national.models.tpn
 
 
 class Migration(migrations.Migration):

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 __all__ = [
+    "AppealDecision",
     "Clearance",
     "ClearanceBody",
     "ClearanceResult",
@@ -33,7 +34,6 @@ __all__ = [
     "FollowUpItem",
     "FollowUpKind",
     "NominationAppeal",
-    "AppealDecision",
     "NominationStage",
     "SamplingMethod",
     "SamplingPlan",

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from zona.accounts.access import national_scope
 from zona.accounts.models import RoleAssignment
 from zona.assessments.models import AnswerChange, Assessment, AssessmentStatus, EvidenceLink
 from zona.assessments.sheet import display_value, sheet_spec
@@ -227,14 +228,23 @@ def reviews_with_sign_offs(assessment: Assessment, pk: int | None = None) -> lis
 def waiting_for_user(user: Any, sheets: QuerySet[Assessment]) -> QuerySet[Assessment]:
     """Among `sheets` (a user's tasks), drop the submitted ones whose chain does not wait
     for one of the user's tiers now: in a chain, a sheet is a reviewer's task only while
-    their tier's review of it is open (the queue's rule); a sheet without a chain stays."""
-    tiers = RoleAssignment.objects.filter(user_id=user.pk, review_tier__isnull=False).values(
-        "review_tier_id"
-    )
+    their tier's review of it is open (the queue's rule); a sheet without a chain stays.
+    A national tier's member (TPN) gets the sheets whose nomination is at desk evaluation
+    (the national scope), not every submitted sheet of the units they cover."""
+    mine = RoleAssignment.objects.filter(user_id=user.pk, review_tier__isnull=False)
+    tiers = mine.values("review_tier_id")
     chained = Exists(TierReview.objects.filter(assessment_id=OuterRef("pk")))
     mine_open = Exists(
         TierReview.objects.filter(
             assessment_id=OuterRef("pk"), status=TierReviewStatus.OPEN, tier_id__in=tiers
         )
     )
-    return sheets.exclude(Q(status=AssessmentStatus.SUBMITTED) & chained & ~mine_open)
+    kinds = {
+        agency_id is None for agency_id in mine.values_list("review_tier__agency_id", flat=True)
+    }
+    waiting = Q(mine_open)
+    if False in kinds or not kinds:
+        waiting |= ~Q(chained)
+    if True in kinds:
+        waiting |= Q(pk__in=national_scope().desk_sheet_ids())
+    return sheets.exclude(Q(status=AssessmentStatus.SUBMITTED) & ~waiting)
