@@ -90,4 +90,56 @@ class ExportJob(models.Model):
         if not self.rows_total:
             return 0
         return min(99, self.rows_done * 100 // self.rows_total)
+
+# --- the agency dashboard's targets (issue 12 §4) -------------------------------------------
+
+
+class TargetKind(models.TextChoices):
+    """What a yearly target counts (compared with the data on the agency dashboard)."""
+
+    NEW_WBK_PER_REGION = "new_wbk_per_region", _("New WBK per region")
+    NEW_WBBM_PER_REGION = "new_wbbm_per_region", _("New WBBM per region")
+    PROPOSED_PER_REGION = "proposed_per_region", _("Units proposed to the TPN per region")
+    NEW_WBK = "new_wbk", _("New WBK in the agency")
+    NEW_WBBM = "new_wbbm", _("New WBBM in the agency")
+    PROPOSED = "proposed", _("Units proposed to the TPN")
+
+
+class AgencyTarget(models.Model):
+    """An agency's target for one year (e.g. one new WBK per region), set by its
+    administrator and compared with the year's nominations and predicates."""
+
+    agency = models.ForeignKey(
+        "accounts.Unit",
+        on_delete=models.CASCADE,
+        related_name="insight_targets",
+        verbose_name=_("agency"),
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    kind = models.CharField(_("target"), max_length=32, choices=TargetKind)
+    number = models.PositiveIntegerField(_("number"))
+    note = models.TextField(_("note"), blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("agency target")
+        verbose_name_plural = _("agency targets")
+        ordering = ["-year", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "year", "kind"], name="insight_target_unique_kind_year"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id}/{self.year} {self.kind}={self.number}"
+
+    @property
+    def per_region(self) -> bool:
+        return self.kind.endswith("_per_region")
+
+
 from zona.insight.models_documents import *  # noqa: E402, F403
