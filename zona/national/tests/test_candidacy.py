@@ -17,7 +17,7 @@ from django.utils import timezone
 from zona.accounts.models import Role, User
 from zona.accounts.services import role_assign, user_create
 from zona.accounts.testing import DEFAULT_PASSWORD, World
-from zona.core.errors import PermissionDenied, StateError
+from zona.core.errors import PermissionDenied, StateError, ValidationFailed
 from zona.national.models import (
     Candidacy,
     CandidacyStatus,
@@ -138,8 +138,10 @@ def test_the_operator_records_the_declaration_with_its_charter(world: World, cli
     )
     assert r.status_code == 302
     d = Declaration.objects.get(unit=world.bandung, year=YEAR)
-    assert d.signer_echelon == 3 and d.signer_nip == NIP
-    assert len(d.file_sha256) == 64 and d.file_type == "application/pdf"
+    assert d.signer_echelon == 3
+    assert d.signer_nip == NIP
+    assert len(d.file_sha256) == 64
+    assert d.file_type == "application/pdf"
     event = world.new_events().get(action="declaration.recorded")
     assert event.details["sha256"] == d.file_sha256
     # The agency sees it, and the charter is served after the access check.
@@ -148,7 +150,8 @@ def test_the_operator_records_the_declaration_with_its_charter(world: World, cli
     charter = client_for(world["agency_admin"]).get(
         f"/units/{world.bandung.pk}/zi/declaration/charter/?year={YEAR}"
     )
-    assert charter.status_code == 200 and b"".join(charter.streaming_content) == PDF
+    assert charter.status_code == 200
+    assert b"".join(charter.streaming_content) == PDF
     assert (
         client_for(world["outsider"])
         .get(f"/units/{world.bandung.pk}/zi/declaration/charter/?year={YEAR}")
@@ -179,7 +182,7 @@ def test_a_bad_declaration_changes_nothing(world: World, client_for, over, field
     assert not Declaration.objects.exists()
     assert not world.new_events().filter(action__startswith="declaration.").exists()
     if code:
-        with pytest.raises(Exception) as exc:
+        with pytest.raises(ValidationFailed) as exc:
             declare(world, **{k: v for k, v in over.items() if k != "year"} | _typed(over))
         assert code in {p.code for p in exc.value.problems}
 
@@ -270,14 +273,15 @@ def test_roster_dry_run_then_import_then_signatures_and_the_percentage(world: Wo
     )
     assert r.status_code == 302
     ani.refresh_from_db()
-    assert ani.signed and len(ani.file_sha256) == 64
+    assert ani.signed
+    assert len(ani.file_sha256) == 64
     assert pact_summary(world.bandung, YEAR).percent == Decimal("33.3")
     page = client_for(world["agency_admin"]).get(f"/units/{world.bandung.pk}/zi/?year={YEAR}")
     assert "33,3%" in page.content.decode()
 
     # A signature without its document is refused; so is a date in the future.
     budi = IntegrityPact.objects.get(nip="198702022011011002")
-    with pytest.raises(Exception) as exc:
+    with pytest.raises(ValidationFailed) as exc:
         pact_sign(
             actor=world["operator"],
             pact=budi,
@@ -299,7 +303,8 @@ def test_roster_dry_run_then_import_then_signatures_and_the_percentage(world: Wo
     assert "signed pact kept" in r.content.decode() or "pakta" in r.content.decode()
     client.post(f"/units/{world.bandung.pk}/zi/pacts/confirm/", {"sha256": r.context["digest"]})
     ani.refresh_from_db()
-    assert ani.signed and not ani.in_roster
+    assert ani.signed
+    assert not ani.in_roster
     assert IntegrityPact.objects.count() == 3
     assert pact_summary(world.bandung, YEAR).percent == Decimal("0.0")
     event = world.new_events().filter(action="integrity_pact.roster_imported").order_by("pk").last()
@@ -360,7 +365,8 @@ def test_the_echelon_i_head_designates_and_withdraws(world: World, client_for):
     )
     assert r.status_code == 302
     candidacy = Candidacy.objects.get(unit=world.bandung, year=YEAR)
-    assert candidacy.status == CandidacyStatus.DESIGNATED and candidacy.target == "WBK"
+    assert candidacy.status == CandidacyStatus.DESIGNATED
+    assert candidacy.target == "WBK"
     assert world.new_events().filter(action="candidacy.designated").count() == 1
     page = client_for(world["operator"]).get(f"/units/{world.bandung.pk}/zi/?year={YEAR}")
     assert 'data-status="designated"' in page.content.decode()
@@ -384,13 +390,15 @@ def test_the_echelon_i_head_designates_and_withdraws(world: World, client_for):
     assert event.reason == "Belum siap tahun ini."
     assert world.new_events().filter(action="candidacy.withdraw").count() == 1
     html = client_for(world["operator"]).get(f"/units/{world.bandung.pk}/zi/").content.decode()
-    assert 'data-testid="not-candidate"' in html and "Belum siap tahun ini." in html
+    assert 'data-testid="not-candidate"' in html
+    assert "Belum siap tahun ini." in html
 
     # Designated again (by the agency administrator) with another target.
     again = candidacy_designate(
         actor=world["agency_admin"], unit=world.bandung, year=YEAR, target="WBBM"
     )
-    assert again.pk == candidacy.pk and again.status == CandidacyStatus.DESIGNATED
+    assert again.pk == candidacy.pk
+    assert again.status == CandidacyStatus.DESIGNATED
     assert again.target == "WBBM"
     with pytest.raises(StateError):
         candidacy_designate(actor=head, unit=world.bandung, year=YEAR, target="WBK")
@@ -404,7 +412,8 @@ def test_the_agency_page_and_bulk_designation(world: World, client_for):
     page = client_for(world["agency_admin"]).get(url)
     assert page.status_code == 200
     rows = {r.unit.code: r for r in page.context["rows"]}
-    assert rows["KC-BDG"].ready and not rows["KC-BGR"].ready
+    assert rows["KC-BDG"].ready
+    assert not rows["KC-BGR"].ready
     assert client_for(world["outsider"]).get(url).status_code == 404
     assert client_for(world["other_operator"]).get(url).status_code == 404
     r = client_for(world["agency_admin"]).post(
@@ -433,7 +442,8 @@ def test_the_agency_administrator_keeps_the_checklist(world: World, client_for):
     )
     assert r.status_code == 302
     resources = EligibilityCriterion.objects.get(code="resources")
-    assert not resources.active and resources.name == "Sumber daya besar"
+    assert not resources.active
+    assert resources.name == "Sumber daya besar"
     assert world.new_events().filter(action="eligibility_criterion.updated").count() == 1
     # A deactivated criterion is no longer asked; the new one is.
     declare(world)
@@ -458,7 +468,9 @@ def test_an_answer_keeps_its_evidence(world: World, client_for):
     )
     assert r.status_code == 302
     a = EligibilityAnswer.objects.get()
-    assert a.answer and a.file_name == "sk.pdf" and len(a.file_sha256) == 64
+    assert a.answer
+    assert a.file_name == "sk.pdf"
+    assert len(a.file_sha256) == 64
     f = client_for(world["agency_admin"]).get(
         f"/units/{world.bandung.pk}/zi/eligibility/{a.pk}/file/"
     )
