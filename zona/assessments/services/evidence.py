@@ -29,6 +29,7 @@ from zona.assessments.models import (
     EvidenceLink,
     EvidenceRevision,
 )
+from zona.assessments.ports import review_gate
 from zona.assessments.services._common import invalid, require_perm
 from zona.assessments.services.answers import check_unit_edit, lock_assessment
 from zona.assessments.sheet import sheet_spec
@@ -387,6 +388,9 @@ def _record_link_change(
         via="worksheet",
         changed_by=actor,
     )
+    # A completed review above rested on the item's evidence as it was: it reopens (stale),
+    # as it does when the unit changes an answer.
+    review_gate().layer_changed(assessment, None)
     audit_record(
         actor=actor,
         action="assessment.evidence_linked" if linked else "assessment.evidence_unlinked",

@@ -520,3 +520,44 @@ def test_return_rounds_and_revised_markers(client_for, chain_world):
     filtered = client.get(page(cw) + "?revised=1").content.decode()
     assert f'id="item-{ITEM.replace(".", "-")}"' in filtered
     assert 'id="item-A-p-m-1-b"' not in filtered
+
+
+def test_an_evidence_change_after_completion_reopens_it_as_stale(chain_world):
+    """Attaching or detaching a document changes what the tier completed on, as an answer
+    change does."""
+    from zona.assessments.services import evidence_add_link, evidence_link, evidence_unlink
+
+    cw = chain_world
+    complete_kanwil(cw)
+    sheet_return(
+        actor=cw["eselon1_reviewer"],
+        assessment=cw.assessment,
+        items=[ITEM],
+        reason="Lengkapi SK",
+        tier=cw.tiers["eselon1"],
+    )
+    document = evidence_add_link(
+        actor=cw["operator"],
+        unit=cw.assessment.unit,
+        url="https://drive.example.go.id/sk-tim",
+        title="SK Tim ZI",
+    )
+    link = evidence_link(
+        actor=cw["operator"], assessment=cw.assessment, item_code=ITEM, evidence=document
+    )
+    kanwil = cw.review("kanwil")
+    assert (kanwil.status, kanwil.stale) == ("open", True)
+    submit_sheet(cw["unit_head"], cw.assessment)
+    complete_kanwil(cw)
+    assert cw.review("kanwil").stale is False
+    # Detaching it while the sheet is back with the unit reopens Kanwil again.
+    sheet_return(
+        actor=cw["eselon1_reviewer"],
+        assessment=cw.assessment,
+        items=[ITEM],
+        reason="Dokumen salah",
+        tier=cw.tiers["eselon1"],
+    )
+    evidence_unlink(actor=cw["operator"], assessment=cw.assessment, link_id=link.pk)
+    kanwil = cw.review("kanwil")
+    assert (kanwil.status, kanwil.stale) == ("open", True)
