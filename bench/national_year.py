@@ -1,0 +1,563 @@
+"""A national year through the stack: 4,000 proposed units, 30,000 satker sheets, 3 million
+survey responses, on PostgreSQL (a measured fraction, extrapolated explicitly).
+
+    scripts/scale-lab.sh start && eval "$(scripts/scale-lab.sh env)"
+    .venv/bin/python bench/national_year.py [--fraction 0.05] [--save-sample 3]
+        [--submissions-per-second 64] [--skip-surveys]
+
+Works in `<name>_bench` next to DATABASE_URL's database (bench/surveys.py's), so a lab's
+or the tests' data are left alone. With ZONA_LAB_REPLICA_URL (a streaming replica of that
+server, scripts/scale-lab.sh) the dashboard reads are timed on the primary and, through
+zona.core.db_router, on the replica, and the replication lag is sampled through every part.
+
+The parts, each timed, with the rows and bytes it adds:
+1. units: --fraction x 30,000 satker under one echelon-I unit, through `unit_create`.
+2. sheets: a period on the real LKE (90/2021) and a sheet per satker
+   (`assessment_create_many`).
+3. saves: --save-sample sheets answered item by item through `answer_save` (the worksheet's
+   own path: revision check, audit, change log, rescoring), the cost of one save.
+4. answers: every other sheet's unit layer written in bulk (113 answers each), then their
+   stored scores computed by `scores_refresh_many`.
+5. nominations: --fraction x 4,000 of the sheets proposed to the TPN (one proposal, rows in
+   the first stage), then the TPN's list read: nominations of the year with their unit and
+   effective stored score.
+6. surveys: --fraction x 3,000,000 responses of 22 answers loaded the way bench/surveys.py
+   loads them (SQL), folded into the running totals, and the campaign results page's
+   reads timed.
+Then the database size, and the first limit: for each resource, what a national year's
+peak asks of this machine over what it has (>1 does not fit). The assumed peaks are printed
+with the figures. The last line is `ratio=<the first limit's demand over capacity>`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+
+FULL = {"satker": 30_000, "nominations": 4_000, "responses": 3_000_000}
+ITEMS_PER_SHEET = 113
+# A national year's peaks, stated so the limits can be recomputed with other ones.
+ASSUMED = {
+    # Worksheet saves: unit and reviewer layers (x2) over four weeks of working hours; the
+    # last days before the deadline run at five times the average.
+    "save_layers": 2,
+    "save_hours": 20 * 8,
+    "save_peak_factor": 5,
+    # Survey submissions: a three-month season of working hours, a peak hour ten times that.
+    "survey_hours": 65 * 8,
+    "survey_peak_factor": 10,
+    # One web machine: gunicorn workers x threads, plus task workers, hold connections.
+    "web_connections_per_machine": 4 * 4 + 2,
+    # A page is slow past this (a list or dashboard read).
+    "page_budget_ms": 1000,
+}
+
+
+def _load(name: str) -> Any:
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", ROOT / "bench" / f"{name}.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+class LagMonitor:
+    """Samples the replica's lag on the primary every half second, per part."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.part = "setup"
+        self.samples: dict[str, list[tuple[float, int]]] = {}
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self.run, daemon=True)
+
+    def run(self) -> None:
+        import psycopg
+
+        with psycopg.connect(self.url, autocommit=True) as conn:
+            while not self.stop.wait(0.5):
+                row = conn.execute(
+                    "SELECT coalesce(extract(epoch FROM replay_lag), 0),"
+                    " pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn)"
+                    " FROM pg_stat_replication LIMIT 1"
+                ).fetchone()
+                if row is not None:
+                    self.samples.setdefault(self.part, []).append((float(row[0]), int(row[1])))
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            part: {
+                "samples": len(s),
+                "max_replay_lag_s": round(max(x[0] for x in s), 3),
+                "median_replay_lag_s": round(statistics.median(x[0] for x in s), 3),
+                "max_behind_bytes": max(x[1] for x in s),
+            }
+            for part, s in self.samples.items()
+        }
+
+
+def _sizes(tables: list[str]) -> dict[str, Any]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        out = {}
+        for table in tables:
+            cursor.execute(
+                "SELECT pg_total_relation_size(%s), (SELECT reltuples::bigint FROM pg_class"
+                " WHERE relname = %s)",
+                [table, table],
+            )
+            size, rows = cursor.fetchone()
+            out[table] = {"bytes": size, "rows_estimate": rows}
+        cursor.execute("SELECT pg_database_size(current_database())")
+        out["database_bytes"] = cursor.fetchone()[0]
+    return out
+
+
+def _timed(fn: Any, runs: int = 3) -> dict[str, float]:
+    walls = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        fn()
+        walls.append(time.perf_counter() - t0)
+    return {
+        "best_ms": round(1000 * min(walls), 1),
+        "median_ms": round(1000 * statistics.median(walls), 1),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--fraction", type=float, default=0.05)
+    parser.add_argument("--save-sample", type=int, default=3, help="sheets saved item by item")
+    parser.add_argument(
+        "--submissions-per-second",
+        type=float,
+        default=64.0,
+        help="measured survey submissions/s of this machine (bench/web_servers.py)",
+    )
+    parser.add_argument("--skip-surveys", action="store_true")
+    args = parser.parse_args()
+    surveys = _load("surveys")
+    url = surveys._bench_database_url()
+    replica_url = os.environ.get("ZONA_LAB_REPLICA_URL", "")
+    monitor = LagMonitor(url) if replica_url else None
+    surveys._django(url)
+
+    from django.conf import settings
+    from django.db import connection, connections
+    from django.db import router as django_router
+
+    from zona.core.db_router import REPLICA, ReplicaRouter, replica_reads
+
+    if replica_url:
+        import urllib.parse
+
+        parts = urllib.parse.urlsplit(replica_url)
+        bench_name = urllib.parse.urlsplit(url).path.lstrip("/")
+        settings.DATABASES[REPLICA] = {
+            **settings.DATABASES["default"],
+            "PORT": parts.port,
+            "NAME": bench_name,
+        }
+        connections.settings[REPLICA] = settings.DATABASES[REPLICA]  # before its first use
+        django_router.routers = [ReplicaRouter()]
+        monitor.thread.start()  # type: ignore[union-attr]
+
+    from django.utils import timezone
+
+    started = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())
+    t_all = time.monotonic()
+    campaigns = surveys.prepare()  # migrates the bench database on first use
+    from zona.accounts.models import Unit, User
+    from zona.accounts.services import unit_create
+    from zona.accounts.testing import build_world
+    from zona.assessments.models import Answer, AnswerLayer, Assessment, StoredScore
+    from zona.assessments.services import answer_save
+    from zona.assessments.services.periods import assessment_create_many, period_create
+    from zona.assessments.services.scores import scores_refresh_many
+    from zona.assessments.sheet import sheet_spec
+    from zona.frameworks.services import framework_load_file
+    from zona.national.models import Nomination, Proposal
+
+    if not User.objects.filter(username="sysadmin").exists():
+        build_world()
+    sysadmin = User.objects.get(username="sysadmin")
+    admin = User.objects.get(username="agency_admin")
+    agency = Unit.objects.get(code="KC")
+    framework = framework_load_file(
+        path=ROOT / "frameworks" / "permenpan-rb-90-2021.yaml"
+    ).framework
+    spec = sheet_spec(framework)
+    tag = f"NY{int(time.time()) % 1_000_000:06d}"
+    satker = max(args.save_sample + 1, round(FULL["satker"] * args.fraction))
+    nominations = max(1, round(FULL["nominations"] * args.fraction))
+    responses = max(1000, round(FULL["responses"] * args.fraction))
+    report: dict[str, Any] = {
+        "started": started,
+        "fraction": args.fraction,
+        "sizes_run": {"satker": satker, "nominations": nominations, "responses": responses},
+        "assumed": ASSUMED,
+        "parts": {},
+    }
+    parts = report["parts"]
+
+    def part(name: str) -> None:
+        if monitor:
+            monitor.part = name
+        print(f"{time.strftime('%H:%M:%S', time.gmtime())} {name} ...", flush=True)
+
+    def timed_part(name: str, fn: Any, tables: list[str]) -> dict[str, Any]:
+        part(name)
+        before = _sizes(tables)
+        t0 = time.monotonic()
+        out = fn() or {}
+        seconds = time.monotonic() - t0
+        after = _sizes(tables)
+        result = {
+            "seconds": round(seconds, 1),
+            **out,
+            "bytes_added": {t: after[t]["bytes"] - before[t]["bytes"] for t in tables},
+        }
+        parts[name] = result
+        print(json.dumps({name: result}), flush=True)
+        return result
+
+    # 1. units
+    holder: dict[str, Any] = {}
+
+    def make_units() -> dict[str, Any]:
+        root = unit_create(
+            actor=sysadmin, parent=agency, code=tag, name=f"Ditjen {tag}", kind="echelon_i"
+        )
+        holder["units"] = [
+            unit_create(
+                actor=sysadmin,
+                parent=root,
+                code=f"{tag}-{n:05d}",
+                name=f"Satker {n:05d}",
+                kind="satker",
+            )
+            for n in range(satker)
+        ]
+        return {"rows": satker}
+
+    timed_part("units", make_units, ["accounts_unit", "audit_auditevent"])
+
+    # 2. sheets
+    def make_sheets() -> dict[str, Any]:
+        today = timezone.localdate()
+        period = period_create(
+            actor=admin,
+            agency=agency,
+            year=today.year,
+            title=f"National year {tag}",
+            framework=framework,
+            opens_on=today - __import__("datetime").timedelta(days=1),
+            closes_on=today + __import__("datetime").timedelta(days=30),
+        )
+        created = assessment_create_many(
+            actor=admin, period=period, targets=dict.fromkeys(holder["units"], "wbk")
+        )
+        holder["period"] = period
+        holder["sheets"] = list(
+            Assessment.objects.filter(period=period)
+            .select_related("period__framework", "unit")
+            .order_by("pk")
+        )
+        return {"rows": len(holder["sheets"]), "created": str(created)[:80]}
+
+    timed_part("sheets", make_sheets, ["assessments_assessment", "assessments_answerlayer"])
+
+    # 3. saves through the worksheet's service
+    def value_for(item: Any, n: int) -> Any:
+        if item.is_choice:
+            return item.option_keys[n % len(item.option_keys)]
+        if item.answer_type == "PCT":
+            return dict.fromkeys(item.required_counts, 1)
+        return "3.5"
+
+    def saves() -> dict[str, Any]:
+        times = []
+        for n, sheet in enumerate(holder["sheets"][: args.save_sample]):
+            for i, item in enumerate(spec.items.values()):
+                t0 = time.perf_counter()
+                answer_save(
+                    actor=sysadmin,
+                    assessment=sheet,
+                    item_code=item.code,
+                    revision=None,
+                    value=value_for(item, n + i),
+                )
+                times.append(time.perf_counter() - t0)
+        return {
+            "saves": len(times),
+            "ms_median": round(1000 * statistics.median(times), 1),
+            "ms_p95": round(1000 * sorted(times)[int(len(times) * 0.95)], 1),
+        }
+
+    timed_part(
+        "saves", saves, ["assessments_answer", "assessments_answerchange", "audit_auditevent"]
+    )
+
+    # 4. the other sheets' answers in bulk, then their stored scores
+    def answers() -> dict[str, Any]:
+        rest = holder["sheets"][args.save_sample :]
+        layers = {
+            layer.assessment_id: layer
+            for layer in AnswerLayer.objects.filter(assessment__in=rest, tier__isnull=True)
+        }
+        missing = [AnswerLayer(assessment=s, tier=None) for s in rest if s.pk not in layers]
+        for layer in AnswerLayer.objects.bulk_create(missing):
+            layers[layer.assessment_id] = layer
+        now = timezone.now()
+        rows = 0
+        t0 = time.monotonic()
+        for start in range(0, len(rest), 200):
+            batch = [
+                Answer(
+                    layer=layers[sheet.pk],
+                    item_code=item.code,
+                    value=value_for(item, n + i),
+                    revision=1,
+                    updated_by=sysadmin,
+                    updated_at=now,
+                )
+                for n, sheet in enumerate(rest[start : start + 200], start=start)
+                for i, item in enumerate(spec.items.values())
+            ]
+            Answer.objects.bulk_create(batch, batch_size=5000)
+            rows += len(batch)
+        write_s = time.monotonic() - t0
+        t0 = time.monotonic()
+        scored = scores_refresh_many(rest)
+        score_s = time.monotonic() - t0
+        return {
+            "answer_rows": rows,
+            "write_seconds": round(write_s, 1),
+            "scored_sheets": scored,
+            "score_seconds": round(score_s, 1),
+            "sheets_scored_per_second": round(scored / score_s, 1) if score_s else None,
+        }
+
+    timed_part("answers", answers, ["assessments_answer", "assessments_storedscore"])
+
+    # 5. nominations and the TPN's list
+    def nominate() -> dict[str, Any]:
+        proposal = Proposal.objects.create(
+            agency=agency, year=holder["period"].year, period=holder["period"], created_by=admin
+        )
+        Nomination.objects.bulk_create(
+            Nomination(
+                proposal=proposal,
+                assessment=sheet,
+                unit=sheet.unit,
+                year=proposal.year,
+                target="wbk",
+            )
+            for sheet in holder["sheets"][:nominations]
+        )
+        holder["year"] = proposal.year
+        return {"rows": nominations}
+
+    timed_part("nominations", nominate, ["national_nomination"])
+
+    def tpn_list() -> None:
+        rows = list(
+            Nomination.objects.filter(year=holder["year"], proposal__period=holder["period"])
+            .select_related("unit", "assessment")
+            .order_by("unit__path")
+        )
+        scores = dict(
+            StoredScore.objects.filter(
+                assessment_id__in=[r.assessment_id for r in rows], key="effective"
+            ).values_list("assessment_id", "total")
+        )
+        assert len(rows) == nominations
+        assert len(scores) <= nominations
+
+    def agency_dashboard() -> None:
+        # Every sheet of the period with its effective score: the agency's national view.
+        rows = list(
+            StoredScore.objects.filter(assessment__period=holder["period"], key="effective")
+            .select_related("assessment__unit")
+            .order_by("-total")
+            .values_list("assessment__unit__code", "total", "passed")
+        )
+        assert len(rows) >= satker - args.save_sample
+
+    reads: dict[str, Any] = {
+        "tpn_list": {"primary": _timed(tpn_list)},
+        "all_sheets_scores": {"primary": _timed(agency_dashboard)},
+    }
+
+    # 6. survey responses
+    big = campaigns[surveys.BIG_UNIT]
+    if not args.skip_surveys:
+
+        def load_surveys() -> dict[str, Any]:
+            index = surveys.bench_index(big, responses, 1)
+            holder["index"] = index
+            return {
+                "responses": index["responses"],
+                "answer_rows": index["answer_rows"],
+                "load_seconds": index["load_seconds"],
+                "fold_seconds": index["rebuild_seconds"],
+                "results_page_db_ms": index["from_totals"]["results_page"]["db_ms_median"],
+                "results_page_raw_scan_db_ms": index["raw_scan"]["results_page"]["db_ms_median"],
+            }
+
+        timed_part("surveys", load_surveys, ["surveys_answer", "surveys_response"])
+        from zona.surveys.selectors import campaign_results, results_by_service
+
+        reads["survey_results"] = {
+            "primary": _timed(lambda: (campaign_results(big), results_by_service(big)))
+        }
+
+    # Reads on the replica, through the router (the same code inside replica_reads()).
+    if replica_url:
+        part("replica reads")
+        time.sleep(0)  # the lag monitor shows how far behind the replica is at this moment
+        with replica_reads():
+            assert Nomination.objects.all().db == REPLICA
+            for name, fn in (("tpn_list", tpn_list), ("all_sheets_scores", agency_dashboard)):
+                reads[name]["replica"] = _timed(fn)
+            if not args.skip_surveys:
+                from zona.surveys.selectors import campaign_results, results_by_service
+
+                reads["survey_results"]["replica"] = _timed(
+                    lambda: (campaign_results(big), results_by_service(big))
+                )
+        with connections[REPLICA].cursor() as cursor:
+            cursor.execute("SELECT pg_is_in_recovery()")
+            reads["replica_is_standby"] = cursor.fetchone()[0]
+    report["reads"] = reads
+    if monitor:
+        monitor.stop.set()
+        monitor.thread.join(5)
+        report["replication_lag"] = monitor.summary()
+
+    tables = [
+        "accounts_unit",
+        "assessments_assessment",
+        "assessments_answer",
+        "assessments_answerchange",
+        "assessments_storedscore",
+        "national_nomination",
+        "surveys_response",
+        "surveys_answer",
+        "audit_auditevent",
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    report["sizes"] = _sizes(tables)
+    report["total_seconds"] = round(time.monotonic() - t_all, 1)
+
+    # --- extrapolation and the first limit ----------------------------------------------------
+    scale = 1 / args.fraction
+    answer_bytes = (
+        parts["answers"]["bytes_added"]["assessments_answer"]
+        + parts["saves"]["bytes_added"]["assessments_answer"]
+    )
+    full_answers = FULL["satker"] * ITEMS_PER_SHEET * ASSUMED["save_layers"]
+    per_answer = answer_bytes / max(1, parts["answers"]["answer_rows"] + parts["saves"]["saves"])
+    survey_bytes = sum(parts["surveys"]["bytes_added"].values()) if "surveys" in parts else 0
+    full_bytes = {
+        "sheet_answers": round(per_answer * full_answers),
+        "survey_rows": round(survey_bytes * FULL["responses"] / responses),
+        "answer_change_log": round(
+            parts["saves"]["bytes_added"]["assessments_answerchange"]
+            / max(1, parts["saves"]["saves"])
+            * full_answers
+        ),
+        "audit": round(
+            (parts["saves"]["bytes_added"]["audit_auditevent"])
+            / max(1, parts["saves"]["saves"])
+            * full_answers
+        ),
+        "stored_scores": round(parts["answers"]["bytes_added"]["assessments_storedscore"] * scale),
+    }
+    year_bytes = sum(full_bytes.values())
+    data_dir = os.environ.get("ZONA_PG_DATA") or tempfile.gettempdir()
+    free = shutil.disk_usage(data_dir).free
+    cores = os.cpu_count() or 1
+    save_ms = parts["saves"]["ms_median"]
+    saves_per_s_avg = full_answers / (ASSUMED["save_hours"] * 3600)
+    saves_peak = saves_per_s_avg * ASSUMED["save_peak_factor"]
+    survey_peak = (
+        FULL["responses"] / (ASSUMED["survey_hours"] * 3600) * ASSUMED["survey_peak_factor"]
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW max_connections")
+        max_connections = int(cursor.fetchone()[0])
+    slowest_read = max(
+        (r["primary"]["median_ms"] * (scale if name == "all_sheets_scores" else 1), name)
+        for name, r in reads.items()
+        if isinstance(r, dict)
+    )
+    limits = {
+        "web_cpu_worksheet_saves": {
+            "demand": f"{saves_peak:.1f} saves/s x {save_ms} ms",
+            "capacity": f"{cores} cores",
+            "utilisation": round(saves_peak * save_ms / 1000 / cores, 2),
+        },
+        "web_survey_submissions": {
+            "demand": f"{survey_peak:.1f} submissions/s at the peak hour",
+            "capacity": f"{args.submissions_per_second}/s measured",
+            "utilisation": round(survey_peak / args.submissions_per_second, 2),
+        },
+        "disk_one_year": {
+            "demand": f"{year_bytes / 1e9:.1f} GB database a year (evidence files not counted)",
+            "capacity": f"{free / 1e9:.0f} GB free",
+            "utilisation": round(year_bytes / free, 2),
+        },
+        "connections_one_web_machine": {
+            "demand": f"{ASSUMED['web_connections_per_machine']} per web machine",
+            "capacity": f"max_connections={max_connections}",
+            "utilisation": round(ASSUMED["web_connections_per_machine"] / max_connections, 2),
+        },
+        "slowest_read_at_full_size": {
+            "demand": f"{slowest_read[1]} {slowest_read[0]:.0f} ms extrapolated",
+            "capacity": f"{ASSUMED['page_budget_ms']} ms page budget",
+            "utilisation": round(slowest_read[0] / ASSUMED["page_budget_ms"], 2),
+        },
+    }
+    first = max(limits.items(), key=lambda kv: kv[1]["utilisation"])
+    report["extrapolated_full_year"] = {
+        "note": f"measured at fraction {args.fraction}; bytes and times scaled linearly",
+        "bytes": full_bytes,
+        "database_bytes_per_year": year_bytes,
+        "unit_create_seconds": round(parts["units"]["seconds"] * scale),
+        "sheet_create_seconds": round(parts["sheets"]["seconds"] * scale),
+        "scores_refresh_seconds": round(parts["answers"]["score_seconds"] * scale),
+        "survey_load_seconds": round(
+            parts["surveys"]["load_seconds"] * FULL["responses"] / responses
+        )
+        if "surveys" in parts and parts["surveys"]["load_seconds"]
+        else None,
+        "worksheet_save_core_hours": round(full_answers * save_ms / 1000 / 3600, 1),
+    }
+    report["limits"] = limits
+    report["first_limit"] = first[0]
+    print(json.dumps(report, indent=1, default=str))
+    print(f"first_limit={first[0]}")
+    print(f"ratio={first[1]['utilisation']}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
