@@ -92,14 +92,26 @@ if env.bool("ZONA_LOG_JSON", default=True):
     }
 
 # A PostgreSQL read replica for pages that read a lot (docs/scaling.md): GET requests under
-# ZONA_REPLICA_PATHS, and code inside zona.ops.replica.replica_reads(), read it.
+# ZONA_REPLICA_PATHS, and code inside zona.core.db_router.replica_reads(), read it, except in
+# a transaction, after writing the same model, and sessions (zona/core/db_router.py).
 if env("DATABASE_REPLICA_URL", default=""):
     DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")  # noqa: F405
     DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]  # noqa: F405
     DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
-    DATABASE_ROUTERS = ["zona.ops.replica.ReplicaRouter"]
-    # Regular expressions over the path: survey results and exports, the audit log.
+    DATABASES["replica"]["DISABLE_SERVER_SIDE_CURSORS"] = DATABASES["default"][  # noqa: F405
+        "DISABLE_SERVER_SIDE_CURSORS"
+    ]
+    DATABASE_ROUTERS = ["zona.core.db_router.ReplicaRouter"]
+    # Regular expressions over the path: the insight dashboards and the national view and its
+    # download, survey results and exports, the audit log.
     ZONA_REPLICA_PATHS = env.list(
-        "ZONA_REPLICA_PATHS", default=[r"^/surveys/\d+/(results|export)/", r"^/audit/"]
+        "ZONA_REPLICA_PATHS",
+        default=[
+            r"^/assessments/\d+/dashboard/",
+            r"^/agencies/\d+/dashboard/",
+            r"^/national/(export\.xlsx)?$",
+            r"^/surveys/\d+/(results|export)/",
+            r"^/audit/",
+        ],
     )
-    MIDDLEWARE = [*MIDDLEWARE, "zona.ops.replica.ReplicaPathsMiddleware"]
+    MIDDLEWARE = [*MIDDLEWARE, "zona.core.db_router.ReplicaPathsMiddleware"]

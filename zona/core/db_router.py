@@ -8,8 +8,9 @@ a moment, so only reads that opt in go there, and only while they cannot miss a 
   HEAD only), code by `with replica_reads():` (an export task reading its rows);
 - inside a transaction on "default" every read stays on "default" (a transaction reads its
   own writes and holds its locks there);
-- once the code inside `replica_reads()` has written anything through the ORM, the rest of
-  that scope reads "default";
+- once the code inside `replica_reads()` has written a model through the ORM, the rest of
+  that scope reads that model on "default" (it reads its own writes; an export that writes
+  its progress still reads the sheets on the replica);
 - sessions are always read on "default": a session written a moment ago must be found.
 
 Writes and migrations always go to "default". Without a "replica" alias the router sends
@@ -22,7 +23,7 @@ import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
@@ -36,7 +37,7 @@ PRIMARY_ONLY_APPS = frozenset({"sessions"})
 
 @dataclass
 class _Scope:
-    wrote: bool = False
+    written: set[str] = field(default_factory=set)  # model labels written in this scope
 
 
 _scope: ContextVar[_Scope | None] = ContextVar("zona_replica_scope", default=None)
@@ -59,9 +60,10 @@ def replica_configured() -> bool:
 class ReplicaRouter:
     def db_for_read(self, model: type, **hints: Any) -> str | None:
         scope = _scope.get()
-        if scope is None or scope.wrote or not replica_configured():
+        if scope is None or not replica_configured():
             return None
-        if model._meta.app_label in PRIMARY_ONLY_APPS:  # type: ignore[attr-defined]
+        meta = model._meta  # type: ignore[attr-defined]
+        if meta.app_label in PRIMARY_ONLY_APPS or meta.label in scope.written:
             return None
         if connections[DEFAULT_DB_ALIAS].in_atomic_block:
             return None
@@ -70,7 +72,7 @@ class ReplicaRouter:
     def db_for_write(self, model: type, **hints: Any) -> str | None:
         scope = _scope.get()
         if scope is not None:
-            scope.wrote = True
+            scope.written.add(model._meta.label)  # type: ignore[attr-defined]
         return DEFAULT_DB_ALIAS
 
     def allow_relation(self, obj1: Any, obj2: Any, **hints: Any) -> bool | None:

@@ -13,7 +13,7 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.http import HttpRequest, HttpResponse
 from django.test import RequestFactory, override_settings
 
-from zona.accounts.models import Unit
+from zona.accounts.models import Unit, User
 from zona.core.db_router import REPLICA, ReplicaPathsMiddleware, ReplicaRouter, replica_reads
 
 router = ReplicaRouter()
@@ -44,11 +44,12 @@ def test_writes_always_go_to_the_primary(with_replica):
         assert router.db_for_write(Unit) == DEFAULT_DB_ALIAS
 
 
-def test_after_a_write_the_scope_reads_the_primary(with_replica):
+def test_after_a_write_the_scope_reads_that_model_on_the_primary(with_replica):
     with replica_reads():
         assert Unit.objects.all().db == REPLICA
         assert router.db_for_write(Unit) == DEFAULT_DB_ALIAS
-        assert Unit.objects.all().db == DEFAULT_DB_ALIAS
+        assert Unit.objects.all().db == DEFAULT_DB_ALIAS  # reads its own write
+        assert User.objects.all().db == REPLICA  # other models are not stale for it
     with replica_reads():  # a new scope starts clean
         assert Unit.objects.all().db == REPLICA
 
