@@ -127,3 +127,21 @@ def access_document_by_id(user: Any, proposal: Proposal, document_id: object) ->
     if document is None or not may_see_proposals(user, proposal.agency):
         raise Http404
     return document
+
+
+def access_year_document(
+    user: Any, agency: Unit, year: int, document_id: object
+) -> ProposalDocument:
+    """A document of any of the agency's proposals of `year` (the agency fetched through
+    `access_proposal_agency`)."""
+    pk = int_or_none(document_id, minimum=1)
+    document = (
+        ProposalDocument.objects.select_related("unit", "proposal")
+        .filter(pk=pk, proposal__agency=agency, proposal__year=year)
+        .first()
+        if pk
+        else None
+    )
+    if document is None or not may_see_proposals(user, agency):
+        raise Http404
+    return document

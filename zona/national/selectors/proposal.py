@@ -53,13 +53,19 @@ def agency_period(agency: Unit, year: int) -> Period | None:
 
 
 def current_proposal(agency: Unit, year: int) -> Proposal | None:
-    """The agency's latest proposal of the year (a withdrawn one stays until a new draft)."""
-    return (
-        Proposal.objects.select_related("agency", "period", "period__framework")
-        .filter(agency=agency, year=year)
-        .order_by("-pk")
-        .first()
+    """The proposal a page of the year opens: the draft if there is one, else the latest."""
+    rows = Proposal.objects.select_related("agency", "period", "period__framework").filter(
+        agency=agency, year=year
     )
+    return rows.filter(status=ProposalStatus.DRAFT).first() or rows.order_by("-pk").first()
+
+
+def other_proposals(agency: Unit, year: int, shown: Proposal | None) -> list[Proposal]:
+    """The year's other proposals of the agency (earlier ones, withdrawn ones)."""
+    rows = Proposal.objects.filter(agency=agency, year=year).order_by("-pk")
+    if shown is not None:
+        rows = rows.exclude(pk=shown.pk)
+    return list(rows)
 
 
 def target_of(assessment: Assessment) -> str:

@@ -36,7 +36,6 @@ from zona.national.models import (
 )
 from zona.national.selectors.proposal import (
     agency_period,
-    current_proposal,
     submit_problems,
     target_of,
     tpi_scores,
@@ -113,14 +112,16 @@ def proposal_policy_set(*, actor: Any, agency: Unit, proposer: str) -> ProposalP
 
 
 def proposal_create(*, actor: Any, agency: Unit, year: int) -> Proposal:
-    """A new draft for the year (none may be open: a draft or a submitted one)."""
+    """A new draft for the year. One draft at a time; a second proposal in a year (after
+    one was submitted or withdrawn) may add units not nominated yet."""
     _preparer(actor, agency)
     with transaction.atomic():
         # The agency row's lock keeps two clicks from opening two drafts.
         Unit.objects.select_for_update().filter(pk=agency.pk).first()
-        existing = current_proposal(agency, year)
-        if existing is not None and existing.status != ProposalStatus.WITHDRAWN:
-            raise StateError(_("The agency already has a proposal for %(year)s.") % {"year": year})
+        if Proposal.objects.filter(agency=agency, year=year, status=ProposalStatus.DRAFT).exists():
+            raise StateError(
+                _("The agency already has a draft proposal for %(year)s.") % {"year": year}
+            )
         period = agency_period(agency, year)
         if period is None:
             raise StateError(_("The agency has no assessment period in %(year)s.") % {"year": year})

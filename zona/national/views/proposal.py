@@ -26,9 +26,9 @@ from zona.accounts.models import Unit
 from zona.assessments.views._common import AuthedRequest, flash_error, show_form_problems
 from zona.core.errors import ZonaError
 from zona.national.access_proposal import (
-    access_document_by_id,
     access_national_settings,
     access_proposal_agency,
+    access_year_document,
     checked_year,
     may_prepare,
     may_propose,
@@ -41,6 +41,7 @@ from zona.national.selectors.proposal import (
     agency_period,
     current_proposal,
     documents_of,
+    other_proposals,
     recommended_rows,
     submit_problems,
     withdraw_problem,
@@ -284,6 +285,7 @@ def _proposal_page(
             "may_propose": may_propose(request.user, agency),
             "proposer": proposer_of(agency),
             "withdraw_problem": withdraw,
+            "others": other_proposals(agency, year, proposal),
         },
         status=status,
     )
@@ -354,12 +356,7 @@ def proposal_document(
 ) -> FileResponse:
     agency = access_proposal_agency(request.user, unit_id)
     year = checked_year(year)
-    proposal = current_proposal(agency, year)
-    from django.http import Http404
-
-    if proposal is None:
-        raise Http404
-    document = access_document_by_id(request.user, proposal, document_id)
+    document = access_year_document(request.user, agency, year, document_id)
     return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.name)
 
 
