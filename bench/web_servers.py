@@ -5,6 +5,7 @@
         [--threads 4] [--clients 16] [--seconds 10] [--database-url URL] [--conn-max-age N]
     .venv/bin/python bench/web_servers.py churn [--clients 16] [--seconds 5]
     scripts/scale-lab.sh web && .venv/bin/python bench/web_servers.py proxy
+    .venv/bin/python bench/web_servers.py replica
 
 `servers`: each server in turn is started with the same worker and thread count and the
 production settings (PostgreSQL, Redis, S3 of the lab), then clients hammer two of Zona's
@@ -24,6 +25,11 @@ p50, p95. `ratio=` is through PgBouncer over direct.
 device posts past ZONA_SURVEY_DEVICE_REFUSE_AFTER through the proxy: exactly the limit must
 be stored whichever server took each post. `ratio=` is the smaller server's share over the
 larger's (1.0 is an even spread).
+
+`replica`: one server with DATABASE_REPLICA_URL=ZONA_LAB_REPLICA_URL; the agency
+administrator opens the agency dashboard (a replica path) and the survey list (not one); the
+replica's pg_stat_activity shows which queries reached it. `ratio=` is 1.0 when the
+dashboard answered and its queries reached the replica.
 """
 
 from __future__ import annotations
@@ -358,9 +364,62 @@ def run_proxy(args: argparse.Namespace, campaign: Any) -> dict[str, Any]:
     }
 
 
+def run_replica(args: argparse.Namespace) -> dict[str, Any]:
+    """A web server with DATABASE_REPLICA_URL: the agency dashboard must read the replica, a
+    list page the primary. What each server's connection of the web user ran last
+    (pg_stat_activity) says where the page's queries went."""
+    import psycopg
+
+    from zona.accounts.models import Unit, User
+    from zona.accounts.testing import DEFAULT_PASSWORD, build_world
+
+    if not User.objects.filter(username="agency_admin").exists():
+        build_world()
+    agency = Unit.objects.get(code="KC")
+    replica_url = os.environ["ZONA_LAB_REPLICA_URL"]
+    os.environ["DATABASE_REPLICA_URL"] = replica_url
+    process = start_server("gunicorn", args.port, args)
+    last = (
+        "SELECT max(state_change), count(*), coalesce(string_agg(left(query, 60), ' | '), '')"
+        " FROM pg_stat_activity WHERE usename = 'zona' AND backend_type = 'client backend'"
+        " AND pid <> pg_backend_pid()"
+    )
+    pages: dict[str, Any] = {}
+    try:
+        _wait_port(args.port)
+        browser = _load("prod_check").Browser(args.port)
+        browser.login("agency_admin", DEFAULT_PASSWORD)
+        for name, path in (
+            ("agency_dashboard", f"/agencies/{agency.pk}/dashboard/"),
+            ("survey_list", "/surveys/"),
+        ):
+            with psycopg.connect(replica_url, autocommit=True) as conn:
+                before = conn.execute(last).fetchone()
+            t0 = time.monotonic()
+            status, _, _ = browser.request("GET", path)
+            elapsed = time.monotonic() - t0
+            with psycopg.connect(replica_url, autocommit=True) as conn:
+                after = conn.execute(last).fetchone()
+            pages[name] = {
+                "path": path,
+                "status": status,
+                "ms": round(1000 * elapsed, 1),
+                # The web's connections to the replica: a newer last activity means this
+                # page's queries went there.
+                "reached_replica": after[0] is not None
+                and (before[0] is None or after[0] > before[0]),
+                "replica_connections": after[1],
+                "replica_last_queries": after[2],
+            }
+    finally:
+        stop_server(process)
+        del os.environ["DATABASE_REPLICA_URL"]
+    return pages
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("mode", choices=("servers", "churn", "proxy"))
+    parser.add_argument("mode", choices=("servers", "churn", "proxy", "replica"))
     parser.add_argument("--servers", default="gunicorn,granian")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
@@ -383,7 +442,15 @@ def main() -> None:
 
         django.setup()
         campaign = _load("surveys").prepare()["BENCH-SURVEY"]
-        if args.mode == "servers":
+        if args.mode == "replica":
+            summary = run_replica(args)
+            dash = summary["agency_dashboard"]
+            listed = summary["survey_list"]
+            held = (
+                dash["status"] == 200 and dash["reached_replica"] and not listed["reached_replica"]
+            )
+            ratio = 1.0 if held else 0.0
+        elif args.mode == "servers":
             summary = run_servers(args, campaign)
             names = list(summary)
             if len(names) == 2:
