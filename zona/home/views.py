@@ -14,6 +14,7 @@ from zona.accounts.http import AuthedHttpRequest
 from zona.accounts.selectors import role_assignments_of
 from zona.assessments.access import assessment_tasks_for
 from zona.assessments.selectors import assessment_tasks
+from zona.insight.national import home_summary
 from zona.surveys.selectors import campaigns_for, progress_by_campaign
 from zona.workflow.selectors.reviews import waiting_for_user
 
@@ -42,6 +43,9 @@ def home(request: AuthedHttpRequest) -> HttpResponse:
         .order_by("closes_on", "unit__path", "pk")[:HOME_LIST_LIMIT]
     )
     progress = progress_by_campaign(c.pk for c in campaigns)
+    # Agency and national users see their scope's figures first; their long list of units
+    # stays folded under them until they search or page through it.
+    summary = home_summary(request.user, today=today)
     campaign_rows = []
     for campaign in campaigns:
         counted, target = progress[campaign.pk]
@@ -62,6 +66,8 @@ def home(request: AuthedHttpRequest) -> HttpResponse:
             "task_total": task_count + len(campaign_rows),
             "campaign_rows": campaign_rows,
             "today": today,
+            "summary": summary,
+            "units_open": summary is None or bool(query) or "page" in request.GET,
         },
     )
 

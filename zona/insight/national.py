@@ -360,3 +360,150 @@ def monitoring_lines(board: NationalBoard) -> list[MonitoringLine]:
         for d in due
         if d.predicate_id in predicates
     ]
+
+
+# --- the home page's summary -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SummaryLink:
+    label: str
+    url: str
+
+
+@dataclass(frozen=True)
+class HomeSummary:
+    """What an agency or national user's home page leads with: their scope's counts for
+    the year, the alerts, and where to look further."""
+
+    audience: str  # "admin", "tpn" or "agency"
+    year: int
+    # Agency users: the units whose subtrees they oversee (None: the whole nation).
+    roots: list[Unit] | None
+    # (status, label, count); None for the TPN (they see nominations, not sheets).
+    sheets: list[tuple[str, str, int]] | None
+    sheets_total: int
+    sheets_below: int
+    nominations: list[tuple[str, str, int]]
+    nominations_total: int
+    follow_up: int
+    candidates: int | None
+    predicates_held: int
+    monitoring_due: int
+    monitoring_overdue: int
+    links: list[SummaryLink]
+
+    @property
+    def alerts(self) -> int:
+        return self.sheets_below + self.follow_up + self.monitoring_overdue
+
+
+def summary_roots(user: AnyUser) -> list[Unit]:
+    """The units whose whole subtree the user oversees through an assignment that covers
+    sub-units, outermost only, in tree order."""
+    roots: list[Unit] = []
+    for a in sorted(
+        (a for a in assignments_of(user) if a.unit is not None and a.covers_subtree),
+        key=lambda a: a.unit.path,  # type: ignore[union-attr]
+    ):
+        unit = a.unit
+        assert unit is not None
+        if not any(unit.path.startswith(r.path) for r in roots):
+            roots.append(unit)
+    return roots
+
+
+def _links(audience: str, roots: list[Unit] | None) -> list[SummaryLink]:
+    from django.urls import NoReverseMatch, reverse
+
+    links: list[SummaryLink] = []
+    if audience in ("admin", "tpn"):
+        links.append(SummaryLink(_("National view"), reverse("insight:national")))
+    agencies = {
+        u.path: u.pk
+        for u in Unit.objects.filter(path__in={r.agency_path for r in roots or []}).only("path")
+    }
+    for root in roots or []:
+        agency_id = agencies.get(root.agency_path)
+        if agency_id is None:
+            continue
+        try:
+            url = reverse("insight:agency_dashboard", args=[agency_id])
+        except NoReverseMatch:
+            # The agency dashboard is not built in this version: no dead link.
+            continue
+        if not root.is_agency:
+            url += f"?unit={root.pk}"
+        links.append(SummaryLink(_("Dashboard: %(unit)s") % {"unit": root.name}, url))
+    return links
+
+
+def home_summary(user: AnyUser, *, today: dt.date) -> HomeSummary | None:
+    """The summary for an agency or national user (None for anyone else). A fixed number of
+    grouped counts over the scope, whatever its size."""
+    from django.db.models import Count
+
+    from zona.assessments.models import Assessment, AssessmentStatus
+    from zona.assessments.selectors.scores import EFFECTIVE_KEY
+    from zona.insight.selectors.national import subtree_q
+    from zona.national.models import Candidacy, CandidacyStatus, Nomination, PredicateStatus
+
+    audience = national_audience(user)
+    roots: list[Unit] | None = None
+    if audience is None:
+        roots = summary_roots(user)
+        if not roots:
+            return None
+        audience = "agency"
+    paths = None if roots is None else [r.path for r in roots]
+    year = today.year
+    sheets: list[tuple[str, str, int]] | None = None
+    sheets_total = sheets_below = 0
+    candidates: int | None = None
+    if audience != "tpn":
+        in_scope = Assessment.objects.filter(period__year=year).filter(subtree_q(paths))
+        counts = dict(in_scope.values_list("status").annotate(n=Count("id")).order_by())
+        sheets = [(s.value, str(s.label), counts.get(s.value, 0)) for s in AssessmentStatus]
+        sheets_total = sum(counts.values())
+        sheets_below = in_scope.filter(
+            status=AssessmentStatus.SUBMITTED,
+            stored_scores__key=EFFECTIVE_KEY,
+            stored_scores__passed=False,
+        ).count()
+        candidates = (
+            Candidacy.objects.filter(year=year, status=CandidacyStatus.DESIGNATED)
+            .filter(subtree_q(paths))
+            .count()
+        )
+    by_status = dict(
+        Nomination.objects.filter(year=year)
+        .filter(subtree_q(paths))
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    nominations = [(s, status_label(s), by_status[s]) for s in STATUS_COLUMNS if by_status.get(s)]
+    held = Predicate.objects.filter(status=PredicateStatus.HELD).filter(subtree_q(paths)).count()
+    due = monitoring_due(
+        NationalFilters(),
+        today=today,
+        horizon_days=DEFAULT_HORIZON_DAYS,
+        cycle_months=national_settings().monitoring_cycle_months,
+        unit_paths=paths,
+    )
+    return HomeSummary(
+        audience=audience,
+        year=year,
+        roots=roots,
+        sheets=sheets,
+        sheets_total=sheets_total,
+        sheets_below=sheets_below,
+        nominations=nominations,
+        nominations_total=sum(by_status.values()),
+        follow_up=by_status.get(NominationStatus.FOLLOW_UP, 0),
+        candidates=candidates,
+        predicates_held=held,
+        monitoring_due=sum(1 for d in due if not d.overdue),
+        monitoring_overdue=sum(1 for d in due if d.overdue),
+        links=_links(audience, roots),
+    )

@@ -308,8 +308,23 @@ def predicates_by_province(groups: Sequence[PredicateGroup]) -> list[tuple[str, 
 # --- monitoring ------------------------------------------------------------------------------
 
 
+def subtree_q(paths: Sequence[str] | None, field: str = "unit__path") -> Q:
+    """Rows whose unit lies under one of `paths` (None: everywhere; empty: nowhere)."""
+    if paths is None:
+        return Q()
+    q = Q(pk__in=[])
+    for path in paths:
+        q |= Q(**{f"{field}__startswith": path})
+    return q
+
+
 def monitoring_due(
-    filters: NationalFilters, *, today: dt.date, horizon_days: int, cycle_months: int
+    filters: NationalFilters,
+    *,
+    today: dt.date,
+    horizon_days: int,
+    cycle_months: int,
+    unit_paths: Sequence[str] | None = None,
 ) -> list[MonitoringDue]:
     """Held predicates whose monitoring is due within `horizon_days` or overdue, most
     overdue first (one query).
@@ -318,7 +333,7 @@ def monitoring_due(
     before the horizon; it is overdue once passed. No monitoring round is recorded yet, so
     an anniversary past counts as overdue until the monitoring part's rounds replace this.
     """
-    qs = Predicate.objects.filter(status=PredicateStatus.HELD)
+    qs = Predicate.objects.filter(status=PredicateStatus.HELD).filter(subtree_q(unit_paths))
     if filters.kind:
         qs = qs.filter(kind=filters.kind)
     if filters.agency_id is not None:

@@ -11,7 +11,8 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from zona.accounts.models import Unit
 from zona.accounts.testing import World, add_unit
@@ -174,7 +175,7 @@ def test_the_figures_of_the_programme(world, client_for, programme):
     assert (line.predicate.unit.code, line.overdue, line.days) == ("PJB-DIN", True, 66)
     html = response.content.decode()
     assert "41,67%" in html
-    assert "66 hari terlambat" in html
+    assert "terlambat 66 hari" in html
 
 
 def test_filters_by_year_agency_and_monitoring_window(world, client_for, programme):
@@ -205,8 +206,9 @@ def test_the_tpn_sees_only_the_nominations_figures(world, client_for, programme)
     assert "candidates" not in keys
     assert "submitted" not in keys
     html = response.content.decode()
-    assert "Kandidat ditetapkan" not in html
-    assert "LKE dikirim" not in html
+    with translation.override("id"):
+        assert _("Candidates designated") not in html
+        assert _("Sheets submitted") not in html
 
 
 def _grow(programme: Programme, n: int) -> None:
@@ -248,8 +250,12 @@ def test_the_excel_download_reads_back(world, client_for, programme):
     assert kc[head.index("Predikat diberikan")] == 2
     assert kc[head.index("Kandidat ditetapkan")] == 1
     stages = {r[0]: r for r in book["Tahapan"].iter_rows(values_only=True) if r and r[0]}
-    assert stages["Diusulkan ke TPN"][1:3] == (4, None)
-    assert stages["Rata-rata tingkat kelulusan per tahun"][1] == pytest.approx(41.67)
+    with translation.override("id"):
+        proposed, average = _("Proposed to the TPN"), _("Average pass rate over the years")
+    # Each year is a count and its percentage of the stage before: 4 proposed in 2025, 3 in 2026.
+    assert stages[proposed][1] == 4
+    assert stages[proposed][3] == 3
+    assert stages[average][1] == pytest.approx(41.67)
     predicates = list(book["Predikat"].iter_rows(values_only=True))
     assert (2024, "PJB", "Provinsi Jawa Barat", "Provinsi Jawa Barat", 0, 1, 0) in predicates
     watch = list(book["Pemantauan"].iter_rows(values_only=True))
