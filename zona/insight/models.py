@@ -91,6 +91,7 @@ class ExportJob(models.Model):
             return 0
         return min(99, self.rows_done * 100 // self.rows_total)
 
+
 # --- the agency dashboard's targets (issue 12 §4) -------------------------------------------
 
 
@@ -140,6 +141,17 @@ class AgencyTarget(models.Model):
     @property
     def per_region(self) -> bool:
         return self.kind.endswith("_per_region")
+
+
+def _register_agency_labels() -> None:
+    # The app has no hooks module: its audit labels register when its models load (the
+    # registry is filled before any event is read).
+    from zona.insight.agency.labels import register_agency_labels
+
+    register_agency_labels()
+
+
+_register_agency_labels()
 
 
 from zona.insight.models_documents import *  # noqa: E402, F403
