@@ -535,7 +535,9 @@ def _clean_criterion(agency: Unit, data: CriterionInput, *, pk: int | None) -> d
         problems.append(
             Problem("invalid_code", _("Use letters, digits and hyphens in the code."), "code")
         )
-    clash = EligibilityCriterion.objects.filter(agency=agency, code=code).exclude(pk=pk)
+    clash = EligibilityCriterion.objects.filter(agency=agency, code=code)
+    if pk is not None:
+        clash = clash.exclude(pk=pk)
     if code and clash.exists():
         problems.append(
             Problem("duplicate_code", _("Another criterion already has this code."), "code")

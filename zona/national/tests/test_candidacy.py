@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -65,7 +66,7 @@ def es1_head(world: World) -> User:
 
 
 def declare(world: World, unit=None, **over) -> Declaration:
-    data = {
+    data: dict[str, Any] = {
         "declared_on": timezone.localdate() - dt.timedelta(days=30),
         "signer_name": "Budi Santoso",
         "signer_nip": NIP,
@@ -187,8 +188,8 @@ def test_a_bad_declaration_changes_nothing(world: World, client_for, over, field
         assert code in {p.code for p in exc.value.problems}
 
 
-def _typed(over: dict) -> dict:
-    out = {}
+def _typed(over: dict) -> dict[str, Any]:
+    out: dict[str, Any] = {}
     if "signer_echelon" in over:
         out["signer_echelon"] = int(over["signer_echelon"])
     if "declared_on" in over:
@@ -308,6 +309,7 @@ def test_roster_dry_run_then_import_then_signatures_and_the_percentage(world: Wo
     assert IntegrityPact.objects.count() == 3
     assert pact_summary(world.bandung, YEAR).percent == Decimal("0.0")
     event = world.new_events().filter(action="integrity_pact.roster_imported").order_by("pk").last()
+    assert event is not None
     assert event.details["left_signed"] == ["198601012010012001"]
 
 
