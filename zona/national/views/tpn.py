@@ -114,7 +114,7 @@ def _decision_form(data: Any = None) -> DecisionForm:
 
 def _page_url(request: HttpRequest, **changes: Any) -> str:
     params = {k: v for k, v in request.GET.items() if v}
-    params.update({k: v for k, v in changes.items()})
+    params.update(changes)
     return "?" + urlencode({k: v for k, v in params.items() if v not in ("", None)})
 
 
@@ -238,7 +238,7 @@ def _date(form: forms.Form, name: str) -> dt.date | None:
 def _invalid(request: HttpRequest, form: forms.Form) -> None:
     for name, errors in form.errors.items():
         label = form.fields[name].label if name in form.fields else name
-        messages.error(request, f"{label}: {' '.join(errors)}")
+        messages.error(request, f"{label}: {' '.join(str(e) for e in errors)}")
 
 
 @login_required
@@ -417,8 +417,10 @@ def sampling_view(request: HttpRequest) -> HttpResponse:
     visible = nominations_visible_to(request.user)
     agency_id = int_or_none(request.POST.get("agency"))
     year = int_or_none(request.POST.get("year"))
-    one = visible.filter(proposal__agency_id=agency_id, year=year).first() if agency_id else None
-    if one is None or year is None:
+    if agency_id is None or year is None:
+        raise Http404
+    one = visible.filter(proposal__agency_id=agency_id, year=year).first()
+    if one is None:
         raise Http404
     try:
         sampling_set(
