@@ -19,7 +19,7 @@ PRIMARY = "#0a2540"
 PALETTE = ("#1f4e79", "#2e75b6", "#70ad47", "#ffc000", "#c00000", "#7030a0")
 
 
-def _figure(width: float, height: float):  # type: ignore[no-untyped-def]
+def _figure(width: float, height: float):
     from matplotlib.figure import Figure
 
     fig = Figure(figsize=(width, height), dpi=100)
@@ -27,7 +27,7 @@ def _figure(width: float, height: float):  # type: ignore[no-untyped-def]
     return fig
 
 
-def _svg_uri(fig) -> str:  # type: ignore[no-untyped-def]
+def _svg_uri(fig) -> str:
     out = io.StringIO()
     fig.savefig(out, format="svg", bbox_inches="tight")
     data = out.getvalue().encode("utf-8")
@@ -50,19 +50,30 @@ def threshold_bars(
     ax.set_yticks(positions, labels)
     ax.set_xlim(0, float(maximum) or 100)
     for position, value in zip(positions, values, strict=True):
-        ax.text(value + 0.5, position, f"{value:.2f}", va="center", fontsize=8)
+        ax.text(value + 0.5, position, _num(value), va="center", fontsize=8)
     for index, (title, bound) in enumerate(thresholds):
         colour = PALETTE[(index + 3) % len(PALETTE)]
-        ax.axvline(float(bound), color=colour, linestyle="--", linewidth=1.5)
-        ax.text(float(bound), len(bars) - 0.4, f"{title} {float(bound):g}", color=colour,
-                fontsize=8, ha="right", va="bottom")
+        ax.axvline(
+            float(bound),
+            color=colour,
+            linestyle="--",
+            linewidth=1.5,
+            label=f"{title} ≥ {_num(float(bound))}",
+        )
+    if thresholds:
+        ax.legend(
+            fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3, frameon=False
+        )
     ax.spines[["top", "right"]].set_visible(False)
     ax.tick_params(labelsize=8)
     return _svg_uri(fig)
 
 
 def radar(labels: Sequence[str], values: Sequence[Number]) -> str:
-    """The areas as a share of their maximum (0-100), on a polar plot."""
+    """The areas as a share of their maximum (0-100), on a polar plot (bars under three
+    areas, where a radar has no shape)."""
+    if len(labels) < 3:
+        return threshold_bars(list(zip(labels, values, strict=True)), [], maximum=100)
     fig = _figure(4.6, 4.6)
     ax = fig.add_subplot(projection="polar")
     count = max(1, len(labels))
@@ -95,8 +106,13 @@ def lines(
     return _svg_uri(fig)
 
 
-def columns(labels: Sequence[str], values: Sequence[Number | None], *, top: Number,
-            marked: Sequence[bool] = ()) -> str:
+def columns(
+    labels: Sequence[str],
+    values: Sequence[Number | None],
+    *,
+    top: Number,
+    marked: Sequence[bool] = (),
+) -> str:
     """Vertical bars (the SKM elements' NRR), the marked ones (weakest) in red."""
     fig = _figure(6.5, 2.6)
     ax = fig.add_subplot()
@@ -105,11 +121,18 @@ def columns(labels: Sequence[str], values: Sequence[Number | None], *, top: Numb
     colours = [PALETTE[4] if (marked and marked[i]) else PALETTE[1] for i in xs]
     ax.bar(xs, heights, color=colours)
     for x, h in zip(xs, heights, strict=True):
-        ax.text(x, h + float(top) / 50, f"{h:.2f}", ha="center", fontsize=7)
+        ax.text(x, h + float(top) / 50, _num(h), ha="center", fontsize=7)
     ax.set_xticks(xs, list(labels), fontsize=7)
     ax.set_ylim(0, float(top))
     ax.spines[["top", "right"]].set_visible(False)
     return _svg_uri(fig)
+
+
+def _num(value: float, places: int = 2) -> str:
+    """A figure as the page's tables show it (a decimal comma in Indonesian)."""
+    from django.utils import formats
+
+    return str(formats.number_format(round(value, places), places))
 
 
 def _wrap(label: str, width: int = 18) -> str:

@@ -179,8 +179,10 @@ def default_signatories(assessment: Assessment, tier: ReviewTier) -> list[Signat
             .order_by("user__full_name", "user__username")
         )
         for row in rows:
-            covers = row.unit is None or row.unit_id == unit.pk or (
-                row.covers_subtree and unit.path.startswith(row.unit.path)
+            covers = (
+                row.unit is None
+                or row.unit_id == unit.pk
+                or (row.covers_subtree and unit.path.startswith(row.unit.path))
             )
             if covers and row.user.is_active:
                 people.append((row.user, LEAD if not people else MEMBER))
@@ -215,7 +217,9 @@ def _findings(assessment: Assessment, tier: ReviewTier, spec: SheetSpec) -> list
         found.append(Finding(source, comment.item_code, title(comment.item_code), comment.body))
     sessions = DeskSession.objects.filter(assessment=assessment, tier=tier).order_by("starts_at")
     for note in DeskNote.objects.filter(session__in=sessions).order_by("item_code", "id"):
-        found.append(Finding(_("Desk evaluation"), note.item_code, title(note.item_code), note.note))
+        found.append(
+            Finding(_("Desk evaluation"), note.item_code, title(note.item_code), note.note)
+        )
     for session in sessions:
         if session.outcome.strip():
             found.append(Finding(_("Desk evaluation"), "", "", session.outcome.strip()))

@@ -28,7 +28,7 @@ DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessin
 
 def _n(value: Decimal | int | None, places: int = 2) -> str:
     if value is None:
-        return "–"
+        return "\u2013"
     return formats.number_format(value, places)
 
 
@@ -42,7 +42,7 @@ def pdf_bytes(template: str, context: dict[str, Any]) -> bytes:
 # --- DOCX helpers ---------------------------------------------------------------------------
 
 
-def _doc():  # type: ignore[no-untyped-def]
+def _doc():
     from docx import Document
     from docx.shared import Pt
 
@@ -53,7 +53,7 @@ def _doc():  # type: ignore[no-untyped-def]
     return document
 
 
-def _table(document, headers: Sequence[str], rows: Sequence[Sequence[str]]) -> None:  # type: ignore[no-untyped-def]
+def _table(document, headers: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
     table = document.add_table(rows=1, cols=len(headers))
     table.style = "Table Grid"
     for cell, label in zip(table.rows[0].cells, headers, strict=True):
@@ -66,7 +66,7 @@ def _table(document, headers: Sequence[str], rows: Sequence[Sequence[str]]) -> N
             cell.text = value
 
 
-def _save(document) -> bytes:  # type: ignore[no-untyped-def]
+def _save(document) -> bytes:
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
@@ -154,7 +154,9 @@ def _verdict_text(data: LheData) -> str:
             "tier": data.tier.name,
             "target": target,
         }
-    return _("In the view of %(tier)s the sheet does not yet meet the conditions of %(target)s.") % {
+    return _(
+        "In the view of %(tier)s the sheet does not yet meet the conditions of %(target)s."
+    ) % {
         "tier": data.tier.name,
         "target": target,
     }
@@ -251,7 +253,7 @@ def skm_element_rows(report: SkmReport) -> list[list[str]]:
 
 
 def skm_element_headers() -> list[str]:
-    return [_("Element"), _("Question"), _("Answers"), "NRR", "NRR × 25", ""]
+    return [_("Element"), _("Question"), _("Answers"), "NRR", "NRR \u00d7 25", ""]
 
 
 def _skm_summary(report: SkmReport) -> str:
@@ -264,7 +266,7 @@ def _skm_summary(report: SkmReport) -> str:
         return _("No IKM yet.")
     return _("IKM %(ikm)s, grade %(grade)s (%(meaning)s), from %(n)s respondents.") % {
         "ikm": _n(report.ikm),
-        "grade": report.grade or "–",
+        "grade": report.grade or "\u2013",
         "meaning": report.grade_meaning,
         "n": report.respondents,
     }
@@ -282,7 +284,10 @@ def skm_docx(report: SkmReport) -> bytes:
         _table(
             document,
             [_("Group"), _("Respondents")],
-            [[b.label, "–" if b.respondents is None else str(b.respondents)] for b in breakdown.bands],
+            [
+                [b.label, "\u2013" if b.respondents is None else str(b.respondents)]
+                for b in breakdown.bands
+            ],
         )
     document.add_heading(_("2. Value per element (NRR)"), level=2)
     _table(document, skm_element_headers(), skm_element_rows(report))

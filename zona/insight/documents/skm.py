@@ -17,9 +17,8 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from zona.accounts.models import User
 from zona.audit.services import audit_record
@@ -132,8 +131,13 @@ def skm_report(campaign: Campaign) -> SkmReport:
     order = {e.code: (0 if e.weak else 1, e.position) for e in elements}
     plan = sorted(
         (
-            PlanLine(line.element, texts.get(line.element, line.element), line.action,
-                     line.owner, line.deadline)
+            PlanLine(
+                line.element,
+                texts.get(line.element, line.element),
+                line.action,
+                line.owner,
+                line.deadline,
+            )
             for line in lines
         ),
         key=lambda p: order.get(p.element, (2, 0)),

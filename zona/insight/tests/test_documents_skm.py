@@ -24,7 +24,9 @@ def round_(world, instruments):
     campaign = make_campaign(world, instruments, keys=("skm",), asks_profile=True)
     # Nine elements; U3 and U7 are the weakest, U9 next.
     for _i in range(6):
-        submit(campaign, skm=[4, 4, 2, 4, 3, 4, 1, 4, 3], profile={"sex": "f", "age_group": "25-34"})
+        submit(
+            campaign, skm=[4, 4, 2, 4, 3, 4, 1, 4, 3], profile={"sex": "f", "age_group": "25-34"}
+        )
     return campaign
 
 
@@ -34,8 +36,12 @@ def url(campaign, suffix: str = "") -> str:
 
 def plan_post(report, **overrides):
     codes = [e.code for e in sorted(report.elements, key=lambda e: (not e.weak, e.position))]
-    data = {"element": codes, "action": [""] * len(codes), "owner": [""] * len(codes),
-            "deadline": [""] * len(codes)}
+    data = {
+        "element": codes,
+        "action": [""] * len(codes),
+        "owner": [""] * len(codes),
+        "deadline": [""] * len(codes),
+    }
     weakest = report.weakest[0]
     index = codes.index(weakest.code)
     data["action"][index] = overrides.get("action", "Tambah loket pengaduan daring")
@@ -47,14 +53,17 @@ def plan_post(report, **overrides):
 def test_the_report_reads_back_with_ikm_grade_and_weakest_elements(world, client_for, round_):
     report = skm_report(round_)
     assert report.respondents == 6
-    assert report.ikm is not None and report.grade is not None
+    assert report.ikm is not None
+    assert report.grade is not None
     assert [e.position for e in report.weakest] == [7, 3, 5]
     client = client_for(world["operator"])
     data, weakest = plan_post(report)
     assert client.post(url(round_), data).status_code == 302
     line = SkmFollowUp.objects.get(campaign=round_)
     assert (line.element, line.owner, line.deadline) == (
-        weakest.code, "Kepala Subbag Umum", dt.date(2027, 3, 31),
+        weakest.code,
+        "Kepala Subbag Umum",
+        dt.date(2027, 3, 31),
     )
     page = client.get(url(round_))
     assert page.status_code == 200

@@ -356,7 +356,9 @@ def lke_files_new(request: AuthedRequest) -> HttpResponse:
 urlpatterns = [
     path("assessments/<int:pk>/documents/", sheet_documents, name="documents_sheet"),
     path("assessments/<int:pk>/lhe/<int:tier_id>/", lhe_page, name="documents_lhe"),
-    path("assessments/<int:pk>/lhe/<int:tier_id>/lhe.docx", lhe_docx_view, name="documents_lhe_docx"),
+    path(
+        "assessments/<int:pk>/lhe/<int:tier_id>/lhe.docx", lhe_docx_view, name="documents_lhe_docx"
+    ),
     path("assessments/<int:pk>/lhe/<int:tier_id>/lhe.pdf", lhe_pdf_view, name="documents_lhe_pdf"),
     path(
         "assessments/<int:pk>/lhe/<int:tier_id>/signed/upload/",
