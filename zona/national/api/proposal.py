@@ -27,9 +27,14 @@ from zona.national.access_proposal import (
     checked_year,
     proposer_of,
 )
-from zona.national.models import DocumentKind, Proposal, ProposalLine, ProposalStatus, Proposer
+from zona.national.models import DocumentKind, Proposal, ProposalStatus, Proposer
 from zona.national.selectors.core import national_settings, program_year
-from zona.national.selectors.proposal import documents_of, submit_problems
+from zona.national.selectors.proposal import (
+    documents_of,
+    lines_of,
+    proposals_of,
+    submit_problems,
+)
 from zona.national.services.program import (
     SettingsInput,
     YearInput,
@@ -119,10 +124,7 @@ class ProposalSerializer(serializers.Serializer):
 
     @extend_schema_field(ProposalLineSerializer(many=True))
     def get_lines(self, obj: Proposal) -> list[Any]:
-        rows = (
-            ProposalLine.objects.filter(proposal=obj).select_related("unit").order_by("unit__code")
-        )
-        return list(ProposalLineSerializer(rows, many=True).data)
+        return list(ProposalLineSerializer(lines_of(obj), many=True).data)
 
     @extend_schema_field(ProposalNominationSerializer(many=True))
     def get_nominations(self, obj: Proposal) -> list[Any]:
@@ -258,8 +260,7 @@ class ProposalsView(APIView):
     @extend_schema(responses=ProposalSerializer(many=True))
     def get(self, request: Request, unit_id: int) -> Response:
         agency = access_proposal_agency(_actor(request), unit_id)
-        rows = Proposal.objects.filter(agency=agency).order_by("-year", "-pk")
-        return Response(ProposalSerializer(rows, many=True).data)
+        return Response(ProposalSerializer(proposals_of(agency), many=True).data)
 
     @extend_schema(request=ProposalCreateSerializer, responses={201: ProposalSerializer})
     def post(self, request: Request, unit_id: int) -> Response:

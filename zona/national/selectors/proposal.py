@@ -129,9 +129,11 @@ def recommended_rows(period: Period | None, proposal: Proposal | None) -> list[R
         for a in sheets.values()
     ]
     rows.sort(key=lambda r: r.assessment.unit.code)
-    if proposal is not None and proposal.status == ProposalStatus.DRAFT:
-        today = timezone.localdate()
-        by_unit = _unit_problems(proposal, [(r.assessment, r.target) for r in rows], today)
+    if proposal is not None:
+        # A draft's every line, else the units left out (why they could not go today).
+        draft = proposal.status == ProposalStatus.DRAFT
+        asked = [(r.assessment, r.target) for r in rows if draft or not r.chosen]
+        by_unit = _unit_problems(proposal, asked, timezone.localdate())
         for r in rows:
             r.problems = by_unit.get(r.assessment.pk, [])
     return rows
@@ -266,3 +268,21 @@ def documents_of(proposal: Proposal) -> list:
         .select_related("unit")
         .order_by("kind", "unit__code", "pk")
     )
+
+
+def proposals_of(agency: Unit) -> list[Proposal]:
+    return list(
+        Proposal.objects.filter(agency=agency).select_related("period").order_by("-year", "-pk")
+    )
+
+
+def lines_of(proposal: Proposal) -> list[ProposalLine]:
+    return list(
+        ProposalLine.objects.filter(proposal=proposal).select_related("unit").order_by("unit__code")
+    )
+
+
+def saved_years() -> set[int]:
+    from zona.national.models import ProgramYear
+
+    return set(ProgramYear.objects.values_list("year", flat=True))

@@ -42,7 +42,9 @@ from zona.national.selectors.proposal import (
     current_proposal,
     documents_of,
     other_proposals,
+    proposals_of,
     recommended_rows,
+    saved_years,
     submit_problems,
     withdraw_problem,
 )
@@ -108,10 +110,7 @@ class PolicyForm(forms.Form):
 
 def _years_around() -> list[int]:
     this = timezone.localdate().year
-    from zona.national.models import ProgramYear
-
-    saved = set(ProgramYear.objects.values_list("year", flat=True))
-    return sorted(saved | {this - 1, this, this + 1}, reverse=True)
+    return sorted(saved_years() | {this - 1, this, this + 1}, reverse=True)
 
 
 @login_required
@@ -193,9 +192,7 @@ def settings_year(request: AuthedRequest, year: int) -> HttpResponse:
 @login_required
 def proposals(request: AuthedRequest, unit_id: int) -> HttpResponse:
     agency = access_proposal_agency(request.user, unit_id)
-    rows = list(
-        Proposal.objects.filter(agency=agency).select_related("period").order_by("-year", "-pk")
-    )
+    rows = proposals_of(agency)
     this = timezone.localdate().year
     return render(
         request,
@@ -264,6 +261,7 @@ def _proposal_page(
         if proposal is not None and proposal.status == ProposalStatus.SUBMITTED
         else None
     )
+    rows = recommended_rows(period, proposal)
     return render(
         request,
         "national/proposal/proposal.html",
@@ -273,7 +271,8 @@ def _proposal_page(
             "period": period,
             "proposal": proposal,
             "draft": draft,
-            "rows": recommended_rows(period, proposal),
+            "rows": rows,
+            "left_out": [r for r in rows if not r.chosen],
             "form": form,
             "documents": documents_of(proposal) if proposal is not None else [],
             "nominations": list(proposal.nominations.select_related("unit"))
