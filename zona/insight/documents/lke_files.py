@@ -10,17 +10,14 @@ stored under `exports/<job id>/<attempt>/` as application/zip.
 
 from __future__ import annotations
 
-import hashlib
 import tempfile
 import zipfile
 from typing import IO, Any
 
 from django.conf import settings
-from django.core.files import File
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -31,7 +28,7 @@ from zona.assessments.selectors import load_sheet_state
 from zona.audit.services import audit_record
 from zona.core.errors import PermissionDenied, ValidationFailed, ZonaError
 from zona.insight.access import can_export_subtree
-from zona.insight.models import ExportJob, ExportStatus
+from zona.insight.models import ExportJob
 from zona.insight.services import exports as export_service
 
 KIND = "lke_files"
@@ -128,28 +125,8 @@ def _write(job: ExportJob, on_progress: Any) -> tuple[str, IO[bytes]]:
 
 
 def _store(job: ExportJob, name: str, data: IO[bytes]) -> None:
-    digest, size = hashlib.sha256(), 0
-    for block in iter(lambda: data.read(1024 * 1024), b""):
-        digest.update(block)
-        size += len(block)
-    data.seek(0)
-    key = default_storage.save(
-        f"{export_service._folder(job.pk)}/{job.attempt}/{name}", File(data, name=name)
-    )
-    updated = export_service._mine(job).update(
-        status=ExportStatus.DONE,
-        file=key,
-        file_name=name,
-        content_type=ZIP_CONTENT_TYPE,
-        size=size,
-        sha256=digest.hexdigest(),
-        finished_at=timezone.now(),
-        rows_done=job.rows_total,
-    )
-    if not updated:
-        default_storage.delete(key)
-        return
-    for old in export_service._stored_keys(job.pk):
-        if old != key:
-            default_storage.delete(old)
+    # The exports service stores the file and finishes the job (its one place for that);
+    # the content type is then set to the zip's under the same attempt.
+    export_service._store(job, name, data)
+    ExportJob.objects.filter(pk=job.pk, attempt=job.attempt).update(content_type=ZIP_CONTENT_TYPE)
     job.refresh_from_db()
