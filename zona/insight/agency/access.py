@@ -12,6 +12,7 @@ from django.http import Http404
 
 from zona.accounts.access import AnyUser, Perm, assignments_of, user_can
 from zona.accounts.models import GLOBAL_ROLES, Role, Unit
+from zona.insight.models import AgencyTarget
 
 DASHBOARD_ROLES = frozenset(
     {
@@ -78,6 +79,16 @@ def access_agency_dashboard(
     if not covered:
         raise Http404
     return agency, covered[0]
+
+
+def access_agency_target(user: AnyUser, agency: Unit, target_id: object) -> AgencyTarget:
+    """One of the agency's targets, for someone who sets them; else 404."""
+    if not can_set_targets(user, agency):
+        raise Http404
+    try:
+        return AgencyTarget.objects.get(agency=agency, pk=int(target_id))  # type: ignore[call-overload]
+    except (AgencyTarget.DoesNotExist, TypeError, ValueError, OverflowError):
+        raise Http404 from None
 
 
 def can_set_targets(user: AnyUser, agency: Unit) -> bool:

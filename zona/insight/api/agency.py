@@ -25,6 +25,7 @@ from zona.insight.selectors.agency import (
     Board,
     TargetsView,
     agency_periods,
+    agency_targets,
     funnel_years,
     load_board,
     regional_offices,
@@ -336,7 +337,7 @@ class AgencyTargetsView(APIView):
     )
     def get(self, request: Request, pk: int) -> Response:
         agency, _scope = access_agency_dashboard(cast(User, request.user), pk)
-        rows = AgencyTarget.objects.filter(agency=agency).order_by("-year", "kind")
+        rows = agency_targets(agency)
         return Response(AgencyDashboardTargetSerializer([_target(t) for t in rows], many=True).data)
 
     @extend_schema(

@@ -608,6 +608,23 @@ def targets_view(scope: Unit, agency: Unit, year: int) -> TargetsView:
     return TargetsView(year=year, regions=regions, total=total, checks=checks)
 
 
+def subtree_children(scope: Unit, limit: int) -> list[Unit]:
+    """The scope's direct sub-units that have units below (the subtrees to open)."""
+    return list(
+        Unit.objects.filter(
+            path__startswith=scope.path, depth=scope.depth + 1, numchild__gt=0
+        ).order_by("name")[:limit]
+    )
+
+
+def agency_targets(agency: Unit) -> list[AgencyTarget]:
+    return list(
+        AgencyTarget.objects.filter(agency=agency)
+        .select_related("updated_by")
+        .order_by("-year", "kind")
+    )
+
+
 def funnel_years(periods: Sequence[Period], year: int) -> list[int]:
     return sorted({p.year for p in periods} | {year})
 

@@ -206,7 +206,7 @@ def test_the_filters(world, client_for, agency):
     shown = admin.get(page(world, status="nope"))
     assert shown.status_code == 200
     assert len(shown.context["board"].rows) == 3
-    assert "Choose one of the listed statuses." in shown.content.decode()
+    assert "Pilih salah satu status yang tersedia." in shown.content.decode()
 
 
 def test_every_table_downloads_as_excel(world, client_for, agency):

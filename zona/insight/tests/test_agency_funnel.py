@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from zona.accounts.models import Unit
 from zona.assessments.models import Assessment, Period
@@ -189,7 +189,9 @@ def test_each_stage_counts_per_year_in_the_agency_scope(world, history):
     # The nominated sheets of 2024 and 2025 were submitted too.
     assert counts(f, "submitted") == {2024: 4, 2025: 2, 2026: 4}
     assert counts(f, "tier:1") == {2024: 0, 2025: 0, 2026: 3}
-    assert f.stage("tier:1").label == "Passed Kanwil"
+    assert f.stage("tier:1").label == "Lolos Kanwil"  # the tier's name in the stage's words
+    with translation.override("en"):
+        assert funnel(world.agency, [2026]).stage("tier:1").label == "Passed Kanwil"
     assert counts(f, "tier:2") == {2024: 0, 2025: 0, 2026: 2}
     assert counts(f, "proposed") == {2024: 4, 2025: 2, 2026: 3}
     # 2024: the awarded and the not awarded reached the determination; the failed and the

@@ -19,25 +19,30 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from zona.accounts.models import Unit
 from zona.assessments.models import AssessmentStatus, Target
 from zona.assessments.selectors.scores import EFFECTIVE_KEY
 from zona.assessments.selectors.state import UNIT_KEY
 from zona.assessments.views._common import AuthedRequest, flash_error
 from zona.core.errors import ValidationFailed, ZonaError
 from zona.insight.agency import excel
-from zona.insight.agency.access import access_agency_dashboard, can_set_targets
+from zona.insight.agency.access import (
+    access_agency_dashboard,
+    access_agency_target,
+    can_set_targets,
+)
 from zona.insight.agency.board import chart_data, read_filters
 from zona.insight.agency.targets import target_delete, target_set
-from zona.insight.models import AgencyTarget, TargetKind
+from zona.insight.models import TargetKind
 from zona.insight.selectors.agency import (
     Filters,
     agency_periods,
+    agency_targets,
     all_rows,
     funnel_years,
     load_board,
     region_label,
     regional_offices,
+    subtree_children,
     targets_view,
 )
 from zona.insight.selectors.funnel import funnel
@@ -97,9 +102,7 @@ def dashboard(request: AuthedRequest, pk: int) -> HttpResponse:
             "target_choices": Target.choices,
             "query": query,
             "can_set_targets": can_set_targets(request.user, agency),
-            "children": Unit.objects.filter(
-                path__startswith=scope.path, depth=scope.depth + 1, numchild__gt=0
-            ).order_by("name")[:MAX_CHILDREN],
+            "children": subtree_children(scope, MAX_CHILDREN),
             "heatmap_height": 80 + 28 * max(1, len(board.rows)),
             "histogram_rows": [
                 (
@@ -189,7 +192,7 @@ def targets(request: AuthedRequest, pk: int) -> HttpResponse:
                 return redirect("insight:agency_targets", pk=agency.pk)
         else:
             status = 400
-    rows = AgencyTarget.objects.filter(agency=agency).select_related("updated_by")
+    rows = agency_targets(agency)
     checks = {}
     for y in sorted({t.year for t in rows}, reverse=True):
         for check in targets_view(agency, agency, y).checks:
@@ -211,11 +214,7 @@ def targets(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def target_remove(request: AuthedRequest, pk: int, target_id: int) -> HttpResponse:
     agency, _scope = access_agency_dashboard(request.user, pk)
-    if not can_set_targets(request.user, agency):
-        raise Http404
-    target = AgencyTarget.objects.filter(agency=agency, pk=target_id).first()
-    if target is None:
-        raise Http404
+    target = access_agency_target(request.user, agency, target_id)
     try:
         target_delete(actor=request.user, target=target)
     except ZonaError as exc:
