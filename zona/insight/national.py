@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -29,6 +30,7 @@ from django.utils.translation import pgettext
 
 from zona.accounts.access import AnyUser, assignments_of, is_system_admin
 from zona.accounts.models import Role, Unit
+from zona.core.api.params import query_int
 from zona.core.spreadsheets import xlsx_append
 from zona.insight.selectors.funnel import Funnel, funnel
 from zona.insight.selectors.national import (
@@ -75,6 +77,17 @@ def access_national_view(user: AnyUser) -> str:
     if audience is None:
         raise Http404
     return audience
+
+
+def read_filters(params: Mapping[str, Any]) -> tuple[NationalFilters, int]:
+    """The page's filters from the query string; ValidationFailed names a bad one."""
+    year = query_int(params, "year", minimum=2000, maximum=2100)
+    agency = query_int(params, "agency", minimum=1)
+    horizon = query_int(params, "horizon", minimum=0, maximum=MAX_HORIZON_DAYS)
+    return (
+        NationalFilters(year=year, agency_id=agency),
+        DEFAULT_HORIZON_DAYS if horizon is None else horizon,
+    )
 
 
 # --- the board -------------------------------------------------------------------------------

@@ -272,3 +272,37 @@ def test_the_tpn_download_has_no_agency_figures(world, client_for, programme):
     assert "Kandidat ditetapkan" not in head
     stages = [r[0] for r in book["Tahapan"].iter_rows(values_only=True) if r and r[0]]
     assert "Kandidat ditetapkan" not in stages
+
+
+API = "/api/v1/national/"
+
+
+def test_the_api_gives_the_figures_to_the_national_audience_only(world, client_for, programme):
+    from zona.assessments.tests.openapi import assert_matches_schema
+
+    for persona in ("agency_admin", "operator", "outsider"):
+        assert client_for(world[persona]).get(API).status_code == 404, persona
+    response = client_for(world["sysadmin"]).get(API, {"year": 2025})
+    assert response.status_code == 200
+    assert_matches_schema(API, "get", response)
+    data = response.json()
+    assert data["audience"] == "admin"
+    assert data["nominations"] == 4
+    assert data["average_pass_rate"] == "50.00"
+    kc = next(a for a in data["agencies"] if a["code"] == "KC")
+    assert kc["by_status"] == {"awarded": 2, "failed": 1, "not_awarded": 1}
+    assert kc["candidates"] == 0  # Bandung's candidacy is for 2026
+    assert (data["satker_holding"], data["satker_total"]) == (3, 5)
+    response = client_for(world["tpn"]).get(API)
+    assert_matches_schema(API, "get", response)
+    data = response.json()
+    assert data["audience"] == "tpn"
+    assert all(a["candidates"] is None for a in data["agencies"])
+    assert data["stages"][0]["key"] == "proposed"
+    assert data["monitoring"][0]["unit"] == "PJB-DIN"
+
+
+def test_the_api_refuses_a_bad_filter(world, client_for, programme):
+    response = client_for(world["tpn"]).get(API, {"agency": "abc"})
+    assert response.status_code == 400
+    assert "agency" in response.content.decode()

@@ -15,11 +15,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from zona.assessments.views._common import AuthedRequest, flash_error
-from zona.core.api.params import query_int
 from zona.core.errors import ValidationFailed
 from zona.insight.national import (
     DEFAULT_HORIZON_DAYS,
-    MAX_HORIZON_DAYS,
     STATUS_COLUMNS,
     XLSX_CONTENT_TYPE,
     NationalBoard,
@@ -28,20 +26,10 @@ from zona.insight.national import (
     load_national,
     monitoring_lines,
     national_workbook,
+    read_filters,
     status_label,
 )
 from zona.insight.selectors.national import NationalFilters
-
-
-def read_filters(params: QueryDict) -> tuple[NationalFilters, int]:
-    """The page's filters from the query string; ValidationFailed names a bad one."""
-    year = query_int(params, "year", minimum=2000, maximum=2100)
-    agency = query_int(params, "agency", minimum=1)
-    horizon = query_int(params, "horizon", minimum=0, maximum=MAX_HORIZON_DAYS)
-    return (
-        NationalFilters(year=year, agency_id=agency),
-        DEFAULT_HORIZON_DAYS if horizon is None else horizon,
-    )
 
 
 def _board(request: AuthedRequest) -> tuple[NationalBoard, int]:
