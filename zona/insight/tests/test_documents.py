@@ -312,3 +312,28 @@ def blue_pixels(pdf: bytes) -> int:
         for i in range(0, len(raw), 3)
         if abs(raw[i] - 0x2E) < 40 and abs(raw[i + 1] - 0x75) < 40 and abs(raw[i + 2] - 0xB6) < 40
     )
+
+
+def test_the_api_lists_the_sheets_lhes_to_its_readers(world, client_for, sheet):
+    from zona.assessments.tests.openapi import assert_matches_schema
+
+    tier = world.tier_kanwil
+    api = f"/api/v1/assessments/{sheet.pk}/lhe/"
+    reviewer = client_for(world["kanwil_reviewer"])
+    before = reviewer.get(api)
+    assert before.status_code == 200
+    assert [(r["tier"], r["number"], r["can_issue"]) for r in before.json()] == [
+        (tier.pk, None, True)
+    ]
+    # Nothing issued: the unit sees no row.
+    assert client_for(world["operator"]).get(api).json() == []
+    issue(reviewer, sheet, tier)
+    response = client_for(world["operator"]).get(api)
+    assert_matches_schema("/api/v1/assessments/{id}/lhe/", "get", response)
+    (row,) = response.json()
+    assert row["number"] == Lhe.objects.get().number
+    assert row["can_issue"] is False
+    assert [s["nip"] for s in row["signatories"]] == [NIP_LEAD, NIP_MEMBER]
+    assert row["pdf"] == lhe_url(sheet, tier, "lhe.pdf")
+    for name in ("other_operator", "outsider"):
+        assert client_for(world[name]).get(api).status_code == 404
