@@ -92,11 +92,8 @@ def ready() -> None:
         },
         fields={
             "grounds": gettext_lazy("grounds"),
-            "source": gettext_lazy("source"),
             "decided_on": gettext_lazy("decision date"),
             "blocked_until": gettext_lazy("blocked until"),
-            "due_on": gettext_lazy("due on"),
-            "outcome": gettext_lazy("outcome"),
             "monitor_unit": gettext_lazy("monitoring unit"),
         },
     )
