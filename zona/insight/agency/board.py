@@ -91,8 +91,7 @@ def chart_data(board: Board, funnel: Funnel, scope: Unit) -> dict[str, Any]:
                 if c.key in board.histogram.series
             ],
             "thresholds": [
-                {"title": m.title + " " + m.predicate.upper(), "bound": _f(m.bound)}
-                for m in board.thresholds
+                {"title": m.predicate.upper(), "bound": _f(m.bound)} for m in board.thresholds
             ],
             "step": _f(board.histogram.edges[1]) if len(board.histogram.edges) > 1 else None,
         },

@@ -60,7 +60,7 @@ def units_workbook(board: Board, columns: list[Column], rows: list[UnitRow]) -> 
             r.rank,
             r.assessment.unit.code,
             r.assessment.unit.name,
-            region_label(r.assessment.unit.region),
+            region_label(r.region),
             r.assessment.get_target_display(),
             r.assessment.get_status_display(),
             *[_n(r.totals[c.key]) for c in columns],

@@ -53,7 +53,7 @@ class AgencyDashboardUnitSerializer(serializers.Serializer):
     unit = serializers.IntegerField()
     code = serializers.CharField()
     name = serializers.CharField()
-    region = serializers.CharField(allow_blank=True)
+    region = serializers.CharField(allow_blank=True, help_text="the regional office above")
     status = serializers.CharField()
     target = serializers.CharField()
     totals = serializers.DictField(
@@ -244,7 +244,7 @@ def dashboard_data(board: Board, flow: Funnel, targets: TargetsView, agency_id: 
                 "unit": r.assessment.unit_id,
                 "code": r.assessment.unit.code,
                 "name": r.assessment.unit.name,
-                "region": r.assessment.unit.region,
+                "region": r.region,
                 "status": r.assessment.status,
                 "target": r.assessment.target,
                 "totals": r.totals,

@@ -21,7 +21,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Substr
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -208,6 +208,8 @@ class Column:
 class UnitRow:
     rank: int
     assessment: Assessment
+    # The regional office above the unit ("" for none).
+    region: str
     # Column key -> the view's stored total (after koefisien for the effective one).
     totals: dict[str, Decimal | None]
     pengungkit: Decimal | None
@@ -358,6 +360,7 @@ def load_board(scope: Unit, agency: Unit, filters: Filters, *, page_size: int = 
             UnitRow(
                 rank=first + i + 1,
                 assessment=assessment,
+                region=getattr(region_of(assessment.unit.path, offices), "name", ""),
                 totals={k: _final(views[k]) if k in views else None for k in keys},
                 pengungkit=_d(effective.get("pengungkit")),
                 hasil=_d(effective.get("hasil")),
@@ -524,14 +527,16 @@ def _per_office(
     lengths = sorted({len(o.path) for o in offices}) or [0]
     by_path = {o.path: o for o in offices}
     for length in lengths:
-        rows = (
-            qs.annotate(prefix=Substr(path_field, 1, length) if length else Value(""))
-            .values("prefix", *extra)
-            .annotate(n=Count("pk"))
-            .order_by()
-        )
-        for row in rows:
-            office = by_path.get(row["prefix"])
+        if not length and not extra:
+            # No regional office in the subtree: one bucket.
+            result[("",)] += qs.count()
+            continue
+        if length:
+            grouped = qs.annotate(prefix=Substr(path_field, 1, length)).values("prefix", *extra)
+        else:
+            grouped = qs.values(*extra)
+        for row in grouped.annotate(n=Count("pk")).order_by():
+            office = by_path.get(row.get("prefix", ""))
             if office is None and len(lengths) > 1:
                 continue
             key = (office.path if office else "", *(str(row[e]) for e in extra))
@@ -541,9 +546,16 @@ def _per_office(
         placed: dict[tuple[str, ...], int] = defaultdict(int)
         for key, n in result.items():
             placed[key[1:]] += n
-        for row in qs.values(*extra).annotate(n=Count("pk")).order_by():
-            rest = tuple(str(row[e]) for e in extra)
-            missing = row["n"] - placed.get(rest, 0)
+        totals = (
+            [((), qs.count())]
+            if not extra
+            else [
+                (tuple(str(row[e]) for e in extra), row["n"])
+                for row in qs.values(*extra).annotate(n=Count("pk")).order_by()
+            ]
+        )
+        for rest, n in totals:
+            missing = n - placed.get(rest, 0)
             if missing:
                 result[("", *rest)] += missing
     return result

@@ -362,3 +362,13 @@ def test_the_page_query_count_is_the_same_at_50_and_300_units(world, client_for,
     assert len(response.context["board"].rows) == 25
     assert len(small.captured_queries) == len(large.captured_queries)
     assert len(small_api.captured_queries) == len(large_api.captured_queries)
+
+
+def test_targets_of_a_subtree_without_regional_offices(world, agency):
+    from zona.insight.selectors.agency import targets_view
+
+    period, _sheets, _tier = agency
+    nominate(world, period, [world.bandung], ["awarded"])
+    view = targets_view(world.bandung, world.agency, 2026)
+    assert [(r.region, r.satker, r.proposed, r.new_wbk) for r in view.regions] == [("", 1, 1, 1)]
+    assert view.total.new_wbk == 1
