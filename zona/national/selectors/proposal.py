@@ -262,12 +262,13 @@ def withdraw_problem(proposal: Proposal) -> Problem | None:
     )
 
 
-def documents_of(proposal: Proposal) -> list:
-    return list(
-        ProposalDocument.objects.filter(proposal=proposal)
-        .select_related("unit")
-        .order_by("kind", "unit__code", "pk")
-    )
+def documents_of(proposal: Proposal) -> list[ProposalDocument]:
+    """The package in reading order: the letter, the SPTJM, then each unit's LKE."""
+    from zona.national.models import DocumentKind
+
+    order = {kind: n for n, kind in enumerate(DocumentKind.values)}
+    rows = ProposalDocument.objects.filter(proposal=proposal).select_related("unit")
+    return sorted(rows, key=lambda d: (order.get(d.kind, 99), d.unit.code if d.unit else "", d.pk))
 
 
 def proposals_of(agency: Unit) -> list[Proposal]:
