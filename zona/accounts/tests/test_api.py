@@ -18,7 +18,16 @@ def test_units_in_scope_only(world, client):
     assert codes(client.get(reverse("api-unit-list"))) == ["KC-JABAR", "KC-BDG", "KC-BGR"]
     client.force_login(world["outsider"])
     assert codes(client.get(reverse("api-unit-list"))) == ["KL-SAT"]
+    # The TPN sees the nominated units only; the system administrator sees every unit.
     client.force_login(world["tpn"])
+    assert codes(client.get(reverse("api-unit-list"))) == []
+    from zona.assessments.tests.factories import load_mini, make_assessment, make_period
+    from zona.national.tests.tpn_fixtures import nominate
+
+    period = make_period(world.agency, load_mini(), creator=world["agency_admin"])
+    nominate(make_assessment(period, world.bandung), by=world["agency_admin"])
+    assert codes(client.get(reverse("api-unit-list"))) == ["KC-BDG"]
+    client.force_login(world["sysadmin"])
     assert client.get(reverse("api-unit-list")).json()["count"] == Unit.objects.count()
 
 

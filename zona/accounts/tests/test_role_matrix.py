@@ -28,7 +28,9 @@ PERSONAS = [
 EVERYONE = frozenset(PERSONAS)
 ADMINS = frozenset({"sysadmin", "agency_admin"})
 SYSADMIN = frozenset({"sysadmin"})
-# Who may see Satker Bandung: its own roles, the reviewers above it, the agency, national.
+# Who may see Satker Bandung: its own roles, the reviewers above it, the agency, the system
+# administrator. The TPN sees a unit only once it is nominated (test_tpn_sees_a_unit_once_
+# nominated).
 SEE_BANDUNG = frozenset(
     {
         "sysadmin",
@@ -38,11 +40,10 @@ SEE_BANDUNG = frozenset(
         "unit_head",
         "kanwil_reviewer",
         "tpi_reviewer",
-        "tpn",
         "viewer",
     }
 )
-SEE_OTHER_AGENCY = frozenset({"sysadmin", "tpn", "outsider"})
+SEE_OTHER_AGENCY = frozenset({"sysadmin", "outsider"})
 
 # (name, url builder, personas that get 200; everyone else gets 404)
 PAGES: list[tuple[str, Callable[[World], str], frozenset[str]]] = [
@@ -143,6 +144,18 @@ def test_page_access(world, client, name, url, allowed):
         if status != expected:
             wrong[persona] = f"{status}, expected {expected}"
     assert wrong == {}, name
+
+
+def test_tpn_sees_a_unit_once_nominated(world, client):
+    from zona.assessments.tests.factories import load_mini, make_assessment, make_period
+    from zona.national.tests.tpn_fixtures import nominate
+
+    period = make_period(world.agency, load_mini(), creator=world["agency_admin"])
+    nominate(make_assessment(period, world.bandung), by=world["agency_admin"])
+    client.force_login(world["tpn"])
+    assert client.get(reverse("api-unit-detail", args=[world.bandung.pk])).status_code == 200
+    assert client.get(reverse("api-unit-detail", args=[world.bogor.pk])).status_code == 404
+    assert client.get(reverse("api-unit-detail", args=[world.other_satker.pk])).status_code == 404
 
 
 @pytest.mark.parametrize(("name", "url", "allowed"), PAGES, ids=[p[0] for p in PAGES])

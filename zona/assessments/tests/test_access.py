@@ -25,13 +25,21 @@ from zona.assessments.tests.factories import make_assessment, pdf_file
         "viewer",
         "kanwil_reviewer",
         "tpi_reviewer",
-        "tpn",
         "agency_admin",
         "sysadmin",
     ],
 )
 def test_people_of_the_unit_and_above_see_the_sheet(world, assessment, persona):
     assert access_assessment_by_id(world[persona], assessment.pk) == assessment
+
+
+def test_the_tpn_sees_the_sheet_once_the_unit_is_nominated(world, assessment):
+    from zona.national.tests.tpn_fixtures import nominate
+
+    with pytest.raises(Http404):
+        access_assessment_by_id(world["tpn"], assessment.pk)
+    nominate(assessment, by=world["agency_admin"], forget=(world["tpn"],))
+    assert access_assessment_by_id(world["tpn"], assessment.pk) == assessment
 
 
 @pytest.mark.parametrize("persona", ["other_operator", "outsider"])

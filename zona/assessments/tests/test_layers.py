@@ -13,6 +13,10 @@ def test_an_agency_tier_reusing_the_national_code_does_not_replace_its_answers(w
     # Data as it could exist before tier codes were checked: an agency tier named "tpn".
     rogue = ReviewTier.objects.create(agency=world.agency, code="tpn", name="Palsu", rank=50)
     sheet_submit(actor=world["unit_head"], assessment=assessment)
+    # The TPN answers on the sheet of a nominated unit during its desk evaluation.
+    from zona.national.tests.tpn_fixtures import nominate
+
+    nominate(assessment, by=world["agency_admin"], status="desk", forget=(world["tpn"],))
     answer_save(
         actor=world["tpn"],
         assessment=assessment,

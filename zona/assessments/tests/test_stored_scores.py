@@ -117,6 +117,10 @@ def test_each_tier_sees_its_answers_over_those_below(world, assessment):
     assessment.status = AssessmentStatus.SUBMITTED
     assessment.save(update_fields=["status"])
     save(world, assessment, "A.p.m.1.a", "Tidak", who="kanwil_reviewer", tier=world.tier_kanwil)
+    # The TPN answers on a nominated unit's sheet during its desk evaluation.
+    from zona.national.tests.tpn_fixtures import nominate
+
+    nominate(assessment, by=world["agency_admin"], status="desk", forget=(world["tpn"],))
     # A note alone gives TPN no view of its own: it sees the sheet as TPI does.
     answer_save(
         actor=world["tpn"],

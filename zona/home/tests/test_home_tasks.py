@@ -112,8 +112,16 @@ def test_deadline_of_the_units_level_and_days_left(world, client, period):
     assert task.deadline == today - dt.timedelta(days=2)
     assert task.overdue
     assert "terlambat 2 hari" in response.content.decode()
-    # The national tier is not bound by the agency's review deadline.
+    # The TPN's task is a nominated sheet at its desk evaluation, not bound by the
+    # agency's review deadline.
+    from zona.national.tests.tpn_fixtures import nominate
+
     client.force_login(world["tpn"])
+    assert client.get(HOME).context["tasks"] == []
+    nomination = nominate(Assessment.objects.get(pk=a.pk), by=world["agency_admin"])
+    assert client.get(HOME).context["tasks"] == []  # at the administrative selection
+    nomination.delete()
+    nominate(Assessment.objects.get(pk=a.pk), by=world["agency_admin"], status="desk")
     [task] = client.get(HOME).context["tasks"]
     assert task.deadline == period.closes_on
 

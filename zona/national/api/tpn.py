@@ -357,7 +357,9 @@ class NominationFollowUpAcceptView(APIView):
 
 class TpnFieldSerializer(serializers.Serializer):
     scheduled_on = serializers.DateField(allow_null=True)
-    mode = serializers.ChoiceField(choices=FieldMode.choices)
+    # Not an enum in the schema: "mode" names other choice sets elsewhere (the service
+    # refuses anything but these values).
+    mode = serializers.CharField(help_text=" | ".join(FieldMode.values))
     place = serializers.CharField(required=False, allow_blank=True, default="")
     interviews = serializers.CharField(required=False, allow_blank=True)
     observations = serializers.CharField(required=False, allow_blank=True)

@@ -44,15 +44,13 @@ def ready() -> None:
             "due_on": gettext_lazy("deadline"),
             "follow_up": gettext_lazy("follow-up"),
             "scheduled_on": gettext_lazy("date of the evaluation"),
-            "mode": gettext_lazy("mode"),
+            "evaluation_mode": gettext_lazy("mode of the evaluation"),
             "body": gettext_lazy("from"),
             "result": gettext_lazy("result"),
             "issued_on": gettext_lazy("date"),
             "reference": gettext_lazy("reference"),
-            "seed": gettext_lazy("seed"),
             "sampled": gettext_lazy("in the sample"),
             "not_sampled": gettext_lazy("outside the sample"),
-            "decision": gettext_lazy("decision"),
         },
     )
     register_kind(

@@ -464,7 +464,7 @@ def field_save(
                 unit=nomination.unit,
                 details={
                     "scheduled_on": row.scheduled_on.isoformat() if row.scheduled_on else None,
-                    "mode": row.mode,
+                    "evaluation_mode": row.mode,
                     **({"findings_file": name} if name else {}),
                 },
             )

@@ -54,11 +54,27 @@ VIEWERS = MANAGERS | VALIDATORS | {"viewer"}
     ],
 )
 def test_who_sees_what(client_for, world, campaign, name, ok):
+    _nominate_bandung(world)
     for username in sorted(VIEWERS | {"other_operator", "outsider", "wg_member"}):
         client = client_for(world[username])
         status = client.get(reverse(f"surveys:{name}", args=[campaign.pk])).status_code
         expected = 200 if username in ok or (username == "wg_member" and ok is VIEWERS) else 404
         assert status == expected, (username, name, status)
+
+
+def _nominate_bandung(world):
+    """The TPN sees (and validates the surveys of) nominated units only."""
+    from zona.assessments.tests.factories import load_mini, make_assessment, make_period
+    from zona.national.tests.tpn_fixtures import nominate
+
+    period = make_period(world.agency, load_mini(), creator=world["agency_admin"])
+    nominate(make_assessment(period, world.bandung), by=world["agency_admin"])
+
+
+def test_the_tpn_sees_no_survey_of_a_unit_not_nominated(client_for, world, campaign):
+    assert page(client_for, world["tpn"], "campaign_detail", campaign.pk).status_code == 404
+    _nominate_bandung(world)
+    assert page(client_for, world["tpn"], "campaign_detail", campaign.pk).status_code == 200
 
 
 def test_anonymous_is_sent_to_login(client, campaign):

@@ -137,7 +137,15 @@ def test_a_lower_tier_is_overridden_by_a_higher_one(client_for, world, submitted
     assert [row["code"] for row in rows] == ["unit", "kanwil", "tpi"]
 
 
+def _at_tpn_desk(world, sheet):
+    """The TPN answers on a nominated unit's sheet during its desk evaluation."""
+    from zona.national.tests.tpn_fixtures import nominate
+
+    return nominate(sheet, by=world["agency_admin"], status="desk")
+
+
 def test_a_national_evaluator_answers_in_the_national_layer(client_for, world, submitted):
+    _at_tpn_desk(world, submitted)
     client = client_for(world["tpn"])
     assert client.get(review_path(submitted)).context["tier"] == world.tier_tpn
     r = client.post(item_path(submitted, "tpn"), {"value": "Tidak", "revision": 0})
@@ -227,6 +235,7 @@ def test_the_review_deadline_is_respected_with_its_reason(client_for, world, sub
         sheet_return(actor=world["tpi_reviewer"], assessment=submitted, reason="x")
     assert [p.code for p in refused.value.problems] == ["review_deadline_passed"]
     # The national tier evaluates after the agency's review: its deadline does not bind TPN.
+    _at_tpn_desk(world, submitted)
     r = client_for(world["tpn"]).post(item_path(submitted, "tpn"), {"value": "Tidak"})
     assert r.status_code == 200
 
