@@ -51,13 +51,19 @@ from zona.insight.selectors.national import (
 )
 from zona.national.models import NominationStatus, Predicate
 from zona.national.selectors.core import national_settings
+from zona.national.selectors.predicates import create_days_before_due
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Rows per page of each table.
 PAGE_SIZE = 25
-# The monitoring list shows rounds due within this many days unless the user asks for more.
-DEFAULT_HORIZON_DAYS = 90
 MAX_HORIZON_DAYS = 3660
+
+
+def default_horizon() -> int:
+    """The monitoring list looks as far ahead as rounds are created before their due day
+    (zona/national/data/monitoring.yaml)."""
+    return create_days_before_due()
+
 
 # --- access ----------------------------------------------------------------------------------
 
@@ -86,7 +92,7 @@ def read_filters(params: Mapping[str, Any]) -> tuple[NationalFilters, int]:
     horizon = query_int(params, "horizon", minimum=0, maximum=MAX_HORIZON_DAYS)
     return (
         NationalFilters(year=year, agency_id=agency),
-        DEFAULT_HORIZON_DAYS if horizon is None else horizon,
+        default_horizon() if horizon is None else horizon,
     )
 
 
@@ -116,6 +122,8 @@ class MonitoringLine:
     due_on: dt.date
     overdue: bool
     days: int
+    # The monitoring round, once created.
+    round_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -177,10 +185,12 @@ def load_national(
     filters: NationalFilters,
     *,
     today: dt.date,
-    horizon_days: int = DEFAULT_HORIZON_DAYS,
+    horizon_days: int | None = None,
     pages: dict[str, str | None] | None = None,
 ) -> NationalBoard:
     pages = pages or {}
+    if horizon_days is None:
+        horizon_days = default_horizon()
     nominated_years, known_years = years_known()
     years = (filters.year,) if filters.year is not None else tuple(sorted(nominated_years))
     agencies = agencies_known()
@@ -201,7 +211,11 @@ def load_national(
     predicates = predicates_by_id([d.predicate_id for d in shown])
     monitoring_page.object_list = [
         MonitoringLine(
-            predicates[d.predicate_id], d.due_on, d.overdue, abs((today - d.due_on).days)
+            predicates[d.predicate_id],
+            d.due_on,
+            d.overdue,
+            abs((today - d.due_on).days),
+            d.round_id,
         )
         for d in shown
         if d.predicate_id in predicates
@@ -368,7 +382,11 @@ def monitoring_lines(board: NationalBoard) -> list[MonitoringLine]:
     predicates = predicates_by_id([d.predicate_id for d in due])
     return [
         MonitoringLine(
-            predicates[d.predicate_id], d.due_on, d.overdue, abs((board.today - d.due_on).days)
+            predicates[d.predicate_id],
+            d.due_on,
+            d.overdue,
+            abs((board.today - d.due_on).days),
+            d.round_id,
         )
         for d in due
         if d.predicate_id in predicates
@@ -500,7 +518,7 @@ def home_summary(user: AnyUser, *, today: dt.date) -> HomeSummary | None:
     due = monitoring_due(
         NationalFilters(),
         today=today,
-        horizon_days=DEFAULT_HORIZON_DAYS,
+        horizon_days=default_horizon(),
         cycle_months=national_settings().monitoring_cycle_months,
         unit_paths=paths,
     )

@@ -22,6 +22,8 @@ from zona.assessments.models import Assessment
 from zona.national.models import (
     Candidacy,
     CandidacyStatus,
+    MonitoringRound,
+    MonitoringStatus,
     Nomination,
     NominationStatus,
     Predicate,
@@ -129,8 +131,9 @@ def _agency_path_q(agency_id: int | None, prefix: str) -> Q:
 def years_known() -> tuple[list[int], list[int]]:
     """The years with a nomination, and those with a nomination or a predicate, newest
     first (two queries)."""
-    nominated = set(Nomination.objects.values_list("year", flat=True).distinct())
-    years = nominated | set(Predicate.objects.values_list("year", flat=True).distinct())
+    # order_by(): the models' default ordering would make DISTINCT run over every row.
+    nominated = set(Nomination.objects.order_by().values_list("year", flat=True).distinct())
+    years = nominated | set(Predicate.objects.order_by().values_list("year", flat=True).distinct())
     return sorted(nominated, reverse=True), sorted(years, reverse=True)
 
 
@@ -326,12 +329,13 @@ def monitoring_due(
     cycle_months: int,
     unit_paths: Sequence[str] | None = None,
 ) -> list[MonitoringDue]:
-    """Held predicates whose monitoring is due within `horizon_days` or overdue, most
-    overdue first (one query).
+    """Held predicates whose monitoring is due within `horizon_days` or overdue, the most
+    overdue first (two queries: the predicates, their rounds).
 
-    The due day is the last anniversary of the decree, in whole monitoring cycles, on or
-    before the horizon; it is overdue once passed. No monitoring round is recorded yet, so
-    an anniversary past counts as overdue until the monitoring part's rounds replace this.
+    A predicate with an open round (scheduled or in progress) is due on that round's day.
+    Without one, it is due on its next cycle day: the decree plus whole monitoring cycles,
+    the first after every round it had (the rule `monitoring_rounds_create` creates rounds
+    by), so a predicate whose round has not been created yet still shows.
     """
     qs = Predicate.objects.filter(status=PredicateStatus.HELD).filter(subtree_q(unit_paths))
     if filters.kind:
@@ -340,23 +344,43 @@ def monitoring_due(
         qs = qs.annotate(agency_path=Substr("unit__path", 1, Unit.steplen)).filter(
             _agency_path_q(filters.agency_id, "agency_path")
         )
-    horizon = today + dt.timedelta(days=horizon_days)
     found: list[MonitoringDue] = []
     if cycle_months <= 0:
         return found
-    for pk, decree in qs.values_list("pk", "decree_date").iterator(chunk_size=5000):
-        # Whole cycles from the decree to the horizon.
-        months = (horizon.year - decree.year) * 12 + horizon.month - decree.month
-        cycles = months // cycle_months
-        due = add_months(decree, cycles * cycle_months) if cycles >= 1 else None
-        if due is not None and due > horizon:
-            cycles -= 1
-            due = add_months(decree, cycles * cycle_months) if cycles >= 1 else None
-        if due is None:
-            continue
-        found.append(MonitoringDue(pk, due, due < today))
+    horizon = today + dt.timedelta(days=horizon_days)
+    past: dict[int, list[dt.date]] = defaultdict(list)
+    open_rounds: dict[int, tuple[dt.date, int]] = {}
+    for predicate_id, due_on, status, round_pk in (
+        MonitoringRound.objects.filter(predicate__in=qs.values("pk"))
+        .order_by("due_on")
+        .values_list("predicate_id", "due_on", "status", "pk")
+    ):
+        if status == MonitoringStatus.CONCLUDED:
+            past[predicate_id].append(due_on)
+        else:
+            open_rounds[predicate_id] = (due_on, round_pk)
+    for pk, decree in qs.order_by().values_list("pk", "decree_date").iterator(chunk_size=5000):
+        opened = open_rounds.get(pk)
+        if opened is not None:
+            due, found_round = opened[0], opened[1]
+        else:
+            due, found_round = _next_cycle(decree, past.get(pk, ()), cycle_months), None
+        if due <= horizon:
+            found.append(MonitoringDue(pk, due, due < today, found_round))
     found.sort(key=lambda d: (d.due_on, d.predicate_id))
     return found
+
+
+def _next_cycle(decree: dt.date, rounds: Sequence[dt.date], cycle_months: int) -> dt.date:
+    """The first cycle day after the decree (decree + k cycles, k >= 1) later than every
+    round already held."""
+    last = max(rounds, default=None)
+    k = 1
+    while True:
+        due = add_months(decree, cycle_months * k)
+        if last is None or due > last:
+            return due
+        k += 1
 
 
 def predicates_by_id(ids: Sequence[int]) -> dict[int, Predicate]:

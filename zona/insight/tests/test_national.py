@@ -306,3 +306,27 @@ def test_the_api_refuses_a_bad_filter(world, client_for, programme):
     response = client_for(world["tpn"]).get(API, {"agency": "abc"})
     assert response.status_code == 400
     assert "agency" in response.content.decode()
+
+
+def test_monitoring_reads_the_rounds(world, client_for, programme):
+    from zona.national.models import MonitoringRound, MonitoringStatus
+
+    today = timezone.localdate()
+    bandung = Predicate.objects.get(unit=world.bandung)
+    dinas = Predicate.objects.get(unit=programme.dinas)
+    # Bandung's round was scheduled early (in 20 days); the Dinas's overdue round is done.
+    soon = MonitoringRound.objects.create(
+        predicate=bandung, agency=world.agency, due_on=today + dt.timedelta(days=20)
+    )
+    MonitoringRound.objects.create(
+        predicate=dinas,
+        agency=programme.province,
+        due_on=today - dt.timedelta(days=66),
+        status=MonitoringStatus.CONCLUDED,
+    )
+    response = client_for(world["tpn"]).get(URL)
+    board = response.context["board"]
+    assert (board.monitoring_due, board.monitoring_overdue) == (1, 0)
+    (line,) = board.monitoring_page.object_list
+    assert (line.predicate.pk, line.round_id, line.days) == (bandung.pk, soon.pk, 20)
+    assert f'href="/monitoring/{soon.pk}/"' in response.content.decode()

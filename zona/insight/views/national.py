@@ -17,12 +17,12 @@ from django.views.decorators.http import require_GET
 from zona.assessments.views._common import AuthedRequest, flash_error
 from zona.core.errors import ValidationFailed
 from zona.insight.national import (
-    DEFAULT_HORIZON_DAYS,
     STATUS_COLUMNS,
     XLSX_CONTENT_TYPE,
     NationalBoard,
     access_national_view,
     chart_data,
+    default_horizon,
     load_national,
     monitoring_lines,
     national_workbook,
@@ -39,7 +39,7 @@ def _board(request: AuthedRequest) -> tuple[NationalBoard, int]:
         filters, horizon = read_filters(request.GET)
     except ValidationFailed as exc:
         flash_error(request, exc)
-        filters, horizon, status = NationalFilters(), DEFAULT_HORIZON_DAYS, 400
+        filters, horizon, status = NationalFilters(), default_horizon(), 400
     board = load_national(
         audience,
         filters,
