@@ -148,6 +148,8 @@ def test_a_units_history_has_every_part(world, period, rounds, client_for):
     assert client_for(world["other_operator"]).get(url).status_code == 404
     assert client_for(world["outsider"]).get(url).status_code == 404
     assert client_for(world["tpn"]).get(url).status_code == 200
+    unblocked = client_for(world["other_operator"]).get(f"/units/{world.bogor.pk}/history/")
+    assert 'data-testid="history-block"' not in unblocked.content.decode()
     api = client_for(world["unit_head"]).get(f"/api/v1/national/units/{world.bandung.pk}/history/")
     assert [a["year"] for a in api.json()] == [2026, 2022]
     assert api.json()[0]["stages"][1]["to_state"] == "desk"

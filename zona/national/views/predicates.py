@@ -249,7 +249,7 @@ def predicate_detail(request: AuthedRequest, predicate_id: int) -> HttpResponse:
             "revocation": revocation,
             "grounds": grounds_name(revocation.grounds) if revocation else "",
             "form": form if revoking else None,
-            "block": revocation_block(predicate.unit, timezone.localdate()),
+            "blocked_until": revocation_block(predicate.unit, timezone.localdate()),
         },
         status=400 if request.method == "POST" else 200,
     )
@@ -466,7 +466,7 @@ def unit_history_page(request: AuthedRequest, unit_id: int) -> HttpResponse:
         {
             "unit": unit,
             "attempts": unit_history(unit),
-            "block": revocation_block(unit, timezone.localdate()),
+            "blocked_until": revocation_block(unit, timezone.localdate()),
         },
     )
 
