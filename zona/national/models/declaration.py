@@ -19,6 +19,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV", 5: "V"}
+
 __all__ = ["Declaration", "EligibilityAnswer", "EligibilityCriterion", "IntegrityPact"]
 
 
@@ -66,6 +68,11 @@ class Declaration(StoredFile):
 
     def __str__(self) -> str:
         return f"{self.unit_id}/{self.year}"
+
+    @property
+    def signer_echelon_roman(self) -> str:
+        """The echelon as people write it (III)."""
+        return ROMAN.get(self.signer_echelon, str(self.signer_echelon))
 
 
 class IntegrityPact(StoredFile):

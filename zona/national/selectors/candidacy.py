@@ -27,10 +27,10 @@ from zona.national.models import (
     EligibilityCriterion,
     IntegrityPact,
 )
+from zona.national.models.declaration import ROMAN
 from zona.national.selectors.core import program_data
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "candidacy.yaml"
-ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV", 5: "V"}
 
 
 @cache

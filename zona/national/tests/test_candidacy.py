@@ -416,6 +416,16 @@ def test_the_agency_page_and_bulk_designation(world: World, client_for):
     rows = {r.unit.code: r for r in page.context["rows"]}
     assert rows["KC-BDG"].ready
     assert not rows["KC-BGR"].ready
+    checklist_link = f"/agencies/{world.agency.pk}/eligibility/"
+    assert checklist_link in page.content.decode()
+    head_page = client_for(es1_head(world)).get(url)
+    assert head_page.status_code == 200
+    assert checklist_link not in head_page.content.decode()
+    # The head sees its echelon-I unit's subtree: Itjen is not in it.
+    codes = {r.unit.code for r in head_page.context["rows"]}
+    assert codes == {"KC-DJP", "KC-JABAR", "KC-BDG", "KC-BGR", "KC-JATIM", "KC-SBY"}
+    may = {r.unit.code for r in head_page.context["rows"] if r.may_designate}
+    assert "KC-DJP" not in may
     assert client_for(world["outsider"]).get(url).status_code == 404
     assert client_for(world["other_operator"]).get(url).status_code == 404
     r = client_for(world["agency_admin"]).post(

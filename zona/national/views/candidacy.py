@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from zona.accounts.access import Perm, user_can
 from zona.accounts.http import AuthedHttpRequest
 from zona.accounts.imports.reader import MAX_BYTES, RawRow, read_table
 from zona.accounts.models import Unit
@@ -53,6 +54,7 @@ from zona.national.selectors.candidacy import (
     agency_candidates,
     agency_units_for,
     checklist,
+    declaration_of,
     echelon_choices,
     roster,
     unit_zi,
@@ -406,7 +408,7 @@ def _serve(stored: Any) -> HttpResponseBase:
 @login_required
 def zi_charter(request: AuthedHttpRequest, unit_id: int) -> HttpResponseBase:
     unit, _rights = access_zi_unit(request.user, unit_id)
-    declaration = unit_zi(unit, _year(request)).declaration
+    declaration = declaration_of(unit, _year(request))
     if declaration is None:
         raise Http404
     return _serve(declaration)
@@ -644,6 +646,7 @@ def agency_candidates_page(request: AuthedHttpRequest, agency_id: int, year: int
             "may_designate": any(r.may_designate for r in rows),
             "targets": PredicateKind.choices,
             "candidates": sum(1 for r in rows if r.is_candidate),
+            "may_edit_checklist": user_can(request.user, Perm.UNIT_MANAGE, agency),
         },
     )
 
