@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 from zona.accounts.testing import DEFAULT_PASSWORD
 from zona.assessments.models import Assessment, AssessmentStatus
 from zona.assessments.tests.factories import PDF_BYTES, load_mini, make_assessment, make_period
-from zona.national.models import Nomination, NominationStatus
+from zona.national.models import FollowUpItem, NominationStatus
 from zona.national.tests.tpn_fixtures import nominate
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -64,4 +64,4 @@ def test_tpn_stage_page(world, page, phone_page, login, screenshot, tmp_path):
     expect(page.get_by_test_id("nomination-stage")).to_contain_text("Desk evaluation")
     n.refresh_from_db()
     assert n.status == NominationStatus.DESK
-    assert Nomination.objects.get(pk=n.pk).follow_ups.get().accepted_at is not None
+    assert FollowUpItem.objects.get(nomination=n).accepted_at is not None
