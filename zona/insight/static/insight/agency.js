@@ -57,8 +57,12 @@ document.addEventListener("DOMContentLoaded", function () {
 
   root.querySelectorAll("[data-chart-kind=histogram]").forEach(function (el) {
     var h = data.histogram;
-    var lines = h.step ? h.thresholds.map(function (t) {
-      return { xAxis: Math.min(h.bins.length - 1, Math.floor(t.bound / h.step)), name: t.title, label: { formatter: escape(t.title) + " ≥ " + number(t.bound), fontSize: 9 } };
+    // Each minimum's label on its own line, so two minimums in neighbouring bands stay legible.
+    var lines = h.step ? h.thresholds.map(function (t, i) {
+      return {
+        xAxis: Math.min(h.bins.length - 1, Math.floor(t.bound / h.step)), name: t.title,
+        label: { formatter: t.title + " ≥ " + number(t.bound), fontSize: 9, position: i % 2 ? "insideEndBottom" : "end" }
+      };
     }) : [];
     var series = h.series.map(function (s, i) {
       var item = { name: s.name, type: "bar", data: s.values };
