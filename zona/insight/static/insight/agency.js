@@ -61,7 +61,7 @@ document.addEventListener("DOMContentLoaded", function () {
     var lines = h.step ? h.thresholds.map(function (t, i) {
       return {
         xAxis: Math.min(h.bins.length - 1, Math.floor(t.bound / h.step)), name: t.title,
-        label: { formatter: t.title + " ≥ " + number(t.bound), fontSize: 9, position: i % 2 ? "insideEndBottom" : "end" }
+        label: { formatter: t.title + " ≥ " + number(t.bound), fontSize: 9, position: "end", distance: [0, 3 + 12 * (i % 2)] }
       };
     }) : [];
     var series = h.series.map(function (s, i) {
