@@ -29,6 +29,7 @@ from zona.national.models import (
     Predicate,
     PredicateKind,
     PredicateStatus,
+    Proposal,
 )
 from zona.national.selectors.core import add_months
 
@@ -161,24 +162,25 @@ def agencies_known() -> list[AgencyRef]:
 def nominations_by_agency(
     filters: NationalFilters, *, with_programme: bool = False
 ) -> list[AgencyStageRow]:
-    """Nominations per agency and status (one query), by agency name. `with_programme`
+    """Nominations per agency and status (two queries), by agency name. `with_programme`
     adds, in two more queries, each agency's designated candidates and submitted sheets
     (the system administrator's view; the TPN sees nominations only)."""
-    rows: dict[int, AgencyStageRow] = {}
-    for pk, code, name, kind, status, n in (
+    # Grouped by proposal (no join over the nominations), then the proposals' agencies.
+    by_proposal: dict[int, dict[str, int]] = defaultdict(dict)
+    for proposal_id, status, n in (
         _nominations(filters)
-        .values_list(
-            "proposal__agency_id",
-            "proposal__agency__code",
-            "proposal__agency__name",
-            "proposal__agency__kind",
-            "status",
-        )
+        .values_list("proposal_id", "status")
         .annotate(n=Count("id"))
         .order_by()
     ):
+        by_proposal[proposal_id][status] = n
+    rows: dict[int, AgencyStageRow] = {}
+    for proposal_id, pk, code, name, kind in Proposal.objects.filter(
+        pk__in=list(by_proposal)
+    ).values_list("pk", "agency_id", "agency__code", "agency__name", "agency__kind"):
         row = rows.setdefault(pk, AgencyStageRow(AgencyRef(pk, code, name, kind)))
-        row.by_status[status] = n
+        for status, n in by_proposal[proposal_id].items():
+            row.by_status[status] = row.by_status.get(status, 0) + n
     if with_programme:
         _add_programme(rows, filters)
     return sorted(rows.values(), key=lambda r: (r.agency.name, r.agency.pk))
