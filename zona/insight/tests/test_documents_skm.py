@@ -98,6 +98,16 @@ def test_bad_lines_are_refused_and_change_nothing(world, client_for, round_):
     assert not SkmFollowUp.objects.exists()
 
 
+def test_the_sheets_documents_page_leads_to_the_rounds_report(world, client_for, round_):
+    from zona.assessments.tests.factories import load_mini, make_assessment, make_period
+
+    period = make_period(world.agency, load_mini(), creator=world["agency_admin"])
+    sheet = make_assessment(period, world.bandung)
+    page = client_for(world["operator"]).get(f"/assessments/{sheet.pk}/documents/")
+    assert page.status_code == 200
+    assert f"/documents/skm/{round_.pk}/" in page.content.decode()
+
+
 def test_readers_and_strangers(world, client_for, round_):
     report = skm_report(round_)
     data, _weakest = plan_post(report)

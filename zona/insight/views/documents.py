@@ -56,6 +56,7 @@ from zona.insight.documents.skm import PlanInput, skm_followup_save, skm_report
 from zona.insight.models_documents import Lhe
 from zona.insight.selectors.exports import recap_periods, recap_roots
 from zona.surveys.access import access_campaign_by_id
+from zona.surveys.models import Campaign
 
 EXTRA_SIGNATORY_ROWS = 2
 
@@ -88,10 +89,16 @@ def sheet_documents(request: AuthedRequest, pk: int) -> HttpResponse:
         }
         for tier in tiers
     ]
+    # The unit's survey rounds, for their SKM reports (to who may see its surveys).
+    rounds = (
+        list(Campaign.objects.filter(unit=assessment.unit).order_by("-year", "-opens_on")[:12])
+        if user_can(request.user, Perm.SURVEY_VIEW, assessment.unit)
+        else []
+    )
     return render(
         request,
         "insight/documents/sheet.html",
-        {"assessment": assessment, "rows": rows},
+        {"assessment": assessment, "rows": rows, "rounds": rounds},
     )
 
 
