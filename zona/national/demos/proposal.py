@@ -35,7 +35,7 @@ from zona.workflow.selectors.tpi import tpi_step
 log = logging.getLogger(__name__)
 JAKARTA = ZoneInfo("Asia/Jakarta")
 AGENCY_HEAD = ("sekjen.kpm", "Dr. Bambang Wicaksono, M.Si.")
-LETTER = {
+LETTER: dict[str, Any] = {
     "letter_number": "B-245/SJ/ZI.01/V/2026",
     "letter_date": dt.date(YEAR, 5, 20),
     "signer_name": "Dr. Bambang Wicaksono, M.Si.",

@@ -262,6 +262,7 @@ def _proposal_page(
         else None
     )
     rows = recommended_rows(period, proposal)
+    deadline = program_year(year).proposal_deadline
     return render(
         request,
         "national/proposal/proposal.html",
@@ -275,11 +276,12 @@ def _proposal_page(
             "left_out": [r for r in rows if not r.chosen],
             "form": form,
             "documents": documents_of(proposal) if proposal is not None else [],
-            "nominations": list(proposal.nominations.select_related("unit"))
+            "nominations": list(proposal.nominations.select_related("unit").order_by("unit__code"))
             if proposal is not None
             else [],
             "problems": problems,
-            "deadline": program_year(year).proposal_deadline,
+            "deadline": deadline,
+            "open": today <= deadline,
             "may_prepare": may_prepare(request.user, agency),
             "may_propose": may_propose(request.user, agency),
             "proposer": proposer_of(agency),
