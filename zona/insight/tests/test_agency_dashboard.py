@@ -102,6 +102,15 @@ def test_who_opens_the_dashboard(world, client_for, agency):
         "KC-BGR",
     }
     assert kanwil.get(page(world, unit=world.kanwil_jatim.pk)).status_code == 404
+    # A viewer of the Jawa Timur subtree sees it, and nothing above it.
+    watcher = cast(User, UserFactory(username="watcher", home_unit=world.kanwil_jatim))
+    assign(watcher, Role.VIEWER, world.kanwil_jatim, covers_subtree=True)
+    watching = client_for(watcher)
+    response = watching.get(page(world, unit=world.kanwil_jatim.pk))
+    assert response.status_code == 200
+    assert [r.assessment.unit.code for r in response.context["board"].rows] == ["KC-SBY"]
+    assert watching.get(page(world)).context["scope"] == world.kanwil_jatim
+    assert watching.get(page(world, unit=world.eselon1.pk)).status_code == 404
     # A unit of another agency is not a subtree of this one.
     admin = client_for(world["agency_admin"])
     assert admin.get(page(world, unit=world.other_satker.pk)).status_code == 404
