@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from zona.accounts.models import User
+from zona.accounts.models import Unit, User
 from zona.audit.services import audit_record
 from zona.core.errors import Problem, ValidationFailed
 from zona.insight.models_documents import SkmFollowUp
@@ -93,6 +93,11 @@ class SkmReport:
     @property
     def has_ikm(self) -> bool:
         return bool(self.instrument)
+
+
+def rounds_of(unit: Unit, *, limit: int = 12) -> list[Campaign]:
+    """The unit's latest survey rounds, newest first (the documents page lists them)."""
+    return list(Campaign.objects.filter(unit=unit).order_by("-year", "-opens_on")[:limit])
 
 
 def _ikm_result(campaign: Campaign, language: str) -> IndexResult | None:

@@ -52,11 +52,10 @@ from zona.insight.documents.render import (
     skm_docx,
     skm_pdf,
 )
-from zona.insight.documents.skm import PlanInput, skm_followup_save, skm_report
+from zona.insight.documents.skm import PlanInput, rounds_of, skm_followup_save, skm_report
 from zona.insight.models_documents import Lhe
 from zona.insight.selectors.exports import recap_periods, recap_roots
 from zona.surveys.access import access_campaign_by_id
-from zona.surveys.models import Campaign
 
 EXTRA_SIGNATORY_ROWS = 2
 
@@ -91,7 +90,7 @@ def sheet_documents(request: AuthedRequest, pk: int) -> HttpResponse:
     ]
     # The unit's survey rounds, for their SKM reports (to who may see its surveys).
     rounds = (
-        list(Campaign.objects.filter(unit=assessment.unit).order_by("-year", "-opens_on")[:12])
+        rounds_of(assessment.unit)
         if user_can(request.user, Perm.SURVEY_VIEW, assessment.unit)
         else []
     )
