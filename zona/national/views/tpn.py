@@ -97,7 +97,9 @@ class FieldForm(forms.Form):
 
 class ClearanceForm(forms.Form):
     body = forms.ChoiceField(label=gettext_lazy("From"), choices=ClearanceBody.choices)
-    result = forms.ChoiceField(label=gettext_lazy("Result"), choices=ClearanceResult.choices)
+    result = forms.ChoiceField(
+        label=gettext_lazy("Clearance result"), choices=ClearanceResult.choices
+    )
     issued_on = forms.DateField(label=gettext_lazy("Date"), required=False)
     reference = forms.CharField(label=gettext_lazy("Reference"), required=False)
     note = forms.CharField(label=gettext_lazy("Note"), required=False)
