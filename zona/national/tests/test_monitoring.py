@@ -17,6 +17,7 @@ from zona.national.models import (
     MonitoringRound,
     MonitoringStatus,
     PredicateStatus,
+    Revocation,
 )
 from zona.national.services.monitoring import (
     monitor_assign,
@@ -205,7 +206,7 @@ def test_a_round_rescores_the_unit_and_concludes(world, monitored, client_for):
         ),
     )
     assert revoked.status == PredicateStatus.REVOKED
-    assert revoked.revocation.monitoring_round == rnd
+    assert Revocation.objects.get(predicate=revoked).monitoring_round == rnd
 
 
 def test_a_maintained_round_cannot_ground_a_revocation(world, monitored):

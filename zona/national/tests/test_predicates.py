@@ -4,6 +4,7 @@ WBBM verdict through the register port, access and audit labels."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.utils import timezone, translation
@@ -35,8 +36,8 @@ def grant(world, unit=None, kind="WBK", year=2024, decree=DECREE, number="SK/1")
     )
 
 
-def revocation(**kw):
-    data = {
+def revocation(**kw: Any) -> RevocationInput:
+    data: dict[str, Any] = {
         "grounds": "corruption-suspect",
         "source": "media",
         "source_reference": "Kompas, 18 Agustus 2025",

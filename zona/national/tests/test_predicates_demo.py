@@ -5,6 +5,7 @@ changes nothing."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
 import pytest
 from django.utils import timezone
@@ -13,7 +14,7 @@ from zona.accounts.demo import load_demo_accounts
 from zona.audit.models import AuditEvent
 from zona.national.demos import history, predicates
 from zona.national.demos.cast import HISTORY
-from zona.national.models import MonitoringRound, Predicate, PredicateStatus
+from zona.national.models import MonitoringRound, Predicate, PredicateStatus, Revocation
 from zona.national.selectors.core import revocation_block
 from zona.national.selectors.predicates import monitor_queue
 
@@ -35,10 +36,10 @@ def test_the_predicates_demo_loads_twice_alike():
         MonitoringRound.objects.count(),
         AuditEvent.objects.count(),
     )
-    assert Predicate.objects.count() == sum(len(v) for v in HISTORY.values())
+    assert Predicate.objects.count() == sum(len(cast(list, v)) for v in HISTORY.values())
     gwa = Predicate.objects.get(unit__code="KPM-PZN-GWA")
     assert gwa.status == PredicateStatus.REVOKED
-    assert gwa.revocation.decided_on == dt.date(2025, 8, 20)
+    assert Revocation.objects.get(predicate=gwa).decided_on == dt.date(2025, 8, 20)
     assert revocation_block(gwa.unit, dt.date(2026, 12, 6)) == dt.date(2027, 8, 20)
     smg = MonitoringRound.objects.filter(predicate__unit__code="KPM-AHU-SMG", predicate__kind="WBK")
     assert next((r.due_on, r.status, r.outcome) for r in smg.order_by("due_on")) == (
