@@ -4,7 +4,7 @@
 set -euo pipefail
 want=(gettext libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core)
 if [ "${1:-run}" = "test" ]; then
-  want+=(postgresql chromium)
+  want+=(postgresql chromium poppler-utils)
 fi
 missing=()
 for pkg in "${want[@]}"; do

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 class ExportKind(models.TextChoices):
     RECAP = "recap", _("Recap of a subtree (Excel)")
+    LKE_FILES = "lke_files", _("LKE files of a subtree (zip)")
 
 
 class ExportStatus(models.TextChoices):

@@ -127,6 +127,5 @@ def _write(job: ExportJob, on_progress: Any) -> tuple[str, IO[bytes]]:
 def _store(job: ExportJob, name: str, data: IO[bytes]) -> None:
     # The exports service stores the file and finishes the job (its one place for that);
     # the content type is then set to the zip's under the same attempt.
-    export_service._store(job, name, data)
-    ExportJob.objects.filter(pk=job.pk, attempt=job.attempt).update(content_type=ZIP_CONTENT_TYPE)
+    export_service._store(job, name, data, content_type=ZIP_CONTENT_TYPE)
     job.refresh_from_db()

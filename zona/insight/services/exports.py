@@ -130,8 +130,12 @@ def recap_export_request(*, actor: User, period_id: object, unit_id: object) -> 
 
 
 def export_job_retry(*, actor: User, job: ExportJob) -> ExportJob:
-    """Queue a failed export again (the same job: its page and address stay)."""
+    """Queue a failed export again (the same job: its page and address stay), with the
+    task of its kind."""
     from zona.insight.tasks import export_run
+    from zona.insight.tasks_documents import lke_files_run
+
+    task = lke_files_run if job.kind == ExportKind.LKE_FILES else export_run
 
     with transaction.atomic():
         locked = ExportJob.objects.select_for_update().get(pk=job.pk)
@@ -144,7 +148,7 @@ def export_job_retry(*, actor: User, job: ExportJob) -> ExportJob:
         audit_record(
             actor=actor, action="export.retried", target=locked, unit=locked.unit, details={}
         )
-        export_run.enqueue(job.pk)
+        task.enqueue(job.pk)
     job.refresh_from_db()
     return job
 
@@ -269,7 +273,7 @@ def _folder(job_pk: int) -> str:
     return f"{FOLDER}/{job_pk}"
 
 
-def _store(job: ExportJob, name: str, data: Any) -> None:
+def _store(job: ExportJob, name: str, data: Any, *, content_type: str = XLSX_CONTENT_TYPE) -> None:
     digest = hashlib.sha256()
     size = 0
     for block in iter(lambda: data.read(1024 * 1024), b""):
@@ -282,7 +286,7 @@ def _store(job: ExportJob, name: str, data: Any) -> None:
         status=ExportStatus.DONE,
         file=key,
         file_name=name,
-        content_type=XLSX_CONTENT_TYPE,
+        content_type=content_type,
         size=size,
         sha256=digest.hexdigest(),
         finished_at=finished,

@@ -129,3 +129,27 @@ def test_only_who_oversees_the_subtree_may_ask(world, client_for, sheets):
         )
         assert response.status_code in (400, 403)
     assert not ExportJob.objects.exists()
+
+
+def test_a_failed_zip_is_retried_with_its_own_task(world, client_for, sheets, settings):
+    """Retrying a failed LKE-files job queues the zip's task again (not the recap's, which
+    would fail it as an unknown export)."""
+    from zona.insight.services.exports import export_job_retry
+
+    period, _bandung = sheets
+    settings.TASKS = DB_TASKS
+    client = client_for(world["agency_admin"])
+    client.post("/documents/lke-files/new/", {"period": period.pk, "unit": world.agency.pk})
+    job = ExportJob.objects.get()
+    ExportJob.objects.filter(pk=job.pk).update(status=ExportStatus.FAILED, message="boom")
+    job.refresh_from_db()
+    export_job_retry(actor=world["agency_admin"], job=job)
+    queued = DBTaskResult.objects.filter(args_kwargs__args=[job.pk]).order_by("pk")
+    assert [t.task_path for t in queued] == [
+        "zona.insight.tasks_documents.lke_files_run",
+        "zona.insight.tasks_documents.lke_files_run",
+    ]
+    lke_files_run(job_id=job.pk)
+    job.refresh_from_db()
+    assert (job.status, job.content_type) == (ExportStatus.DONE, "application/zip")
+    assert job.get_kind_display() != "lke_files"
