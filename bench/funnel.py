@@ -246,14 +246,14 @@ def prepare(nominations: int, agencies: int, years: int) -> dict[str, Any]:
                 batch_size=5000,
             )
     with connection.cursor() as cursor:
-        for table in (
+        for name in (
             "accounts_unit",
             "assessments_assessment",
             "national_nomination",
             "national_candidacy",
             "national_predicate",
         ):
-            cursor.execute(f"VACUUM ANALYZE {table}")
+            cursor.execute(f"VACUUM ANALYZE {name}")
     return {"built_seconds": round(time.monotonic() - t0, 1)}
 
 
