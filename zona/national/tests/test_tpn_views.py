@@ -111,3 +111,20 @@ def test_api_list_detail_and_refusals(world, client_for, nomination):
     assert late.status_code == 409
     assert "appeal_window_closed" in late.content.decode()
     assert dt.date(2026, 12, 6)
+
+
+def test_queue_costs_the_same_queries_whatever_the_number(world, client_for, nomination):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(world["tpn"])
+    client.get("/tpn/")
+    with CaptureQueriesContext(connection) as one:
+        client.get("/tpn/")
+    for unit in (world.bogor, world.surabaya):
+        sheet = make_assessment(nomination.assessment.period, unit)
+        nominate(sheet, by=world["agency_admin"], proposal=nomination.proposal)
+    with CaptureQueriesContext(connection) as three:
+        page = client.get("/tpn/")
+    assert page.content.count(b'data-testid="tpn-row-') == 3
+    assert len(three.captured_queries) == len(one.captured_queries)
