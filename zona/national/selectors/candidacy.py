@@ -363,3 +363,33 @@ def agency_units_for(user: Any, agency: Unit) -> list[Unit]:
         if a.role == Role.UNIT_HEAD and a.unit.kind == UnitKind.ECHELON_I:
             q |= Q(path__startswith=a.unit.path)
     return list(Unit.objects.filter(q, depth__gt=1, is_active=True).order_by("path"))
+
+
+def zi_landing(user: Any) -> tuple[Unit | None, Unit | None]:
+    """Where the menu's "Declaration & candidacy" leads `user`: (agency, None) for whoever
+    views an agency root or designates in it, (None, unit) for whoever records for a unit
+    or views their home unit, (None, None) otherwise."""
+    from zona.accounts.access import Perm, assignments_of, user_can
+    from zona.accounts.models import Role, UnitKind
+
+    mine = [(a.role, a.unit) for a in assignments_of(user) if a.unit is not None]
+    for role, unit in mine:
+        if role == Role.AGENCY_ADMIN or (
+            role == Role.UNIT_HEAD and unit.kind == UnitKind.ECHELON_I
+        ):
+            return unit.get_agency(), None
+    for _role, unit in mine:
+        if unit.is_agency and user_can(user, Perm.UNIT_VIEW, unit):
+            return unit, None
+    for role, unit in mine:
+        if role in (Role.UNIT_OPERATOR, Role.UNIT_HEAD):
+            return None, unit
+    home = getattr(user, "home_unit", None)
+    if home is not None and user_can(user, Perm.UNIT_VIEW, home):
+        return None, home
+    if mine:
+        return None, mine[0][1]
+    first = Unit.objects.filter(depth=1).order_by("path").first()
+    if first is not None and user_can(user, Perm.UNIT_VIEW, first):
+        return first, None
+    return None, None

@@ -500,3 +500,19 @@ def test_an_answer_keeps_its_evidence(world: World, client_for):
     assert r.status_code == 400
     a.refresh_from_db()
     assert a.answer
+
+
+def test_the_menu_entry_leads_each_to_their_page(world: World, client_for):
+    year = timezone.localdate().year
+    expected = {
+        "agency_admin": f"/agencies/{world.agency.pk}/candidates/{year}/",
+        "sysadmin": f"/agencies/{world.agency.pk}/candidates/{year}/",
+        "operator": f"/units/{world.bandung.pk}/zi/",
+        "viewer": f"/units/{world.bandung.pk}/zi/",
+        "outsider": f"/units/{world.other_satker.pk}/zi/",
+    }
+    for name, url in expected.items():
+        r = client_for(world[name]).get("/zi/")
+        assert r.status_code == 302, name
+        assert r["Location"] == url, name
+    assert client_for(es1_head(world)).get("/zi/")["Location"] == expected["agency_admin"]

@@ -49,6 +49,7 @@ def test_declaration_pacts_and_designation_on_the_unit_page(
     form.locator("#id_charter").set_input_files(str(charter))
     form.get_by_role("button", name="Simpan pencanangan").click()
     expect(page.locator("#id_signer_echelon_error")).to_be_visible()
+    screenshot(page, "candidacy-unit-refused")
     assert not Declaration.objects.exists()
 
     form = page.get_by_test_id("declaration-form")

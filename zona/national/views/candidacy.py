@@ -711,7 +711,23 @@ def eligibility_criterion(request: AuthedHttpRequest, agency_id: int, code: str)
     return _checklist_page(request, agency, form, editing=code)
 
 
+@login_required
+def zi_home(request: AuthedHttpRequest) -> HttpResponse:
+    """The menu's entry: the agency's candidates for those who see or designate across an
+    agency, else the page of the unit one records for (or one's home unit)."""
+    from zona.national.selectors.candidacy import zi_landing
+
+    year = timezone.localdate().year
+    agency, unit = zi_landing(request.user)
+    if agency is not None:
+        return redirect("national:agency_candidates", agency.pk, year)
+    if unit is not None:
+        return redirect("national:zi_unit", unit.pk)
+    raise Http404
+
+
 urlpatterns = [
+    path("zi/", zi_home, name="zi_home"),
     path("units/<int:unit_id>/zi/", zi_unit, name="zi_unit"),
     path("units/<int:unit_id>/zi/declaration/", zi_declaration, name="zi_declaration"),
     path("units/<int:unit_id>/zi/declaration/charter/", zi_charter, name="zi_charter"),
