@@ -247,9 +247,17 @@ def round_state(rnd: MonitoringRound, today: dt.date) -> str:
 
 
 def monitor_queue(user: Any, today: dt.date) -> list[QueueRow]:
-    """The open rounds (scheduled or in progress) the user monitors, or, for the national
-    users, every open round; the most urgent first."""
-    rows = MonitoringRound.objects.all() if is_national(user) else rounds_monitored_by(user)
+    """The open rounds (scheduled or in progress) the user monitors and those of the
+    agencies they administer (national users: every open round); the most urgent first."""
+    if is_national(user):
+        rows = MonitoringRound.objects.all()
+    else:
+        # The agency administrator follows every round of the agency too.
+        from zona.accounts.access import manageable_agencies
+
+        rows = rounds_monitored_by(user) | MonitoringRound.objects.filter(
+            agency__in=manageable_agencies(user)
+        )
     rows = (
         rows.exclude(status=MonitoringStatus.CONCLUDED)
         .select_related("predicate__unit", "monitor", "agency")

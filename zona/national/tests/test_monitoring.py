@@ -117,6 +117,9 @@ def test_the_monitors_queue_shows_due_and_overdue(world, monitored, client_for):
     assert f'data-testid="queue-{world.bandung.code}-WBK" data-state=' in body
     # The TPN sees every open round; someone else nothing.
     assert world.bogor.code in client_for(world["tpn"]).get("/monitoring/").content.decode()
+    assert (
+        world.bogor.code in client_for(world["agency_admin"]).get("/monitoring/").content.decode()
+    )
     other = client_for(world["outsider"]).get("/monitoring/").content.decode()
     assert 'data-testid="queue-empty"' in other
     api = client_for(world["kanwil_reviewer"]).get("/api/v1/monitoring/rounds/").json()
