@@ -400,6 +400,8 @@ def run_replica(args: argparse.Namespace) -> dict[str, Any]:
             elapsed = time.monotonic() - t0
             with psycopg.connect(replica_url, autocommit=True) as conn:
                 after = conn.execute(last).fetchone()
+            assert before is not None
+            assert after is not None
             pages[name] = {
                 "path": path,
                 "status": status,
