@@ -42,6 +42,29 @@ STATUS_COLOURS: Final[dict[str, str]] = {
     "round:draft": "secondary",
     "round:confirmed": "primary",
     "round:closed": "success",
+    # The national stage (zona.national): candidacy, proposal, the TPN's stages of a
+    # nomination, predicates and their monitoring rounds.
+    "candidacy:designated": "success",
+    "candidacy:withdrawn": "secondary",
+    "proposal:draft": "secondary",
+    "proposal:submitted": "success",
+    "proposal:withdrawn": "secondary",
+    "nomination:admin": "info",
+    "nomination:follow_up": "warning",
+    "nomination:failed": "danger",
+    "nomination:appeal": "warning",
+    "nomination:desk": "primary",
+    "nomination:field": "primary",
+    "nomination:clearance": "primary",
+    "nomination:determination": "info",
+    "nomination:awarded": "success",
+    "nomination:not_awarded": "secondary",
+    "nomination:ended": "dark",
+    "predicate:held": "success",
+    "predicate:revoked": "danger",
+    "monitoring:scheduled": "info",
+    "monitoring:in_progress": "warning",
+    "monitoring:concluded": "success",
 }
 
 

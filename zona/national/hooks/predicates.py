@@ -5,9 +5,7 @@ date)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Iterator
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
@@ -52,27 +50,8 @@ def monitoring_windows(today: dt.date) -> Iterator[Window]:
         )
 
 
-@dataclass(frozen=True)
-class FrameworkKeyedRegister:
-    """The register as the sheet's port must answer it: the framework's predicate keys are
-    lower case ("wbk"), the register's kinds upper case ("WBK"); without this a held WBK
-    never satisfied the WBBM verdict's "held_wbk" condition.
-    (To fold into zona.national.selectors.core.RegistryPredicates; see the report.)"""
-
-    def held(self, unit_ids: Iterable[int], on: Any) -> dict[int, frozenset[str]] | None:
-        from zona.national.selectors.core import held_kinds
-
-        return {
-            unit: frozenset(kind.lower() for kind in kinds)
-            for unit, kinds in held_kinds(unit_ids, on).items()
-        }
-
-
 def ready() -> None:
-    from zona.assessments.ports import register_predicate_register
     from zona.audit.labels import register_labels
-
-    register_predicate_register(FrameworkKeyedRegister())
     from zona.notifications.kinds import register_kind
     from zona.notifications.reminders import register_window_source
 

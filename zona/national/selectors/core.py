@@ -101,7 +101,12 @@ def revocation_block(unit: Any, on: dt.date) -> dt.date | None:
 
 @dataclass(frozen=True)
 class RegistryPredicates:
-    """The sheet's port (zona/assessments/ports.py PredicateRegister) on the register."""
+    """The sheet's port (zona/assessments/ports.py PredicateRegister) on the register. The
+    framework names its predicates in lower case ("wbk"), the register in the decree's
+    upper case ("WBK")."""
 
     def held(self, unit_ids: Iterable[int], on: Any) -> dict[int, frozenset[str]] | None:
-        return held_kinds(unit_ids, on)
+        return {
+            unit: frozenset(kind.lower() for kind in kinds)
+            for unit, kinds in held_kinds(unit_ids, on).items()
+        }
