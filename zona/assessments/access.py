@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Substr
 from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -22,11 +23,12 @@ from zona.accounts.access import (
     assignments_of,
     filter_by_unit_scope,
     lke_areas_for,
+    national_scope,
     review_tiers_for,
     units_where,
     user_can,
 )
-from zona.accounts.models import GLOBAL_ROLES, ReviewTier, Unit, User
+from zona.accounts.models import GLOBAL_ROLES, ReviewTier, Role, Unit, User
 from zona.assessments.models import (
     Assessment,
     AssessmentStatus,
@@ -63,6 +65,15 @@ def _agency_paths(user: User, perms: set[Perm]) -> list[str] | None:
         if not perms & ROLE_PERMS.get(a.role, frozenset()):
             continue
         if a.unit is None:
+            if a.role == Role.NATIONAL_EVALUATOR:
+                # The TPN sees the agencies of the units nominated to it, not every agency.
+                paths.update(
+                    Unit.objects.filter(pk__in=national_scope().unit_ids())
+                    .annotate(root=Substr("path", 1, Unit.steplen))
+                    .values_list("root", flat=True)
+                    .distinct()
+                )
+                continue
             if a.role in GLOBAL_ROLES:
                 return None
             continue

@@ -68,7 +68,8 @@ def test_lists_are_scoped(world, period, assessment):
 
 def test_periods_are_seen_within_the_agency_only(world, period):
     assert period in periods_visible_to(world["operator"])
-    assert period in periods_visible_to(world["tpn"])
+    # The TPN sees an agency's periods once the agency nominated a unit (national tests).
+    assert period not in periods_visible_to(world["tpn"])
     assert period not in periods_visible_to(world["outsider"])
     assert access_period_by_id(world["agency_admin"], period.pk) == period
     with pytest.raises(Http404):

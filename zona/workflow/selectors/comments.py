@@ -28,6 +28,7 @@ from zona.accounts.access import (
     AnyUser,
     Perm,
     assignments_of,
+    national_scope,
     review_tiers_for,
     user_can,
 )
@@ -224,7 +225,13 @@ def _tier_scopes(user: AnyUser) -> dict[int, tuple[ReviewTier, Q]]:
         if a.unit is None:
             if a.role not in GLOBAL_ROLES:
                 continue
-            part = Q()
+            # A national evaluator reviews the sheets nominated to the TPN that wait for
+            # its desk evaluation, not every sheet of every agency.
+            part = (
+                Q(pk__in=national_scope().desk_sheet_ids())
+                if a.role == Role.NATIONAL_EVALUATOR
+                else Q()
+            )
         elif a.covers_subtree:
             part = Q(unit__path__startswith=a.unit.path)
         else:
@@ -276,9 +283,14 @@ def _queue_for_tier(tier: ReviewTier, scope: Q) -> QuerySet[Assessment]:
         layer__tier__isnull=True,
         changed_at__gt=OuterRef("returned_at"),
     )
+    if tier.agency_id is None:
+        # The national tier: a sheet waits while its nomination is at desk evaluation.
+        waiting = Q(pk__in=national_scope().desk_sheet_ids())
+    else:
+        waiting = Exists(open_review) | (Q(status=AssessmentStatus.SUBMITTED) & ~Exists(chained))
     return (
         Assessment.objects.filter(scope, period__status=PeriodStatus.OPEN)
-        .filter(Exists(open_review) | (Q(status=AssessmentStatus.SUBMITTED) & ~Exists(chained)))
+        .filter(waiting)
         .annotate(
             step_due=Subquery(open_review.values("step__closes_on")[:1]),
             n_reviewed=_count(mine),
