@@ -35,10 +35,12 @@ def send_pending_emails() -> int:
 
 @task()
 def notifications_daily() -> dict[str, int]:
+    from zona.notifications.daily import daily_jobs_run
     from zona.notifications.reminders import reminders_send
     from zona.notifications.services.digests import digests_prepare
     from zona.notifications.services.email import deliveries_send, deliveries_stuck
 
+    jobs = daily_jobs_run()
     reminders = reminders_send()
     digests = digests_prepare()
     result = deliveries_send()
@@ -50,7 +52,13 @@ def notifications_daily() -> dict[str, int]:
     if result.retry_at is not None:
         _schedule(send_pending_emails, result.retry_at)
     schedule_daily()
-    return {"reminders": reminders, "digests": digests, "sent": result.sent, "stuck": stuck}
+    return {
+        **jobs,
+        "reminders": reminders,
+        "digests": digests,
+        "sent": result.sent,
+        "stuck": stuck,
+    }
 
 
 def enqueue_sending() -> None:

@@ -50,7 +50,16 @@ def monitoring_windows(today: dt.date) -> Iterator[Window]:
         )
 
 
+def _monitoring_rounds() -> int:
+    from zona.national.services.monitoring import monitoring_rounds_create
+
+    return monitoring_rounds_create()
+
+
 def ready() -> None:
+    from zona.notifications.daily import register_daily_job
+
+    register_daily_job("monitoring_rounds", _monitoring_rounds)
     from zona.audit.labels import register_labels
     from zona.notifications.kinds import register_kind
     from zona.notifications.reminders import register_window_source

@@ -294,3 +294,23 @@ def test_the_agency_admin_sets_the_monitors(world, client_for):
         .status_code
         == 404
     )
+
+
+def test_the_daily_run_and_the_command_create_due_rounds(world, monitored, monkeypatch):
+    """The worker's daily run creates the rounds (before its reminders); the command does the
+    same for cron or a missed day; neither creates a round twice."""
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    from zona.notifications.daily import daily_jobs_run
+
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: TODAY)
+    assert daily_jobs_run()["monitoring_rounds"] == 2
+    out = StringIO()
+    call_command("monitoring_rounds", "--date", TODAY.isoformat(), stdout=out)
+    assert "monitoring rounds created: 0" in out.getvalue()
+    assert MonitoringRound.objects.count() == 2
+    with pytest.raises(CommandError):
+        call_command("monitoring_rounds", "--date", "06-12-2026")
