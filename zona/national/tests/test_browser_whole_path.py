@@ -234,7 +234,14 @@ def test_the_whole_national_path(world, people, screenshot, tmp_path):
     shot(tpn, "09-follow-up-accepted")
 
     # --- 6. Desk evaluation: the TPN answers an item in its layer --------------------------------
-    go(tpn, reverse("workflow:review_tier", args=[pw.sheet.pk, "tpn"]))
+    # The TPN finds the sheet on its review queue (the nomination page links the worksheet).
+    go(tpn, reverse("workflow:comments_queue"))
+    queue_row = tpn.get_by_test_id("queue-row").filter(has_text=unit.name)
+    expect(queue_row).to_have_count(1)
+    queue_row.get_by_role("link", name=unit.name).click()
+    tpn.wait_for_url(
+        re.compile(re.escape(reverse("workflow:review_tier", args=[pw.sheet.pk, "tpn"])))
+    )
     expect(tpn.get_by_test_id("my-tier")).to_have_text("TPN")
     card = tpn.locator(f"#item-{ITEM.replace('.', '-')}")
     card.get_by_label(re.compile("^Tidak")).check()
