@@ -36,7 +36,7 @@ def test_the_daily_run_reminds_digests_and_sends(world):
         result = notifications_daily.call()
     finally:
         unregister_window_source(source)
-    assert result == {"reminders": 1, "digests": 1, "sent": 2, "stuck": 0}
+    assert result == {"monitoring_rounds": 0, "reminders": 1, "digests": 1, "sent": 2, "stuck": 0}
     assert sorted(m.to[0] for m in mail.outbox) == [world["operator"].email, head.email]
 
 
