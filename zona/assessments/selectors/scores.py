@@ -371,17 +371,38 @@ class StoredView:
         return sum(int(self.areas.get(area, {}).get("answered", 0)) for area in areas)
 
 
+# What a view holds for a field that was not read (`stored_scores(fields=...)`).
+_UNREAD: dict[str, Any] = {
+    "pengungkit": None,
+    "hasil": None,
+    "components": {},
+    "areas": {},
+    "answered": 0,
+    "passed": None,
+    "verdicts": {},
+    "deductions": [],
+    "total_after_deductions": None,
+}
+
+
 def stored_scores(
-    assessment_ids: Iterable[int], *, keys: Sequence[str] | None = None
+    assessment_ids: Iterable[int],
+    *,
+    keys: Sequence[str] | None = None,
+    fields: Sequence[str] | None = None,
 ) -> dict[int, dict[str, StoredView]]:
-    """Assessment id -> view key -> stored view, in one query (`keys` limits the views)."""
+    """Assessment id -> view key -> stored view, in one query (`keys` limits the views;
+    `fields` the columns read: a reader that needs no area or component JSON skips
+    decoding it, and the views hold empty values for what was not read)."""
     rows = StoredScore.objects.filter(assessment_id__in=list(assessment_ids))
     if keys is not None:
         rows = rows.filter(key__in=list(keys))
+    wanted = STORED_FIELDS if fields is None else ("tier_id", "total", *fields)
+    missing = {k: v for k, v in _UNREAD.items() if k not in wanted}
     result: dict[int, dict[str, StoredView]] = defaultdict(dict)
-    for row in rows.values("assessment_id", "key", *STORED_FIELDS):
+    for row in rows.values("assessment_id", "key", *dict.fromkeys(wanted)):
         assessment_id = row.pop("assessment_id")
-        result[assessment_id][row["key"]] = StoredView(**row)
+        result[assessment_id][row["key"]] = StoredView(**missing, **row)
     return dict(result)
 
 
