@@ -209,6 +209,7 @@ def test_review_page_panel(chain_world: ChainWorld, client_for) -> None:
     assert 'data-testid="koefisien-steps"' in page
     # The side total is the effective score after the koefisien, as lists show it.
     after = totals(cw.assessment)[1]
+    assert after is not None
     assert after < before
     side = page.split('data-testid="effective-score">', 1)[1].split("<", 1)[0]
     assert side == number_format(after.quantize(Decimal("0.01")), 2)
