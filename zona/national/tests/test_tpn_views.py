@@ -71,6 +71,11 @@ def test_tpn_decides_through_the_page(world, client_for, nomination):
     assert nomination.status == S.DESK
     page = client.get(f"/nominations/{nomination.pk}/")
     assert b'data-testid="stage-pass"' in page.content
+    # At desk evaluation the TPN goes from the nomination to its own layer of the sheet.
+    desk = f'href="/assessments/{nomination.assessment_id}/review/tpn/"'.encode()
+    assert desk in page.content
+    unit_page = client_for(world["operator"]).get(f"/nominations/{nomination.pk}/")
+    assert b'data-testid="desk-evaluation-link"' not in unit_page.content
 
 
 def test_api_list_detail_and_refusals(world, client_for, nomination):

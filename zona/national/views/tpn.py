@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from zona.accounts.access import review_tiers_for
 from zona.assessments.views._common import flash_error
 from zona.core.api.params import int_or_none
 from zona.core.errors import ZonaError
@@ -197,6 +198,14 @@ def nomination_detail(request: HttpRequest, nomination_id: int) -> HttpResponse:
     records = records_of(nomination)
     tpn = is_tpn_member(user)
     last = appeal_last_day(nomination) if nomination.status == S.FAILED else None
+    # At desk evaluation the TPN works on its own layer of the sheet: link its review page.
+    desk_url = ""
+    if nomination.status == S.DESK:
+        national = [t for t in review_tiers_for(user, nomination.unit) if t.agency_id is None]
+        if national:
+            desk_url = reverse(
+                "workflow:review_tier", args=[nomination.assessment_id, national[0].code]
+            )
     return render(
         request,
         "national/tpn/nomination.html",
@@ -205,6 +214,7 @@ def nomination_detail(request: HttpRequest, nomination_id: int) -> HttpResponse:
             "records": records,
             "stage_rows": [(s, NOMINATION.transition(s.action).label) for s in records.stages],
             "is_tpn": tpn,
+            "desk_url": desk_url,
             "actions": _actions(nomination, user),
             "decision_form": _decision_form(),
             "follow_up_kinds": FollowUpKind.choices,
