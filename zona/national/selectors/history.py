@@ -48,9 +48,18 @@ class SelectionOutcome:
     closed: bool
 
 
+def _action_label(action: str) -> str:
+    from zona.national.tables.nomination import NOMINATION
+
+    transition = NOMINATION.transitions.get(action)
+    return str(transition.label) if transition is not None and transition.label else action
+
+
 @dataclass(frozen=True)
 class StageEvent:
     action: str
+    # What was decided (the transition's label), then the stage it led to.
+    action_display: str
     to_state: str
     to_display: str
     at: dt.datetime
@@ -163,6 +172,7 @@ def histories(unit_ids: Iterable[int]) -> dict[int, list[Attempt]]:
         events[ev.subject_id].append(
             StageEvent(
                 action=ev.action,
+                action_display=_action_label(ev.action),
                 to_state=ev.to_state,
                 to_display=str(labels.get(ev.to_state, ev.to_state)),
                 at=ev.at,
