@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import time
 import zipfile
 from collections.abc import Sequence
@@ -27,13 +28,20 @@ def _xlsx(rows: Sequence[Sequence[object]]) -> bytes:
     return out.getvalue()
 
 
+# The sheet's dimension as openpyxl writes it (with or without a space before "/>", as its
+# XML writer does with or without lxml); every patch must match, or the file is not crafted.
+DIMENSION = re.compile(r'<dimension ref="A1:C2"\s*/>')
+
+
 def _patched(data: bytes, change) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
         for entry in src.infolist():
             body = src.read(entry.filename)
             if entry.filename == "xl/worksheets/sheet1.xml":
-                body = change(body.decode()).encode()
+                xml = body.decode()
+                assert DIMENSION.search(xml), xml[:300]
+                body = change(xml).encode()
             dst.writestr(entry, body, compress_type=zipfile.ZIP_DEFLATED)
     return out.getvalue()
 
@@ -48,9 +56,7 @@ def test_a_plain_file_is_read_with_its_row_numbers():
 
 
 def test_a_file_claiming_too_small_a_sheet_is_read_whole():
-    data = _patched(
-        _xlsx(GOOD), lambda xml: xml.replace('<dimension ref="A1:C2" />', '<dimension ref="A1" />')
-    )
+    data = _patched(_xlsx(GOOD), lambda xml: DIMENSION.sub('<dimension ref="A1" />', xml))
     assert [r.values["name"] for r in read_table(data, "u.xlsx").rows] == ["Kantor Satu"]
 
 
@@ -60,14 +66,12 @@ def test_a_crafted_workbook_is_refused_fast(attack):
     if attack == "dimension":
         crafted = _patched(
             data,
-            lambda xml: xml.replace(
-                '<dimension ref="A1:C2" />', '<dimension ref="A1:XFD1048576"/>'
-            ),
+            lambda xml: DIMENSION.sub('<dimension ref="A1:XFD1048576"/>', xml),
         )
     elif attack == "far_row":
         crafted = _patched(
             data,
-            lambda xml: xml.replace('<dimension ref="A1:C2" />', "").replace(
+            lambda xml: DIMENSION.sub("", xml).replace(
                 "</sheetData>",
                 '<row r="1048000"><c r="A1048000" t="inlineStr"><is><t>X</t></is></c></row>'
                 "</sheetData>",

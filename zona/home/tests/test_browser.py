@@ -21,6 +21,8 @@ def test_sign_in_and_see_the_units_in_scope(request, world, login, device, scree
     assert pg.locator("a[href*='signup']").count() == 0
     login(pg, "kanwil_reviewer", DEFAULT_PASSWORD)
     assert pg.url.rstrip("/") == pg.base_url
+    # A reviewer of a subtree is led by the summary; the unit list opens under it.
+    pg.locator("[data-testid=units] summary").click()
     units = pg.locator("[data-testid=unit-list] li")
     assert units.count() == 3
     text = pg.locator("[data-testid=unit-list]").inner_text()

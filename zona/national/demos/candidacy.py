@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils import translation
 
 from zona.accounts.access import forget_assignments
-from zona.accounts.demo import DemoContext
+from zona.accounts.demo import DEMO_PASSWORD, DemoContext
 from zona.accounts.imports.reader import RawRow
 from zona.accounts.models import Role, Unit, User
 from zona.accounts.services import role_assign, user_create
@@ -130,6 +130,9 @@ def _ensure_head(ctx: DemoContext, unit: Unit, username: str, full_name: str) ->
             password=None,
             send_welcome=False,
         )
+        # A demo login like the others (printed by `make run`).
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
         role_assign(actor=admin, user=user, role=Role.UNIT_HEAD, unit=unit)
         forget_assignments(user)  # read before the role was given
     ctx.users[username] = user

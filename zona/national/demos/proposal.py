@@ -23,6 +23,7 @@ from django.db import transaction
 from django.utils import translation
 
 from zona.accounts.access import forget_assignments
+from zona.accounts.demo import DEMO_PASSWORD
 from zona.accounts.models import Role, Unit, User
 from zona.accounts.services import role_assign, user_create
 from zona.assessments.models import Assessment, AssessmentStatus, Period
@@ -66,6 +67,9 @@ def _agency_head(ctx: Any) -> User | None:
             password=None,
             send_welcome=False,
         )
+        # A demo login like the others (printed by `make run`).
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
         role_assign(actor=admin, user=user, role=Role.UNIT_HEAD, unit=ctx.agency)
         forget_assignments(user)
     if user is not None:
@@ -191,6 +195,42 @@ def _panel(ctx: Any, period: Period, sheets: list[Assessment]) -> None:
                 tier=step.tier,
                 reason=decision.reason,
                 data={"panel": panel.pk, "propose": True},
+            )
+        # The panel decided: the TPI records its gates (the recorded facts as the reports
+        # gave them; a computed gate the TPI view misses is let through with the plenary's
+        # reason) and completes its review, forwarding the sheet: the chain ends there and
+        # the proposal to the TPN follows.
+        review = stage.review if stage is not None else None
+        if review is not None and review.status == "open":
+            from zona.workflow.models import GateKind
+            from zona.workflow.selectors.tpi import evaluate_gates
+            from zona.workflow.services.reviews import review_complete
+            from zona.workflow.services.tpi import FactInput, tpi_fact_record, tpi_override
+
+            gates = evaluate_gates([sheet], step.tier).get(sheet.pk)
+            for result in gates.blocking if gates is not None else []:
+                if result.gate.kind == GateKind.RECORDED:
+                    tpi_fact_record(
+                        actor=chair,
+                        review=review,
+                        gate=result.gate,
+                        data=FactInput(
+                            value=result.gate.required, source="Laporan unit, diverifikasi TPI"
+                        ),
+                    )
+                else:
+                    tpi_override(
+                        actor=chair,
+                        review=review,
+                        gate=result.gate,
+                        reason="Dikecualikan rapat pleno TPI Mei 2026 (lihat notulen).",
+                    )
+
+            review_complete(
+                actor=chair,
+                review=review,
+                recommendation="forward",
+                note=decision.reason,
             )
 
 

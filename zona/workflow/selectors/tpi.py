@@ -543,6 +543,10 @@ def panel_rows(panel: TpiPanel) -> list[PanelRow]:
             decision=decisions.get(r.assessment_id),
         )
         for r in reviews
+        # A sheet an earlier panel decided (its stage is decided, and not by this panel)
+        # is not on this one's agenda.
+        if r.assessment_id in decisions
+        or getattr(stages.get(r.pk), "status", None) != StageStatus.DECIDED
     ]
 
 

@@ -8,6 +8,7 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from zona.accounts.services import unit_create
 from zona.audit.models import AuditEvent
@@ -248,6 +249,10 @@ def test_a_sheet_completed_after_the_round_closed_is_not_selected(chain_world: C
     closed = WorkflowEvent.objects.filter(
         subject_kind="tier_review", subject_id=eselon1.pk, action="close"
     ).get()
-    assert "after its selection round closed" in closed.reason
+    said = gettext(
+        "Not selected: %(tier)s completed the sheet after its selection round closed on %(date)s."
+    )
+    assert closed.reason.startswith(said.split("%(tier)s")[0])
+    assert chain_world.tiers["kanwil"].name in closed.reason
     # The sheets the round selected are untouched.
     assert chain_world.review("eselon1", sel.sheets["KC-BDG"]).status == S.OPEN
