@@ -41,7 +41,6 @@ import io
 import json
 import os
 import random
-import statistics
 import sys
 import time
 import urllib.parse
@@ -51,6 +50,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+
+from _timing import timed  # noqa: E402 (bench/ is the script's folder)
 
 AGENCY_CODE = "BENCH-RECAP"
 ECHELON_I = 10
@@ -254,47 +255,6 @@ def prepare(units: int, assessments: int) -> dict[str, Any]:
         for table in ("accounts_unit", "assessments_assessment", "assessments_storedscore"):
             cursor.execute(f"VACUUM ANALYZE {table}")
     return {"agency": agency, "built_seconds": round(time.monotonic() - t0, 1)}
-
-
-# --- timing ----------------------------------------------------------------------------------
-
-
-def timed(fn: Any, runs: int) -> dict[str, Any]:
-    from django.db import connection
-
-    walls, dbs, counts = [], [], []
-    for _ in range(runs):
-        spent = [0.0]
-        seen = [0]
-
-        def clock(
-            execute: Any,
-            sql: Any,
-            params: Any,
-            many: Any,
-            context: Any,
-            spent: Any = spent,
-            seen: Any = seen,
-        ) -> Any:
-            t = time.perf_counter()
-            try:
-                return execute(sql, params, many, context)
-            finally:
-                spent[0] += time.perf_counter() - t
-                seen[0] += 1
-
-        t0 = time.perf_counter()
-        with connection.execute_wrapper(clock):
-            fn()
-        walls.append(time.perf_counter() - t0)
-        dbs.append(spent[0])
-        counts.append(seen[0])
-    return {
-        "wall_ms_best": round(1000 * min(walls), 1),
-        "wall_ms_median": round(1000 * statistics.median(walls), 1),
-        "db_ms_median": round(1000 * statistics.median(dbs), 1),
-        "queries": counts[-1],
-    }
 
 
 RAW_SQL = """
