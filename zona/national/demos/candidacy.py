@@ -23,7 +23,7 @@ from django.utils import translation
 from zona.accounts.access import forget_assignments
 from zona.accounts.demo import DEMO_PASSWORD, DemoContext
 from zona.accounts.imports.reader import RawRow
-from zona.accounts.models import Role, Unit, User
+from zona.accounts.models import Role, RoleAssignment, Unit, User
 from zona.accounts.services import role_assign, user_create
 from zona.national.demos.cast import BLOCKED_CANDIDATE, CANDIDATES_IN_CHAIN, NOMINATED, YEAR
 from zona.national.models import (
@@ -140,9 +140,17 @@ def _ensure_head(ctx: DemoContext, unit: Unit, username: str, full_name: str) ->
 
 
 def _unit_head(ctx: DemoContext, unit: Unit, n: int) -> User:
-    """The unit head who signs: Bandung's demo head, else a head account for the demo."""
-    if unit.code == "KPM-IMI-BDG" and "kepala.bandung" in ctx.users:
-        return ctx.users["kepala.bandung"]
+    """The unit head who signs: the unit's head from the other demos (kepala.bandung,
+    kepala.bogor ...), else a head account for the demo."""
+    existing = (
+        RoleAssignment.objects.filter(unit=unit, role=Role.UNIT_HEAD, user__is_active=True)
+        .select_related("user")
+        .order_by("pk")
+        .first()
+    )
+    if existing is not None:
+        ctx.users[existing.user.username] = existing.user
+        return existing.user
     name = f"{FIRST[(n * 7) % len(FIRST)]} {LAST[(n * 5) % len(LAST)]}"
     return _ensure_head(ctx, unit, "kepala." + unit.code.rsplit("-", 1)[-1].lower(), name)
 
