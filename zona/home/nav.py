@@ -62,7 +62,9 @@ NAV_ITEMS: list[NavItem] = [
         "national:monitoring",
         _("Predicate monitoring"),
         "binoculars",
-        roles=(Role.AGENCY_ADMIN, Role.REVIEWER, Role.UNIT_HEAD, *_NATIONAL),
+        # Monitors are named per agency and kind (a compliance unit's viewer, a TPI reviewer,
+        # a head ...); the page lists only the rounds the user monitors.
+        roles=(Role.AGENCY_ADMIN, Role.REVIEWER, Role.UNIT_HEAD, Role.VIEWER, *_NATIONAL),
     ),
     NavItem("insight:national", _("National view"), "globe2", roles=_NATIONAL),
     NavItem("national:predicates", _("Predicate register"), "award", roles=_NATIONAL),
