@@ -8,16 +8,14 @@ downloads need them.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any
 
-from django.template.loader import render_to_string
 from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from zona.core.documents import docx_bytes, docx_new, pdf_from_template
 from zona.insight.dashboard import Dashboard
 from zona.insight.documents import charts
 from zona.insight.documents.lhe import LheData
@@ -32,25 +30,7 @@ def _n(value: Decimal | int | None, places: int = 2) -> str:
     return formats.number_format(value, places)
 
 
-def pdf_bytes(template: str, context: dict[str, Any]) -> bytes:
-    from weasyprint import HTML
-
-    html = render_to_string(template, context)
-    return bytes(HTML(string=html).write_pdf())
-
-
 # --- DOCX helpers ---------------------------------------------------------------------------
-
-
-def _doc():
-    from docx import Document
-    from docx.shared import Pt
-
-    document = Document()
-    style = document.styles["Normal"]
-    style.font.name = "Arial"
-    style.font.size = Pt(10)
-    return document
 
 
 def _table(document, headers: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
@@ -64,12 +44,6 @@ def _table(document, headers: Sequence[str], rows: Sequence[Sequence[str]]) -> N
         cells = table.add_row().cells
         for cell, value in zip(cells, row, strict=True):
             cell.text = value
-
-
-def _save(document) -> bytes:
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
 
 
 # --- LHE ----------------------------------------------------------------------------------------
@@ -99,7 +73,7 @@ def lhe_headers(data: LheData) -> list[str]:
 def lhe_docx(data: LheData) -> bytes:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
-    document = _doc()
+    document = docx_new(font_size=10)
     heading = document.add_heading(_("EVALUATION REPORT (LHE)"), level=1)
     heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
     number = document.add_paragraph(_("Number: %(number)s") % {"number": data.number})
@@ -142,7 +116,7 @@ def lhe_docx(data: LheData) -> bytes:
         [_("Name"), "NIP", pgettext("signatory", "Role"), _("Signature")],
         [[s.name, s.nip, s.role_label, ""] for s in data.signatories],
     )
-    return _save(document)
+    return docx_bytes(document)
 
 
 def _verdict_text(data: LheData) -> str:
@@ -163,7 +137,7 @@ def _verdict_text(data: LheData) -> str:
 
 
 def lhe_pdf(data: LheData) -> bytes:
-    return pdf_bytes(
+    return pdf_from_template(
         "insight/documents/pdf/lhe.html",
         {
             "data": data,
@@ -222,7 +196,7 @@ def profile_pdf(board: Dashboard) -> bytes:
             trend_small = ""
     else:
         trend_small = ""
-    return pdf_bytes(
+    return pdf_from_template(
         "insight/documents/pdf/profile.html",
         {
             "board": board,
@@ -273,7 +247,7 @@ def _skm_summary(report: SkmReport) -> str:
 
 
 def skm_docx(report: SkmReport) -> bytes:
-    document = _doc()
+    document = docx_new(font_size=10)
     campaign = report.campaign
     document.add_heading(_("Community Satisfaction Survey (SKM) report"), level=1)
     document.add_paragraph(f"{campaign.unit.name} · {campaign.year} {campaign.period_label}")
@@ -314,7 +288,7 @@ def skm_docx(report: SkmReport) -> bytes:
         )
     else:
         document.add_paragraph(_("The unit has not written its follow-up plan yet."))
-    return _save(document)
+    return docx_bytes(document)
 
 
 def skm_pdf(report: SkmReport) -> bytes:
@@ -327,7 +301,7 @@ def skm_pdf(report: SkmReport) -> bytes:
             top=4,
             marked=[e.weak for e in report.elements],
         )
-    return pdf_bytes(
+    return pdf_from_template(
         "insight/documents/pdf/skm.html",
         {
             "report": report,

@@ -9,7 +9,6 @@ heavy libraries are imported where they are used (WeasyPrint alone takes a secon
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -19,11 +18,11 @@ from typing import Any
 
 import yaml
 from django.conf import settings
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, translation
 
 from zona.assessments.models import Assessment
+from zona.core.documents import docx_bytes, docx_new, pdf_from_template
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "proposal.yaml"
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -100,23 +99,6 @@ def _texts(part: str, values: Mapping[str, Any]) -> dict[str, Any]:
 # --- DOCX ------------------------------------------------------------------------------------
 
 
-def _new_document() -> Any:
-    from docx import Document
-    from docx.shared import Pt
-
-    document = Document()
-    style = document.styles["Normal"]
-    style.font.name = "Arial"
-    style.font.size = Pt(11)
-    return document
-
-
-def _save(document: Any) -> bytes:
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
-
-
 def _signature(document: Any, data: LetterData, nip_label: str) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
@@ -127,7 +109,7 @@ def _signature(document: Any, data: LetterData, nip_label: str) -> None:
 
 def letter_docx(data: LetterData) -> bytes:
     t = _texts("letter", data.values())
-    document = _new_document()
+    document = docx_new(font_size=11)
     document.add_heading(data.agency, level=1)
     table = document.add_table(rows=0, cols=2)
     for label, value in (
@@ -156,7 +138,7 @@ def letter_docx(data: LetterData) -> bytes:
     document.add_paragraph("")
     document.add_paragraph(t["closing"])
     _signature(document, data, t["nip_label"])
-    return _save(document)
+    return docx_bytes(document)
 
 
 def sptjm_docx(data: LetterData) -> bytes:
@@ -164,7 +146,7 @@ def sptjm_docx(data: LetterData) -> bytes:
 
     t = _texts("sptjm", data.values())
     nip_label = wording()["letter"]["nip_label"]
-    document = _new_document()
+    document = docx_new(font_size=11)
     title = document.add_heading(t["title"], level=1)
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     document.add_paragraph(t["intro"])
@@ -185,19 +167,15 @@ def sptjm_docx(data: LetterData) -> bytes:
     place = wording()["letter"]["place"]
     document.add_paragraph(f"{place}, {data.date_text}").alignment = WD_ALIGN_PARAGRAPH.RIGHT
     _signature(document, data, nip_label)
-    return _save(document)
+    return docx_bytes(document)
 
 
 # --- PDF -------------------------------------------------------------------------------------
 
 
 def _pdf(template: str, context: dict[str, Any]) -> bytes:
-    from weasyprint import HTML
-
     with translation.override("id"):
-        html = render_to_string(template, context)
-    pdf: bytes = HTML(string=html).write_pdf()
-    return pdf
+        return pdf_from_template(template, context)
 
 
 def letter_pdf(data: LetterData) -> bytes:

@@ -7,12 +7,11 @@ to import, which every web process and test run would otherwise pay at start-up.
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.contrib.staticfiles import finders
 from django.http import Http404, HttpRequest, HttpResponse
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from zona.core.documents import pdf_from_template
 from zona.surveys.access import access_campaign_by_id, access_code_batch_by_id
 
 
@@ -23,13 +22,11 @@ def _qr(url: str, scale: int) -> str:
 
 
 def _pdf(request: HttpRequest, template: str, context: dict, filename: str) -> HttpResponse:
-    from weasyprint import CSS, HTML
-
     # Posters are for the public: always in Indonesian, with an English line.
     with translation.override("id"):
-        html = render_to_string(template, context, request=request)
-    stylesheet = CSS(filename=finders.find("surveys/print.css"))
-    pdf = HTML(string=html).write_pdf(stylesheets=[stylesheet])
+        pdf = pdf_from_template(
+            template, context, request=request, stylesheets=["surveys/print.css"]
+        )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
