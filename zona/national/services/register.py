@@ -73,14 +73,7 @@ def predicate_grant(
             )
         )
     if not problems and Predicate.objects.filter(unit=unit, kind=kind, year=year).exists():
-        problems.append(
-            Problem(
-                "predicate_exists",
-                _("%(unit)s already has a %(kind)s predicate for %(year)s.")
-                % {"unit": unit.name, "kind": kind, "year": year},
-                field="kind",
-            )
-        )
+        problems.append(_exists(unit, kind, year))
     if problems or decree_date is None:
         raise ValidationFailed(_("The predicate was not recorded."), problems=problems)
     try:
@@ -109,18 +102,20 @@ def predicate_grant(
             )
             rescore_unit(unit)
     except IntegrityError:
+        # Recorded by someone else between the check and the insert.
         raise ValidationFailed(
-            _("The predicate was not recorded."),
-            problems=[
-                Problem(
-                    "predicate_exists",
-                    _("%(unit)s already has a %(kind)s predicate for %(year)s.")
-                    % {"unit": unit.name, "kind": kind, "year": year},
-                    field="kind",
-                )
-            ],
+            _("The predicate was not recorded."), problems=[_exists(unit, kind, year)]
         ) from None
     return predicate
+
+
+def _exists(unit: Any, kind: str, year: int) -> Problem:
+    return Problem(
+        "predicate_exists",
+        _("%(unit)s already has a %(kind)s predicate for %(year)s.")
+        % {"unit": unit.name, "kind": kind, "year": year},
+        field="kind",
+    )
 
 
 def rescore_unit(unit: Any) -> int:
