@@ -166,3 +166,47 @@ def register_predicate_register(register: PredicateRegister) -> PredicateRegiste
 
 def predicate_register() -> PredicateRegister:
     return _predicate_register
+
+
+# --- the review chain's windows --------------------------------------------------------------
+
+
+class ChainWindows(Protocol):
+    """The windows of a period's review chain, for the period's own rules and the task list
+    (zona.workflow fills it; assessments never imports zona.workflow). Apart from
+    `ReviewGate`, which the national stage wraps: these are the agency chain's alone."""
+
+    def outside(self, period: Any, opens_on: Any, closes_on: Any) -> list[tuple[str, Any, Any]]:
+        """The steps of `period` whose windows would not lie within `opens_on`..`closes_on`,
+        in chain order, as (tier name, opens on, closes on). One query."""
+        ...
+
+    def open_steps(self, assessments: Any) -> dict[int, dict[int, Any]]:
+        """For each sheet of the queryset `assessments` that a tier reviews now: the tiers
+        whose review of it is open (by tier id), each with its step's closing date. One
+        query, whatever the number of sheets."""
+        ...
+
+
+class NoChainWindows:
+    """No workflow app: no chain, no windows."""
+
+    def outside(self, period: Any, opens_on: Any, closes_on: Any) -> list[tuple[str, Any, Any]]:
+        return []
+
+    def open_steps(self, assessments: Any) -> dict[int, dict[int, Any]]:
+        return {}
+
+
+_chain_windows: ChainWindows = NoChainWindows()
+
+
+def register_chain_windows(windows: ChainWindows) -> ChainWindows:
+    """Make `windows` the review chain's windows; returns the one it replaces."""
+    global _chain_windows  # the registry is this one module-level slot
+    previous, _chain_windows = _chain_windows, windows
+    return previous
+
+
+def chain_windows() -> ChainWindows:
+    return _chain_windows

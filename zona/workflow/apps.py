@@ -12,6 +12,11 @@ class WorkflowConfig(AppConfig):
         from zona.workflow.gate import WorkflowGate
 
         register_review_gate(WorkflowGate())
+        # ... and the chain's windows, which periods and the task list read (same file).
+        from zona.assessments.ports import register_chain_windows
+        from zona.workflow.selectors.chain import WorkflowChainWindows
+
+        register_chain_windows(WorkflowChainWindows())
         # What its hand-offs say, and the windows that get reminders (zona.notifications).
         from zona.notifications.reminders import register_window_source
         from zona.workflow.messages import register_workflow_kinds

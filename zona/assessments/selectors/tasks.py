@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -14,6 +14,7 @@ from django.utils import timezone
 from zona.accounts.access import lke_areas_for, review_tiers_for
 from zona.accounts.models import ReviewTier, User
 from zona.assessments.models import Assessment, AssessmentStatus, EvidenceLink
+from zona.assessments.ports import chain_windows
 from zona.assessments.selectors.scores import (
     EFFECTIVE_KEY,
     StoredView,
@@ -115,17 +116,29 @@ class Task:
         return self.days_left <= URGENT_DAYS
 
 
-def task_deadline(assessment: Assessment, tiers: Iterable[ReviewTier], *, review: bool) -> dt.date:
-    """The date that binds this user on this sheet, at the unit's tree level.
+def task_deadline(
+    assessment: Assessment,
+    tiers: Iterable[ReviewTier],
+    *,
+    review: bool,
+    open_steps: Mapping[int, dt.date] | None = None,
+) -> dt.date:
+    """The date that binds this user on this sheet.
 
-    The unit works to its fill (or, after a return, revision) deadline; the agency's
-    reviewers to the level's review deadline. A national tier evaluates after the agency's
-    review and is bound only by the period's closing date.
+    The unit works to its fill (or, after a return, revision) deadline. Under a review
+    chain a reviewer works to the closing date of the step whose review of the sheet is
+    open in one of their tiers (`open_steps`: tier id -> that date, from the
+    `ChainWindows` port); the queue shows the same date. Without a chain the agency's
+    reviewers work to the review deadline of the unit's tree level. A national tier
+    evaluates after the agency's review and is bound only by the period's closing date.
     """
     period = assessment.period
     if not review:
         return submission_window(assessment).closes_on
     tiers = list(tiers)
+    mine = [day for tier_id, day in (open_steps or {}).items() if tier_id in {t.pk for t in tiers}]
+    if mine:
+        return min(mine)
     if tiers and all(t.agency_id is None for t in tiers):
         return period.closes_on
     deadline = deadline_for(period, assessment.unit.depth)
@@ -137,16 +150,21 @@ def assessment_tasks(
 ) -> tuple[list[Task], int]:
     """The first `limit` tasks by deadline and the number of all of them.
 
-    `assessments` comes from `access.assessment_tasks_for`. Five queries whatever their
-    number: the sheets, their periods' deadlines, then stored scores and evidence links of
-    the ones shown (the user's role assignments are read once per request).
+    `assessments` comes from `access.assessment_tasks_for`. Six queries whatever their
+    number: the sheets, their periods' deadlines, the chain's open steps, then stored
+    scores and evidence links of the ones shown (the user's role assignments are read once
+    per request).
     """
     today = today or timezone.localdate()
+    open_steps = chain_windows().open_steps(assessments)
     dated = []
     for assessment in assessments.prefetch_related("period__deadlines"):
         tiers = review_tiers_for(user, assessment.unit)
         review = assessment.status == AssessmentStatus.SUBMITTED
-        dated.append((task_deadline(assessment, tiers, review=review), review, assessment))
+        deadline = task_deadline(
+            assessment, tiers, review=review, open_steps=open_steps.get(assessment.pk)
+        )
+        dated.append((deadline, review, assessment))
     dated.sort(key=lambda t: (t[0], t[2].unit.path, t[2].pk))
     shown = dated[:limit]
     progress = {row.assessment.pk: row for row in assessments_with_progress(a for _, _, a in shown)}

@@ -1,5 +1,5 @@
 """Reading the review chain: the steps of a period with their teams and load, the objects an
-administrator may change, and separation of duties.
+administrator may change, the windows (for periods and task lists), and separation of duties.
 
 Separation of duties, precisely:
 
@@ -19,8 +19,10 @@ Separation of duties, precisely:
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
@@ -150,6 +152,41 @@ def access_team_by_id(step: ChainStep, team_id: object) -> ReviewTeam:
 
 def step_started(step: ChainStep) -> bool:
     return TierReview.objects.filter(step=step).exclude(status=TierReviewStatus.WAITING).exists()
+
+
+# --- the windows (zona.assessments.ports.ChainWindows) -----------------------------------------
+
+
+def steps_outside(period: Period, opens_on: dt.date, closes_on: dt.date) -> list[ChainStep]:
+    """The steps of `period` whose windows would not lie within `opens_on`..`closes_on` (the
+    period's dates being changed), in chain order."""
+    return list(steps_of(period).filter(Q(opens_on__lt=opens_on) | Q(closes_on__gt=closes_on)))
+
+
+def open_step_closes(assessments: QuerySet[Assessment]) -> dict[int, dict[int, dt.date]]:
+    """Per sheet among `assessments` with an open tier review: {tier id: its step's closing
+    date}. One query: the sheets are a subquery."""
+    found: dict[int, dict[int, dt.date]] = {}
+    rows = TierReview.objects.filter(
+        assessment_id__in=assessments.order_by().values("pk"), status=TierReviewStatus.OPEN
+    ).values_list("assessment_id", "tier_id", "step__closes_on")
+    for assessment_id, tier_id, closes_on in rows:
+        found.setdefault(assessment_id, {})[tier_id] = closes_on
+    return found
+
+
+class WorkflowChainWindows:
+    """The workflow's side of `zona.assessments.ports.ChainWindows` (registered in
+    apps.ready())."""
+
+    def outside(self, period: Any, opens_on: Any, closes_on: Any) -> list[tuple[str, Any, Any]]:
+        return [
+            (s.tier.name, s.opens_on, s.closes_on)
+            for s in steps_outside(period, opens_on, closes_on)
+        ]
+
+    def open_steps(self, assessments: Any) -> dict[int, dict[int, Any]]:
+        return dict(open_step_closes(assessments))
 
 
 # --- the chain page ---------------------------------------------------------------------------
