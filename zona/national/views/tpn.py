@@ -4,7 +4,8 @@ and the agency read too; the TPN's actions and the agency's appeal are forms on 
 
 from __future__ import annotations
 
-import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
@@ -13,17 +14,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
 from zona.accounts.access import review_tiers_for
-from zona.assessments.views._common import flash_error
+from zona.accounts.models import Unit
 from zona.core.api.params import int_or_none
-from zona.core.errors import ZonaError
 from zona.national.access_tpn import (
     access_nomination_by_id,
     is_tpn_member,
@@ -36,6 +35,7 @@ from zona.national.models import (
     ClearanceBody,
     ClearanceResult,
     FieldMode,
+    FollowUpItem,
     FollowUpKind,
     Nomination,
     NominationStatus,
@@ -66,6 +66,7 @@ from zona.national.services.tpn import (
     sampling_set,
 )
 from zona.national.tables.nomination import NOMINATION, appeal_last_day
+from zona.national.views._common import form_post
 from zona.workflow.engine import refusal
 
 PAGE_SIZE = 25
@@ -238,30 +239,40 @@ def nomination_detail(request: HttpRequest, nomination_id: int) -> HttpResponse:
     )
 
 
-def _back(nomination: Nomination, anchor: str = "") -> HttpResponse:
-    return redirect(reverse("national:nomination", args=[nomination.pk]) + anchor)
-
-
-def _date(form: forms.Form, name: str) -> dt.date | None:
-    value = form.cleaned_data.get(name) if form.is_valid() else None
-    return value if isinstance(value, dt.date) else None
-
-
 def _invalid(request: HttpRequest, form: forms.Form) -> None:
     for name, errors in form.errors.items():
         label = form.fields[name].label if name in form.fields else name
         messages.error(request, f"{label}: {' '.join(str(e) for e in errors)}")
 
 
-@login_required
-@require_POST
-def nomination_decide_view(request: HttpRequest, nomination_id: int) -> HttpResponse:
-    nomination = access_nomination_by_id(request.user, nomination_id)
-    action = request.POST.get("action", "")
+# --- the forms on a nomination's page: each fetches its object, acts, and goes back ----------
+
+
+def _nomination(request: HttpRequest, nomination_id: int) -> Nomination:
+    return access_nomination_by_id(request.user, nomination_id)
+
+
+def _follow_up(request: HttpRequest, nomination_id: int, item_id: int) -> FollowUpItem:
+    item = follow_up_item(_nomination(request, nomination_id), item_id)
+    if item is None:
+        raise Http404
+    return item
+
+
+def _page_of(anchor: str = "") -> Callable[[Nomination], str]:
+    return lambda nomination: reverse("national:nomination", args=[nomination.pk]) + anchor
+
+
+def _follow_up_page(item: FollowUpItem) -> str:
+    return reverse("national:nomination", args=[item.nomination_id]) + "#follow-up"
+
+
+@form_post(_nomination, _page_of())
+def nomination_decide_view(request: HttpRequest, nomination: Nomination) -> str | None:
     form = _decision_form(request.POST)
     if not form.is_valid():
         _invalid(request, form)
-        return _back(nomination)
+        return None
     follow_up = [
         {"kind": kind, "request": text}
         for kind, text in zip(
@@ -271,189 +282,149 @@ def nomination_decide_view(request: HttpRequest, nomination_id: int) -> HttpResp
         )
         if kind or text.strip()
     ]
-    try:
-        nomination_decide(
-            actor=request.user,  # type: ignore[arg-type]
-            nomination=nomination,
-            action=action,
-            held_on=form.cleaned_data.get("held_on"),
-            notes=form.cleaned_data.get("notes") or "",
-            members=form.cleaned_data.get("members") or [],
-            follow_up=follow_up,
-        )
-    except ZonaError as exc:
-        flash_error(request, exc)
-    else:
-        messages.success(request, _("The decision is recorded."))
-    return _back(nomination)
+    nomination_decide(
+        actor=request.user,  # type: ignore[arg-type]
+        nomination=nomination,
+        action=request.POST.get("action", ""),
+        held_on=form.cleaned_data.get("held_on"),
+        notes=form.cleaned_data.get("notes") or "",
+        members=form.cleaned_data.get("members") or [],
+        follow_up=follow_up,
+    )
+    return _("The decision is recorded.")
 
 
-@login_required
-@require_POST
-def nomination_award_view(request: HttpRequest, nomination_id: int) -> HttpResponse:
-    nomination = access_nomination_by_id(request.user, nomination_id)
+@form_post(_nomination, _page_of())
+def nomination_award_view(request: HttpRequest, nomination: Nomination) -> str | None:
     form = AwardForm(request.POST)
     if not form.is_valid():
         _invalid(request, form)
-        return _back(nomination)
-    try:
-        nomination_award(
-            actor=request.user,  # type: ignore[arg-type]
-            nomination=nomination,
-            decree_number=form.cleaned_data.get("decree_number") or "",
-            decree_date=form.cleaned_data.get("decree_date"),
-            notes=form.cleaned_data.get("notes") or "",
-        )
-    except ZonaError as exc:
-        flash_error(request, exc)
-    else:
-        messages.success(request, _("The predicate is recorded in the register."))
-    return _back(nomination)
+        return None
+    nomination_award(
+        actor=request.user,  # type: ignore[arg-type]
+        nomination=nomination,
+        decree_number=form.cleaned_data.get("decree_number") or "",
+        decree_date=form.cleaned_data.get("decree_date"),
+        notes=form.cleaned_data.get("notes") or "",
+    )
+    return _("The predicate is recorded in the register.")
 
 
-@login_required
-@require_POST
-def nomination_appeal_view(request: HttpRequest, nomination_id: int) -> HttpResponse:
-    nomination = access_nomination_by_id(request.user, nomination_id)
-    try:
-        nomination_appeal(
-            actor=request.user,  # type: ignore[arg-type]
-            nomination=nomination,
-            reason=request.POST.get("reason", ""),
-            evidence=request.FILES.get("evidence"),
-        )
-    except ZonaError as exc:
-        flash_error(request, exc)
-    else:
-        messages.success(request, _("The appeal is sent to the TPN."))
-    return _back(nomination)
+@form_post(_nomination, _page_of())
+def nomination_appeal_view(request: HttpRequest, nomination: Nomination) -> str | None:
+    nomination_appeal(
+        actor=request.user,  # type: ignore[arg-type]
+        nomination=nomination,
+        reason=request.POST.get("reason", ""),
+        evidence=request.FILES.get("evidence"),
+    )
+    return _("The appeal is sent to the TPN.")
 
 
-@login_required
-@require_POST
-def follow_up_upload_view(request: HttpRequest, nomination_id: int, item_id: int) -> HttpResponse:
-    nomination = access_nomination_by_id(request.user, nomination_id)
-    item = follow_up_item(nomination, item_id)
-    if item is None:
-        raise Http404
-    try:
-        follow_up_upload(
-            actor=request.user,  # type: ignore[arg-type]
-            item=item,
-            upload=request.FILES.get("file"),  # type: ignore[arg-type]
-        )
-    except ZonaError as exc:
-        flash_error(request, exc)
-    else:
-        messages.success(request, _("The document is sent to the TPN."))
-    return _back(nomination, "#follow-up")
+@form_post(_follow_up, _follow_up_page)
+def follow_up_upload_view(request: HttpRequest, item: FollowUpItem) -> str | None:
+    follow_up_upload(
+        actor=request.user,  # type: ignore[arg-type]
+        item=item,
+        upload=request.FILES.get("file"),  # type: ignore[arg-type]
+    )
+    return _("The document is sent to the TPN.")
 
 
-@login_required
-@require_POST
-def follow_up_accept_view(request: HttpRequest, nomination_id: int, item_id: int) -> HttpResponse:
-    nomination = access_nomination_by_id(request.user, nomination_id)
-    item = follow_up_item(nomination, item_id)
-    if item is None:
-        raise Http404
-    try:
-        follow_up_accept(actor=request.user, item=item)  # type: ignore[arg-type]
-    except ZonaError as exc:
-        flash_error(request, exc)
-    else:
-        messages.success(request, _("The document is accepted."))
-    return _back(nomination, "#follow-up")
+@form_post(_follow_up, _follow_up_page)
+def follow_up_accept_view(request: HttpRequest, item: FollowUpItem) -> str | None:
+    follow_up_accept(actor=request.user, item=item)  # type: ignore[arg-type]
+    return _("The document is accepted.")
 
 
-@login_required
-@require_POST
-def field_view(request: HttpRequest, nomination_id: int) -> HttpResponse:
-    nomination = access_nomination_by_id(request.user, nomination_id)
+@form_post(_nomination, _page_of("#field"))
+def field_view(request: HttpRequest, nomination: Nomination) -> str | None:
     form = FieldForm(request.POST, request.FILES)
     form.is_valid()
     data = form.cleaned_data
     recording = nomination.status == S.FIELD and "findings" in request.POST
-    try:
-        field_save(
-            actor=request.user,  # type: ignore[arg-type]
-            nomination=nomination,
-            data=FieldInput(
-                scheduled_on=data.get("scheduled_on"),
-                mode=data.get("mode") or request.POST.get("mode", ""),
-                place=data.get("place") or "",
-                interviews=data.get("interviews") if recording else None,
-                observations=data.get("observations") if recording else None,
-                findings=data.get("findings") if recording else None,
-                findings_file=request.FILES.get("findings_file"),
-            ),
-        )
-    except ZonaError as exc:
-        flash_error(request, exc)
-    else:
-        messages.success(request, _("The field evaluation is saved."))
-    return _back(nomination, "#field")
+    field_save(
+        actor=request.user,  # type: ignore[arg-type]
+        nomination=nomination,
+        data=FieldInput(
+            scheduled_on=data.get("scheduled_on"),
+            mode=data.get("mode") or request.POST.get("mode", ""),
+            place=data.get("place") or "",
+            interviews=data.get("interviews") if recording else None,
+            observations=data.get("observations") if recording else None,
+            findings=data.get("findings") if recording else None,
+            findings_file=request.FILES.get("findings_file"),
+        ),
+    )
+    return _("The field evaluation is saved.")
 
 
-@login_required
-@require_POST
-def clearance_view(request: HttpRequest, nomination_id: int) -> HttpResponse:
-    nomination = access_nomination_by_id(request.user, nomination_id)
+@form_post(_nomination, _page_of("#clearance"))
+def clearance_view(request: HttpRequest, nomination: Nomination) -> str | None:
     form = ClearanceForm(request.POST, request.FILES)
     form.is_valid()
     data = form.cleaned_data
-    try:
-        clearance_record(
-            actor=request.user,  # type: ignore[arg-type]
-            nomination=nomination,
-            data=ClearanceInput(
-                body=request.POST.get("body", ""),
-                result=request.POST.get("result", ""),
-                issued_on=data.get("issued_on"),
-                reference=data.get("reference") or "",
-                note=data.get("note") or "",
-                document=request.FILES.get("document"),
-            ),
-        )
-    except ZonaError as exc:
-        flash_error(request, exc)
-    else:
-        messages.success(request, _("The clearance is recorded."))
-    return _back(nomination, "#clearance")
+    clearance_record(
+        actor=request.user,  # type: ignore[arg-type]
+        nomination=nomination,
+        data=ClearanceInput(
+            body=request.POST.get("body", ""),
+            result=request.POST.get("result", ""),
+            issued_on=data.get("issued_on"),
+            reference=data.get("reference") or "",
+            note=data.get("note") or "",
+            document=request.FILES.get("document"),
+        ),
+    )
+    return _("The clearance is recorded.")
 
 
-@login_required
-@require_POST
-def sampling_view(request: HttpRequest) -> HttpResponse:
+# --- the TPN's sample of an agency's nominations, from the queue ------------------------------
+
+
+@dataclass(frozen=True)
+class _AgencyYear:
+    """An agency's nominations of one year, as the TPN sees them."""
+
+    agency: Unit
+    year: int
+
+
+def _agency_year(request: HttpRequest) -> _AgencyYear:
     if not is_tpn_member(request.user):
         raise Http404
-    visible = nominations_visible_to(request.user)
     agency_id = int_or_none(request.POST.get("agency"))
     year = int_or_none(request.POST.get("year"))
     if agency_id is None or year is None:
         raise Http404
+    visible = nominations_visible_to(request.user)
     one = visible.filter(proposal__agency_id=agency_id, year=year).first()
     if one is None:
         raise Http404
-    try:
-        sampling_set(
-            actor=request.user,  # type: ignore[arg-type]
-            agency=one.proposal.agency,
-            year=year,
-            method=request.POST.get("method", ""),
-            chosen=[
-                n.pk
-                for n in agency_nominations(one.proposal.agency, year)
-                if str(n.pk) in request.POST.getlist("chosen")
-            ],
-            size=int_or_none(request.POST.get("size")),
-            seed=request.POST.get("seed", ""),
-            note=request.POST.get("note", ""),
-        )
-    except ZonaError as exc:
-        flash_error(request, exc)
-    else:
-        messages.success(request, _("The sample is recorded."))
-    return redirect(reverse("national:tpn_queue") + f"?year={year}&agency={agency_id}")
+    return _AgencyYear(agency=one.proposal.agency, year=year)
+
+
+def _queue_of(chosen: _AgencyYear) -> str:
+    return reverse("national:tpn_queue") + f"?year={chosen.year}&agency={chosen.agency.pk}"
+
+
+@form_post(_agency_year, _queue_of)
+def sampling_view(request: HttpRequest, chosen: _AgencyYear) -> str | None:
+    sampling_set(
+        actor=request.user,  # type: ignore[arg-type]
+        agency=chosen.agency,
+        year=chosen.year,
+        method=request.POST.get("method", ""),
+        chosen=[
+            n.pk
+            for n in agency_nominations(chosen.agency, chosen.year)
+            if str(n.pk) in request.POST.getlist("chosen")
+        ],
+        size=int_or_none(request.POST.get("size")),
+        seed=request.POST.get("seed", ""),
+        note=request.POST.get("note", ""),
+    )
+    return _("The sample is recorded.")
 
 
 urlpatterns = [
