@@ -57,6 +57,20 @@ class PeriodWriteSerializer(serializers.Serializer):
     deadlines = DeadlineSerializer(many=True, required=False)
 
 
+class PeriodUpdateSerializer(serializers.Serializer):
+    """A change of a period: the fields left out stay as they are."""
+
+    title = serializers.CharField(max_length=200, required=False)
+    opens_on = serializers.DateField(required=False)
+    closes_on = serializers.DateField(required=False)
+    # A plain string (enums named "status" exist in other apps' schemas); the service checks it.
+    status = serializers.CharField(max_length=16, required=False, help_text="open or closed")
+    require_complete = serializers.BooleanField(required=False)
+    deadlines = DeadlineSerializer(
+        many=True, required=False, help_text="Replaces the period's deadlines when given."
+    )
+
+
 class BulkUnitSerializer(serializers.Serializer):
     unit = serializers.IntegerField()
     target = serializers.ChoiceField(choices=Target.choices, default=Target.WBK)

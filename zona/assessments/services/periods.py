@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from zona.accounts.access import Perm
@@ -19,6 +20,7 @@ from zona.assessments.models import (
     PeriodStatus,
     Target,
 )
+from zona.assessments.ports import chain_windows
 from zona.assessments.services._common import require_perm
 from zona.audit.services import audit_record
 from zona.core.errors import Problem, StateError, ValidationFailed
@@ -157,6 +159,28 @@ def period_create(
     return period
 
 
+def _chain_problems(period: Period, opens_on: dt.date, closes_on: dt.date) -> list[Problem]:
+    """The review chain's windows must stay inside the period (the period's closing locks
+    every layer): new dates that would leave a step's window outside are refused, naming
+    the steps. Called with the period locked, as chain edits lock it too."""
+    if closes_on < opens_on:
+        return []  # already refused, and every window would be "outside"
+    outside = chain_windows().outside(period, opens_on, closes_on)
+    if not outside:
+        return []
+    steps = "; ".join(
+        _("%(tier)s (%(start)s to %(end)s)")
+        % {"tier": tier, "start": date_format(start), "end": date_format(end)}
+        for tier, start, end in outside
+    )
+    message = _(
+        "The review windows of these chain steps would fall outside the period: %(steps)s. "
+        "Move their windows inside the new dates on the review chain page first."
+    ) % {"steps": steps}
+    field = "opens_on" if any(start < opens_on for _tier, start, _end in outside) else "closes_on"
+    return [Problem("chain_window_outside", message, field)]
+
+
 def period_update(
     *,
     actor: User,
@@ -191,6 +215,9 @@ def period_update(
         raise ValidationFailed(_("The period was not saved."), problems=problems)
     with transaction.atomic():
         locked = Period.objects.select_for_update().get(pk=period.pk)
+        chain = _chain_problems(locked, opens_on, closes_on)
+        if chain:
+            raise ValidationFailed(_("The period was not saved."), problems=chain)
         before = {
             "title": locked.title,
             "opens_on": locked.opens_on,

@@ -19,7 +19,12 @@ from zona.assessments.access import (
 )
 from zona.assessments.api import serializers as s
 from zona.assessments.api.views._common import actor
-from zona.assessments.services import DeadlineInput, assessment_create_many, period_create
+from zona.assessments.services import (
+    DeadlineInput,
+    assessment_create_many,
+    period_create,
+    period_update,
+)
 from zona.core.errors import ValidationFailed
 from zona.frameworks.models import Framework
 
@@ -61,6 +66,33 @@ class PeriodDetailView(APIView):
     def get(self, request: Request, pk: int) -> Response:
         period = access_period_by_id(actor(request), pk, perm=Perm.ASSESSMENT_VIEW)
         return Response(s.PeriodSerializer(period).data)
+
+    @extend_schema(request=s.PeriodUpdateSerializer, responses=s.PeriodSerializer)
+    def patch(self, request: Request, pk: int) -> Response:
+        """Change a period (its manager only). New dates that would leave a review chain
+        step's window outside the period are refused (`chain_window_outside`)."""
+        period = access_period_by_id(actor(request), pk)
+        data = s.PeriodUpdateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        if "deadlines" in v:
+            deadlines = [DeadlineInput(**d) for d in v["deadlines"]]
+        else:
+            deadlines = [
+                DeadlineInput(d.level, d.fill_deadline, d.review_deadline, d.revision_deadline)
+                for d in period.deadlines.all()
+            ]
+        updated = period_update(
+            actor=actor(request),
+            period=period,
+            title=v.get("title", period.title),
+            opens_on=v.get("opens_on", period.opens_on),
+            closes_on=v.get("closes_on", period.closes_on),
+            deadlines=deadlines,
+            status=v.get("status"),
+            require_complete=v.get("require_complete"),
+        )
+        return Response(s.PeriodSerializer(updated).data)
 
 
 class PeriodAssessmentListView(APIView):
