@@ -93,7 +93,7 @@ def assignments_of(user: AnyUser) -> list[RoleAssignment]:
 
 
 def forget_assignments(user: AnyUser) -> None:
-    for attr in ("_zona_assignments", "_zona_national_units"):
+    for attr in ("_zona_assignments", "_zona_global_units"):
         if hasattr(user, attr):
             delattr(user, attr)
 
@@ -140,22 +140,39 @@ def national_scope() -> NationalScope:
     return _national_scope
 
 
-def _national_unit_ids(user: AnyUser) -> frozenset[int]:
-    """The units a national evaluator's role covers, read once per user object."""
-    cached: frozenset[int] | None = getattr(user, "_zona_national_units", None)
-    if cached is None:
-        cached = frozenset(
-            Unit.objects.filter(pk__in=_national_scope.unit_ids()).values_list("pk", flat=True)
+def assignment_units(assignment: RoleAssignment, prefix: str = "") -> Q | None:
+    """The units one role assignment covers, as a filter on units (or, through `prefix`,
+    on a relation to units): None when it covers no unit, an empty Q when it covers every
+    unit. The one place a scope is turned into a query: the national evaluator's global
+    role covers the national scope's units (one subquery, whatever their number), not
+    every unit; queries that need an assignment's units ask here, not the port."""
+    a = assignment
+    if a.unit is None:
+        if a.role == Role.NATIONAL_EVALUATOR:
+            return Q(**{f"{prefix}pk__in": _national_scope.unit_ids()})
+        return Q() if a.role in GLOBAL_ROLES else None
+    if a.covers_subtree:
+        return Q(**{f"{prefix}path__startswith": a.unit.path})
+    return Q(**{f"{prefix}pk": a.unit.pk})
+
+
+def _units_of(user: AnyUser, assignment: RoleAssignment) -> frozenset[int]:
+    """The ids of the units a global assignment with a limited scope (the national
+    evaluator's) covers; its scope is its role's, so they are read once per role and user
+    object."""
+    cache: dict[str, frozenset[int]] = user.__dict__.setdefault("_zona_global_units", {})
+    if assignment.role not in cache:
+        units = assignment_units(assignment)
+        cache[assignment.role] = frozenset(
+            Unit.objects.filter(units).values_list("pk", flat=True) if units else ()
         )
-        user._zona_national_units = cached  # type: ignore[union-attr]
-    return cached
+    return cache[assignment.role]
 
 
 def _covers(assignment: RoleAssignment, unit: Unit, user: AnyUser) -> bool:
     if assignment.unit is None:
-        if assignment.role == Role.NATIONAL_EVALUATOR:
-            return unit.pk in _national_unit_ids(user)
-        return assignment.role in GLOBAL_ROLES
+        units = assignment_units(assignment)
+        return units is not None and (not units or unit.pk in _units_of(user, assignment))
     if assignment.unit.pk == unit.pk:
         return True
     return assignment.covers_subtree and unit.path.startswith(assignment.unit.path)
@@ -187,20 +204,11 @@ def _scope_q(assignments: Iterable[RoleAssignment], prefix: str = "") -> Q | Non
     """A filter on units (or on a relation to units via `prefix`) for these assignments."""
     q: Q | None = None
     for a in assignments:
-        if a.unit is None:
-            if a.role == Role.NATIONAL_EVALUATOR:
-                # The national scope: one subquery, whatever the number of nominations.
-                part = Q(**{f"{prefix}pk__in": _national_scope.unit_ids()})
-                q = part if q is None else q | part
-                continue
-            if a.role in GLOBAL_ROLES:
-                return Q()
+        part = assignment_units(a, prefix)
+        if part is None:
             continue
-        part = (
-            Q(**{f"{prefix}path__startswith": a.unit.path})
-            if a.covers_subtree
-            else Q(**{f"{prefix}pk": a.unit.pk})
-        )
+        if not part:
+            return Q()
         q = part if q is None else q | part
     return q
 
@@ -292,8 +300,10 @@ def covers_subtree_of(user: AnyUser, perm: Perm, unit: Unit) -> bool:
         return True
     for a in _granting(user, perm):
         if a.unit is None:
-            # A national evaluator covers nominated units, never a whole sub-tree.
-            if a.role in GLOBAL_ROLES and a.role != Role.NATIONAL_EVALUATOR:
+            # A global role covers every sub-tree only when it covers every unit (a national
+            # evaluator covers nominated units, never a whole sub-tree).
+            units = assignment_units(a)
+            if units is not None and not units:
                 return True
             continue
         if a.covers_subtree and unit.path.startswith(a.unit.path):

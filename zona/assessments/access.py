@@ -20,15 +20,15 @@ from django.utils.translation import gettext as _
 from zona.accounts.access import (
     ROLE_PERMS,
     Perm,
+    assignment_units,
     assignments_of,
     filter_by_unit_scope,
     lke_areas_for,
-    national_scope,
     review_tiers_for,
     units_where,
     user_can,
 )
-from zona.accounts.models import GLOBAL_ROLES, ReviewTier, Role, Unit, User
+from zona.accounts.models import ReviewTier, Unit, User
 from zona.assessments.models import (
     Assessment,
     AssessmentStatus,
@@ -64,20 +64,21 @@ def _agency_paths(user: User, perms: set[Perm]) -> list[str] | None:
     for a in assignments_of(user):
         if not perms & ROLE_PERMS.get(a.role, frozenset()):
             continue
-        if a.unit is None:
-            if a.role == Role.NATIONAL_EVALUATOR:
-                # The TPN sees the agencies of the units nominated to it, not every agency.
-                paths.update(
-                    Unit.objects.filter(pk__in=national_scope().unit_ids())
-                    .annotate(root=Substr("path", 1, Unit.steplen))
-                    .values_list("root", flat=True)
-                    .distinct()
-                )
-                continue
-            if a.role in GLOBAL_ROLES:
-                return None
+        if a.unit is not None:
+            paths.add(a.unit.path[: Unit.steplen])
             continue
-        paths.add(a.unit.path[: Unit.steplen])
+        # A global role: every agency, or (the TPN's) the agencies of the units it covers.
+        units = assignment_units(a)
+        if units is None:
+            continue
+        if not units:
+            return None
+        paths.update(
+            Unit.objects.filter(units)
+            .annotate(root=Substr("path", 1, Unit.steplen))
+            .values_list("root", flat=True)
+            .distinct()
+        )
     return sorted(paths)
 
 

@@ -27,12 +27,13 @@ from zona.accounts.access import (
     ROLE_PERMS,
     AnyUser,
     Perm,
+    assignment_units,
     assignments_of,
     national_scope,
     review_tiers_for,
     user_can,
 )
-from zona.accounts.models import GLOBAL_ROLES, ReviewTier, Role, RoleAssignment, Unit, User
+from zona.accounts.models import ReviewTier, Role, RoleAssignment, Unit, User
 from zona.assessments.models import (
     Answer,
     AnswerChange,
@@ -222,20 +223,11 @@ def _tier_scopes(user: AnyUser) -> dict[int, tuple[ReviewTier, Q]]:
     for a in assignments_of(user):
         if a.review_tier is None or Perm.ASSESSMENT_REVIEW not in ROLE_PERMS.get(a.role, ()):
             continue
-        if a.unit is None:
-            if a.role not in GLOBAL_ROLES:
-                continue
-            # A national evaluator reviews the sheets nominated to the TPN that wait for
-            # its desk evaluation, not every sheet of every agency.
-            part = (
-                Q(pk__in=national_scope().desk_sheet_ids())
-                if a.role == Role.NATIONAL_EVALUATOR
-                else Q()
-            )
-        elif a.covers_subtree:
-            part = Q(unit__path__startswith=a.unit.path)
-        else:
-            part = Q(unit_id=a.unit.pk)
+        # The units the assignment covers (a national evaluator's: the nominated ones);
+        # which of their sheets wait for the tier is `_queue_for_tier`'s to say.
+        part = assignment_units(a, prefix="unit__")
+        if part is None:
+            continue
         tier, q = scopes.get(a.review_tier.pk, (a.review_tier, None))
         if q is None or not part:
             scopes[tier.pk] = (tier, part)
