@@ -66,7 +66,7 @@ test-postgres:
 worker:
 	$(MANAGE) db_worker
 
-# The production stack on loopback (PostgreSQL, Redis, S3 server, gunicorn x4, task workers
+# The production stack on loopback (PostgreSQL, Redis, S3 server, granian x4, task workers
 # x2), checked through the web server; ends with `lost=0 duplicated=0` (docs/deploy.md).
 .PHONY: prod-check
 prod-check: deps messages

@@ -2,13 +2,16 @@
 
     scripts/prod-check.sh      (or: make prod-check)
 
-Everything goes through the real web server (gunicorn on loopback, as behind the proxy: each
-request says X-Forwarded-Proto: https) except where a check says otherwise:
-1. /healthz and /readyz answer; readiness sees PostgreSQL, Redis and S3.
+Everything goes through the real web server (granian, WSGI, on loopback, as behind the
+proxy: each request says X-Forwarded-Proto: https) except where a check says otherwise:
+1. /healthz and /readyz answer; readiness sees PostgreSQL, Redis and S3. A request with the
+   proxy's X-Request-ID gets it back, and the web server's log has a JSON line with that id.
 2. 50 survey clients (bench/surveys.py's clients: own idempotency keys, retries until
    confirmed, double taps) post complete responses while background probe tasks run; one
-   web worker and one task worker are killed (SIGKILL) mid-load. Every confirmed response is
-   stored once; every probe task completes exactly once (a killed one is retried).
+   granian worker process (not the main one: a child of it that the main process announced
+   as a worker) and one task worker are killed (SIGKILL) mid-load. Every confirmed response
+   is stored once; every probe task completes exactly once (a killed one is retried); granian
+   starts a new worker in the killed one's place, under the same main process.
 3. Five failed logins for one account, then the right password: refused (allauth's counter
    in the shared cache). One browser posts past the device limit: exactly
    ZONA_SURVEY_DEVICE_REFUSE_AFTER responses are stored whichever of the web processes takes
@@ -38,6 +41,7 @@ import importlib.util
 import io
 import json
 import os
+import re
 import secrets
 import signal
 import sys
@@ -89,6 +93,21 @@ def _children(pid: int) -> list[int]:
         if int(fields[1]) == pid:
             found.append(int(stat.parent.name))
     return sorted(found)
+
+
+_SPAWNED = re.compile(r"Spawning worker-(\d+) with PID: (\d+)")
+
+
+def granian_workers(run: Path) -> tuple[int, dict[int, int]]:
+    """granian's main process (its pid file) and its live workers, {worker number: pid}: the
+    children of the main process that it announced in its log as a worker ("Spawning worker-N
+    with PID: P"), the newest pid for each number."""
+    main = int((run / "granian.pid").read_text())
+    children = set(_children(main))
+    announced: dict[int, int] = {}
+    for number, pid in _SPAWNED.findall((run / "web.log").read_text(errors="replace")):
+        announced[int(number)] = int(pid)
+    return main, {n: pid for n, pid in announced.items() if pid in children}
 
 
 class Browser:
@@ -213,8 +232,54 @@ def check_login_throttle(port: int) -> dict[str, Any]:
     }
 
 
+def check_request_id_log(port: int, run: Path) -> dict[str, Any]:
+    """The proxy's request id comes back in the response and is on the web server's JSON log
+    line of that request (a 404 is logged at WARNING by django.request)."""
+    rid = f"prodcheck-{secrets.token_hex(8)}"
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        conn.request(
+            "GET",
+            f"/prod-check-missing-{rid}/",
+            headers={"X-Forwarded-Proto": "https", "X-Request-ID": rid},
+        )
+        response = conn.getresponse()
+        response.read()
+        status, echoed = response.status, response.getheader("X-Request-ID", "")
+    finally:
+        conn.close()
+    mine: list[dict[str, Any]] = []
+    not_json = 0
+    deadline = time.monotonic() + 10
+    while True:
+        lines = (run / "web.log").read_text(errors="replace").splitlines()
+        not_json = 0
+        mine = []
+        for line in lines:
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except ValueError:
+                not_json += 1
+                continue
+            if isinstance(record, dict) and record.get("request_id") == rid:
+                mine.append(record)
+        if mine or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    return {
+        "status": status,
+        "echoed": echoed == rid,
+        "log_lines_with_id": len(mine),
+        "loggers": sorted({str(r.get("logger")) for r in mine}),
+        "log_lines": len(lines),
+        "log_lines_not_json": not_json,
+    }
+
+
 def check_health(port: int) -> dict[str, Any]:
-    # gunicorn answers once its workers have booted, which takes a while on a busy machine.
+    # granian answers once its workers have loaded Django, which takes a while on a busy machine.
     deadline = time.monotonic() + 90
     while True:
         try:
@@ -244,13 +309,18 @@ def check_load(bench: Any, campaign: Any, args: argparse.Namespace) -> dict[str,
     keys = [secrets.token_hex(8) for _ in range(args.tasks)]
     task_ids = [str(probe.enqueue(key, args.task_seconds).id) for key in keys]
     killed: dict[str, int] = {}
+    web_before: dict[int, int] = {}
 
     def kill_mid_load() -> None:
         time.sleep(args.kill_after)
-        master = int((run / "gunicorn.pid").read_text())
-        web = _children(master)
-        os.kill(web[0], signal.SIGKILL)
-        killed["web_worker_pid"] = web[0]
+        main, workers = granian_workers(run)
+        web_before.update(workers)
+        number, victim = min(workers.items())
+        assert victim != main
+        os.kill(victim, signal.SIGKILL)
+        killed["web_worker_pid"] = victim
+        killed["web_worker_number"] = number
+        killed["web_main_pid"] = main
         worker = int((run / "worker1.pid").read_text())
         # Mid-task, so the retry of a claimed task is what gets tested.
         for _ in range(100):
@@ -291,12 +361,31 @@ def check_load(bench: Any, campaign: Any, args: argparse.Namespace) -> dict[str,
         time.sleep(0.5)
     completions = [cache.get(completions_key(k), 0) for k in keys]
     results = DBTaskResult.objects.filter(id__in=task_ids)
+    # granian's main process starts a new worker for the killed one (--respawn-failed-workers).
+    web_after: dict[int, int] = {}
+    main_after = 0
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        main_after, web_after = granian_workers(run)
+        if len(web_after) == len(web_before) and killed.get("web_worker_pid") not in set(
+            web_after.values()
+        ):
+            break
+        time.sleep(0.5)
     return {
         "survey": bench._summary(stats, elapsed),
         "stored": len(stored_keys),
         "lost": len(stats.confirmed - stored) + len(stats.unconfirmed),
         "duplicated": len(stored_keys) - len(stored) + (answers - items * len(stored_keys)),
         "killed": killed,
+        "web_workers": {
+            "before": web_before,
+            "after": web_after,
+            "same_main": main_after == killed.get("web_main_pid"),
+            "replaced": bool(web_before)
+            and len(web_after) == len(web_before)
+            and killed.get("web_worker_pid") not in set(web_after.values()),
+        },
         "tasks": {
             "queued": len(task_ids),
             "successful": results.filter(status=TaskResultStatus.SUCCESSFUL).count(),
@@ -580,6 +669,7 @@ def main() -> int:
     campaign = bench.prepare()[bench.BENCH_UNIT]
 
     figures: dict[str, Any] = {"health": check_health(args.port)}
+    figures["request_id_log"] = check_request_id_log(args.port, Path(args.run))
     figures["load"] = check_load(bench, campaign, args)
     figures["device_limit"] = check_device_limit(bench, campaign, args.port)
     figures["storage"] = check_storage()
@@ -599,7 +689,20 @@ def main() -> int:
             ("readyz", figures["health"]["readyz"] == 200 and figures["health"]["healthz"] == 200),
             ("responses lost", load["lost"] == 0),
             ("responses duplicated", load["duplicated"] == 0),
-            ("a web worker and a task worker killed", len(load["killed"]) == 2),
+            (
+                "a web worker and a task worker killed",
+                "web_worker_pid" in load["killed"] and "task_worker_pid" in load["killed"],
+            ),
+            (
+                "granian replaced the killed web worker under the same main process",
+                load["web_workers"]["replaced"] and load["web_workers"]["same_main"],
+            ),
+            (
+                "JSON log lines with the request id",
+                figures["request_id_log"]["echoed"]
+                and figures["request_id_log"]["log_lines_with_id"] >= 1
+                and figures["request_id_log"]["log_lines_not_json"] == 0,
+            ),
             ("every task completed exactly once", tasks["completed_once"] == tasks["queued"]),
             ("the killed worker's task was retried", tasks["retried_after_a_dead_worker"] >= 1),
             (

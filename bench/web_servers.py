@@ -6,6 +6,8 @@
     .venv/bin/python bench/web_servers.py churn [--clients 16] [--seconds 5]
     scripts/scale-lab.sh web && .venv/bin/python bench/web_servers.py proxy
     .venv/bin/python bench/web_servers.py replica
+    .venv/bin/python bench/web_servers.py machines [--clients 16] [--seconds 10]
+        [--kill-after 4]                 (root: network namespaces)
 
 `servers`: each server in turn is started with the same worker and thread count and the
 production settings (PostgreSQL, Redis, S3 of the lab), then clients hammer two of Zona's
@@ -26,6 +28,17 @@ device posts past ZONA_SURVEY_DEVICE_REFUSE_AFTER through the proxy: exactly the
 be stored whichever server took each post. `ratio=` is the smaller server's share over the
 larger's (1.0 is an even spread).
 
+`machines`: two web "machines", each a network namespace with its own address on a bridge
+running granian, behind nginx with TLS (`scale-lab.sh machines`, which this mode calls):
+survey submissions through the TLS proxy with one machine, then with two (requests/s, and
+which machine took each, from nginx's X-Upstream); one device posts past the device limit
+through the proxy to both machines (one counter in Redis: exactly the limit stored); then
+bench/surveys.py's clients (retries until confirmed, idempotency keys) post through the proxy
+and machine 2 is killed (every process of its namespace, SIGKILL) --kill-after seconds in:
+every confirmed response stored once, nothing lost, and what nginx sent where after the
+kill. `ratio=` is two machines' submissions/s over one machine's. The lab's machines are
+left running with machine 2 dead; `scale-lab.sh machines 2` starts it again.
+
 `replica`: one server with DATABASE_REPLICA_URL=ZONA_LAB_REPLICA_URL; the agency
 administrator opens the agency dashboard (a replica path) and the survey list (not one); the
 replica's pg_stat_activity shows which queries reached it. `ratio=` is 1.0 when the
@@ -41,6 +54,7 @@ import json
 import os
 import random
 import signal
+import ssl
 import statistics
 import subprocess
 import sys
@@ -76,10 +90,22 @@ class Load:
         self.failures = 0
 
 
+def _connect(port: int, tls: ssl.SSLContext | None, timeout: float) -> http.client.HTTPConnection:
+    if tls is not None:
+        return http.client.HTTPSConnection("127.0.0.1", port, timeout=timeout, context=tls)
+    return http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+
+
 def hammer(
-    port: int, make: Callable[[random.Random], Request], *, clients: int, seconds: float
+    port: int,
+    make: Callable[[random.Random], Request],
+    *,
+    clients: int,
+    seconds: float,
+    tls: ssl.SSLContext | None = None,
 ) -> dict[str, Any]:
-    """`clients` threads send requests back to back for `seconds`; a new connection each."""
+    """`clients` threads send requests back to back for `seconds`; a new connection each
+    (a TLS handshake each with `tls`, as many phones would)."""
     load = Load()
     deadline = time.monotonic() + seconds
     barrier = threading.Barrier(clients + 1)
@@ -90,7 +116,7 @@ def hammer(
         while time.monotonic() < deadline:
             method, path, body, headers = make(rng)
             t0 = time.monotonic()
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            conn = _connect(port, tls, 30)
             try:
                 conn.request(method, path, body=body or None, headers=headers)
                 response = conn.getresponse()
@@ -202,7 +228,7 @@ def start_server(name: str, port: int, args: argparse.Namespace) -> subprocess.P
             str(bin_dir / "gunicorn"),
             "config.wsgi:application",
             "-c",
-            "deploy/gunicorn.conf.py",
+            "bench/gunicorn.conf.py",
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",
@@ -316,15 +342,21 @@ def run_churn(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def run_proxy(args: argparse.Namespace, campaign: Any) -> dict[str, Any]:
-    from django.conf import settings
-
     from zona.surveys.models import Response
 
     port = int(os.environ["ZONA_LAB_PROXY_PORT"])
     before = Response.objects.filter(campaign=campaign).count()
     spread = hammer(port, survey_post(campaign), clients=args.clients, seconds=args.seconds)
     stored = Response.objects.filter(campaign=campaign).count() - before
-    # One device past its limit, through the proxy to both servers: one counter in Redis.
+    return {"spread": {**spread, "stored": stored}, "device_limit": device_limit(port, campaign)}
+
+
+def device_limit(port: int, campaign: Any, tls: ssl.SSLContext | None = None) -> dict[str, Any]:
+    """One device past its limit, through the proxy to every server: one counter in Redis."""
+    from django.conf import settings
+
+    from zona.surveys.models import Response
+
     limit = settings.ZONA_SURVEY_DEVICE_REFUSE_AFTER
     body = _load("surveys").survey_body_maker(campaign)
     device = f"zona_sd={uuid.uuid4().hex}"
@@ -333,7 +365,7 @@ def run_proxy(args: argparse.Namespace, campaign: Any) -> dict[str, Any]:
     served_by: dict[str, int] = {}
     statuses: dict[int, int] = {}
     for _ in range(limit + 10):
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        conn = _connect(port, tls, 30)
         conn.request(
             "POST",
             f"/s/{campaign.public_code}",
@@ -352,16 +384,102 @@ def run_proxy(args: argparse.Namespace, campaign: Any) -> dict[str, Any]:
         statuses[response.status] = statuses.get(response.status, 0) + 1
     device_stored = Response.objects.filter(campaign=campaign).count() - before
     return {
-        "spread": {**spread, "stored": stored},
-        "device_limit": {
-            "limit": limit,
-            "posted": limit + 10,
-            "stored": device_stored,
-            "served_by": served_by,
-            "statuses": statuses,
-            "held": device_stored == limit,
-        },
+        "limit": limit,
+        "posted": limit + 10,
+        "stored": device_stored,
+        "served_by": served_by,
+        "statuses": statuses,
+        "held": device_stored == limit,
     }
+
+
+def _lab(*args: str) -> None:
+    subprocess.run([str(ROOT / "scripts" / "scale-lab.sh"), *args], check=True, cwd=ROOT)  # noqa: S603
+
+
+def run_machines(args: argparse.Namespace, campaign: Any) -> dict[str, Any]:
+    """One machine, two machines, the device limit across them, and machine 2 killed."""
+    from zona.surveys.models import Answer, Response
+
+    port = int(os.environ.get("ZONA_LAB_TLS_PORT") or int(os.environ["ZONA_LAB_PROXY_PORT"]) + 3)
+    tls = ssl.create_default_context(cafile=os.environ["ZONA_LAB_CERT"])
+    results: dict[str, Any] = {}
+    for count in (1, 2):
+        _lab("machines", str(count))
+        hammer(port, survey_post(campaign), clients=args.clients, seconds=2, tls=tls)  # warm up
+        results[f"machines_{count}"] = hammer(
+            port, survey_post(campaign), clients=args.clients, seconds=args.seconds, tls=tls
+        )
+        print(f"machines_{count}", json.dumps(results[f"machines_{count}"]), flush=True)
+    results["device_limit"] = device_limit(port, campaign, tls)
+    print("device_limit", json.dumps(results["device_limit"]), flush=True)
+
+    # Machine 2 dies mid-load; the clients retry what was cut (their idempotency keys).
+    bench = _load("surveys")
+    lock = threading.Lock()
+    killed_at: list[float] = []
+    served: dict[str, dict[str, int]] = {"before_kill": {}, "after_kill": {}}
+
+    def post(p: int, path: str, body: str, timeout: float) -> tuple[int, bytes]:
+        conn = _connect(p, tls, timeout)
+        try:
+            conn.request(
+                "POST",
+                path,
+                body=body,
+                headers={
+                    "Content-Type": "application/x-www-form-urlencoded",
+                    "Accept": "application/json",
+                    "Cookie": f"zona_sd={uuid.uuid4().hex}",
+                },
+            )
+            response = conn.getresponse()
+            content = response.read()
+            # The last upstream nginx tried is the one that answered.
+            upstream = response.getheader("X-Upstream", "").split(",")[-1].strip()
+            with lock:
+                phase = served["after_kill" if killed_at else "before_kill"]
+                phase[upstream] = phase.get(upstream, 0) + 1
+            return response.status, content
+        finally:
+            conn.close()
+
+    def kill() -> None:
+        time.sleep(args.kill_after)
+        _lab("machine-stop", "2")
+        killed_at.append(time.monotonic())
+
+    bench._post = post
+    killer = threading.Thread(target=kill, daemon=True)
+    killer.start()
+    stats, elapsed = bench.run_clients(
+        port,
+        f"/s/{campaign.public_code}",
+        bench.survey_body_maker(campaign),
+        clients=args.clients,
+        seconds=args.seconds,
+        timeout=10.0,
+    )
+    killer.join()
+    keys = list(stats.confirmed | stats.unconfirmed)
+    stored_keys: list[str] = []
+    answers = 0
+    for start in range(0, len(keys), 500):
+        chunk = keys[start : start + 500]
+        stored_keys += Response.objects.filter(idempotency_key__in=chunk).values_list(
+            "idempotency_key", flat=True
+        )
+        answers += Answer.objects.filter(response__idempotency_key__in=chunk).count()
+    items = sum(len(v.item_codes) for v in campaign.ordered_versions())
+    stored = set(stored_keys)
+    results["machine_2_killed"] = {
+        "survey": bench._summary(stats, elapsed),
+        "stored": len(stored_keys),
+        "lost": len(stats.confirmed - stored) + len(stats.unconfirmed),
+        "duplicated": len(stored_keys) - len(stored) + (answers - items * len(stored_keys)),
+        "served_by": served,
+    }
+    return results
 
 
 def run_replica(args: argparse.Namespace) -> dict[str, Any]:
@@ -378,7 +496,7 @@ def run_replica(args: argparse.Namespace) -> dict[str, Any]:
     agency = Unit.objects.get(code="KC")
     replica_url = os.environ["ZONA_LAB_REPLICA_URL"]
     os.environ["DATABASE_REPLICA_URL"] = replica_url
-    process = start_server("gunicorn", args.port, args)
+    process = start_server("granian", args.port, args)
     last = (
         "SELECT max(state_change), count(*), coalesce(string_agg(left(query, 60), ' | '), '')"
         " FROM pg_stat_activity WHERE usename = 'zona' AND backend_type = 'client backend'"
@@ -421,7 +539,7 @@ def run_replica(args: argparse.Namespace) -> dict[str, Any]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("mode", choices=("servers", "churn", "proxy", "replica"))
+    parser.add_argument("mode", choices=("servers", "churn", "proxy", "replica", "machines"))
     parser.add_argument("--servers", default="gunicorn,granian")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
@@ -431,6 +549,7 @@ def main() -> None:
     parser.add_argument("--database-url", default="")
     parser.add_argument("--conn-max-age", type=int, default=None)
     parser.add_argument("--no-server-cursors", action="store_true")
+    parser.add_argument("--kill-after", type=float, default=4.0)
     args = parser.parse_args()
     print("started", time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()), flush=True)
 
@@ -442,6 +561,9 @@ def main() -> None:
     else:
         import django
 
+        if args.mode == "machines":
+            # First: it may restart PostgreSQL on the bridge address.
+            _lab("machines", "1")
         django.setup()
         campaign = _load("surveys").prepare()["BENCH-SURVEY"]
         if args.mode == "replica":
@@ -452,6 +574,10 @@ def main() -> None:
                 dash["status"] == 200 and dash["reached_replica"] and not listed["reached_replica"]
             )
             ratio = 1.0 if held else 0.0
+        elif args.mode == "machines":
+            summary = run_machines(args, campaign)
+            one, two = (summary[f"machines_{n}"]["per_second"] for n in (1, 2))
+            ratio = round(two / one, 3) if one else "nan"
         elif args.mode == "servers":
             summary = run_servers(args, campaign)
             names = list(summary)

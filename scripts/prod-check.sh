@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
 # `make prod-check`: the production stack on loopback, proven through its real web server.
 # Installs what is missing (PostgreSQL, Redis; the S3 test server comes with the dev
-# dependencies), starts PostgreSQL, Redis, a local S3 API server (moto), gunicorn with 4
+# dependencies), starts PostgreSQL, Redis, a local S3 API server (moto), granian (WSGI) with 4
 # workers and 2 task workers, all configured through the environment exactly as in
 # docs/deploy.md, runs bench/prod_check.py against them, and stops everything it started,
 # also on failure. The last line is `lost=0 duplicated=0` when every check holds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
+# Four ports from ZONA_PROD_CHECK_PORT (PostgreSQL, Redis, S3, web), or each on its own.
 BASE="${ZONA_PROD_CHECK_PORT:-54360}"
-PG_PORT=$BASE REDIS_PORT=$((BASE + 1)) S3_PORT=$((BASE + 2)) WEB_PORT=$((BASE + 3))
+PG_PORT="${ZONA_PROD_CHECK_PG_PORT:-$BASE}"
+REDIS_PORT="${ZONA_PROD_CHECK_REDIS_PORT:-$((BASE + 1))}"
+S3_PORT="${ZONA_PROD_CHECK_S3_PORT:-$((BASE + 2))}"
+WEB_PORT="${ZONA_PROD_CHECK_WEB_PORT:-$((BASE + 3))}"
 WEB_WORKERS="${ZONA_PROD_CHECK_WEB_WORKERS:-4}" TASK_WORKERS="${ZONA_PROD_CHECK_TASK_WORKERS:-2}"
 
 missing=()
@@ -31,7 +35,7 @@ PIDS=()
 cleanup() {
   status=$?
   touch "$RUN/stop"
-  for f in "$RUN"/worker*.pid "$RUN/gunicorn.pid"; do
+  for f in "$RUN"/worker*.pid "$RUN/granian.pid"; do
     [ -s "$f" ] && kill -TERM "$(cat "$f")" 2>/dev/null || true
   done
   for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
@@ -47,8 +51,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-wait_port() {  # port, name
-  for _ in $(seq 1 100); do
+wait_port() {  # port, name[, tenths of a second to wait]
+  for _ in $(seq 1 "${3:-100}"); do
     (echo >"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
     sleep 0.1
   done
@@ -97,9 +101,13 @@ boto3.client(
 ).create_bucket(Bucket=os.environ["ZONA_S3_BUCKET"])
 PY
 
-.venv/bin/gunicorn config.wsgi:application -c deploy/gunicorn.conf.py \
-  --bind "127.0.0.1:$WEB_PORT" --workers "$WEB_WORKERS" --pid "$RUN/gunicorn.pid" \
-  >"$RUN/web.log" 2>&1 &
+# The web server as deploy/zona-web.service starts it: granian's main process watches the
+# workers and starts a new one when one dies (--respawn-failed-workers); its own log lines
+# are JSON like Django's (deploy/granian-logging.json).
+.venv/bin/granian --interface wsgi --host 127.0.0.1 --port "$WEB_PORT" \
+  --workers "$WEB_WORKERS" --blocking-threads 4 --respawn-failed-workers \
+  --workers-kill-timeout 25 --log-config deploy/granian-logging.json \
+  --pid-file "$RUN/granian.pid" config.wsgi:application >"$RUN/web.log" 2>&1 &
 PIDS+=($!)
 # Each task worker is restarted when it dies, as systemd's Restart=always does (deploy/).
 for i in $(seq 1 "$TASK_WORKERS"); do
@@ -112,7 +120,8 @@ for i in $(seq 1 "$TASK_WORKERS"); do
   ) &
   PIDS+=($!)
 done
-wait_port "$WEB_PORT" gunicorn
+# granian listens once a worker has loaded Django: half a minute on a busy 2-core machine.
+wait_port "$WEB_PORT" granian 1200
 
 # Bounded, so a hung check still ends (and cleans up) within CI's time.
 timeout 600 $PY bench/prod_check.py --port "$WEB_PORT" --run "$RUN" --deploy-check "$deploy_check" \

@@ -1,5 +1,6 @@
-"""gunicorn settings for Zona (docs/deploy.md); the command line or GUNICORN_CMD_ARGS may
-override any of them, e.g. the bind address and the number of workers."""
+"""gunicorn as it was shipped until granian replaced it (docs/deploy.md), kept only so that
+bench/web_servers.py and scripts/scale-lab.sh can still compare the two servers
+(docs/scaling.md §1). The command line or GUNICORN_CMD_ARGS may override any setting."""
 
 import multiprocessing
 
