@@ -1,6 +1,6 @@
 """Add Indonesian translations to one app's catalogue, safely beside other writers.
 
-Usage: .venv/bin/python scripts/i18n_fill.py zona/<app> translations.json
+Usage: .venv/bin/python scripts/i18n_fill.py [--replace] zona/<app> translations.json
 
 `translations.json` maps English msgids to Indonesian text: {"Kiosk": "Kios", ...}.
 Under an exclusive lock on the catalogue, this regenerates the app's `id` catalogue
@@ -9,10 +9,14 @@ from the sources (makemessages), fills every empty msgstr whose msgid is in the 
 and prints the msgids that are still untranslated. Several people (or sessions) adding
 strings to one app at once would otherwise overwrite each other's catalogue edits.
 Pass `-` as the file to only regenerate, compile and list what is missing.
+
+With `--replace`, the msgids in the file get the file's text even where they are already
+translated (a term changed); a msgid the catalogue does not hold is reported.
 """
 
 from __future__ import annotations
 
+import argparse
 import fcntl
 import json
 import os
@@ -97,13 +101,42 @@ def untranslated(po: Path) -> list[str]:
     return [e.msgid for e in entries if e.msgid and e.empty]
 
 
-def fill(po: Path, translations: dict[str, str]) -> list[str]:
+def _with_text(lines: list[str], text: str) -> list[str]:
+    """The entry's lines with every msgstr (each plural form) set to `text`, without the
+    fuzzy flag and the lines that continued the old text."""
+    out: list[str] = []
+    in_msgstr = False
+    for ln in lines:
+        if ln.startswith("#,") and "fuzzy" in ln:
+            flags = [f.strip() for f in ln[2:].split(",") if f.strip() != "fuzzy"]
+            if flags:
+                out.append("#, " + ", ".join(flags))
+            continue
+        if ln.startswith("#|"):
+            continue
+        match = re.match(r"(msgstr(\[\d+\])?) ", ln)
+        if match:
+            out.append(f"{match.group(1)} {_quote(text)}")
+            in_msgstr = True
+            continue
+        if in_msgstr and ln.startswith('"'):
+            continue
+        in_msgstr = False
+        out.append(ln)
+    return out
+
+
+def fill(po: Path, translations: dict[str, str], *, replace: bool = False) -> list[str]:
+    """Fill the empty msgstrs of `po` whose msgid `translations` holds (with `replace`,
+    overwrite the ones already translated too); returns the msgids still untranslated."""
     header, entries = parse(po.read_text(encoding="utf-8"))
     missing: list[str] = []
     out = [header]
     for entry in entries:
         lines = entry.lines
-        if entry.msgid and entry.empty:
+        if entry.msgid and replace and entry.msgid in translations:
+            lines = _with_text(lines, translations[entry.msgid])
+        elif entry.msgid and entry.empty:
             if entry.msgid in translations:
                 for i in entry.empty:
                     key = lines[i].split(" ", 1)[0]
@@ -117,11 +150,19 @@ def fill(po: Path, translations: dict[str, str]) -> list[str]:
 
 
 def main() -> int:
-    if len(sys.argv) != 3:
-        print(__doc__)
-        return 2
-    app = (ROOT / sys.argv[1]).resolve()
-    translations = {} if sys.argv[2] == "-" else json.loads(Path(sys.argv[2]).read_text("utf-8"))
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("app", help="the app's folder, zona/<app>")
+    parser.add_argument("translations", help="a JSON file of {English msgid: Indonesian}, or -")
+    parser.add_argument(
+        "--replace",
+        action="store_true",
+        help="overwrite the Indonesian of the file's msgids even where it is already there",
+    )
+    args = parser.parse_args()
+    app = (ROOT / args.app).resolve()
+    translations = (
+        {} if args.translations == "-" else json.loads(Path(args.translations).read_text("utf-8"))
+    )
     locale = app / "locale" if app.name != "templates" else ROOT / "zona" / "locale"
     po = locale / "id" / "LC_MESSAGES" / "django.po"
     po.parent.mkdir(parents=True, exist_ok=True)
@@ -137,12 +178,16 @@ def main() -> int:
             env=env,
             check=True,
         )
-        missing = fill(po, translations)
+        missing = fill(po, translations, replace=args.replace)
+        held = {e.msgid for e in parse(po.read_text(encoding="utf-8"))[1]}
         msgfmt = ["msgfmt", "--check-format", "-o", str(po.with_suffix(".mo")), str(po)]
         subprocess.run(msgfmt, check=True)  # noqa: S603 (fixed argv, Debian's gettext)
     for msgid in missing:
         print(f"untranslated: {msgid!r}")
-    return 1 if missing else 0
+    absent = [m for m in translations if args.replace and m not in held]
+    for msgid in absent:
+        print(f"not in the catalogue: {msgid!r}")
+    return 1 if missing or absent else 0
 
 
 if __name__ == "__main__":
