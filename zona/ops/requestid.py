@@ -18,6 +18,9 @@ from django.http import HttpRequest, HttpResponse
 request_id: ContextVar[str] = ContextVar("zona_request_id", default="-")
 
 HEADER = "X-Request-ID"
+# Where the id is kept on the request too: django.request logs a 4xx or 5xx response after
+# the middleware has returned (and the context variable is reset), with the request attached.
+META_KEY = "zona.request_id"
 # What a proxy may hand us is echoed into logs and a header: only a short, plain token.
 _ACCEPTED = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
@@ -29,6 +32,7 @@ class RequestIdMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         given = request.headers.get(HEADER, "")
         rid = given if _ACCEPTED.match(given) else uuid.uuid4().hex
+        request.META[META_KEY] = rid
         token = request_id.set(rid)
         try:
             response = self.get_response(request)
@@ -42,5 +46,9 @@ class RequestIdFilter(logging.Filter):
     """Adds `request_id` to every record ("-" outside a request: workers, commands)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = request_id.get()
+        rid = request_id.get()
+        if rid == "-":
+            request = getattr(record, "request", None)
+            rid = getattr(request, "META", {}).get(META_KEY, "-")
+        record.request_id = rid
         return True

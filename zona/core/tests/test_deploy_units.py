@@ -75,3 +75,20 @@ def test_granian_log_lines_are_json_with_a_request_id() -> None:
     assert record["logger"] == "_granian"
     assert record["request_id"] == "-"
     assert re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4}$", record["time"])
+
+
+def test_django_request_log_lines_carry_the_request_id(client, settings, caplog) -> None:
+    """django.request logs a 404 after the middleware chain has returned; the JSON line must
+    still carry the proxy's id (the one a user quotes)."""
+    from zona.ops.requestid import RequestIdFilter
+
+    settings.MIDDLEWARE = ["zona.ops.requestid.RequestIdMiddleware", *settings.MIDDLEWARE]
+    with caplog.at_level(logging.WARNING, logger="django.request"):
+        response = client.get("/no-such-page-here/", HTTP_X_REQUEST_ID="req-abcdef12")
+    assert response.status_code == 404
+    assert response["X-Request-ID"] == "req-abcdef12"
+    records = [r for r in caplog.records if r.name == "django.request"]
+    assert records
+    for record in records:
+        RequestIdFilter().filter(record)
+        assert record.__dict__["request_id"] == "req-abcdef12"
