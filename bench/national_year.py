@@ -249,6 +249,11 @@ def main() -> None:
         action="store_true",
         help="bench/surveys.py loads the responses meanwhile: wait for it, never reload",
     )
+    parser.add_argument(
+        "--reads-only",
+        action="store_true",
+        help="write nothing: time the reads again over the last full run's year",
+    )
     args = parser.parse_args()
     surveys = _load("surveys")
     url = surveys._bench_database_url()
@@ -327,6 +332,8 @@ def main() -> None:
         print(f"{time.strftime('%H:%M:%S', time.gmtime())} {name} ... (load {load})", flush=True)
 
     def timed_part(name: str, fn: Any, tables: list[str]) -> dict[str, Any]:
+        if args.reads_only:
+            return {}
         part(name)
         before = _sizes(tables)
         t0 = time.monotonic()
@@ -613,6 +620,15 @@ def main() -> None:
         return {"rows": nominations}
 
     timed_part("nominations", nominate, ["national_nomination"])
+    if args.reads_only:
+        # The last full run's year, read again (with the code as it is now).
+        from zona.assessments.models import Period
+
+        period = Period.objects.filter(title__startswith="National year NY").latest("pk")
+        holder["period"], holder["year"] = period, period.year
+        satker = Assessment.objects.filter(period=period).count()
+        nominations = Nomination.objects.filter(proposal__period=period).count()
+        report["sizes_run"] = {"satker": satker, "nominations": nominations}
 
     def tpn_list() -> None:
         rows = list(
@@ -690,6 +706,8 @@ def main() -> None:
         if args.surveys_preloaded:
             wait_for_loader(big, responses)
         preloaded = Response.objects.filter(campaign=big).count() == responses
+        if args.reads_only and not preloaded:
+            sys.exit(f"--reads-only: the campaign does not hold {responses:,} responses")
         if not preloaded:
             # The bench's own database: earlier runs' survey rows go first (TRUNCATE,
             # instant), so the part measures a load into empty tables every time.
@@ -775,6 +793,10 @@ def main() -> None:
             cursor.execute("SELECT pg_is_in_recovery()")
             reads["replica_is_standby"] = cursor.fetchone()[0]
     report["reads"] = reads
+    if args.reads_only:
+        report["load_average_at_end"] = os.getloadavg()
+        print(json.dumps(report, indent=1, default=str), flush=True)
+        return
     if monitor:
         monitor.stop.set()
         monitor.thread.join(5)
