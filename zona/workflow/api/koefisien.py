@@ -57,7 +57,7 @@ class KindSerializer(serializers.Serializer):
     code = serializers.CharField()
     name = serializers.CharField()
     description = serializers.CharField()
-    mode = serializers.ChoiceField(choices=DeductionMode.values)
+    mode = serializers.ChoiceField(choices=DeductionMode.choices)
     value = serializers.DecimalField(max_digits=8, decimal_places=4)
     active = serializers.BooleanField()
     position = serializers.IntegerField()
@@ -67,7 +67,7 @@ class KindWriteSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     code = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
     description = serializers.CharField(required=False, allow_blank=True, default="")
-    mode = serializers.ChoiceField(choices=DeductionMode.values)
+    mode = serializers.ChoiceField(choices=DeductionMode.choices)
     # A string, checked by the service (a factor in (0, 1], points in (0, 100]).
     value = serializers.CharField(max_length=20, help_text="0.9 (factor) or 5 (points)")
     active = serializers.BooleanField(required=False, default=True)
@@ -90,10 +90,10 @@ class EventSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     kind = serializers.CharField(source="kind.code")
     label = serializers.CharField()  # type: ignore[assignment]
-    mode = serializers.ChoiceField(choices=DeductionMode.values)
+    mode = serializers.ChoiceField(choices=DeductionMode.choices)
     value = serializers.DecimalField(max_digits=8, decimal_places=4)
     tier = serializers.CharField(source="tier.code")
-    status = serializers.ChoiceField(choices=KoefisienEventStatus.values)
+    status = serializers.ChoiceField(choices=KoefisienEventStatus.choices)
     occurred_on = serializers.DateField()
     source = serializers.CharField()  # type: ignore[assignment]
     note = serializers.CharField()

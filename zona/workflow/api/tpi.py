@@ -91,7 +91,7 @@ class GateWriteSerializer(serializers.Serializer):
     code = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
     kind = serializers.ChoiceField(choices=GateKind.choices)
     source = serializers.ChoiceField(  # type: ignore[assignment]
-        choices=GateSource.values, required=False, allow_blank=True, default=""
+        choices=GateSource.choices, required=False, allow_blank=True, default=""
     )
     value_type = serializers.ChoiceField(choices=GateValueType.choices, default="yes_no")
     comparison = serializers.ChoiceField(choices=GateComparison.choices, default="eq")
