@@ -9,6 +9,11 @@ fall below the Pengungkit, Hasil or area minimums. The answers are written in on
 sheet and the stored scores computed once per sheet by the scoring service (a person would
 type them one by one; the result is the same stored scores). The sheets stay "being filled".
 Idempotent: a unit that has a sheet is left alone.
+
+The cast's sheet still being filled (Bandung: area 1 done, area 2 started) would show its
+dashboard a radar with one spoke: its untouched sections get most of their items answered
+the same way, leaving some open so the readiness list and the planner have work to show.
+A section with any answer is left as the cast wrote it, so a second load adds nothing.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from zona.accounts.models import UnitKind
-from zona.assessments.models import Answer, AnswerLayer, Assessment, Period
+from zona.assessments.models import Answer, AnswerLayer, Assessment, AssessmentStatus, Period
 from zona.assessments.services import assessment_create_many
 from zona.assessments.services.scores import scores_refresh_many
 from zona.assessments.sheet import ItemSpec, sheet_spec
@@ -83,11 +88,72 @@ def _period(ctx: Any) -> Period | None:
     )
 
 
+# The share (of 100) of an untouched section's items a thin sheet gets answered.
+TOP_UP_SHARE = 70
+# A sheet with fewer answered items than this share (of 100) of its items is thin.
+THIN_SHARE = 40
+
+
+def _answer(layer_id: int, code: str, value: Any, admin: Any, now: Any) -> Answer:
+    return Answer(
+        layer_id=layer_id,
+        item_code=code,
+        value=value,
+        revision=1,
+        updated_by=admin,
+        updated_at=now,
+    )
+
+
+def _top_up(period: Period, admin: Any) -> None:
+    """Answer most items of the untouched sections of the period's thin sheets still being
+    filled (the cast's), so their dashboards draw every area."""
+    spec = sheet_spec(period.framework)
+    sheets = list(
+        Assessment.objects.filter(period=period, status=AssessmentStatus.DRAFT).select_related(
+            "period__framework", "unit"
+        )
+    )
+    layers = dict(
+        AnswerLayer.objects.filter(assessment__in=sheets, tier__isnull=True).values_list(
+            "assessment_id", "pk"
+        )
+    )
+    answered: dict[int, set[str]] = {}
+    for layer_id, code in Answer.objects.filter(layer_id__in=layers.values()).values_list(
+        "layer_id", "item_code"
+    ):
+        answered.setdefault(layer_id, set()).add(code)
+    now = timezone.now()
+    answers, touched = [], []
+    for sheet in sheets:
+        layer_id = layers.get(sheet.pk)
+        have = answered.get(layer_id, set()) if layer_id else set()
+        if layer_id is None or not have or 100 * len(have) >= THIN_SHARE * len(spec.items):
+            continue
+        started = {spec.items[c].section for c in have if c in spec.items}
+        added = 0
+        for code, item in spec.items.items():
+            if item.section in started or _roll("top-up", sheet.unit.code, code) >= TOP_UP_SHARE:
+                continue
+            value = _value(item, sheet.unit.code)
+            if value is not None:
+                answers.append(_answer(layer_id, code, value, admin, now))
+                added += 1
+        if added:
+            touched.append(sheet)
+    if answers:
+        with transaction.atomic():
+            Answer.objects.bulk_create(answers, batch_size=2000)
+            scores_refresh_many(touched)
+
+
 def load(ctx: Any) -> None:
     period = _period(ctx)
     admin = ctx.users.get("admin.kpm")
     if period is None or admin is None:
         return
+    _top_up(period, admin)
     have = set(Assessment.objects.filter(period=period).values_list("unit_id", flat=True))
     missing = {
         unit: "wbk"
@@ -116,15 +182,6 @@ def load(ctx: Any) -> None:
                 value = _value(item, sheet.unit.code)
                 if value is None:
                     continue
-                answers.append(
-                    Answer(
-                        layer_id=layers[sheet.pk],
-                        item_code=code,
-                        value=value,
-                        revision=1,
-                        updated_by=admin,
-                        updated_at=now,
-                    )
-                )
+                answers.append(_answer(layers[sheet.pk], code, value, admin, now))
         Answer.objects.bulk_create(answers, batch_size=2000)
     scores_refresh_many(sheets)

@@ -6,6 +6,7 @@ agency's administrators set the targets on their own page. Reads stored scores o
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 
 from django import forms
 from django.contrib import messages
@@ -45,7 +46,7 @@ from zona.insight.selectors.agency import (
     subtree_children,
     targets_view,
 )
-from zona.insight.selectors.funnel import funnel
+from zona.insight.selectors.funnel import Funnel, funnel
 
 # How much the page lists before pointing to the Excel file (presentation, not a rule).
 MAX_ALERTS = 50
@@ -60,6 +61,15 @@ def _filters(request: AuthedRequest, periods: list, offices: list) -> Filters:
             raise Http404 from None
         flash_error(request, exc)
         return Filters(period=periods[0])
+
+
+def _stage_rate(flow: Funnel, index: int, year: int) -> Decimal | None:
+    """The stage's share of the stage before, or None when it counts more than that stage: a
+    review tier that covers only part of the subtree passes fewer sheets than the tier after
+    it, and a share above 100% would read as nonsense."""
+    if index and flow.stages[index].count(year) > flow.stages[index - 1].count(year):
+        return None
+    return flow.rate(index, year)
 
 
 @login_required
@@ -91,7 +101,7 @@ def dashboard(request: AuthedRequest, pk: int) -> HttpResponse:
             "board": board,
             "funnel": flow,
             "funnel_rows": [
-                (stage, [(stage.count(y), flow.rate(i, y)) for y in flow.years])
+                (stage, [(stage.count(y), _stage_rate(flow, i, y)) for y in flow.years])
                 for i, stage in enumerate(flow.stages)
             ],
             "pass_rates": [(y, flow.pass_rate(y)) for y in flow.years],

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 from zona.assessments.access import access_assessment_by_id
 from zona.assessments.views._common import AuthedRequest
 from zona.insight.dashboard import chart_data, load_dashboard
+from zona.insight.presenters.timeline import event_label
 
 
 @login_required
@@ -29,6 +30,7 @@ def sheet_dashboard(request: AuthedRequest, pk: int) -> HttpResponse:
         {
             "assessment": assessment,
             "board": board,
+            "events": [(ev, event_label(ev)) for ev in board.events],
             "chart_json": json.dumps(chart_data(board)),
         },
     )

@@ -61,9 +61,15 @@ def _query_without(params: QueryDict, *names: str) -> str:
 @require_GET
 def national_view(request: AuthedRequest) -> HttpResponse:
     board, status = _board(request)
+    columns = [(s, status_label(s)) for s in STATUS_COLUMNS]
     context: dict[str, Any] = {
         "board": board,
-        "status_columns": [(s, status_label(s)) for s in STATUS_COLUMNS],
+        "status_columns": columns,
+        # A phone lists each agency's stages that hold a nomination, not a dozen columns.
+        "agency_cards": [
+            (row, [(k, label, n) for (k, label), n in zip(columns, counts, strict=True) if n])
+            for row, counts in ((r, r.status_counts) for r in board.agency_page.object_list)
+        ],
         "chart_json": json.dumps(chart_data(board)),
         "keep_apage": _query_without(request.GET, "apage"),
         "keep_ppage": _query_without(request.GET, "ppage"),

@@ -29,6 +29,17 @@ document.addEventListener("DOMContentLoaded", function () {
     charts.push(chart);
   }
   function narrow() { return window.innerWidth < 576; }
+  // Break a label into lines of about `size` characters at spaces (a radar's axis names are
+  // drawn outside the shape and would be cut at the chart's edge).
+  function wrap(text, size) {
+    var lines = [], line = "";
+    String(text).split(" ").forEach(function (word) {
+      if (line && (line + " " + word).length > size) { lines.push(line); line = word; }
+      else { line = line ? line + " " + word : word; }
+    });
+    if (line) { lines.push(line); }
+    return lines.join("\n");
+  }
 
   root.querySelectorAll("[data-chart-kind=gauge]").forEach(function (el) {
     var t = data.thresholds[parseInt(el.getAttribute("data-chart-index"), 10)];
@@ -68,7 +79,7 @@ document.addEventListener("DOMContentLoaded", function () {
       radar: {
         radius: narrow() ? "45%" : "55%",
         indicator: data.radar.areas.map(function (name) { return { name: name, max: 100 }; }),
-        axisName: { fontSize: 10, width: narrow() ? 70 : 100, overflow: "break", lineHeight: 12, color: "#495057" }
+        axisName: { fontSize: 10, lineHeight: 12, color: "#495057", formatter: function (name) { return wrap(name, narrow() ? 12 : 18); } }
       },
       series: [{ type: "radar", areaStyle: { opacity: 0.2 }, data: [{ value: data.radar.values, name: "%" }] }]
     });
