@@ -136,7 +136,8 @@ def task_deadline(
     if not review:
         return submission_window(assessment).closes_on
     tiers = list(tiers)
-    mine = [day for tier_id, day in (open_steps or {}).items() if tier_id in {t.pk for t in tiers}]
+    tier_ids = {t.pk for t in tiers}
+    mine = [day for tier_id, day in (open_steps or {}).items() if tier_id in tier_ids]
     if mine:
         return min(mine)
     if tiers and all(t.agency_id is None for t in tiers):
