@@ -13,6 +13,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from zona.accounts.testing import add_unit
 from zona.insight.models import ExportJob
 from zona.insight.services.exports import recap_export_request
 from zona.insight.tests.test_documents import issue, minimal_pdf, sheet
@@ -198,3 +199,48 @@ def test_a_period_of_another_agency_is_refused_for_the_lke_files_and_the_recap(
     admin = client_for(world["agency_admin"])
     assert admin.post("/documents/lke-files/new/", body).status_code == 302
     assert ExportJob.objects.count() == before + 1
+
+
+# --- every list of units pages, folds or searches (issue 12 §4) ------------------------------
+
+TREE_SIZE = 130
+
+
+@pytest.fixture
+def large_tree(world):
+    """A Kanwil with 130 more satker: more than any page of units shows at once."""
+    parent = world.kanwil_jabar
+    for i in range(TREE_SIZE):
+        add_unit(parent, code=f"KC-X{i:03d}", name=f"Satker Uji {i:03d}", kind="satker")
+        parent.refresh_from_db()
+    return parent
+
+
+def _items(html: str, testid: str) -> int:
+    block = html.split(f'data-testid="{testid}"', 1)[1].split("</ul>", 1)[0]
+    return block.count('class="list-group-item')
+
+
+@pytest.mark.parametrize(("user", "url"), [("agency_admin", "/"), ("sysadmin", "/manage/units/")])
+def test_a_long_list_of_units_is_paged_and_searched(world, client_for, large_tree, user, url):
+    client = client_for(world[user])
+    first = client.get(url).content.decode()
+    assert _items(first, "unit-list") <= 50
+    last = client.get(url, {"page": 4}).content.decode()
+    assert 0 < _items(last, "unit-list") <= 50
+    found = client.get(url, {"q": "KC-X107"}).content.decode()
+    assert _items(found, "unit-list") == 1
+    assert "Satker Uji 107" in found
+
+
+def test_the_home_of_an_agency_user_folds_its_units_under_the_summary(
+    world, client_for, large_tree
+):
+    html = client_for(world["agency_admin"]).get("/").content.decode()
+    assert 'data-testid="home-summary"' in html
+    units = html.split('data-testid="units"', 1)[0].rsplit("<details", 1)[1]
+    assert " open" not in units
+    # The operator of one satker has no summary: its one unit is shown open.
+    mine = client_for(world["operator"]).get("/").content.decode()
+    assert 'data-testid="home-summary"' not in mine
+    assert _items(mine, "unit-list") == 1
