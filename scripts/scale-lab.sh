@@ -327,7 +327,10 @@ EOF
     grep -q "$NET.0/24" "$ZONA_PG_DATA/pg_hba.conf" || \
       echo "host all all $NET.0/24 trust" >>"$ZONA_PG_DATA/pg_hba.conf"
     (echo >"/dev/tcp/$NET.1/$ZONA_PG_PORT") 2>/dev/null || pg_listen "127.0.0.1,$NET.1"
+    # (Without a password Redis only answers loopback unless protected mode is off; the
+    # bridge is private to this host.)
     redis-cli -h 127.0.0.1 -p "$REDIS_PORT" CONFIG SET bind "127.0.0.1 $NET.1" >/dev/null
+    redis-cli -h 127.0.0.1 -p "$REDIS_PORT" CONFIG SET protected-mode no >/dev/null
     lab_env_on "$NET.1" >"$LAB/env"
     (echo >"/dev/tcp/$NET.1/$S3_PORT") 2>/dev/null || start_s3 "$NET.1"
     # The proxy's TLS certificate, self-signed here; docs/deploy.md's nginx uses a real one.
@@ -356,8 +359,8 @@ EOF
     for n in 1 2; do if [ "$n" -gt "$COUNT" ]; then machine_kill "$n"; fi; done
     for up in "${upstreams[@]}"; do
       ready=0
-      for _ in $(seq 1 600); do
-        code="$(curl -s -o /dev/null -w '%{http_code}' -m 10 -H 'X-Forwarded-Proto: https' "http://$up/readyz" || true)"
+      for _ in $(seq 1 240); do
+        code="$(curl -s -o /dev/null -w '%{http_code}' -m 10 -H 'Host: localhost' -H 'X-Forwarded-Proto: https' "http://$up/readyz" || true)"
         if [ "$code" = 200 ]; then ready=1; break; fi
         sleep 0.5
       done
