@@ -127,9 +127,11 @@ def _top_up(period: Period, admin: Any) -> None:
     now = timezone.now()
     answers, touched = [], []
     for sheet in sheets:
-        layer_id = layers.get(sheet.pk)
-        have = answered.get(layer_id, set()) if layer_id else set()
-        if layer_id is None or not have or 100 * len(have) >= THIN_SHARE * len(spec.items):
+        if sheet.pk not in layers:
+            continue
+        layer_id = layers[sheet.pk]
+        have = answered.get(layer_id, set())
+        if not have or 100 * len(have) >= THIN_SHARE * len(spec.items):
             continue
         started = {spec.items[c].section for c in have if c in spec.items}
         added = 0
