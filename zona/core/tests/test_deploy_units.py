@@ -12,6 +12,10 @@ import re
 import shlex
 from pathlib import Path
 
+import pytest
+from django.test import Client
+from pytest_django.fixtures import Settings
+
 ROOT = Path(__file__).resolve().parents[3]
 # What every granian of Zona must say: WSGI, a worker replaced when it dies, a bounded stop,
 # JSON logs. Host, port, pid file and the worker count differ by place.
@@ -77,7 +81,9 @@ def test_granian_log_lines_are_json_with_a_request_id() -> None:
     assert re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4}$", record["time"])
 
 
-def test_django_request_log_lines_carry_the_request_id(client, settings, caplog) -> None:
+def test_django_request_log_lines_carry_the_request_id(
+    client: Client, settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
     """django.request logs a 404 after the middleware chain has returned; the JSON line must
     still carry the proxy's id (the one a user quotes)."""
     from zona.ops.requestid import RequestIdFilter
