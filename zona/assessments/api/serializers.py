@@ -54,7 +54,9 @@ class PeriodWriteSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200)
     opens_on = serializers.DateField()
     closes_on = serializers.DateField()
-    deadlines = DeadlineSerializer(many=True, required=False)
+    deadlines = DeadlineSerializer(
+        many=True, required=False, help_text="Each on or before closes_on."
+    )
 
 
 class PeriodUpdateSerializer(serializers.Serializer):
@@ -67,7 +69,12 @@ class PeriodUpdateSerializer(serializers.Serializer):
     status = serializers.CharField(max_length=16, required=False, help_text="open or closed")
     require_complete = serializers.BooleanField(required=False)
     deadlines = DeadlineSerializer(
-        many=True, required=False, help_text="Replaces the period's deadlines when given."
+        many=True,
+        required=False,
+        help_text=(
+            "Replaces the period's deadlines when given. Given or kept, each lies on or "
+            "before closes_on."
+        ),
     )
 
 

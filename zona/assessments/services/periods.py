@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from zona.accounts.access import Perm
 from zona.accounts.models import Unit, User
@@ -42,8 +43,12 @@ def _check_period(
     opens_on: dt.date,
     closes_on: dt.date,
     deadlines: Sequence[DeadlineInput],
+    kept: Mapping[tuple[int, str], dt.date] | None = None,
 ) -> list[Problem]:
+    """`kept`: the changed period's stored deadlines by (level, kind) while its closing date
+    moves earlier; a deadline left as it was then names the closing date as the problem."""
     problems: list[Problem] = []
+    kept = kept or {}
     if not title.strip():
         problems.append(Problem("required", _("Give the period a title."), "title"))
     if not 2000 <= year <= 2100:
@@ -97,7 +102,59 @@ def _check_period(
                     where,
                 )
             )
+        if closes_on >= opens_on:  # else already refused, and every deadline would be "after"
+            problems.extend(_after_close(d, closes_on, kept))
     return problems
+
+
+def _after_close(
+    d: DeadlineInput, closes_on: dt.date, kept: Mapping[tuple[int, str], dt.date]
+) -> list[Problem]:
+    """A level's deadlines past the period's closing date could never be used (the closing
+    locks every layer): each is refused, naming the level and the dates. A deadline kept as
+    stored while the closing date moves before it names the new closing date as refused."""
+    problems: list[Problem] = []
+    for kind, date in (
+        ("fill", d.fill_deadline),
+        ("review", d.review_deadline),
+        ("revision", d.revision_deadline),
+    ):
+        if date is None or date <= closes_on:
+            continue
+        shortened = kept.get((d.level, kind)) == date
+        values = {"level": d.level, "date": date_format(date), "closes": date_format(closes_on)}
+        message = (_SHORTENED if shortened else _AFTER_CLOSE)[kind] % values
+        field = "closes_on" if shortened else f"deadlines.{d.level}"
+        problems.append(Problem("deadline_after_close", message, field))
+    return problems
+
+
+_AFTER_CLOSE = {
+    "fill": gettext_lazy(
+        "Level %(level)s: the self-assessment deadline (%(date)s) is after the period closes "
+        "(%(closes)s)."
+    ),
+    "review": gettext_lazy(
+        "Level %(level)s: the review deadline (%(date)s) is after the period closes (%(closes)s)."
+    ),
+    "revision": gettext_lazy(
+        "Level %(level)s: the revision deadline (%(date)s) is after the period closes (%(closes)s)."
+    ),
+}
+_SHORTENED = {
+    "fill": gettext_lazy(
+        "The period cannot close on %(closes)s: level %(level)s's self-assessment deadline is "
+        "%(date)s. Move the deadline to the closing date or earlier."
+    ),
+    "review": gettext_lazy(
+        "The period cannot close on %(closes)s: level %(level)s's review deadline is "
+        "%(date)s. Move the deadline to the closing date or earlier."
+    ),
+    "revision": gettext_lazy(
+        "The period cannot close on %(closes)s: level %(level)s's revision deadline is "
+        "%(date)s. Move the deadline to the closing date or earlier."
+    ),
+}
 
 
 def period_create(
@@ -195,7 +252,12 @@ def period_update(
     """Change a period; `status` and `require_complete` stay as they are when None."""
     require_perm(actor, Perm.PERIOD_MANAGE, period.agency)
     problems = _check_period(
-        year=period.year, title=title, opens_on=opens_on, closes_on=closes_on, deadlines=deadlines
+        year=period.year,
+        title=title,
+        opens_on=opens_on,
+        closes_on=closes_on,
+        deadlines=deadlines,
+        kept=_kept_deadlines(period) if closes_on < period.closes_on else None,
     )
     if status is not None and status not in PeriodStatus.values:
         problems.append(Problem("invalid", _("Unknown status."), "status"))
@@ -258,6 +320,19 @@ def period_update(
             },
         )
     return locked
+
+
+def _kept_deadlines(period: Period) -> dict[tuple[int, str], dt.date]:
+    kept: dict[tuple[int, str], dt.date] = {}
+    for row in period.deadlines.all():
+        for kind, date in (
+            ("fill", row.fill_deadline),
+            ("review", row.review_deadline),
+            ("revision", row.revision_deadline),
+        ):
+            if date is not None and date <= period.closes_on:
+                kept[(row.level, kind)] = date
+    return kept
 
 
 def _save_deadlines(period: Period, deadlines: Sequence[DeadlineInput]) -> None:

@@ -70,7 +70,8 @@ class PeriodDetailView(APIView):
     @extend_schema(request=s.PeriodUpdateSerializer, responses=s.PeriodSerializer)
     def patch(self, request: Request, pk: int) -> Response:
         """Change a period (its manager only). New dates that would leave a review chain
-        step's window outside the period are refused (`chain_window_outside`)."""
+        step's window outside the period are refused (`chain_window_outside`), and so is a
+        level deadline after the period closes, given or kept (`deadline_after_close`)."""
         period = access_period_by_id(actor(request), pk)
         data = s.PeriodUpdateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
