@@ -12,15 +12,20 @@ Builds (once; kept while the sizes match) an agency of `--units` units (echelon-
 regional offices, satker) on the PermenPAN-RB 90/2021 framework, with `--assessments` sheets
 spread over one period per year (units x years), each with its stored views (the unit's, the
 regional office's and the TPI's, the effective one) as `StoredScore` rows shaped as
-`scores_refresh` writes them (area, component and verdict JSON included). Then times, best and
-median of `--runs`:
+`scores_refresh` writes them (area, component and verdict JSON included), with their area
+rows (`StoredAreaScore`, as `scores_refresh` writes them too). The sheets' answer layers
+are empty (no answers, no evidence): the recap's answer and evidence queries find nothing,
+so `recap_read` measures its sheet and stored-view reads and its round trips. Then times,
+best and median of `--runs`:
 
 - `dashboard`: the agency dashboard's data (`zona.insight.selectors.agency.load_board` for the
   agency and its latest period; the page reads it), with its query count, and the same for
   one regional office's subtree (about 50 units): the two counts must be equal.
-- `recap_read`: what the recap export reads for the latest period (`recap_chunks` in the
-  export's chunk size: sheets, stored views, layers, answers, evidence per chunk) with the
-  recap's rows built (`RecapWriter` on the "Rekap" sheet).
+- `recap_read`: what the recap export reads for the latest period (the review tiers, then
+  `recap_chunks` in the export's chunk size, `ZONA_EXPORT_CHUNK_SIZE`: per chunk the sheets
+  with their units and stored views joined, the answers with their layers, the evidence
+  links) with the recap's rows built (`RecapWriter` on the "Rekap" sheet) and the workbook
+  saved to memory.
 - `raw_sql`: one hand-written query returning the same per-sheet figures (unit, status,
   target, every view's total, Pengungkit, Hasil, the effective total after koefisien and
   verdict), pivoted with `json_object_agg`, fetched to Python.
@@ -154,7 +159,14 @@ def prepare(units: int, assessments: int) -> dict[str, Any]:
     from django.db import connection, transaction
 
     from zona.accounts.models import ReviewTier, Unit
-    from zona.assessments.models import AnswerLayer, Assessment, Period, StoredScore
+    from zona.assessments.models import (
+        AnswerLayer,
+        Assessment,
+        Period,
+        StoredAreaScore,
+        StoredScore,
+    )
+    from zona.assessments.selectors.scores import area_rows
     from zona.assessments.sheet import sheet_spec
     from zona.frameworks.services import framework_load_file
 
@@ -171,6 +183,9 @@ def prepare(units: int, assessments: int) -> dict[str, Any]:
         print("rebuilding the bench agency ...", flush=True)
         with connection.cursor() as cursor:
             for sql in (
+                "DELETE FROM assessments_storedareascore WHERE assessment_id IN (SELECT a.id "
+                "FROM assessments_assessment a JOIN assessments_period p ON p.id = a.period_id "
+                "WHERE p.agency_id = %s)",
                 "DELETE FROM assessments_storedscore WHERE assessment_id IN (SELECT a.id FROM "
                 "assessments_assessment a JOIN assessments_period p ON p.id = a.period_id "
                 "WHERE p.agency_id = %s)",
@@ -228,7 +243,9 @@ def prepare(units: int, assessments: int) -> dict[str, Any]:
                 [AnswerLayer(assessment=a, tier=None) for a in sheets], batch_size=5000
             )
             stored = []
+            areas: list[Any] = []
             for sheet in sheets:
+                views: dict[str, dict[str, Any]] = {}
                 shape = shapes[sheet.target]
                 base = Decimal(rng.uniform(45, 95)).quantize(Decimal("0.0001"))
                 for key, tier in (
@@ -250,9 +267,26 @@ def prepare(units: int, assessments: int) -> dict[str, Any]:
                     if key == "effective":
                         fields["total_after_deductions"] = total
                     stored.append(StoredScore(assessment=sheet, key=key, **fields))
+                    views[key] = fields
+                areas.extend(
+                    StoredAreaScore(
+                        assessment=sheet,
+                        key=key,
+                        area=area,
+                        score=figures.score,
+                        difference=figures.difference,
+                    )
+                    for (key, area), figures in area_rows(views).items()
+                )
             StoredScore.objects.bulk_create(stored, batch_size=5000)
+            StoredAreaScore.objects.bulk_create(areas, batch_size=5000)
     with connection.cursor() as cursor:
-        for table in ("accounts_unit", "assessments_assessment", "assessments_storedscore"):
+        for table in (
+            "accounts_unit",
+            "assessments_assessment",
+            "assessments_storedscore",
+            "assessments_storedareascore",
+        ):
             cursor.execute(f"VACUUM ANALYZE {table}")
     return {"agency": agency, "built_seconds": round(time.monotonic() - t0, 1)}
 
@@ -303,19 +337,17 @@ def main() -> None:
         return lambda: load_board(scope, agency, Filters(period=period))
 
     def recap_read() -> None:
-        writer = RecapWriter(
-            recap_layout(period, agency, recap_tiers(period)), evidence_url=lambda pk: f"/e/{pk}"
-        )
-        for chunk in recap_chunks(period, agency, chunk_size=size):
+        layout = recap_layout(period, agency, recap_tiers(period))
+        writer = RecapWriter(layout, evidence_url=lambda pk: f"/e/{pk}")
+        for chunk in recap_chunks(period, agency, chunk_size=size, tiers=layout.tiers):
             for sheet in chunk:
                 writer._recap_row(sheet)  # the recap's own rows, without the item sheet
         writer.save(io.BytesIO())
 
     def recap_xlsx() -> None:
-        writer = RecapWriter(
-            recap_layout(period, agency, recap_tiers(period)), evidence_url=lambda pk: f"/e/{pk}"
-        )
-        for chunk in recap_chunks(period, agency, chunk_size=size):
+        layout = recap_layout(period, agency, recap_tiers(period))
+        writer = RecapWriter(layout, evidence_url=lambda pk: f"/e/{pk}")
+        for chunk in recap_chunks(period, agency, chunk_size=size, tiers=layout.tiers):
             writer.add(chunk)
         writer.save(io.BytesIO())
 

@@ -568,3 +568,35 @@ class StoredScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assessment_id}:{self.key}={self.total}"
+
+
+class StoredAreaScore(models.Model):
+    """One working-group area of one stored view, in narrow columns: what the agency
+    dashboard sums over thousands of sheets in SQL (the calibration gap) without reading the
+    view's JSON. Written with the view by `services.scores.scores_refresh` in the same
+    transaction; `manage.py check_scores` compares them with the answers too.
+    """
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="stored_area_scores"
+    )
+    # The view's key, as in `StoredScore.key`.
+    key = models.CharField(_("view"), max_length=24)
+    area = models.CharField(_("area"), max_length=32)
+    # The area's score in the view (the view's `areas[area]["score"]`).
+    score = models.DecimalField(_("score"), max_digits=9, decimal_places=4)
+    # The view's score less the unit's own view's score in the same area of the same sheet
+    # (0 for the unit's view): how far the reviewers moved the area.
+    difference = models.DecimalField(_("difference"), max_digits=9, decimal_places=4)
+
+    class Meta:
+        verbose_name = _("stored area score")
+        verbose_name_plural = _("stored area scores")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "key", "area"], name="assessments_storedarea_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assessment_id}:{self.key}:{self.area}={self.score}"

@@ -21,7 +21,7 @@ from typing import Any, NamedTuple
 from django.utils import timezone
 
 from zona.assessments.models import Answer as AnswerModel
-from zona.assessments.models import AnswerLayer, Assessment, StoredScore
+from zona.assessments.models import AnswerLayer, Assessment, StoredAreaScore, StoredScore
 from zona.assessments.selectors.state import UNIT_KEY, SheetState
 from zona.assessments.sheet import SheetSpec, is_incomplete, score_value, sheet_spec
 from zona.frameworks.scoring import (
@@ -209,6 +209,15 @@ def _layout(fw: CompiledFramework) -> _Layout:
     return layout
 
 
+def area_weights(fw: CompiledFramework) -> dict[str, Decimal]:
+    """Area key -> its weight: what `stored_fields` writes as each area's "weight"."""
+    weights = {code: weight for code, _slot, weight in fw.score_slots}
+    return {
+        area: _d(sum((weights[c] for c in codes if c in weights), Decimal(0)))
+        for area, codes in _layout(fw).area_nodes.items()
+    }
+
+
 def _d(value: Decimal) -> Decimal:
     return round_half_up(value, 4)
 
@@ -301,6 +310,25 @@ def computed_rows(
         key: stored_fields(fw, key, card, target=target, penalties=penalties)
         for key, card in views.items()
     }
+
+
+def area_rows(views: Mapping[str, Mapping[str, Any]]) -> dict[tuple[str, str], AreaFigures]:
+    """(view key, area) -> the `StoredAreaScore` figures of one sheet's views (as
+    `computed_rows` gives them, or as stored): the area's score, and its difference from
+    the unit's own view's score in the same area (0 for the unit's view)."""
+    own = (views.get(UNIT_KEY) or {}).get("areas") or {}
+    result: dict[tuple[str, str], AreaFigures] = {}
+    for key, fields in views.items():
+        for area, figures in (fields.get("areas") or {}).items():
+            score = Decimal(str(figures.get("score", "0")))
+            base = Decimal(str(own[area].get("score", "0"))) if area in own else score
+            result[(key, area)] = AreaFigures(_d(score), _d(score - base))
+    return result
+
+
+class AreaFigures(NamedTuple):
+    score: Decimal
+    difference: Decimal
 
 
 def scoreable(spec: SheetSpec, values: Mapping[str, Any]) -> dict[str, Answer]:
@@ -447,7 +475,8 @@ class Drift:
 
 def scores_drift(assessments: Sequence[Assessment]) -> list[Drift]:
     """Recompute the views of the given sheets (with `period__framework` loaded) from their
-    answers and compare with the stored rows: three queries for the lot. The koefisien
+    answers and compare with the stored rows (the views and their area rows): four queries
+    for the lot. The koefisien
     stored with the effective view are an input here, not a result. A sheet with neither
     rows nor answers (just created) is not drift."""
     stored: dict[int, dict[str, dict[str, Any]]] = {a.pk: {} for a in assessments}
@@ -455,12 +484,18 @@ def scores_drift(assessments: Sequence[Assessment]) -> list[Drift]:
         "assessment_id", "key", *STORED_FIELDS
     ):
         stored[row.pop("assessment_id")][row.pop("key")] = row
+    stored_areas: dict[int, dict[tuple[str, str], AreaFigures]] = {pk: {} for pk in stored}
+    for assessment_id, key, area, value, difference in StoredAreaScore.objects.filter(
+        assessment_id__in=list(stored)
+    ).values_list("assessment_id", "key", "area", "score", "difference"):
+        stored_areas[assessment_id][(key, area)] = AreaFigures(value, difference)
     layers = layer_answers(assessments)
     held = held_predicates_of(assessments)
     result: list[Drift] = []
     for assessment in assessments:
         have = stored[assessment.pk]
-        if not have and not any(layer.values for layer in layers[assessment.pk]):
+        have_areas = stored_areas[assessment.pk]
+        if not have and not have_areas and not any(layer.values for layer in layers[assessment.pk]):
             # Nothing answered and nothing stored yet: lists show it as the empty sheet it
             # is (`empty_view`), so there is nothing to drift from.
             continue
@@ -472,6 +507,7 @@ def scores_drift(assessments: Sequence[Assessment]) -> list[Drift]:
             penalties=penalties_from_json(effective["deductions"] if effective else []),
             held=held[assessment.pk],
         )
+        expected_areas = area_rows(views)
         for key, fields in views.items():
             row = have.get(key)
             if row is None:
@@ -480,10 +516,21 @@ def scores_drift(assessments: Sequence[Assessment]) -> list[Drift]:
             changed = {
                 name: (row[name], value) for name, value in fields.items() if row[name] != value
             }
+            # The view's narrow area rows (`StoredAreaScore`).
+            mine = {a: f for (k, a), f in have_areas.items() if k == key}
+            wanted = {a: f for (k, a), f in expected_areas.items() if k == key}
+            if mine != wanted:
+                changed["area_rows"] = (_area_text(mine), _area_text(wanted))
             if changed:
                 result.append(Drift(assessment, key, "differs", changed))
-        result.extend(Drift(assessment, key, "extra", {}) for key in have if key not in views)
+        extra = {key for key in have if key not in views}
+        extra |= {key for key, _area in have_areas if key not in views}
+        result.extend(Drift(assessment, key, "extra", {}) for key in sorted(extra))
     return result
+
+
+def _area_text(rows: Mapping[str, AreaFigures]) -> str:
+    return ", ".join(f"{a}={f.score}/{f.difference}" for a, f in sorted(rows.items())) or "-"
 
 
 # --- progress --------------------------------------------------------------------------------

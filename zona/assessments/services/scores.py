@@ -15,10 +15,11 @@ from typing import Any
 from django.db import transaction
 
 from zona.accounts.models import User
-from zona.assessments.models import Assessment, StoredScore
+from zona.assessments.models import Assessment, StoredAreaScore, StoredScore
 from zona.assessments.selectors.scores import (
     EFFECTIVE_KEY,
     STORED_FIELDS,
+    area_rows,
     computed_rows,
     held_predicates_of,
     layer_answers,
@@ -40,7 +41,8 @@ def scores_refresh(assessment: Assessment, *, deductions: Sequence[Penalty] | No
     row lock (`services.answers.lock_assessment`), after the change. `deductions` are the
     koefisien of the effective view: None keeps those stored with it (an answer save), a
     list (empty: none) replaces them; the koefisien service (issue 10 §6) passes them here
-    in its own transaction. Four queries whatever the size of the sheet.
+    in its own transaction. Six queries whatever the size of the sheet (the views and
+    their area rows, `StoredAreaScore`).
     """
     if not transaction.get_connection().in_atomic_block:
         # Stored outside the change's transaction, a score could outlive a rolled-back save.
@@ -101,6 +103,7 @@ def _refresh(
     layers = layer_answers(assessments)
     held = held_predicates_of(assessments)
     rows: list[StoredScore] = []
+    areas: list[StoredAreaScore] = []
     stale: list[tuple[int, str]] = []
     for assessment in assessments:
         have = existing[assessment.pk]
@@ -118,6 +121,16 @@ def _refresh(
             StoredScore(assessment_id=assessment.pk, key=key, **fields)
             for key, fields in views.items()
         )
+        areas.extend(
+            StoredAreaScore(
+                assessment_id=assessment.pk,
+                key=key,
+                area=area,
+                score=figures.score,
+                difference=figures.difference,
+            )
+            for (key, area), figures in area_rows(views).items()
+        )
         stale.extend((assessment.pk, key) for key in have if key not in views)
     StoredScore.objects.bulk_create(
         rows,
@@ -125,6 +138,9 @@ def _refresh(
         unique_fields=["assessment", "key"],
         update_fields=_UPDATE_FIELDS,
     )
+    # The views' area figures in narrow rows (the dashboard's sums), rewritten whole.
+    StoredAreaScore.objects.filter(assessment_id__in=ids).delete()
+    StoredAreaScore.objects.bulk_create(areas)
     for assessment_id, key in stale:
         # A layer that no longer exists (its sheet's layers are never removed by the app).
         StoredScore.objects.filter(assessment_id=assessment_id, key=key).delete()

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 from zona.accounts.testing import add_unit
 from zona.assessments.excel import COL_ANSWER, COL_CODE, FIRST_ROW
-from zona.assessments.models import Answer, AssessmentStatus, StoredScore
+from zona.assessments.models import Answer, AssessmentStatus, StoredAreaScore, StoredScore
 from zona.assessments.selectors import (
     UNIT_KEY,
     assessments_with_progress,
@@ -371,5 +371,116 @@ def test_the_migration_stores_the_scores_of_existing_sheets():
     rows = executor.loader.project_state(after).apps.get_model("assessments", "StoredScore")
     totals = dict(rows.objects.filter(assessment_id=sheet.pk).values_list("key", "total"))
     assert totals == {UNIT_KEY: Decimal("5"), EFFECTIVE_KEY: Decimal("5")}
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+# --- the views' area rows (StoredAreaScore) ----------------------------------------------
+
+
+def area_rows_of(assessment):
+    return {
+        (key, area): (score, difference)
+        for key, area, score, difference in StoredAreaScore.objects.filter(
+            assessment=assessment
+        ).values_list("key", "area", "score", "difference")
+    }
+
+
+def test_each_view_stores_its_areas_in_narrow_rows_with_the_reviewers_difference(world, assessment):
+    save(world, assessment, "A.p.m.1.a", "Ya")
+    save(world, assessment, "A.p.m.2.a", "A")
+    assessment.status = AssessmentStatus.SUBMITTED
+    assessment.save(update_fields=["status"])
+    save(world, assessment, "A.p.m.1.a", "Tidak", who="kanwil_reviewer", tier=world.tier_kanwil)
+    kanwil = tier_key(world.tier_kanwil)
+    rows = area_rows_of(assessment)
+    views = {row.key: row.areas for row in StoredScore.objects.filter(assessment=assessment)}
+    assert set(views) == {UNIT_KEY, kanwil, EFFECTIVE_KEY}
+    # One row per view and area, the score as the view's JSON holds it.
+    assert set(rows) == {(key, area) for key, areas in views.items() for area in areas}
+    for (key, area), (value, difference) in rows.items():
+        assert value == Decimal(views[key][area]["score"])
+        assert difference == value - Decimal(views[UNIT_KEY][area]["score"])
+    # Kanwil's Tidak lowered area 1 from the unit's own score; the unit's rows differ by 0.
+    assert rows[(kanwil, "1")][1] < 0
+    assert rows[(EFFECTIVE_KEY, "1")] == rows[(kanwil, "1")]
+    assert {d for (key, _a), (_s, d) in rows.items() if key == UNIT_KEY} == {Decimal(0)}
+    assert scores_drift([assessment]) == []
+
+
+def test_check_scores_catches_a_broken_area_row_and_fix_repairs_it(world, assessment):
+    save(world, assessment, "A.p.m.1.a", "Ya")
+    good = area_rows_of(assessment)
+    StoredAreaScore.objects.filter(assessment=assessment, key=UNIT_KEY, area="1").update(
+        score=Decimal("77")
+    )
+    out = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("check_scores", stdout=out)
+    assert f"sheet {assessment.pk}" in out.getvalue()
+    assert "view unit: area_rows 1=77.0000/" in out.getvalue()
+    # A row for an area no view has, or a lost row, is drift as well.
+    StoredAreaScore.objects.filter(assessment=assessment, key=EFFECTIVE_KEY, area="1").delete()
+    problems = {(d.key, d.problem) for d in scores_drift([assessment])}
+    assert problems == {(UNIT_KEY, "differs"), (EFFECTIVE_KEY, "differs")}
+    call_command_out("check_scores", "--fix")
+    assert area_rows_of(assessment) == good
+    assert scores_drift([assessment]) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_fills_the_area_rows_of_stored_views():
+    from django.db.migrations.executor import MigrationExecutor
+
+    from zona.assessments.tests.factories import load_mini
+
+    before = [("assessments", "0004_stored_scores")]
+    after = [("assessments", "0005_stored_area")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    apps = executor.loader.project_state(before).apps
+    try:
+        framework = load_mini()
+        unit = apps.get_model("accounts", "Unit").objects.create(
+            path="0001", depth=1, code="KX", name="Kantor X", kind="ministry"
+        )
+        period = apps.get_model("assessments", "Period").objects.create(
+            agency=unit,
+            year=2026,
+            title="P",
+            framework_id=framework.pk,
+            opens_on="2026-01-01",
+            closes_on="2026-12-31",
+        )
+        sheet = apps.get_model("assessments", "Assessment").objects.create(period=period, unit=unit)
+        stored_rows = apps.get_model("assessments", "StoredScore")
+        for key, one, two in ((UNIT_KEY, "5.0000", "2.5000"), ("tier:7", "3.2500", "2.5000")):
+            stored_rows.objects.create(
+                assessment=sheet,
+                key=key,
+                total=0,
+                areas={
+                    "1": {"score": one, "weight": "10.0000", "answered": 1, "items": 2},
+                    "2": {"score": two, "weight": "10.0000", "answered": 1, "items": 2},
+                },
+            )
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(after)
+    model = executor.loader.project_state(after).apps.get_model("assessments", "StoredAreaScore")
+    rows = {
+        (key, area): (value, difference)
+        for key, area, value, difference in model.objects.filter(
+            assessment_id=sheet.pk
+        ).values_list("key", "area", "score", "difference")
+    }
+    assert rows == {
+        (UNIT_KEY, "1"): (Decimal("5"), Decimal("0")),
+        (UNIT_KEY, "2"): (Decimal("2.5"), Decimal("0")),
+        ("tier:7", "1"): (Decimal("3.25"), Decimal("-1.75")),
+        ("tier:7", "2"): (Decimal("2.5"), Decimal("0")),
+    }
     executor = MigrationExecutor(connection)
     executor.migrate(executor.loader.graph.leaf_nodes())

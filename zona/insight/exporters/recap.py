@@ -130,6 +130,9 @@ class RecapWriter:
         self.items = self.workbook.create_sheet(ITEMS_SHEET)
         self._titles = _condition_titles(layout.spec)
         self._areas = {area.key: text(area.title) for area in layout.spec.areas}
+        # Computed once: the labels are translated strings.
+        self._view_keys = layout.view_keys
+        self._layer_keys = layout.layer_keys
         self._statuses: dict[str, str] = {}
         self._targets: dict[str, str] = {}
         self.sheets = 0
@@ -158,7 +161,7 @@ class RecapWriter:
         if target is None:
             target = self._targets[assessment.target] = str(assessment.get_target_display())
         row: list[Any] = [unit.code, unit.name, unit.depth, target, status]
-        for key, _label in self.layout.view_keys:
+        for key, _label in self._view_keys:
             view = sheet.view(key)
             if view is None and key in (UNIT_KEY, EFFECTIVE_KEY):
                 view = sheet.unit_view if key == UNIT_KEY else sheet.effective
@@ -192,7 +195,7 @@ class RecapWriter:
 
     def _item_rows(self, sheet: RecapSheet) -> None:
         unit = sheet.assessment.unit
-        layers = self.layout.layer_keys
+        layers = self._layer_keys
         for code, item in self.layout.spec.items.items():
             row: list[Any] = [unit.code, unit.name, code, self._areas.get(item.area or "", "")]
             for key, _label in layers:

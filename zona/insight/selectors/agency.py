@@ -14,21 +14,37 @@ The verdicts stored with each view already say which conditions fail.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    F,
+    Func,
+    JSONField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    TextField,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce, Substr
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from zona.accounts.models import ReviewTier, Unit, UnitKind
-from zona.assessments.models import Assessment, Period, StoredScore
-from zona.assessments.selectors.scores import EFFECTIVE_KEY, tier_key
+from zona.assessments.models import Assessment, Period, StoredAreaScore, StoredScore
+from zona.assessments.selectors.scores import EFFECTIVE_KEY, area_weights, tier_key
 from zona.assessments.selectors.state import UNIT_KEY
 from zona.assessments.sheet import SheetSpec, sheet_spec, text
 from zona.frameworks.schema.documents import TOTAL
@@ -102,10 +118,6 @@ def regional_offices(scope: Unit) -> list[Unit]:
             "name"
         )
     )
-
-
-def region_of(path: str, offices: Sequence[Unit]) -> Unit | None:
-    return next((o for o in offices if path.startswith(o.path)), None)
 
 
 # --- the framework's layout: areas and minimums --------------------------------------------
@@ -309,58 +321,227 @@ def _final(row: Mapping[str, Any]) -> Decimal | None:
     return _d(value)
 
 
+# The area figures are summed as decimals of the stored precision.
+_SCORE = DecimalField(max_digits=12, decimal_places=4)
+
+
+class JsonPath(Func):
+    """A value inside a JSON field by its object keys, read in SQL: text (`as_text`) or JSON.
+    Keys are always object keys (area "1" is a key, not an array index, unlike KT's)."""
+
+    def __init__(self, field: str, *keys: str, as_text: bool = True) -> None:
+        self.keys = keys
+        self.as_text = as_text
+        super().__init__(F(field), output_field=TextField() if as_text else JSONField())
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:  # type: ignore[override]
+        lhs, params = compiler.compile(self.source_expressions[0])
+        path = "$" + "".join(f".{json.dumps(k)}" for k in self.keys)
+        return f"JSON_EXTRACT({lhs}, %s)", (*params, path)
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        lhs, params = compiler.compile(self.source_expressions[0])
+        operator = "#>>" if self.as_text else "#>"
+        return f"({lhs} {operator} %s)", (*params, list(self.keys))
+
+
+def _offices_by_path(offices: Sequence[Unit]) -> Callable[[str], str]:
+    """The name of the regional office above a unit path ("" for none), by its prefixes
+    (no scan of the offices per unit)."""
+    by_path = {o.path: o.name for o in offices}
+    lengths = sorted({len(p) for p in by_path})
+
+    def region(path: str) -> str:
+        for length in lengths:
+            name = by_path.get(path[:length])
+            if name is not None:
+                return name
+        return ""
+
+    return region
+
+
+def _page_views(sheet_ids: Any, keys: Sequence[str]) -> dict[int, dict[str, dict[str, Any]]]:
+    """The stored views of the page's sheets: the totals of every view, and the area
+    figures of the effective one only (the heatmap)."""
+    views: dict[int, dict[str, dict[str, Any]]] = defaultdict(dict)
+    for row in (
+        StoredScore.objects.filter(assessment__in=sheet_ids, key__in=keys)
+        .annotate(
+            effective_areas=Case(
+                When(key=EFFECTIVE_KEY, then=F("areas")), default=None, output_field=JSONField()
+            )
+        )
+        .values(
+            "assessment_id",
+            "key",
+            "total",
+            "total_after_deductions",
+            "pengungkit",
+            "hasil",
+            "passed",
+            "effective_areas",
+        )
+    ):
+        views[row["assessment_id"]][row["key"]] = dict(row)
+    return views
+
+
+def _calibration(
+    sheets: QuerySet[Assessment], spec: SheetSpec, keys: Sequence[str], areas: Sequence[AreaInfo]
+) -> list[GapRow]:
+    """Per area and view: the average stored score over the filtered sheets that have the
+    view, and the average difference from the unit's own score on those same sheets. One
+    query grouped per view and area over the narrow area rows (`StoredAreaScore`, whose
+    `difference` is stored with the view): no JSON is read."""
+    grouped: dict[tuple[str, str], dict[str, Any]] = {
+        (row["key"], row["area"]): dict(row)
+        for row in StoredAreaScore.objects.filter(
+            assessment__in=sheets.values("pk"), key__in=keys, area__in=[a.key for a in areas]
+        )
+        .values("key", "area")
+        .annotate(n=Count("pk"), score=Sum("score"), difference=Sum("difference"))
+        .order_by()
+    }
+
+    def mean(total: Any, n: int) -> Decimal | None:
+        value = _d(total)
+        return round_half_up(value / n, 2) if n and value is not None else None
+
+    weights = area_weights(spec.compiled)
+    gap = []
+    for area in areas:
+        rows: dict[str, dict[str, Any]] = {k: grouped.get((k, area.key), {}) for k in keys}
+        counts = {k: int(rows[k].get("n") or 0) for k in keys}
+        gap.append(
+            GapRow(
+                area=area,
+                weight=weights.get(area.key, Decimal(0)),
+                averages={k: mean(rows[k].get("score"), counts[k]) for k in keys},
+                counts=counts,
+                gaps={
+                    k: mean(rows[k].get("difference"), counts[k]) if k != UNIT_KEY else None
+                    for k in keys
+                },
+            )
+        )
+    return gap
+
+
+def _distribution(sheets: QuerySet[Assessment], spec: SheetSpec) -> tuple[Histogram, int]:
+    """The histogram of the unit's own and the effective totals (after koefisien), and how
+    many sheets meet their target: one query grouped per view, each band counted in SQL."""
+    top = sum((n.weight or Decimal(0) for n in spec.nodes.values() if n.parent is None), Decimal(0))
+    top = top or Decimal(100)
+    step = top / HISTOGRAM_BINS
+    edges = [round_half_up(step * i, 2) for i in range(HISTOGRAM_BINS + 1)]
+    aggregates: dict[str, Any] = {"passed_n": Count("pk", filter=Q(passed=True))}
+    for i in range(HISTOGRAM_BINS):
+        band = Q()
+        if i > 0:
+            band &= Q(final__gte=Value(step * i, output_field=_SCORE))
+        if i < HISTOGRAM_BINS - 1:
+            band &= Q(final__lt=Value(step * (i + 1), output_field=_SCORE))
+        aggregates[f"band{i}"] = Count("pk", filter=band)
+    grouped: dict[str, dict[str, Any]] = {
+        row["key"]: dict(row)
+        for row in StoredScore.objects.filter(
+            assessment__in=sheets.values("pk"), key__in=[UNIT_KEY, EFFECTIVE_KEY]
+        )
+        .annotate(final=Coalesce("total_after_deductions", "total"))
+        .values("key")
+        .annotate(**aggregates)
+        .order_by()
+    }
+    series = {
+        key: [int(grouped[key][f"band{i}"]) if key in grouped else 0 for i in range(HISTOGRAM_BINS)]
+        for key in (UNIT_KEY, EFFECTIVE_KEY)
+    }
+    passed = int(grouped[EFFECTIVE_KEY]["passed_n"]) if EFFECTIVE_KEY in grouped else 0
+    return Histogram(edges, series), passed
+
+
+def _alerts(
+    sheets: QuerySet[Assessment], mins: Sequence[Minimum], region: Callable[[str], str]
+) -> tuple[list[Alert], list[AlertCount]]:
+    """Each filtered sheet's failing conditions of its own target, from the effective
+    view's stored verdicts: one query, reading only that target's list of failing names."""
+    watched = {(m.predicate, m.name): m for m in mins if m.kind != "total"}
+    predicates = sorted({m.predicate for m in mins})
+    failing = Case(
+        *(
+            When(assessment__target=p, then=JsonPath("verdicts", p, "failing", as_text=False))
+            for p in predicates
+        ),
+        default=None,
+        output_field=JSONField(),
+    )
+    alerts: list[Alert] = []
+    per_minimum: dict[tuple[str, str], int] = defaultdict(int)
+    rows = (
+        StoredScore.objects.filter(assessment__in=sheets.values("pk"), key=EFFECTIVE_KEY)
+        .annotate(failing=failing)
+        .values_list(
+            "assessment_id",
+            "assessment__unit__name",
+            "assessment__unit__path",
+            "assessment__target",
+            "failing",
+        )
+    )
+    for sheet, name, path, target, names in rows if predicates else ():
+        if not names:
+            continue
+        office = region(path)
+        for condition in names:
+            minimum = watched.get((target, condition))
+            if minimum is None:
+                continue
+            per_minimum[(target, condition)] += 1
+            alerts.append(Alert(sheet, name, office, target, minimum))
+    alerts.sort(key=lambda a: (a.unit_name, a.minimum.kind, a.minimum.name))
+    counts = [
+        AlertCount(m, per_minimum[(m.predicate, m.name)])
+        for m in mins
+        if (m.predicate, m.name) in watched and per_minimum[(m.predicate, m.name)]
+    ]
+    return alerts, counts
+
+
 def load_board(scope: Unit, agency: Unit, filters: Filters, *, page_size: int = PAGE_SIZE) -> Board:
+    """The dashboard's data in eight queries whatever the size of the subtree: the views'
+    tiers, the regional offices, the page (count and sheets), the page's stored views, and
+    three reads over every filtered sheet: the calibration gap and the distribution summed
+    in SQL over narrow columns, and the failing conditions of the effective views (only
+    that list of each view's JSON is read)."""
     spec = sheet_spec(filters.period.framework)
     columns = view_columns(agency)
     keys = [c.key for c in columns]
     areas = enabler_areas(spec)
     mins = minimums(spec)
-    offices = regional_offices(scope)
+    region = _offices_by_path(regional_offices(scope))
 
     sheets = sheets_in(scope, filters).select_related("unit")
     paginator = Paginator(sheets, page_size)
     page = paginator.get_page(filters.page)
     on_page: list[Assessment] = list(page.object_list)
+    every = filtered(scope, filters)
 
-    # Every filtered sheet's stored views (aggregates), in one query; the page's rows are
-    # among them.
-    stored: dict[int, dict[str, dict[str, Any]]] = defaultdict(dict)
-    units: dict[int, tuple[str, str, str]] = {}
-    for row in StoredScore.objects.filter(
-        assessment__in=filtered(scope, filters).values("pk"), key__in=keys
-    ).values(
-        "assessment_id",
-        "key",
-        "total",
-        "total_after_deductions",
-        "pengungkit",
-        "hasil",
-        "areas",
-        "passed",
-        "verdicts",
-        "assessment__unit__name",
-        "assessment__unit__path",
-        "assessment__target",
-    ):
-        sheet = row["assessment_id"]
-        stored[sheet][row["key"]] = dict(row)
-        units[sheet] = (
-            row["assessment__unit__name"],
-            row["assessment__unit__path"],
-            row["assessment__target"],
-        )
-
+    # The page's views (the whole list for the Excel download: then by the filter, not by a
+    # list of ids).
+    whole = len(on_page) >= paginator.count
+    stored = _page_views(every.values("pk") if whole else [a.pk for a in on_page], keys)
     rows = []
     first = (page.number - 1) * page_size
     for i, assessment in enumerate(on_page):
         views = stored.get(assessment.pk, {})
         effective = views.get(EFFECTIVE_KEY, {})
-        area_fields = effective.get("areas") or {}
+        area_fields = effective.get("effective_areas") or {}
         rows.append(
             UnitRow(
                 rank=first + i + 1,
                 assessment=assessment,
-                region=getattr(region_of(assessment.unit.path, offices), "name", ""),
+                region=region(assessment.unit.path),
                 totals={k: _final(views[k]) if k in views else None for k in keys},
                 pengungkit=_d(effective.get("pengungkit")),
                 hasil=_d(effective.get("hasil")),
@@ -375,83 +556,8 @@ def load_board(scope: Unit, agency: Unit, filters: Filters, *, page_size: int = 
             )
         )
 
-    # The calibration gap: per area and view, the average over the sheets with that view,
-    # and the average difference from the unit's own score on those same sheets.
-    sums: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
-    counts: dict[tuple[str, str], int] = defaultdict(int)
-    diffs: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
-    weights: dict[str, Decimal] = {}
-    for views in stored.values():
-        own = (views.get(UNIT_KEY) or {}).get("areas") or {}
-        for key, view in views.items():
-            for area, fields in (view.get("areas") or {}).items():
-                value = Decimal(str(fields.get("score", "0")))
-                sums[(area, key)] += value
-                counts[(area, key)] += 1
-                if area in own:
-                    diffs[(area, key)] += value - Decimal(str(own[area].get("score", "0")))
-                weights.setdefault(area, Decimal(str(fields.get("weight", "0"))))
-
-    def mean(total: Decimal, n: int) -> Decimal | None:
-        return round_half_up(total / n, 2) if n else None
-
-    gap = [
-        GapRow(
-            area=a,
-            weight=weights.get(a.key, Decimal(0)),
-            averages={k: mean(sums[(a.key, k)], counts[(a.key, k)]) for k in keys},
-            counts={k: counts[(a.key, k)] for k in keys},
-            gaps={
-                k: mean(diffs[(a.key, k)], counts[(a.key, k)]) if k != UNIT_KEY else None
-                for k in keys
-            },
-        )
-        for a in areas
-    ]
-
-    # Distribution of the totals: the unit's own and the effective.
-    thresholds = [m for m in mins if m.kind == "total"]
-    top = sum((n.weight or Decimal(0) for n in spec.nodes.values() if n.parent is None), Decimal(0))
-    top = top or Decimal(100)
-    step = top / HISTOGRAM_BINS
-    edges = [round_half_up(step * i, 2) for i in range(HISTOGRAM_BINS + 1)]
-    series: dict[str, list[int]] = {
-        UNIT_KEY: [0] * HISTOGRAM_BINS,
-        EFFECTIVE_KEY: [0] * HISTOGRAM_BINS,
-    }
-    for views in stored.values():
-        for key, bins in series.items():
-            if key in views:
-                value = _final(views[key]) or Decimal(0)
-                bins[min(HISTOGRAM_BINS - 1, max(0, int(value / step)))] += 1
-
-    # Threshold alerts: each filtered sheet's failing conditions of its own target, in the
-    # effective view's stored verdicts.
-    watched = {(m.predicate, m.name): m for m in mins if m.kind != "total"}
-    alerts: list[Alert] = []
-    per_minimum: dict[tuple[str, str], int] = defaultdict(int)
-    passed = 0
-    for sheet, views in stored.items():
-        eff = views.get(EFFECTIVE_KEY)
-        if eff is None:
-            continue
-        passed += bool(eff.get("passed"))
-        name, unit_path, target = units[sheet]
-        office = region_of(unit_path, offices)
-        region = office.name if office else ""
-        verdict = (eff.get("verdicts") or {}).get(target) or {}
-        for condition in verdict.get("failing", []):
-            minimum = watched.get((target, condition))
-            if minimum is None:
-                continue
-            per_minimum[(target, condition)] += 1
-            alerts.append(Alert(sheet, name, region, target, minimum))
-    alerts.sort(key=lambda a: (a.unit_name, a.minimum.kind, a.minimum.name))
-    alert_counts = [
-        AlertCount(m, per_minimum[(m.predicate, m.name)])
-        for m in mins
-        if (m.predicate, m.name) in watched and per_minimum[(m.predicate, m.name)]
-    ]
+    histogram, passed = _distribution(every, spec)
+    alerts, alert_counts = _alerts(every, mins, region)
     return Board(
         scope=scope,
         filters=filters,
@@ -462,12 +568,12 @@ def load_board(scope: Unit, agency: Unit, filters: Filters, *, page_size: int = 
         rows=rows,
         sheets=paginator.count,
         passed=passed,
-        gap=gap,
-        histogram=Histogram(edges, series),
+        gap=_calibration(every, spec, keys, areas),
+        histogram=histogram,
         minimums=mins,
         alerts=alerts,
         alert_counts=alert_counts,
-        thresholds=thresholds,
+        thresholds=[m for m in mins if m.kind == "total"],
     )
 
 

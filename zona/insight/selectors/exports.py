@@ -1,7 +1,7 @@
 """What the background exports read: the recap of a subtree, chunk by chunk.
 
-Every chunk of sheets costs the same five queries whatever its size and the size of the
-subtree (sheets with their units, stored scores, answer layers, answers, evidence links),
+Every chunk of sheets costs the same three queries whatever its size and the size of the
+subtree (sheets with their units and stored views, answers with their layers, evidence links),
 and the sheets are walked in tree order by keyset on the unit's path, so a recap of 30,000
 sheets never holds more than one chunk in memory. Scores are the stored ones
 (`StoredScore`): nothing is rescored here.
@@ -10,16 +10,15 @@ sheets never holds more than one chunk in memory. Scores are the stored ones
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, F, FilteredRelation, JSONField, Q, QuerySet, When
 
 from zona.accounts.models import ReviewTier, Unit
 from zona.assessments.models import (
     Answer,
-    AnswerLayer,
     Assessment,
     EvidenceLink,
     Period,
@@ -28,11 +27,12 @@ from zona.assessments.selectors.scores import (
     EFFECTIVE_KEY,
     StoredView,
     empty_view,
-    stored_scores,
     tier_key,
 )
 from zona.assessments.selectors.state import UNIT_KEY
+from zona.assessments.sheet import sheet_spec
 from zona.insight.models import ExportJob
+from zona.insight.selectors.agency import JsonPath
 
 
 def exports_of(user_id: int) -> QuerySet[ExportJob]:
@@ -92,53 +92,154 @@ class RecapSheet:
         return self.views.get(UNIT_KEY) or empty_view(self.assessment, UNIT_KEY)
 
 
-def recap_chunks(period: Period, root: Unit, *, chunk_size: int) -> Iterator[list[RecapSheet]]:
+def recap_view_keys(tiers: Sequence[ReviewTier]) -> list[str]:
+    """The stored views a recap shows: the unit's, each tier's (lowest rank first), the
+    effective one."""
+    return [UNIT_KEY, *(tier_key(t.pk) for t in tiers), EFFECTIVE_KEY]
+
+
+def recap_chunks(
+    period: Period,
+    root: Unit,
+    *,
+    chunk_size: int,
+    tiers: Sequence[ReviewTier] | None = None,
+) -> Iterator[list[RecapSheet]]:
     """The sheets of `period` in `root`'s subtree (the root included), in tree order,
-    `chunk_size` at a time, each chunk in five queries."""
+    `chunk_size` at a time, each chunk in three queries: the sheets with their units and
+    stored views (one row per sheet, each shown view joined), their answers (with their
+    layers), their evidence. `tiers` are the recap's (`recap_tiers`, read here if not
+    given)."""
+    keys = recap_view_keys(recap_tiers(period) if tiers is None else tiers)
+    targets = sorted({p.key for p in sheet_spec(period.framework).compiled.predicates})
     last_path = ""
     while True:
-        chunk = list(
-            _sheets(period, root)
-            .filter(unit__path__gt=last_path)
-            .select_related("unit")
-            .order_by("unit__path")[:chunk_size]
+        # One sheet more than the chunk: whether another chunk follows, without a query
+        # that finds nothing.
+        rows = list(
+            _with_views(
+                _sheets(period, root)
+                .filter(unit__path__gt=last_path)
+                .select_related("unit")
+                .only(*_SHEET_FIELDS)
+                .order_by("unit__path"),
+                keys,
+                targets,
+            )[: chunk_size + 1]
         )
+        chunk = rows[:chunk_size]
         if not chunk:
             return
         last_path = chunk[-1].unit.path
         for assessment in chunk:
             # The caller's period has its framework loaded: no query per sheet for it.
             assessment.period = period
-        yield _load(chunk)
-        if len(chunk) < chunk_size:
+        yield _load(chunk, keys)
+        if len(rows) <= chunk_size:
             return
 
 
-RECAP_FIELDS = ("pengungkit", "hasil", "passed", "verdicts", "total_after_deductions")
+# The sheet and unit fields the recap writes.
+_SHEET_FIELDS = (
+    "id",
+    "period_id",
+    "status",
+    "target",
+    "unit__id",
+    "unit__path",
+    "unit__depth",
+    "unit__code",
+    "unit__name",
+)
 
 
-def _load(chunk: list[Assessment]) -> list[RecapSheet]:
+# What the recap reads of each view: its totals; of the effective one also the verdict on
+# the sheet's target (its list of failing conditions: the area and component JSON, and the
+# other predicates' verdicts, are never read).
+_VIEW_FIELDS = ("total", "pengungkit", "hasil")
+_EFFECTIVE_FIELDS = ("passed", "total_after_deductions")
+
+
+def _with_views(
+    sheets: QuerySet[Assessment], keys: Sequence[str], targets: Sequence[str]
+) -> QuerySet[Assessment]:
+    """The sheets with each shown stored view joined (a sheet has at most one row per view
+    key), its fields annotated as `v<i>_<field>`."""
+    for i, key in enumerate(keys):
+        alias = f"v{i}"
+        sheets = sheets.annotate(
+            **{alias: FilteredRelation("stored_scores", condition=Q(stored_scores__key=key))}
+        )
+        fields = (*_VIEW_FIELDS, *(_EFFECTIVE_FIELDS if key == EFFECTIVE_KEY else ()))
+        sheets = sheets.annotate(
+            **{f"{alias}_id": F(f"{alias}__id")},
+            **{f"{alias}_{name}": F(f"{alias}__{name}") for name in fields},
+        )
+        if key == EFFECTIVE_KEY and targets:
+            failing = Case(
+                *(
+                    When(
+                        target=t,
+                        then=JsonPath(f"{alias}__verdicts", t, "failing", as_text=False),
+                    )
+                    for t in targets
+                ),
+                default=None,
+                output_field=JSONField(),
+            )
+            sheets = sheets.annotate(**{f"{alias}_failing": failing})
+    return sheets
+
+
+def _views(assessment: Assessment, keys: Sequence[str]) -> dict[str, StoredView]:
+    views: dict[str, StoredView] = {}
+    for i, key in enumerate(keys):
+        values = assessment.__dict__
+        if values.get(f"v{i}_id") is None:
+            continue
+        effective = key == EFFECTIVE_KEY
+        views[key] = StoredView(
+            key=key,
+            tier_id=int(key.split(":", 1)[1]) if key.startswith("tier:") else None,
+            total=values[f"v{i}_total"],
+            pengungkit=values[f"v{i}_pengungkit"],
+            hasil=values[f"v{i}_hasil"],
+            components={},
+            areas={},
+            answered=0,
+            passed=values[f"v{i}_passed"] if effective else None,
+            verdicts=(
+                {
+                    assessment.target: {
+                        "passed": values[f"v{i}_passed"],
+                        "failing": values.get(f"v{i}_failing") or [],
+                    }
+                }
+                if effective
+                else {}
+            ),
+            deductions=[],
+            total_after_deductions=values[f"v{i}_total_after_deductions"] if effective else None,
+        )
+    return views
+
+
+def _load(chunk: list[Assessment], keys: Sequence[str]) -> list[RecapSheet]:
     ids = [a.pk for a in chunk]
-    # The recap writes totals, Pengungkit, Hasil and the verdict: the area and component JSON
-    # is not read (decoding it was most of the read's time on a large agency).
-    views = stored_scores(ids, fields=RECAP_FIELDS)
-    sheets = {a.pk: RecapSheet(assessment=a, views=views.get(a.pk, {})) for a in chunk}
-    layers: dict[int, tuple[int, str]] = {}
-    for layer_id, assessment_id, tier_id in AnswerLayer.objects.filter(
-        assessment_id__in=ids
-    ).values_list("pk", "assessment_id", "tier_id"):
-        layers[layer_id] = (assessment_id, UNIT_KEY if tier_id is None else tier_key(tier_id))
+    sheets = {a.pk: RecapSheet(assessment=a, views=_views(a, keys)) for a in chunk}
     answers: dict[int, dict[str, dict[str, tuple[Any, str]]]] = defaultdict(
         lambda: defaultdict(dict)
     )
-    for layer_id, code, value, note in (
-        Answer.objects.filter(layer_id__in=list(layers))
-        .values_list("layer_id", "item_code", "value", "note")
+    for assessment_id, tier_id, code, value, note in (
+        Answer.objects.filter(layer__assessment_id__in=ids)
+        .values_list("layer__assessment_id", "layer__tier_id", "item_code", "value", "note")
+        # Streamed (a server-side cursor on PostgreSQL): a chunk's answers are the bulk of
+        # its memory, and the driver need not hold them all at once besides.
         .iterator(chunk_size=5000)
     ):
         if value is None and not note:
             continue
-        assessment_id, key = layers[layer_id]
+        key = UNIT_KEY if tier_id is None else tier_key(tier_id)
         answers[assessment_id][key][code] = (value, note)
     for assessment_id, by_layer in answers.items():
         sheets[assessment_id].answers = {k: dict(v) for k, v in by_layer.items()}
