@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from zona.accounts.testing import World, build_world
+from zona.accounts.testing import World, cached_world
 
 ROOT = Path(__file__).resolve().parent
 
@@ -57,7 +57,7 @@ def _compiled_messages():
 
 @pytest.fixture
 def world(db) -> World:
-    return build_world()
+    return cached_world()
 
 
 @pytest.fixture

@@ -29,10 +29,16 @@ Personas (username → role):
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, cast
 
 import factory
+from django.apps import apps as django_apps
+from django.core.management.color import no_style
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Model
 from factory.django import DjangoModelFactory
 
 from zona.accounts.models import ReviewTier, Role, RoleAssignment, Unit, User
@@ -198,3 +204,139 @@ def build_world() -> World:
         users=users,
         audit_mark=AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0,
     )
+
+
+# --- The world again, without building it again ------------------------------------------------
+#
+# Building the world through the services (as above) takes some 150 queries, and most tests
+# start with it. The `world` fixture builds it once per test process through the services and
+# notes the rows it wrote; every later test gets the same rows inserted again (one bulk insert
+# per table) and a deep copy of the first World. Each test still rolls back its own rows, so
+# nothing leaks from one test to the next; the rows are the services' own, byte for byte.
+#
+# The copy is refused, and the world built through the services as before, whenever it could
+# differ: the build changed or removed a row it had not written (then never again in that
+# process), a row it wrote is already there, or a row it points at is gone (a transactional
+# test flushed the tables).
+
+
+@dataclass
+class _TableRows:
+    model: type[Model]
+    fields: list[str]  # attnames, in the model's order
+    rows: list[tuple[Any, ...]]
+
+
+@dataclass
+class _Snapshot:
+    tables: list[_TableRows]
+    # Rows the build pointed at without writing them: (model, attname, values).
+    needs: list[tuple[type[Model], str, set[Any]]]
+    template: Any
+
+
+def _concrete_models() -> list[type[Model]]:
+    seen: set[str] = set()
+    models: list[type[Model]] = []
+    for model in django_apps.get_models(include_auto_created=True):
+        opts = model._meta
+        if opts.proxy or not opts.managed or opts.db_table in seen:
+            continue
+        seen.add(opts.db_table)
+        models.append(model)
+    return models
+
+
+def _rows(model: type[Model]) -> tuple[list[str], dict[Any, tuple[Any, ...]]]:
+    fields = [f.attname for f in model._meta.concrete_fields]
+    key_at = [fields.index(f.attname) for f in model._meta.pk_fields]
+    rows = model._base_manager.values_list(*fields)
+    return fields, {tuple(row[i] for i in key_at): tuple(row) for row in rows}
+
+
+class Snapshotter:
+    """Runs `build` once through the services, then restores its rows in later tests.
+
+    For a fixture whose build only writes rows (and returns objects the test may change):
+    `instruments = Snapshotter(load_them)` then `instruments()` in the fixture.
+    """
+
+    def __init__(self, build: Callable[[], Any]) -> None:
+        self.build = build
+        self.snapshot: _Snapshot | None = None
+        self.refused = False
+
+    def __call__(self) -> Any:
+        if self.refused:
+            return self.build()
+        if self.snapshot is None:
+            return self._capture()
+        restored = self._restore(self.snapshot)
+        return self.build() if restored is None else restored
+
+    def _capture(self) -> Any:
+        models = _concrete_models()
+        before = {m: _rows(m)[1] for m in models}
+        built = self.build()
+        template = copy.deepcopy(built)
+        tables: list[_TableRows] = []
+        written: dict[type[Model], set[Any]] = {}
+        for model in models:
+            fields, after = _rows(model)
+            old = before[model]
+            if any(pk not in after or after[pk] != row for pk, row in old.items()):
+                self.refused = True  # the build changed a row it did not write
+                return built
+            new = [row for key, row in after.items() if key not in old]
+            if new and (model._meta.parents or len(model._meta.pk_fields) != 1):
+                # A child table of another (bulk_create cannot write it) or a composite key.
+                self.refused = True
+                return built
+            if new:
+                tables.append(_TableRows(model, fields, new))
+                written[model] = {pk for (pk,) in after if pk not in old}
+        needs: list[tuple[type[Model], str, set[Any]]] = []
+        for table in tables:
+            for field in table.model._meta.concrete_fields:
+                if not field.is_relation or field.related_model is None:
+                    continue
+                target = cast(type[Model], field.related_model)
+                to_field = field.target_field.attname  # type: ignore[attr-defined]
+                at = table.fields.index(field.attname)
+                values = {row[at] for row in table.rows} - {None}
+                if to_field == target._meta.pk.attname:
+                    values -= written.get(target, set())
+                if values:
+                    needs.append((target, to_field, values))
+        self.snapshot = _Snapshot(tables=tables, needs=needs, template=template)
+        return built
+
+    def _restore(self, snapshot: _Snapshot) -> Any:
+        for model, to_field, values in snapshot.needs:
+            if model._base_manager.filter(**{f"{to_field}__in": values}).count() != len(values):
+                return None
+        for table in snapshot.tables:
+            pk_at = table.fields.index(table.model._meta.pk.attname)
+            pks = [row[pk_at] for row in table.rows]
+            if table.model._base_manager.filter(pk__in=pks).exists():
+                return None
+        try:
+            with transaction.atomic():
+                for table in snapshot.tables:
+                    table.model._base_manager.bulk_create(
+                        [
+                            table.model(**dict(zip(table.fields, row, strict=True)))
+                            for row in table.rows
+                        ]
+                    )
+                with connection.cursor() as cursor:
+                    models = [t.model for t in snapshot.tables]
+                    for sql in connection.ops.sequence_reset_sql(no_style(), models):
+                        cursor.execute(sql)
+        except IntegrityError:
+            return None
+        return copy.deepcopy(snapshot.template)
+
+
+cached_world: Callable[[], World] = Snapshotter(build_world)
+"""`build_world()` for the `world` fixture: built once per test process, copied after."""
