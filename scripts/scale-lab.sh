@@ -374,7 +374,12 @@ EOF
     machine_kill "${2:?machine number}"
     ;;
   machines-stop)
-    for n in 1 2; do machine_kill "$n"; ip netns del "$(netns_name "$n")" 2>/dev/null || true; done
+    for n in 1 2; do
+      machine_kill "$n"
+      ip netns del "$(netns_name "$n")" 2>/dev/null || true
+      # The kernel may keep a deleted namespace (and its veth) a while; the pair goes now.
+      ip link del "zl${BASE}m${n}h" 2>/dev/null || true
+    done
     [ -s "$LAB/nginx/nginx.pid" ] && kill -QUIT "$(cat "$LAB/nginx/nginx.pid")" 2>/dev/null || true
     if ip link show "$BRIDGE" >/dev/null 2>&1; then
       ip link del "$BRIDGE"
