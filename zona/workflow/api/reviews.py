@@ -7,6 +7,7 @@ the refusal's code (`not_team_lead`, `window_closed`, `wrong_state` ...) and cha
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, cast
 
 from django.urls import path
@@ -112,6 +113,39 @@ def _one(request: Request, review: TierReview) -> Response:
     return Response(TierReviewSerializer(fresh, context={"actor": _actor(request)}).data)
 
 
+ReviewAction = Callable[[User, TierReview, dict[str, Any]], TierReview]
+
+
+def _act(
+    request: Request,
+    pk: int,
+    tier: str,
+    shape: type[serializers.Serializer],
+    action: ReviewAction,
+) -> Response:
+    """A tier's action: the review through access (404 before the body is read), the body
+    checked against `shape`, the service called, and the review as it now stands."""
+    review = access_tier_review(_actor(request), pk, tier)
+    data = shape(data=request.data)
+    data.is_valid(raise_exception=True)
+    return _one(request, action(_actor(request), review, data.validated_data))
+
+
+def _with_verdict(service: Callable[..., TierReview]) -> ReviewAction:
+    """A completion or a sign-off: the service given the body's recommendation and note
+    (both may be left out)."""
+
+    def action(actor: User, review: TierReview, data: dict[str, Any]) -> TierReview:
+        return service(
+            actor=actor,
+            review=review,
+            recommendation=data.get("recommendation", ""),
+            note=data.get("note", ""),
+        )
+
+    return action
+
+
 class TierReviewListView(APIView):
     @extend_schema(
         responses=TierReviewSerializer(many=True),
@@ -138,16 +172,7 @@ class TierReviewCompleteView(APIView):
         "next tier opens; not forwarded, the sheet stops.",
     )
     def post(self, request: Request, pk: int, tier: str) -> Response:
-        review = access_tier_review(_actor(request), pk, tier)
-        data = CompleteSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        done = review_complete(
-            actor=_actor(request),
-            review=review,
-            recommendation=data.validated_data.get("recommendation", ""),
-            note=data.validated_data.get("note", ""),
-        )
-        return _one(request, done)
+        return _act(request, pk, tier, CompleteSerializer, _with_verdict(review_complete))
 
 
 class TierReviewSignOffView(APIView):
@@ -160,16 +185,7 @@ class TierReviewSignOffView(APIView):
         "controller (who then completes it).",
     )
     def post(self, request: Request, pk: int, tier: str) -> Response:
-        review = access_tier_review(_actor(request), pk, tier)
-        data = CompleteSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        signed = review_sign_off(
-            actor=_actor(request),
-            review=review,
-            recommendation=data.validated_data.get("recommendation", ""),
-            note=data.validated_data.get("note", ""),
-        )
-        return _one(request, signed)
+        return _act(request, pk, tier, CompleteSerializer, _with_verdict(review_sign_off))
 
 
 class TierReviewSendBackView(APIView):
@@ -182,13 +198,15 @@ class TierReviewSendBackView(APIView):
         "tier below with a reason: that review reopens and this one waits for it.",
     )
     def post(self, request: Request, pk: int, tier: str) -> Response:
-        review = access_tier_review(_actor(request), pk, tier)
-        data = SendBackSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        waiting = review_send_back(
-            actor=_actor(request), review=review, reason=data.validated_data["reason"]
+        return _act(
+            request,
+            pk,
+            tier,
+            SendBackSerializer,
+            lambda actor, review, data: review_send_back(
+                actor=actor, review=review, reason=data["reason"]
+            ),
         )
-        return _one(request, waiting)
 
 
 urlpatterns = [
