@@ -35,7 +35,6 @@ from django.db.models import (
     Subquery,
     Sum,
     TextField,
-    Value,
     When,
 )
 from django.db.models.functions import Coalesce, Substr
@@ -428,68 +427,63 @@ def _calibration(
     return gap
 
 
-def _distribution(sheets: QuerySet[Assessment], spec: SheetSpec) -> tuple[Histogram, int]:
-    """The histogram of the unit's own and the effective totals (after koefisien), and how
-    many sheets meet their target: one query grouped per view, each band counted in SQL."""
+def _totals_and_alerts(
+    sheets: QuerySet[Assessment],
+    spec: SheetSpec,
+    mins: Sequence[Minimum],
+    region: Callable[[str], str],
+) -> tuple[Histogram, int, list[Alert], list[AlertCount]]:
+    """Over every filtered sheet, in one query of the unit's and the effective views'
+    narrow columns (and, of the effective view's JSON, only the list of failing conditions
+    of the sheet's own target): the histogram of the two totals (after koefisien), how many
+    sheets meet their target, and the threshold alerts with their counts."""
     top = sum((n.weight or Decimal(0) for n in spec.nodes.values() if n.parent is None), Decimal(0))
     top = top or Decimal(100)
     step = top / HISTOGRAM_BINS
     edges = [round_half_up(step * i, 2) for i in range(HISTOGRAM_BINS + 1)]
-    aggregates: dict[str, Any] = {"passed_n": Count("pk", filter=Q(passed=True))}
-    for i in range(HISTOGRAM_BINS):
-        band = Q()
-        if i > 0:
-            band &= Q(final__gte=Value(step * i, output_field=_SCORE))
-        if i < HISTOGRAM_BINS - 1:
-            band &= Q(final__lt=Value(step * (i + 1), output_field=_SCORE))
-        aggregates[f"band{i}"] = Count("pk", filter=band)
-    grouped: dict[str, dict[str, Any]] = {
-        row["key"]: dict(row)
-        for row in StoredScore.objects.filter(
-            assessment__in=sheets.values("pk"), key__in=[UNIT_KEY, EFFECTIVE_KEY]
-        )
-        .annotate(final=Coalesce("total_after_deductions", "total"))
-        .values("key")
-        .annotate(**aggregates)
-        .order_by()
+    series: dict[str, list[int]] = {
+        UNIT_KEY: [0] * HISTOGRAM_BINS,
+        EFFECTIVE_KEY: [0] * HISTOGRAM_BINS,
     }
-    series = {
-        key: [int(grouped[key][f"band{i}"]) if key in grouped else 0 for i in range(HISTOGRAM_BINS)]
-        for key in (UNIT_KEY, EFFECTIVE_KEY)
-    }
-    passed = int(grouped[EFFECTIVE_KEY]["passed_n"]) if EFFECTIVE_KEY in grouped else 0
-    return Histogram(edges, series), passed
-
-
-def _alerts(
-    sheets: QuerySet[Assessment], mins: Sequence[Minimum], region: Callable[[str], str]
-) -> tuple[list[Alert], list[AlertCount]]:
-    """Each filtered sheet's failing conditions of its own target, from the effective
-    view's stored verdicts: one query, reading only that target's list of failing names."""
     watched = {(m.predicate, m.name): m for m in mins if m.kind != "total"}
     predicates = sorted({m.predicate for m in mins})
     failing = Case(
         *(
-            When(assessment__target=p, then=JsonPath("verdicts", p, "failing", as_text=False))
+            When(
+                key=EFFECTIVE_KEY,
+                assessment__target=p,
+                then=JsonPath("verdicts", p, "failing", as_text=False),
+            )
             for p in predicates
         ),
         default=None,
         output_field=JSONField(),
     )
-    alerts: list[Alert] = []
-    per_minimum: dict[tuple[str, str], int] = defaultdict(int)
     rows = (
-        StoredScore.objects.filter(assessment__in=sheets.values("pk"), key=EFFECTIVE_KEY)
-        .annotate(failing=failing)
+        StoredScore.objects.filter(
+            assessment__in=sheets.values("pk"), key__in=[UNIT_KEY, EFFECTIVE_KEY]
+        )
+        .annotate(final=Coalesce("total_after_deductions", "total"), failing=failing)
         .values_list(
             "assessment_id",
+            "key",
+            "final",
+            "passed",
             "assessment__unit__name",
             "assessment__unit__path",
             "assessment__target",
             "failing",
         )
     )
-    for sheet, name, path, target, names in rows if predicates else ():
+    alerts: list[Alert] = []
+    per_minimum: dict[tuple[str, str], int] = defaultdict(int)
+    passed = 0
+    for sheet, key, final, meets, name, path, target, names in rows:
+        value = final or Decimal(0)
+        series[key][min(HISTOGRAM_BINS - 1, max(0, int(value / step)))] += 1
+        if key != EFFECTIVE_KEY:
+            continue
+        passed += bool(meets)
         if not names:
             continue
         office = region(path)
@@ -505,15 +499,15 @@ def _alerts(
         for m in mins
         if (m.predicate, m.name) in watched and per_minimum[(m.predicate, m.name)]
     ]
-    return alerts, counts
+    return Histogram(edges, series), passed, alerts, counts
 
 
 def load_board(scope: Unit, agency: Unit, filters: Filters, *, page_size: int = PAGE_SIZE) -> Board:
-    """The dashboard's data in eight queries whatever the size of the subtree: the views'
+    """The dashboard's data in seven queries whatever the size of the subtree: the views'
     tiers, the regional offices, the page (count and sheets), the page's stored views, and
-    three reads over every filtered sheet: the calibration gap and the distribution summed
-    in SQL over narrow columns, and the failing conditions of the effective views (only
-    that list of each view's JSON is read)."""
+    two reads over every filtered sheet: the calibration gap summed in SQL over the narrow
+    area rows, and the unit's and effective views' totals with the effective view's
+    failing conditions (only that list of each view's JSON is read)."""
     spec = sheet_spec(filters.period.framework)
     columns = view_columns(agency)
     keys = [c.key for c in columns]
@@ -556,8 +550,7 @@ def load_board(scope: Unit, agency: Unit, filters: Filters, *, page_size: int = 
             )
         )
 
-    histogram, passed = _distribution(every, spec)
-    alerts, alert_counts = _alerts(every, mins, region)
+    histogram, passed, alerts, alert_counts = _totals_and_alerts(every, spec, mins, region)
     return Board(
         scope=scope,
         filters=filters,
