@@ -11,6 +11,7 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
+from zona.accounts.testing import Snapshotter
 from zona.surveys.models import Campaign, InstrumentVersion
 from zona.surveys.services import (
     CampaignFields,
@@ -23,10 +24,18 @@ from zona.surveys.services import (
 SHIPPED = Path(settings.BASE_DIR) / "surveys"
 
 
-@pytest.fixture
-def instruments(db) -> dict[str, InstrumentVersion]:
+def load_instruments() -> dict[str, InstrumentVersion]:
     results = instrument_load_files(paths=sorted(SHIPPED.glob("*.yaml")))
     return {r.key: r.instrument_version for r in results}
+
+
+# Loaded through the service once per test process; later tests get the same rows again.
+_instruments = Snapshotter(load_instruments)
+
+
+@pytest.fixture
+def instruments(db) -> dict[str, InstrumentVersion]:
+    return _instruments()
 
 
 def make_campaign(
