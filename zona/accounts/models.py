@@ -5,13 +5,14 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from treebeard.mp_tree import MP_Node
 
 
 class UnitKind(models.TextChoices):
     # Roots of the tree: the agencies (instansi).
     MINISTRY = "ministry", _("Ministry")
-    AGENCY = "agency", _("Agency")
+    AGENCY = "agency", pgettext_lazy("unit kind", "Agency")  # a lembaga, beside ministries
     PROVINCE = "province", _("Province")
     REGENCY = "regency", _("Regency")
     CITY = "city", _("City")
