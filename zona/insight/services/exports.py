@@ -46,11 +46,13 @@ from zona.insight.selectors.exports import recap_chunks, recap_count, recap_tier
 
 log = logging.getLogger(__name__)
 
-# Sheets read and written between two progress writes (each chunk is three queries). A
-# chunk of 500 sheets whose 113 items are all answered with notes in three layers holds
-# about 55 MiB of Python objects (the worker's RSS grows by about 125 MiB at most); 200
-# sheets, 48 MiB. The chunk size trades that for round trips (bench/recap.py).
-DEFAULT_CHUNK_SIZE = 500
+# Sheets read and written between two progress writes (each chunk is three queries). The
+# worst case measured (all 113 items of the 90/2021 LKE answered with an 85-character note
+# in three layers): a chunk of 1,000 sheets holds 101 MiB of Python objects (peak 112 MiB)
+# and grows the worker's RSS by about 245 MiB; 500 sheets 51 MiB (RSS +123 MiB); 200
+# sheets 21 MiB (RSS +48 MiB). A smaller worker sets ZONA_EXPORT_CHUNK_SIZE lower, at the
+# cost of more round trips (bench/recap.py).
+DEFAULT_CHUNK_SIZE = 1000
 DEFAULT_KEEP_DAYS = 7
 FOLDER = "exports"
 
