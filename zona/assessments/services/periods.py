@@ -44,9 +44,13 @@ def _check_period(
     closes_on: dt.date,
     deadlines: Sequence[DeadlineInput],
     kept: Mapping[tuple[int, str], dt.date] | None = None,
+    stored: Mapping[tuple[int, str], dt.date] | None = None,
 ) -> list[Problem]:
     """`kept`: the changed period's stored deadlines by (level, kind) while its closing date
-    moves earlier; a deadline left as it was then names the closing date as the problem."""
+    moves earlier; a deadline left as it was then names the closing date as the problem.
+    `stored`: the same while the closing date does not move earlier; a deadline left as it
+    was is not checked against the closing date again (a period saved before the rule keeps
+    working: its title or status can still change)."""
     problems: list[Problem] = []
     kept = kept or {}
     if not title.strip():
@@ -103,12 +107,15 @@ def _check_period(
                 )
             )
         if closes_on >= opens_on:  # else already refused, and every deadline would be "after"
-            problems.extend(_after_close(d, closes_on, kept))
+            problems.extend(_after_close(d, closes_on, kept, stored or {}))
     return problems
 
 
 def _after_close(
-    d: DeadlineInput, closes_on: dt.date, kept: Mapping[tuple[int, str], dt.date]
+    d: DeadlineInput,
+    closes_on: dt.date,
+    kept: Mapping[tuple[int, str], dt.date],
+    stored: Mapping[tuple[int, str], dt.date],
 ) -> list[Problem]:
     """A level's deadlines past the period's closing date could never be used (the closing
     locks every layer): each is refused, naming the level and the dates. A deadline kept as
@@ -119,7 +126,7 @@ def _after_close(
         ("review", d.review_deadline),
         ("revision", d.revision_deadline),
     ):
-        if date is None or date <= closes_on:
+        if date is None or date <= closes_on or stored.get((d.level, kind)) == date:
             continue
         shortened = kept.get((d.level, kind)) == date
         values = {"level": d.level, "date": date_format(date), "closes": date_format(closes_on)}
@@ -258,6 +265,7 @@ def period_update(
         closes_on=closes_on,
         deadlines=deadlines,
         kept=_kept_deadlines(period) if closes_on < period.closes_on else None,
+        stored=_kept_deadlines(period, all_dates=True) if closes_on >= period.closes_on else None,
     )
     if status is not None and status not in PeriodStatus.values:
         problems.append(Problem("invalid", _("Unknown status."), "status"))
@@ -322,7 +330,8 @@ def period_update(
     return locked
 
 
-def _kept_deadlines(period: Period) -> dict[tuple[int, str], dt.date]:
+def _kept_deadlines(period: Period, *, all_dates: bool = False) -> dict[tuple[int, str], dt.date]:
+    """The period's stored deadlines by (level, kind): those inside it, or `all_dates`."""
     kept: dict[tuple[int, str], dt.date] = {}
     for row in period.deadlines.all():
         for kind, date in (
@@ -330,7 +339,7 @@ def _kept_deadlines(period: Period) -> dict[tuple[int, str], dt.date]:
             ("review", row.review_deadline),
             ("revision", row.revision_deadline),
         ):
-            if date is not None and date <= period.closes_on:
+            if date is not None and (all_dates or date <= period.closes_on):
                 kept[(row.level, kind)] = date
     return kept
 

@@ -184,11 +184,15 @@ def test_closing_before_a_kept_deadline_is_refused_naming_the_closing_date(world
     assert saved.deadlines.get().review_deadline is None
 
 
-def test_a_stored_deadline_already_past_the_close_must_move_at_the_next_change(world, period):
-    # Written before the rule: the row stays as it is until the period is changed.
+def test_a_stored_deadline_already_past_the_close_is_kept_until_it_is_changed(world, period):
+    # Written before the rule: the row stays as it is, and the period can still be changed
+    # (a title, a status); moving that deadline, or the closing date earlier, meets the rule.
     PeriodDeadline.objects.create(period=period, level=4, fill_deadline=days(90))
+    saved = update(world, period, title="PMPZI 2026 (ubah)")
+    assert saved.title == "PMPZI 2026 (ubah)"
+    assert PeriodDeadline.objects.get().fill_deadline == days(90)
     with pytest.raises(ValidationFailed) as exc:
-        update(world, period, title="PMPZI 2026 (ubah)")
+        update(world, saved, deadlines=[DeadlineInput(4, days(91))])
     [problem] = exc.value.problems
     assert (problem.code, problem.field) == ("deadline_after_close", "deadlines.4")
     assert PeriodDeadline.objects.get().fill_deadline == days(90)
