@@ -337,4 +337,4 @@ ZONA_REMINDER_OVERDUE_EVERY_DAYS = env.int("ZONA_REMINDER_OVERDUE_EVERY_DAYS", d
 ZONA_SURVEY_TALLY_FOLD_SECONDS = env.int("ZONA_SURVEY_TALLY_FOLD_SECONDS", default=10)
 # Background exports (docs/deploy.md): how long a finished file is kept, rows per chunk.
 ZONA_EXPORT_KEEP_DAYS = env.int("ZONA_EXPORT_KEEP_DAYS", default=7)
-ZONA_EXPORT_CHUNK_SIZE = env.int("ZONA_EXPORT_CHUNK_SIZE", default=200)
+ZONA_EXPORT_CHUNK_SIZE = env.int("ZONA_EXPORT_CHUNK_SIZE", default=1000)
