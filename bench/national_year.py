@@ -738,7 +738,7 @@ def main() -> None:
             }
 
         timed_part("surveys", load_surveys, ["surveys_answer", "surveys_response"])
-        if preloaded:
+        if preloaded and "surveys" in parts:
             sizes = _sizes(["surveys_answer", "surveys_response"])
             parts["surveys"]["bytes_total"] = {
                 t: sizes[t]["bytes"] for t in ("surveys_answer", "surveys_response")
