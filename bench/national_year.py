@@ -6,6 +6,7 @@ scaled linearly to a year and says so).
     DATABASE_URL=$url .venv/bin/python bench/surveys.py --skip-submit --responses 3000000 --runs 1
     DATABASE_URL=$url .venv/bin/python bench/national_year.py --fraction 1 [--save-sample 3]
         [--service-sample 200] [--submissions-per-second 19.3] [--skip-surveys]
+        [--surveys-preloaded] [--reads-only]
 
 Works in `<name>_bench` next to DATABASE_URL's database (bench/surveys.py's), so a lab's
 or the tests' data are left alone. With ZONA_LAB_REPLICA_URL (a streaming replica of that
