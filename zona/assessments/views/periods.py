@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -40,6 +41,10 @@ from zona.assessments.services import (
 from zona.assessments.views._common import AuthedRequest, error_text
 from zona.core.errors import ValidationFailed, ZonaError
 from zona.frameworks.models import Framework
+
+# The period page's sheets per page, and the units offered for new sheets before a search.
+SHEETS_PER_PAGE = 50
+CANDIDATES_SHOWN = 500
 
 
 class PeriodForm(forms.Form):
@@ -272,19 +277,26 @@ def period_detail(request: AuthedRequest, pk: int) -> HttpResponse:
                     % {"units": ", ".join(u.name for u in result.existing)},
                 )
         return redirect("assessments:period_detail", pk=pk)
-    rows = assessments_with_progress(period_assessments(period))
-    have = {row.assessment.unit_id for row in rows}
+    # A national agency's period holds thousands of sheets: one page of them at a time.
+    page = Paginator(period_assessments(period), SHEETS_PER_PAGE).get_page(request.GET.get("page"))
+    rows = assessments_with_progress(page.object_list)
+    have = period_assessments(period).values("unit_id")
     query = request.GET.get("q", "").strip()
     kind = request.GET.get("kind", UnitKind.SATKER if "kind" not in request.GET else "")
-    candidates = period_candidates(period, exclude=have, kind=kind, query=query)
+    shown = list(
+        period_candidates(period, exclude=have, kind=kind, query=query)[: CANDIDATES_SHOWN + 1]
+    )
     return render(
         request,
         "assessments/period_detail.html",
         {
             "period": period,
             "rows": rows,
+            "page": page,
             "deadlines": list(period.deadlines.all()),
-            "candidates": list(candidates[:500]),
+            "candidates": shown[:CANDIDATES_SHOWN],
+            "candidates_more": len(shown) > CANDIDATES_SHOWN,
+            "candidates_shown": CANDIDATES_SHOWN,
             "query": query,
             "kind": kind,
             "kinds": UnitKind.choices,
