@@ -6,6 +6,7 @@ Callers pass a period (or agencies) they have already authorised.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.db.models import Q, QuerySet
 
@@ -40,9 +41,10 @@ def period_assessments(period: Period) -> QuerySet[Assessment]:
 
 
 def period_candidates(
-    period: Period, *, exclude: Iterable[int], kind: str = "", query: str = ""
+    period: Period, *, exclude: Iterable[int] | QuerySet[Any, Any], kind: str = "", query: str = ""
 ) -> QuerySet[Unit]:
-    """Units below the period's agency without a sheet yet (ids in `exclude`), filtered."""
+    """Units below the period's agency without a sheet yet (ids in `exclude`, or a query of
+    them), filtered."""
     candidates = Unit.objects.filter(path__startswith=period.agency.path, depth__gt=1).exclude(
         pk__in=exclude
     )
