@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -19,19 +20,31 @@ from zona.accounts.forms import AgencySettingsForm, ReviewTierForm, add_problems
 from zona.accounts.http import AuthedHttpRequest
 from zona.accounts.models import ReviewTier, Unit
 from zona.accounts.selectors import national_review_tiers
-from zona.accounts.views._common import require_perm_anywhere
+from zona.accounts.views._common import paginate, require_perm_anywhere
 from zona.core.errors import PermissionDenied, ValidationFailed
+
+AGENCY_QUERY_MAX = 100
 
 
 @login_required
 def agency_list(request: AuthedHttpRequest) -> HttpResponse:
     require_perm_anywhere(request.user, Perm.UNIT_MANAGE)
     system_admin = is_system_admin(request.user)
+    # A search box by name or code, 50 agencies a page (like the unit and user lists).
+    query = request.GET.get("q", "").strip()[:AGENCY_QUERY_MAX]
+    agencies = manageable_agencies(request.user)
+    if query:
+        agencies = agencies.filter(
+            Q(name__icontains=query) | Q(short_name__icontains=query) | Q(code__icontains=query)
+        )
+    page = paginate(request, agencies.order_by("name", "pk"))
     return render(
         request,
         "accounts/agency_list.html",
         {
-            "agencies": manageable_agencies(request.user).order_by("name"),
+            "page": page,
+            "agencies": page.object_list,
+            "query": query,
             "national_tiers": national_review_tiers() if system_admin else None,
             "tier_form": ReviewTierForm() if system_admin else None,
         },
