@@ -19,6 +19,8 @@ def register_national_labels() -> None:
             "proposal": gettext_lazy("Proposal to the TPN"),
         },
         actions={
+            # The workflow event of a first designation (the audit event is "designated").
+            "candidacy.designate": gettext_lazy("Unit designated as a candidate"),
             "predicate.granted": gettext_lazy("Predicate recorded in the register"),
         },
         fields={

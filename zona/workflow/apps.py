@@ -23,5 +23,9 @@ class WorkflowConfig(AppConfig):
         from zona.workflow.reminders import review_windows, sheet_windows
 
         register_workflow_kinds()
+        # How its events read in the timeline and the audit log (zona.audit.labels).
+        from zona.workflow.labels import register_workflow_labels
+
+        register_workflow_labels()
         register_window_source(sheet_windows)
         register_window_source(review_windows)

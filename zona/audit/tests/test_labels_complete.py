@@ -33,19 +33,34 @@ from zona.workflow.engine import Table
 ZONA = Path(__file__).resolve().parents[2]
 
 
-def _table_actions() -> set[str]:
-    actions: set[str] = set()
+def _tables() -> list[Table]:
     modules = [
         f"{package.__name__}.{info.name}"
         for package in (zona.workflow.tables, zona.national.tables)
         for info in pkgutil.iter_modules(package.__path__)
     ]
-    for name in modules:
-        for value in vars(importlib.import_module(name)).values():
-            if isinstance(value, Table):
-                prefix = value.audit_prefix or value.kind
-                actions.update(f"{prefix}.{action}" for action in value.transitions)
+    return [
+        value
+        for name in modules
+        for value in vars(importlib.import_module(name)).values()
+        if isinstance(value, Table)
+    ]
+
+
+def _table_actions() -> set[str]:
+    actions: set[str] = set()
+    for table in _tables():
+        prefix = table.audit_prefix or table.kind
+        actions.update(f"{prefix}.{action}" for action in table.transitions)
     return actions
+
+
+def _event_actions() -> set[str]:
+    """What the workflow timeline labels: "<table kind>.<transition>" (SheetEvent.label),
+    which differs from the audit action where a table has an `audit_prefix`, and the events
+    a service appends itself when it creates a subject in its first state."""
+    actions = {f"{t.kind}.{action}" for t in _tables() for action in t.transitions}
+    return actions | {"candidacy.designate", "koefisien.record"}
 
 
 # Calls whose action is computed: "<path>:<source of the action argument>" -> its actions.
@@ -171,6 +186,24 @@ def test_every_action_written_has_a_label_in_both_languages():
         with translation.override(language):
             missing = sorted(a for a in actions if not _has_words(a))
             assert not missing, f"audit actions without a label ({language}): {missing}"
+
+
+def test_every_workflow_event_has_a_label_in_both_languages():
+    # The timeline, the dashboards and the national pages show a workflow event by its
+    # subject kind and action; none may fall back to the raw code ("Pencalonan: designate").
+    actions = _event_actions()
+    assert {"assistance.finish", "desk_session.hold", "candidacy.designate"} <= actions
+    for language in ("id", "en"):
+        with translation.override(language):
+            missing = sorted(a for a in actions if not _has_words(a))
+            assert not missing, f"workflow events without a label ({language}): {missing}"
+    with translation.override("id"):
+        assert action_label("assistance.finish") == action_label("desk.assistance.finish")
+        assert action_label("desk_session.hold") == "Sesi desk evaluation dilaksanakan"
+        assert action_label("candidacy.designate") == action_label("candidacy.designated")
+    with translation.override("en"):
+        assert action_label("desk_session.replan") == "Desk-evaluation session planned again"
+        assert action_label("assistance.start") == "Assistance follow-up started"
 
 
 def test_new_labels_read_in_indonesian():
