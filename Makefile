@@ -56,11 +56,11 @@ test: deps system-deps-test messages lint test-sqlite test-postgres
 	@echo "All test suites passed."
 
 test-sqlite:
-	DJANGO_ALLOW_ASYNC_UNSAFE=true .venv/bin/pytest -n 2 -q -p no:cacheprovider
+	DJANGO_ALLOW_ASYNC_UNSAFE=true .venv/bin/pytest -n 2 --dist worksteal -q -p no:cacheprovider
 
 test-postgres:
 	@url=$$(scripts/pg.sh start) && \
-	  DATABASE_URL=$$url .venv/bin/pytest -n 2 -q -p no:cacheprovider -m "not browser"; \
+	  DATABASE_URL=$$url .venv/bin/pytest -n 2 --dist worksteal -q -p no:cacheprovider -m "not browser"; \
 	  status=$$?; scripts/pg.sh stop; exit $$status
 
 worker:

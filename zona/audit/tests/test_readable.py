@@ -124,6 +124,6 @@ def test_fields_we_have_no_label_for_take_the_changed_models_field_name(world, c
     assert "opens on" not in html
     assert "opens_on" not in html
     assert "population" not in html
-    assert details_rows({"opens_on": "x"}, "surveys.campaign")[0][0] == "dibuka pada"
+    assert details_rows({"opens_on": "x"}, "surveys.campaign")[0][0] == "dibuka tanggal"
     with translation.override("en"):
         assert details_rows({"opens_on": "x"}, "surveys.campaign")[0][0] == "opens on"
