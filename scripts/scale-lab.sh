@@ -134,6 +134,12 @@ nginx_conf() {  # upstream servers (host:port ...): nginx.conf with plain HTTP a
     servers="$servers server $server max_fails=1 fail_timeout=5s;"
   done
   mkdir -p "$LAB/nginx"
+  # The proxy's TLS certificate, self-signed here; docs/deploy.md's nginx uses a real one.
+  if [ ! -s "$LAB/nginx/cert.pem" ]; then
+    openssl req -x509 -newkey rsa:2048 -nodes -days 7 -subj "/CN=zona-lab" \
+      -addext "subjectAltName=IP:127.0.0.1,DNS:localhost" \
+      -keyout "$LAB/nginx/key.pem" -out "$LAB/nginx/cert.pem" 2>/dev/null
+  fi
   cat >"$LAB/nginx/proxy.conf" <<EOF
 proxy_pass http://zona;
 proxy_http_version 1.1;
@@ -276,39 +282,7 @@ EOF
     done
     # The reverse proxy: one upstream of two servers, as two machines would be listed. It
     # says which one answered (X-Upstream), for the bench to count.
-    mkdir -p "$LAB/nginx"
-    cat >"$LAB/nginx/nginx.conf" <<EOF
-worker_processes 1;
-pid $LAB/nginx/nginx.pid;
-error_log $LAB/nginx/error.log warn;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  client_body_temp_path $LAB/nginx/body;
-  proxy_temp_path $LAB/nginx/proxy;
-  fastcgi_temp_path $LAB/nginx/fastcgi;
-  uwsgi_temp_path $LAB/nginx/uwsgi;
-  scgi_temp_path $LAB/nginx/scgi;
-  upstream zona { server 127.0.0.1:$WEB1_PORT; server 127.0.0.1:$WEB2_PORT; keepalive 16; }
-  server {
-    listen 127.0.0.1:$PROXY_PORT;
-    client_max_body_size 50m;
-    location / {
-      proxy_pass http://zona;
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-      proxy_set_header Host \$host;
-      proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
-      proxy_set_header X-Forwarded-Proto https;
-      proxy_set_header X-Request-ID \$request_id;
-      add_header X-Upstream \$upstream_addr always;
-    }
-  }
-}
-EOF
-    if [ ! -s "$LAB/nginx/nginx.pid" ] || ! kill -0 "$(cat "$LAB/nginx/nginx.pid")" 2>/dev/null; then
-      /usr/sbin/nginx -c "$LAB/nginx/nginx.conf" -e "$LAB/nginx/error.log"
-    fi
+    nginx_conf "127.0.0.1:$WEB1_PORT" "127.0.0.1:$WEB2_PORT"
     wait_port "$WEB1_PORT" web1 && wait_port "$WEB2_PORT" web2 && wait_port "$PROXY_PORT" nginx
     echo "nginx on 127.0.0.1:$PROXY_PORT -> $SERVER on $WEB1_PORT and $WEB2_PORT"
     ;;
@@ -333,13 +307,6 @@ EOF
     redis-cli -h 127.0.0.1 -p "$REDIS_PORT" CONFIG SET protected-mode no >/dev/null
     lab_env_on "$NET.1" >"$LAB/env"
     (echo >"/dev/tcp/$NET.1/$S3_PORT") 2>/dev/null || start_s3 "$NET.1"
-    # The proxy's TLS certificate, self-signed here; docs/deploy.md's nginx uses a real one.
-    mkdir -p "$LAB/nginx"
-    if [ ! -s "$LAB/nginx/cert.pem" ]; then
-      openssl req -x509 -newkey rsa:2048 -nodes -days 7 -subj "/CN=zona-lab" \
-        -addext "subjectAltName=IP:127.0.0.1,DNS:localhost" \
-        -keyout "$LAB/nginx/key.pem" -out "$LAB/nginx/cert.pem" 2>/dev/null
-    fi
     set -a && . "$LAB/env" && set +a
     upstreams=()
     for n in $(seq 1 "$COUNT"); do
