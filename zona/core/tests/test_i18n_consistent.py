@@ -4,11 +4,11 @@ means two things, one side takes a context (pgettext / {% translate ... context 
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections import defaultdict
 from pathlib import Path
 from types import ModuleType
+
+from zona.core.testing import load_script
 
 ROOT = Path(__file__).resolve().parents[3]
 PO = Path("locale/id/LC_MESSAGES/django.po")
@@ -16,14 +16,7 @@ PO = Path("locale/id/LC_MESSAGES/django.po")
 
 def _i18n_fill() -> ModuleType:
     """scripts/i18n_fill.py, whose parser is the one that writes the catalogues."""
-    path = ROOT / "scripts" / "i18n_fill.py"
-    spec = importlib.util.spec_from_file_location("i18n_fill_for_consistency", path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
+    return load_script("i18n_fill")
 
 
 def catalogues() -> list[Path]:

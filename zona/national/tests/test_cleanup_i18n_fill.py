@@ -3,13 +3,14 @@ they were translated; the other entries and the empty ones keep the filling rule
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType
 
 from django.conf import settings
+
+from zona.core.testing import load_script
 
 PO = """msgid ""
 msgstr ""
@@ -43,14 +44,7 @@ msgstr ""
 
 
 def _script() -> ModuleType:
-    path = Path(settings.BASE_DIR) / "scripts" / "i18n_fill.py"
-    spec = importlib.util.spec_from_file_location("i18n_fill_under_test", path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
+    return load_script("i18n_fill")
 
 
 def _texts(module: ModuleType, po: Path) -> dict[str, list[str]]:
