@@ -335,11 +335,28 @@ def test_period_page_and_list_query_counts_do_not_grow_with_units(world, period,
 # --- the migration fills the rows of sheets that exist already ---------------------------
 
 
+def _historical_sheet(apps):
+    """A sheet of the mini framework, written through the historical models of `apps`."""
+    from zona.assessments.tests.factories import load_mini
+
+    framework = load_mini()
+    unit = apps.get_model("accounts", "Unit").objects.create(
+        path="0001", depth=1, code="KX", name="Kantor X", kind="ministry"
+    )
+    period = apps.get_model("assessments", "Period").objects.create(
+        agency=unit,
+        year=2026,
+        title="P",
+        framework_id=framework.pk,
+        opens_on="2026-01-01",
+        closes_on="2026-12-31",
+    )
+    return apps.get_model("assessments", "Assessment").objects.create(period=period, unit=unit)
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_stores_the_scores_of_existing_sheets():
     from django.db.migrations.executor import MigrationExecutor
-
-    from zona.assessments.tests.factories import load_mini
 
     before = [("assessments", "0003_import_jobs")]
     after = [("assessments", "0004_stored_scores")]
@@ -347,19 +364,7 @@ def test_the_migration_stores_the_scores_of_existing_sheets():
     executor.migrate(before)
     apps = executor.loader.project_state(before).apps
     try:
-        framework = load_mini()
-        unit = apps.get_model("accounts", "Unit").objects.create(
-            path="0001", depth=1, code="KX", name="Kantor X", kind="ministry"
-        )
-        period = apps.get_model("assessments", "Period").objects.create(
-            agency=unit,
-            year=2026,
-            title="P",
-            framework_id=framework.pk,
-            opens_on="2026-01-01",
-            closes_on="2026-12-31",
-        )
-        sheet = apps.get_model("assessments", "Assessment").objects.create(period=period, unit=unit)
+        sheet = _historical_sheet(apps)
         layer = apps.get_model("assessments", "AnswerLayer").objects.create(assessment=sheet)
         apps.get_model("assessments", "Answer").objects.create(
             layer=layer, item_code="A.p.m.1.a", value="Ya"
@@ -433,27 +438,13 @@ def test_check_scores_catches_a_broken_area_row_and_fix_repairs_it(world, assess
 def test_the_migration_fills_the_area_rows_of_stored_views():
     from django.db.migrations.executor import MigrationExecutor
 
-    from zona.assessments.tests.factories import load_mini
-
     before = [("assessments", "0004_stored_scores")]
     after = [("assessments", "0005_stored_area")]
     executor = MigrationExecutor(connection)
     executor.migrate(before)
     apps = executor.loader.project_state(before).apps
     try:
-        framework = load_mini()
-        unit = apps.get_model("accounts", "Unit").objects.create(
-            path="0001", depth=1, code="KX", name="Kantor X", kind="ministry"
-        )
-        period = apps.get_model("assessments", "Period").objects.create(
-            agency=unit,
-            year=2026,
-            title="P",
-            framework_id=framework.pk,
-            opens_on="2026-01-01",
-            closes_on="2026-12-31",
-        )
-        sheet = apps.get_model("assessments", "Assessment").objects.create(period=period, unit=unit)
+        sheet = _historical_sheet(apps)
         stored_rows = apps.get_model("assessments", "StoredScore")
         for key, one, two in ((UNIT_KEY, "5.0000", "2.5000"), ("tier:7", "3.2500", "2.5000")):
             stored_rows.objects.create(
