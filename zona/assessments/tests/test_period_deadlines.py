@@ -22,7 +22,6 @@ from zona.assessments.services import DeadlineInput, period_create, period_updat
 from zona.assessments.tests.openapi import assert_matches_schema
 from zona.audit.models import AuditEvent
 from zona.core.errors import ValidationFailed
-from zona.home.demo import load_demo
 
 API = "/api/v1"
 
@@ -329,9 +328,8 @@ def test_the_api_refuses_a_deadline_after_the_close(world, framework, kept, clie
 # --- the demo data ----------------------------------------------------------------------------
 
 
-@pytest.mark.django_db
-def test_the_demo_periods_keep_their_deadlines_inside():
-    load_demo()
+def check_demo_periods_keep_their_deadlines_inside() -> None:
+    """Run on the whole demo by `zona/home/tests/test_demo_whole.py` (one load for all parts)."""
     deadlines = list(PeriodDeadline.objects.select_related("period"))
     assert deadlines
     for d in deadlines:

@@ -1,35 +1,18 @@
 """The candidacy demo: declarations, pacts and eligibility for every unit of the cast, KPM's
-checklist, and a designation for each candidate of 2026; loading twice changes nothing."""
+checklist, and a designation for each candidate of 2026. Loading twice changes nothing:
+`zona/home/tests/test_demo_whole.py` runs `check_candidacy` on the whole demo, loaded once
+and again."""
 
 from __future__ import annotations
 
-import pytest
-
-from zona.accounts.demo import load_demo_accounts
-from zona.audit.models import AuditEvent
-from zona.national.demos.candidacy import NOT_ELIGIBLE, load
+from zona.accounts.demo import DemoContext
+from zona.national.demos.candidacy import NOT_ELIGIBLE
 from zona.national.demos.cast import BLOCKED_CANDIDATE, CANDIDATES_IN_CHAIN, NOMINATED, YEAR
-from zona.national.models import Candidacy, Declaration, EligibilityCriterion, IntegrityPact
+from zona.national.models import Candidacy, EligibilityCriterion
 from zona.national.selectors.candidacy import pact_summary, unit_zi
 
 
-@pytest.mark.django_db
-def test_the_candidacy_demo_loads_twice_alike():
-    ctx = load_demo_accounts()
-    load(ctx)
-    counts = (
-        Declaration.objects.count(),
-        IntegrityPact.objects.count(),
-        Candidacy.objects.count(),
-        AuditEvent.objects.count(),
-    )
-    load(ctx)
-    assert counts == (
-        Declaration.objects.count(),
-        IntegrityPact.objects.count(),
-        Candidacy.objects.count(),
-        AuditEvent.objects.count(),
-    )
+def check_candidacy(ctx: DemoContext) -> None:
     cast = {*CANDIDATES_IN_CHAIN, *NOMINATED, BLOCKED_CANDIDATE}
     designated = set(
         Candidacy.objects.filter(year=YEAR, status="designated").values_list(

@@ -1,17 +1,14 @@
 """The desk part's demo: sessions and the survey validation on Bogor's sheet (under review at
-Kanwil), the validation with a sample and assistance on Bandung's draft; loading twice
-changes nothing."""
+Kanwil), the validation with a sample and assistance on Bandung's draft. Loading twice
+changes nothing: `zona/home/tests/test_demo_whole.py` runs `check_desk` on the whole demo,
+loaded once and again."""
 
 from __future__ import annotations
 
 import pytest
 
 from zona.accounts.demo import load_demo_accounts
-from zona.assessments.demo import load_demo_data as load_assessments
-from zona.surveys.demo import load_demo_data as load_surveys
-from zona.workflow.demos.chain import load as load_chain
 from zona.workflow.demos.desk import load
-from zona.workflow.demos.reviews import load as load_reviews
 from zona.workflow.models import (
     AssistanceRecord,
     ConfirmationRequest,
@@ -20,22 +17,15 @@ from zona.workflow.models import (
     SurveyValidation,
 )
 
-MODELS = (DeskSession, DeskNote, SurveyValidation, ConfirmationRequest, AssistanceRecord)
-
 
 @pytest.mark.django_db
-def test_the_desk_demo_loads_twice_alike():
+def test_the_desk_demo_without_a_sheet_makes_nothing():
     ctx = load_demo_accounts()
     load(ctx)  # no sheet yet: nothing, no error
     assert DeskSession.objects.count() == 0
-    load_assessments(ctx)
-    load_surveys(ctx)
-    load_chain(ctx)
-    load_reviews(ctx)
-    load(ctx)
-    counts = [m.objects.count() for m in MODELS]
-    load(ctx)
-    assert [m.objects.count() for m in MODELS] == counts
+
+
+def check_desk() -> None:
     sessions = DeskSession.objects.select_related("assessment__unit")
     assert sorted(s.status for s in sessions) == ["held", "planned"]
     assert {(s.assessment.unit.code, s.assessment.status) for s in sessions} == {

@@ -1,17 +1,13 @@
-"""The demo puts sheets at different places of the chain, and loads twice alike."""
+"""The demo puts sheets at different places of the chain: the checks
+`zona/home/tests/test_demo_whole.py` runs on the whole demo, loaded once (and again, alike)."""
 
 from __future__ import annotations
 
-import pytest
 from django.db.models import Count
 
-from zona.accounts.demo import load_demo_accounts
 from zona.accounts.models import User
-from zona.assessments.demo import load_demo_data as load_assessments
 from zona.assessments.models import Answer, Assessment, StoredScore
 from zona.assessments.sheet import sheet_spec
-from zona.workflow.demos.chain import load as load_chain
-from zona.workflow.demos.reviews import load
 from zona.workflow.models import (
     DeskSession,
     ItemComment,
@@ -34,15 +30,7 @@ def chain_of(code: str) -> list[tuple[str, str]]:
     )
 
 
-@pytest.mark.django_db
-def test_the_demo_sheets_stand_at_different_tiers_and_load_twice_alike():
-    ctx = load_demo_accounts()
-    load_assessments(ctx)
-    load_chain(ctx)
-    load(ctx)
-    events = WorkflowEvent.objects.count()
-    load(ctx)
-    assert WorkflowEvent.objects.count() == events
+def check_sheets_stand_at_different_tiers() -> None:
     assert chain_of("KPM-IMI-BGR") == [
         ("kanwil", "open"),
         ("eselon1", "waiting"),
@@ -69,12 +57,7 @@ def test_the_demo_sheets_stand_at_different_tiers_and_load_twice_alike():
     ).reason
 
 
-@pytest.mark.django_db
-def test_each_tier_answers_every_item_close_to_the_layer_below():
-    ctx = load_demo_accounts()
-    load_assessments(ctx)
-    load_chain(ctx)
-    load(ctx)
+def check_each_tier_answers_every_item_close_to_the_layer_below() -> None:
     sheet = Assessment.objects.select_related("period__framework").get(unit__code="KPM-IMI-BKS")
     items = len(sheet_spec(sheet.period.framework).items)
     layers = {
@@ -106,14 +89,7 @@ def test_each_tier_answers_every_item_close_to_the_layer_below():
         assert views[code].verdicts["wbk"]["passed"]
 
 
-@pytest.mark.django_db
-def test_after_load_demo_each_stage_has_a_sheet_and_every_queue_a_task():
-    from zona.home.demo import load_demo
-
-    load_demo()
-    events = WorkflowEvent.objects.count()
-    load_demo()
-    assert WorkflowEvent.objects.count() == events
+def check_each_stage_has_a_sheet_and_every_queue_a_task() -> None:
     stages = set(TierReview.objects.values_list("assessment__unit__code", "tier__code", "status"))
     assert ("KPM-IMI-BGR", "kanwil", "open") in stages
     assert ("KPM-IMI-BKS", "eselon1", "open") in stages
