@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db import IntegrityError, transaction
 from django.utils.formats import date_format
@@ -36,6 +37,13 @@ class DeadlineInput:
     revision_deadline: dt.date | None = None
 
 
+class StoredDates(NamedTuple):
+    """A period's closing date and deadlines by (level, kind), as stored."""
+
+    closes_on: dt.date
+    deadlines: Mapping[tuple[int, str], dt.date]
+
+
 def _check_period(
     *,
     year: int,
@@ -43,16 +51,11 @@ def _check_period(
     opens_on: dt.date,
     closes_on: dt.date,
     deadlines: Sequence[DeadlineInput],
-    kept: Mapping[tuple[int, str], dt.date] | None = None,
-    stored: Mapping[tuple[int, str], dt.date] | None = None,
+    was: StoredDates | None = None,
 ) -> list[Problem]:
-    """`kept`: the changed period's stored deadlines by (level, kind) while its closing date
-    moves earlier; a deadline left as it was then names the closing date as the problem.
-    `stored`: the same while the closing date does not move earlier; a deadline left as it
-    was is not checked against the closing date again (a period saved before the rule keeps
-    working: its title or status can still change)."""
+    """`was`: the changed period as stored (None for a new one), for its deadlines left as
+    they were (see `_after_close`)."""
     problems: list[Problem] = []
-    kept = kept or {}
     if not title.strip():
         problems.append(Problem("required", _("Give the period a title."), "title"))
     if not 2000 <= year <= 2100:
@@ -107,28 +110,29 @@ def _check_period(
                 )
             )
         if closes_on >= opens_on:  # else already refused, and every deadline would be "after"
-            problems.extend(_after_close(d, closes_on, kept, stored or {}))
+            problems.extend(_after_close(d, closes_on, was))
     return problems
 
 
-def _after_close(
-    d: DeadlineInput,
-    closes_on: dt.date,
-    kept: Mapping[tuple[int, str], dt.date],
-    stored: Mapping[tuple[int, str], dt.date],
-) -> list[Problem]:
+def _after_close(d: DeadlineInput, closes_on: dt.date, was: StoredDates | None) -> list[Problem]:
     """A level's deadlines past the period's closing date could never be used (the closing
-    locks every layer): each is refused, naming the level and the dates. A deadline kept as
-    stored while the closing date moves before it names the new closing date as refused."""
+    locks every layer): each is refused, naming the level and the dates. A deadline left as
+    stored is checked again only when the closing date moves earlier (a period saved before
+    the rule keeps working: its title or status can still change); then, if it lay inside
+    the period, the new closing date is named as refused."""
     problems: list[Problem] = []
     for kind, date in (
         ("fill", d.fill_deadline),
         ("review", d.review_deadline),
         ("revision", d.revision_deadline),
     ):
-        if date is None or date <= closes_on or stored.get((d.level, kind)) == date:
+        if date is None or date <= closes_on:
             continue
-        shortened = kept.get((d.level, kind)) == date
+        shortened = False
+        if was is not None and was.deadlines.get((d.level, kind)) == date:  # left as stored
+            if closes_on >= was.closes_on:
+                continue
+            shortened = date <= was.closes_on
         values = {"level": d.level, "date": date_format(date), "closes": date_format(closes_on)}
         message = (_SHORTENED if shortened else _AFTER_CLOSE)[kind] % values
         field = "closes_on" if shortened else f"deadlines.{d.level}"
@@ -264,8 +268,7 @@ def period_update(
         opens_on=opens_on,
         closes_on=closes_on,
         deadlines=deadlines,
-        kept=_kept_deadlines(period) if closes_on < period.closes_on else None,
-        stored=_kept_deadlines(period, all_dates=True) if closes_on >= period.closes_on else None,
+        was=_stored_dates(period),
     )
     if status is not None and status not in PeriodStatus.values:
         problems.append(Problem("invalid", _("Unknown status."), "status"))
@@ -330,18 +333,17 @@ def period_update(
     return locked
 
 
-def _kept_deadlines(period: Period, *, all_dates: bool = False) -> dict[tuple[int, str], dt.date]:
-    """The period's stored deadlines by (level, kind): those inside it, or `all_dates`."""
-    kept: dict[tuple[int, str], dt.date] = {}
+def _stored_dates(period: Period) -> StoredDates:
+    deadlines: dict[tuple[int, str], dt.date] = {}
     for row in period.deadlines.all():
         for kind, date in (
             ("fill", row.fill_deadline),
             ("review", row.review_deadline),
             ("revision", row.revision_deadline),
         ):
-            if date is not None and (all_dates or date <= period.closes_on):
-                kept[(row.level, kind)] = date
-    return kept
+            if date is not None:
+                deadlines[(row.level, kind)] = date
+    return StoredDates(period.closes_on, deadlines)
 
 
 def _save_deadlines(period: Period, deadlines: Sequence[DeadlineInput]) -> None:
