@@ -55,6 +55,18 @@ def _compiled_messages():
         os.replace(tmp, mo)
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the project's default language (Indonesian). A request through
+    the test client leaves its language active on the thread, which would otherwise carry
+    into whichever test the worker runs next."""
+    from django.conf import settings
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
+
+
 @pytest.fixture
 def world(db) -> World:
     return cached_world()
