@@ -186,7 +186,7 @@ class WorkflowChainWindows:
         ]
 
     def open_steps(self, assessments: Any) -> dict[int, dict[int, Any]]:
-        return dict(open_step_closes(assessments))
+        return open_step_closes(assessments)
 
 
 # --- the chain page ---------------------------------------------------------------------------
