@@ -140,6 +140,11 @@ def tier_key(tier_id: int) -> str:
     return f"tier:{tier_id}"
 
 
+def key_tier_id(key: str) -> int | None:
+    """The tier of a view key (`tier_key`'s inverse); None for the unit's and effective views."""
+    return int(key.split(":", 1)[1]) if key.startswith("tier:") else None
+
+
 def score_views(
     fw: CompiledFramework,
     layers: Sequence[LayerAnswers],
@@ -275,7 +280,7 @@ def stored_fields(
     verdict = card.verdicts.get(target)
     effective = key == EFFECTIVE_KEY
     return {
-        "tier_id": int(key.split(":", 1)[1]) if key.startswith("tier:") else None,
+        "tier_id": key_tier_id(key),
         "total": _d(card.total_before_penalties),
         "pengungkit": _d(roots[0]) if roots else None,
         "hasil": _d(roots[1]) if len(roots) > 1 else None,

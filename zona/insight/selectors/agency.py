@@ -344,6 +344,20 @@ class JsonPath(Func):
         return f"({lhs} {operator} %s)", (*params, list(self.keys))
 
 
+def failing_on_target(verdicts: str, target: str, targets: Sequence[str]) -> Case:
+    """In SQL, the names of the conditions a stored view fails on its sheet's own target:
+    the `failing` list of `verdicts[<target>]`, where `target` is the field holding the
+    sheet's target (one branch per predicate in `targets`; NULL otherwise)."""
+    return Case(
+        *(
+            When(**{target: t}, then=JsonPath(verdicts, t, "failing", as_text=False))
+            for t in targets
+        ),
+        default=None,
+        output_field=JSONField(),
+    )
+
+
 def _offices_by_path(offices: Sequence[Unit]) -> Callable[[str], str]:
     """The name of the regional office above a unit path ("" for none), by its prefixes
     (no scan of the offices per unit)."""
@@ -447,14 +461,9 @@ def _totals_and_alerts(
     }
     watched = {(m.predicate, m.name): m for m in mins if m.kind != "total"}
     predicates = sorted({m.predicate for m in mins})
-    failing = Case(
-        *(
-            When(
-                key=EFFECTIVE_KEY,
-                assessment__target=p,
-                then=JsonPath("verdicts", p, "failing", as_text=False),
-            )
-            for p in predicates
+    effective_failing = Case(
+        When(
+            key=EFFECTIVE_KEY, then=failing_on_target("verdicts", "assessment__target", predicates)
         ),
         default=None,
         output_field=JSONField(),
@@ -463,7 +472,7 @@ def _totals_and_alerts(
         StoredScore.objects.filter(
             assessment__in=sheets.values("pk"), key__in=[UNIT_KEY, EFFECTIVE_KEY]
         )
-        .annotate(final=Coalesce("total_after_deductions", "total"), failing=failing)
+        .annotate(final=Coalesce("total_after_deductions", "total"), failing=effective_failing)
         .values_list(
             "assessment_id",
             "key",

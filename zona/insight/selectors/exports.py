@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Case, F, FilteredRelation, JSONField, Q, QuerySet, When
+from django.db.models import F, FilteredRelation, Q, QuerySet
 
 from zona.accounts.models import ReviewTier, Unit
 from zona.assessments.models import (
@@ -27,12 +27,13 @@ from zona.assessments.selectors.scores import (
     EFFECTIVE_KEY,
     StoredView,
     empty_view,
+    key_tier_id,
     tier_key,
 )
 from zona.assessments.selectors.state import UNIT_KEY
 from zona.assessments.sheet import sheet_spec
 from zona.insight.models import ExportJob
-from zona.insight.selectors.agency import JsonPath
+from zona.insight.selectors.agency import failing_on_target
 
 
 def exports_of(user_id: int) -> QuerySet[ExportJob]:
@@ -176,17 +177,7 @@ def _with_views(
             **{f"{alias}_{name}": F(f"{alias}__{name}") for name in fields},
         )
         if key == EFFECTIVE_KEY and targets:
-            failing = Case(
-                *(
-                    When(
-                        target=t,
-                        then=JsonPath(f"{alias}__verdicts", t, "failing", as_text=False),
-                    )
-                    for t in targets
-                ),
-                default=None,
-                output_field=JSONField(),
-            )
+            failing = failing_on_target(f"{alias}__verdicts", "target", targets)
             sheets = sheets.annotate(**{f"{alias}_failing": failing})
     return sheets
 
@@ -200,7 +191,7 @@ def _views(assessment: Assessment, keys: Sequence[str]) -> dict[str, StoredView]
         effective = key == EFFECTIVE_KEY
         views[key] = StoredView(
             key=key,
-            tier_id=int(key.split(":", 1)[1]) if key.startswith("tier:") else None,
+            tier_id=key_tier_id(key),
             total=values[f"v{i}_total"],
             pengungkit=values[f"v{i}_pengungkit"],
             hasil=values[f"v{i}_hasil"],
