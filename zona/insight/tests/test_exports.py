@@ -23,6 +23,7 @@ from django_tasks_db.models import DBTaskResult
 from zona.accounts.models import Role
 from zona.accounts.testing import add_unit, assign
 from zona.assessments.models import AssessmentStatus, StoredScore
+from zona.assessments.selectors.scores import EFFECTIVE_KEY, stored_scores
 from zona.assessments.services import answer_save
 from zona.assessments.services.evidence import evidence_add_link, evidence_link, evidence_upload
 from zona.assessments.tests.factories import load_mini, make_assessment, make_period, pdf_file
@@ -303,6 +304,31 @@ def test_each_chunk_costs_the_same_queries_whatever_its_sheets(world, recap):
     small, large = per_chunk(2), per_chunk(9)
     assert set(small) == {3}
     assert large == [3]
+
+
+def test_the_recap_reads_the_stored_views_it_writes(world, recap):
+    period, _sheets, _rev = recap
+    [chunk] = recap_chunks(period, world.agency, chunk_size=50, tiers=recap_tiers(period))
+    assert chunk
+    read = {(s.assessment.pk, k): v for s in chunk for k, v in s.views.items()}
+    stored = stored_scores([s.assessment.pk for s in chunk])
+    assert set(read) == {(pk, k) for pk, views in stored.items() for k in views}
+    for (pk, key), view in read.items():
+        want = stored[pk][key]
+        assert (view.tier_id, view.total, view.pengungkit, view.hasil) == (
+            want.tier_id,
+            want.total,
+            want.pengungkit,
+            want.hasil,
+        )
+        if key == EFFECTIVE_KEY:
+            target = next(s.assessment.target for s in chunk if s.assessment.pk == pk)
+            assert view.passed == want.passed
+            assert view.total_after_deductions == want.total_after_deductions
+            # The conditions not met, on the sheet's own target (read in SQL from the JSON).
+            assert view.verdicts == {target: want.verdicts[target]}
+    # Some sheet fails a condition, so the column is not trivially empty.
+    assert any(v.verdicts and next(iter(v.verdicts.values()))["failing"] for v in read.values())
 
 
 # --- pages and access -------------------------------------------------------------------------
